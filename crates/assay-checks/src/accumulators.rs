@@ -1,0 +1,368 @@
+//! Row accumulators shared by checks that need raw values: row hashes, range counters,
+//! string-length counters, PII counters and feature/target contingency tables.
+
+use std::any::Any;
+
+use ahash::{AHashMap, AHashSet};
+use arrow::array::{Array, ArrayRef, AsArray};
+use arrow::compute::cast;
+use arrow::datatypes::{DataType, Float64Type};
+use arrow::record_batch::RecordBatch;
+use datafusion::common::hash_utils::create_hashes;
+
+use assay_stats::leakage::{quantile_bucket, Contingency};
+use assay_stats::pii::{detect, PiiKind};
+
+use crate::check::RowAccumulator;
+
+fn column(batch: &RecordBatch, name: &str) -> Result<ArrayRef, String> {
+    batch
+        .column_by_name(name)
+        .cloned()
+        .ok_or_else(|| format!("column `{name}` missing from the scanned batch"))
+}
+
+fn as_f64(a: &ArrayRef, name: &str) -> Result<ArrayRef, String> {
+    let a = match a.data_type() {
+        DataType::Date32
+        | DataType::Date64
+        | DataType::Timestamp(_, _)
+        | DataType::Time32(_)
+        | DataType::Time64(_)
+        | DataType::Duration(_) => {
+            cast(a, &DataType::Int64).map_err(|e| format!("column `{name}`: {e}"))?
+        }
+        _ => a.clone(),
+    };
+    cast(&a, &DataType::Float64).map_err(|e| format!("column `{name}` is not numeric: {e}"))
+}
+
+fn as_utf8(a: &ArrayRef, name: &str) -> Result<ArrayRef, String> {
+    cast(a, &DataType::Utf8).map_err(|e| format!("column `{name}` cannot be read as text: {e}"))
+}
+
+/// What to do with row hashes.
+#[derive(Debug)]
+pub enum HashMode {
+    /// Count rows equal to an earlier row (pandas `duplicated()`).
+    CountDuplicates {
+        /// Distinct row hashes seen so far.
+        seen: AHashSet<u128>,
+        /// Rows whose hash was already seen.
+        duplicates: u64,
+    },
+    /// Collect the distinct row hashes (for the reference side of an overlap test).
+    CollectSet(AHashSet<u128>),
+    /// Keep every row's hash in order (for the current side of an overlap test).
+    CollectAll(Vec<u128>),
+}
+
+/// Hashes whole rows over `columns` with two independent 64-bit hashes (128 bits in all;
+/// the chance of any false match among 10^8 rows is below 10^-22).
+pub struct RowHashes {
+    /// Columns hashed.
+    pub columns: Vec<String>,
+    /// Rows seen.
+    pub rows: u64,
+    /// Accumulated state.
+    pub mode: HashMode,
+    seeds: [foldhash::quality::FixedState; 2],
+}
+
+impl RowHashes {
+    /// A hasher over `columns` in `mode`.
+    pub fn new(columns: Vec<String>, mode: HashMode) -> Self {
+        Self {
+            columns,
+            rows: 0,
+            mode,
+            seeds: [
+                foldhash::quality::FixedState::with_seed(0x5eed_0001_a55a_7001),
+                foldhash::quality::FixedState::with_seed(0x5eed_0002_a55a_7002),
+            ],
+        }
+    }
+}
+
+impl RowAccumulator for RowHashes {
+    fn columns(&self) -> Vec<String> {
+        self.columns.clone()
+    }
+
+    fn update(&mut self, batch: &RecordBatch) -> Result<(), String> {
+        let arrays: Vec<ArrayRef> = self
+            .columns
+            .iter()
+            .map(|c| column(batch, c))
+            .collect::<Result<_, _>>()?;
+        let n = batch.num_rows();
+        let mut h1 = vec![0u64; n];
+        let mut h2 = vec![0u64; n];
+        create_hashes(&arrays, &self.seeds[0], &mut h1).map_err(|e| e.to_string())?;
+        create_hashes(&arrays, &self.seeds[1], &mut h2).map_err(|e| e.to_string())?;
+        self.rows += n as u64;
+        for i in 0..n {
+            let h = (u128::from(h1[i]) << 64) | u128::from(h2[i]);
+            match &mut self.mode {
+                HashMode::CountDuplicates { seen, duplicates } => {
+                    if !seen.insert(h) {
+                        *duplicates += 1;
+                    }
+                }
+                HashMode::CollectSet(set) => {
+                    set.insert(h);
+                }
+                HashMode::CollectAll(v) => v.push(h),
+            }
+        }
+        Ok(())
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}
+
+/// Counts non-null finite values of a numeric column outside `[lo, hi]`.
+pub struct OutsideRange {
+    /// Column.
+    pub column: String,
+    /// Lower bound (inclusive).
+    pub lo: f64,
+    /// Upper bound (inclusive).
+    pub hi: f64,
+    /// Values below `lo`.
+    pub below: u64,
+    /// Values above `hi`.
+    pub above: u64,
+    /// Finite non-null values seen.
+    pub total: u64,
+}
+
+impl OutsideRange {
+    /// A counter for `column` and `[lo, hi]`.
+    pub fn new(column: &str, lo: f64, hi: f64) -> Self {
+        Self { column: column.to_string(), lo, hi, below: 0, above: 0, total: 0 }
+    }
+}
+
+impl RowAccumulator for OutsideRange {
+    fn columns(&self) -> Vec<String> {
+        vec![self.column.clone()]
+    }
+
+    fn update(&mut self, batch: &RecordBatch) -> Result<(), String> {
+        let a = as_f64(&column(batch, &self.column)?, &self.column)?;
+        for v in a.as_primitive::<Float64Type>().iter().flatten() {
+            if !v.is_finite() {
+                continue;
+            }
+            self.total += 1;
+            if v < self.lo {
+                self.below += 1;
+            } else if v > self.hi {
+                self.above += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}
+
+/// Counts non-null strings whose length (in chars) is outside `[min, max]`.
+pub struct LengthOutside {
+    /// Column.
+    pub column: String,
+    /// Shortest allowed length.
+    pub min: u64,
+    /// Longest allowed length.
+    pub max: u64,
+    /// Values outside the bounds.
+    pub outside: u64,
+    /// Non-null values.
+    pub total: u64,
+}
+
+impl RowAccumulator for LengthOutside {
+    fn columns(&self) -> Vec<String> {
+        vec![self.column.clone()]
+    }
+
+    fn update(&mut self, batch: &RecordBatch) -> Result<(), String> {
+        let a = as_utf8(&column(batch, &self.column)?, &self.column)?;
+        for v in a.as_string::<i32>().iter().flatten() {
+            self.total += 1;
+            let len = v.chars().count() as u64;
+            if len < self.min || len > self.max {
+                self.outside += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}
+
+/// Per-kind PII counts of one string column.
+#[derive(Debug, Default, Clone)]
+pub struct PiiCounts {
+    /// Non-null values scanned.
+    pub total: u64,
+    /// Values containing any PII.
+    pub any: u64,
+    /// Values containing each kind.
+    pub by_kind: AHashMap<PiiKind, u64>,
+    /// A few example values per kind, masked.
+    pub examples: AHashMap<PiiKind, Vec<String>>,
+}
+
+impl PiiCounts {
+    /// Adds `n` occurrences of `value`.
+    pub fn add(&mut self, value: &str, n: u64) {
+        self.total += n;
+        let found = detect(value);
+        if found.is_empty() {
+            return;
+        }
+        self.any += n;
+        for kind in found.iter() {
+            *self.by_kind.entry(kind).or_default() += n;
+            let ex = self.examples.entry(kind).or_default();
+            if ex.len() < 3 {
+                ex.push(mask(value));
+            }
+        }
+    }
+}
+
+/// Masks a value for display: keeps the first and last character of each run of
+/// alphanumerics, so reports show the shape of a match but never the personal data itself.
+pub fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().take(64).collect();
+    let mut out = String::with_capacity(chars.len());
+    for (i, c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).and_then(|j| chars.get(j));
+        let next = chars.get(i + 1);
+        let edge = !prev.is_some_and(|p| p.is_alphanumeric()) || !next.is_some_and(|n| n.is_alphanumeric());
+        if c.is_alphanumeric() && !edge {
+            out.push('•');
+        } else {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+/// Scans string columns for PII.
+pub struct PiiScan {
+    /// Columns scanned.
+    pub columns: Vec<String>,
+    /// Counts per column.
+    pub counts: Vec<PiiCounts>,
+}
+
+impl RowAccumulator for PiiScan {
+    fn columns(&self) -> Vec<String> {
+        self.columns.clone()
+    }
+
+    fn update(&mut self, batch: &RecordBatch) -> Result<(), String> {
+        for (i, name) in self.columns.iter().enumerate() {
+            let a = as_utf8(&column(batch, name)?, name)?;
+            let counts = &mut self.counts[i];
+            for v in a.as_string::<i32>().iter().flatten() {
+                counts.add(v, 1);
+            }
+        }
+        Ok(())
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}
+
+/// How a feature's values are bucketed for a contingency table.
+#[derive(Debug, Clone)]
+pub enum Bucketing {
+    /// Numeric: by sorted edges (deciles of the feature).
+    Edges(Vec<f64>),
+    /// Categorical: by value hash.
+    Categories,
+}
+
+/// Feature-bucket × target-class counts, on even and odd rows separately (for a holdout score).
+pub struct FeatureTarget {
+    /// Feature column.
+    pub feature: String,
+    /// Target column.
+    pub target: String,
+    /// Bucketing of the feature.
+    pub bucketing: Bucketing,
+    /// Table of even rows.
+    pub even: Contingency,
+    /// Table of odd rows.
+    pub odd: Contingency,
+    row: u64,
+}
+
+impl FeatureTarget {
+    /// A table of `feature` against `target`.
+    pub fn new(feature: &str, target: &str, bucketing: Bucketing) -> Self {
+        Self {
+            feature: feature.to_string(),
+            target: target.to_string(),
+            bucketing,
+            even: Contingency::default(),
+            odd: Contingency::default(),
+            row: 0,
+        }
+    }
+}
+
+fn value_hashes(a: &ArrayRef) -> Result<Vec<u64>, String> {
+    let seed = foldhash::quality::FixedState::with_seed(0x1234_5678);
+    let mut h = vec![0u64; a.len()];
+    create_hashes(&[a.clone()], &seed, &mut h).map_err(|e| e.to_string())?;
+    Ok(h)
+}
+
+impl RowAccumulator for FeatureTarget {
+    fn columns(&self) -> Vec<String> {
+        vec![self.feature.clone(), self.target.clone()]
+    }
+
+    fn update(&mut self, batch: &RecordBatch) -> Result<(), String> {
+        let f = column(batch, &self.feature)?;
+        let t = column(batch, &self.target)?;
+        let targets = value_hashes(&t)?;
+        let buckets: Vec<u64> = match &self.bucketing {
+            Bucketing::Categories => value_hashes(&f)?,
+            Bucketing::Edges(edges) => {
+                let fa = as_f64(&f, &self.feature)?;
+                fa.as_primitive::<Float64Type>()
+                    .iter()
+                    .map(|v| v.map_or(u64::MAX - 1, |x| quantile_bucket(edges, x)))
+                    .collect()
+            }
+        };
+        for i in 0..batch.num_rows() {
+            if t.is_null(i) {
+                continue;
+            }
+            let table = if self.row % 2 == 0 { &mut self.even } else { &mut self.odd };
+            table.push(buckets[i], targets[i]);
+            self.row += 1;
+        }
+        Ok(())
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+}

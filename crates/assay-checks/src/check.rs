@@ -1,0 +1,244 @@
+//! The [`Check`] trait: a check measures values; conditions (applied by the runner) decide.
+
+use std::any::Any;
+
+use arrow::record_batch::RecordBatch;
+use serde_json::{Map, Value};
+
+use assay_engine::{Dataset, Roles};
+
+use crate::condition::Condition;
+
+/// Which dataset a row pass reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    /// The data under test.
+    Current,
+    /// The baseline.
+    Reference,
+}
+
+/// Documentation of a check, printed by `assay explain ID`, in fixed sections.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckDoc {
+    /// One-line summary.
+    pub summary: &'static str,
+    /// What value is computed, precisely.
+    pub computes: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// Parameters (`params:` keys) and their defaults.
+    pub parameters: &'static str,
+    /// Default condition(s).
+    pub default_condition: &'static str,
+    /// Exactness: when it is exact and when estimated (and with what bound).
+    pub exactness: &'static str,
+    /// Reference implementations / literature.
+    pub references: &'static str,
+}
+
+/// Everything a check may read: the two datasets' profiles (and sources, through
+/// accumulators), roles, and its configuration.
+pub struct Inputs<'a> {
+    /// The data under test.
+    pub current: &'a Dataset,
+    /// The baseline, if any.
+    pub reference: Option<&'a Dataset>,
+    /// Column roles.
+    pub roles: &'a Roles,
+    /// Columns the suite entry restricts the check to (`None`: the check's default set).
+    pub columns: Option<&'a [String]>,
+    /// The entry's `params:`.
+    pub params: &'a Map<String, Value>,
+}
+
+impl Inputs<'_> {
+    /// Columns to run on: the entry's `columns:` or, by default, the current dataset's
+    /// features (non-role columns) that pass `keep`.
+    pub fn target_columns(
+        &self,
+        keep: impl Fn(&assay_stats::ColumnProfile) -> bool,
+    ) -> Vec<String> {
+        match self.columns {
+            Some(c) => c.to_vec(),
+            None => {
+                let all = self.current.columns();
+                let features = self.roles.features_of(&all);
+                self.current
+                    .profile
+                    .columns
+                    .iter()
+                    .filter(|c| features.contains(&c.name) && keep(c))
+                    .map(|c| c.name.clone())
+                    .collect()
+            }
+        }
+    }
+
+    /// A numeric parameter.
+    pub fn param_f64(&self, key: &str) -> Result<Option<f64>, String> {
+        match self.params.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => v
+                .as_f64()
+                .map(Some)
+                .ok_or_else(|| format!("params.{key} must be a number, got {v}")),
+        }
+    }
+
+    /// A string parameter.
+    pub fn param_str(&self, key: &str) -> Result<Option<String>, String> {
+        match self.params.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(v) => Err(format!("params.{key} must be a string, got {v}")),
+        }
+    }
+
+    /// A boolean parameter.
+    pub fn param_bool(&self, key: &str) -> Result<Option<bool>, String> {
+        match self.params.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(v) => Err(format!("params.{key} must be true or false, got {v}")),
+        }
+    }
+
+    /// A list-of-strings parameter.
+    pub fn param_strings(&self, key: &str) -> Result<Option<Vec<String>>, String> {
+        match self.params.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s.clone()),
+                    other => Ok(other.to_string()),
+                })
+                .collect::<Result<Vec<_>, String>>()
+                .map(Some),
+            Some(v) => Err(format!("params.{key} must be a list, got {v}")),
+        }
+    }
+}
+
+/// A raw-data accumulator: fed the batches of one row pass, then handed back to its check.
+pub trait RowAccumulator: Send {
+    /// Columns it reads.
+    fn columns(&self) -> Vec<String>;
+    /// Consumes one batch (containing at least [`RowAccumulator::columns`], by name).
+    fn update(&mut self, batch: &RecordBatch) -> Result<(), String>;
+    /// The accumulator as `Any`, for the check to downcast its own type.
+    fn into_any(self: Box<Self>) -> Box<dyn Any>;
+}
+
+/// A planned row pass: which side, and the accumulator to feed.
+pub struct RowPass {
+    /// The dataset to read.
+    pub side: Side,
+    /// The accumulator.
+    pub accumulator: Box<dyn RowAccumulator>,
+}
+
+/// What a check measured on one column (or the dataset), before any verdict.
+#[derive(Debug, Clone, Default)]
+pub struct Measurement {
+    /// Column, or `None` for dataset-level values.
+    pub column: Option<String>,
+    /// The value the condition is applied to.
+    pub value: Option<f64>,
+    /// The same figure on the reference, for relative conditions.
+    pub reference_value: Option<f64>,
+    /// Named figures.
+    pub details: Map<String, Value>,
+    /// What the value means, e.g. "5.64% of values are null".
+    pub message: String,
+    /// Set when the check does not apply (status `skipped`).
+    pub skipped: Option<String>,
+    /// Set when the value could not be computed (status `error`).
+    pub error: Option<String>,
+}
+
+impl Measurement {
+    /// A measured value for a column.
+    pub fn value(column: Option<&str>, value: f64, message: impl Into<String>) -> Self {
+        Self {
+            column: column.map(str::to_string),
+            value: Some(value),
+            message: message.into(),
+            ..Self::default()
+        }
+    }
+
+    /// A skipped result.
+    pub fn skipped(column: Option<&str>, reason: impl Into<String>) -> Self {
+        let reason = reason.into();
+        Self {
+            column: column.map(str::to_string),
+            message: reason.clone(),
+            skipped: Some(reason),
+            ..Self::default()
+        }
+    }
+
+    /// An error result.
+    pub fn error(column: Option<&str>, reason: impl Into<String>) -> Self {
+        let reason = reason.into();
+        Self {
+            column: column.map(str::to_string),
+            message: reason.clone(),
+            error: Some(reason),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the reference value.
+    pub fn with_reference(mut self, r: Option<f64>) -> Self {
+        self.reference_value = r;
+        self
+    }
+
+    /// Adds a named detail.
+    pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.details.insert(key.to_string(), value.into());
+        self
+    }
+}
+
+/// A check of the catalogue.
+pub trait Check: Send + Sync {
+    /// Stable dotted id (`integrity.null_share`).
+    fn id(&self) -> &'static str;
+    /// Its documentation.
+    fn doc(&self) -> CheckDoc;
+    /// The condition used when the suite gives none.
+    fn default_condition(&self, has_reference: bool) -> Condition;
+    /// Parameters this check accepts (validated when the suite is loaded).
+    fn known_params(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// Row passes it needs over raw data (default: none; the profiles suffice).
+    fn row_passes(&self, _inputs: &Inputs) -> Result<Vec<RowPass>, String> {
+        Ok(Vec::new())
+    }
+    /// Measures, given the finished accumulators of its row passes, in order.
+    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String>;
+}
+
+/// Downcasts a finished accumulator back to the check's own type.
+pub fn downcast<T: 'static>(b: Box<dyn Any>) -> Result<T, String> {
+    b.downcast::<T>()
+        .map(|b| *b)
+        .map_err(|_| "internal: a row pass returned an unexpected type".to_string())
+}
+
+/// Formats a share as a percentage with sensible precision.
+pub fn pct(share: f64) -> String {
+    let p = share * 100.0;
+    if p == 0.0 {
+        "0%".into()
+    } else if p.abs() < 0.01 {
+        format!("{p:.4}%")
+    } else {
+        format!("{p:.2}%")
+    }
+}

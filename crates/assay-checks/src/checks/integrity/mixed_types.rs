@@ -1,0 +1,77 @@
+//! `integrity.mixed_types`: string columns mixing numbers with text.
+
+use std::any::Any;
+
+use assay_stats::ratio;
+
+use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
+use crate::checks::columns_of;
+use crate::condition::Condition;
+
+/// Share of the minority type (numbers vs other text) in string columns.
+pub struct MixedTypes;
+
+impl Check for MixedTypes {
+    fn id(&self) -> &'static str {
+        "integrity.mixed_types"
+    }
+
+    fn doc(&self) -> CheckDoc {
+        CheckDoc {
+            summary: "String columns that mix numbers and text.",
+            computes: "Non-blank values of a string column are classified as number-like (parses \
+                as a decimal number) or text (everything else, booleans and dates included); the \
+                value is the minority class's share: min(numbers, text) / non-blank values. \
+                Details give counts of numbers, booleans, dates, text and blanks.",
+            why: "A numeric column read as strings because of a few stray markers (`?`, `n/a`, \
+                `1,5`) is silently dropped or mis-encoded by feature pipelines.",
+            parameters: "none",
+            default_condition: "== 0",
+            exactness: "Exact (classified in the profile; from distinct values while ≤ 10,000, \
+                else value by value).",
+            references: "Deepchecks MixedDataTypes; pandas infer_dtype 'mixed'.",
+        }
+    }
+
+    fn default_condition(&self, _: bool) -> Condition {
+        Condition::equals(0.0)
+    }
+
+    fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+        let mut out = Vec::new();
+        for name in inputs.target_columns(|c| c.state.as_text().is_some() && !c.data_type.contains("Boolean")) {
+            let (cur, _) = match columns_of(inputs, &name) {
+                Ok(c) => c,
+                Err(m) => {
+                    out.push(*m);
+                    continue;
+                }
+            };
+            let Some(t) = cur.state.as_text() else {
+                out.push(Measurement::skipped(Some(&name), "not a string column"));
+                continue;
+            };
+            let (k, _) = t.kinds_and_lengths();
+            let other = k.text + k.boolean + k.date;
+            let non_blank = k.number + other;
+            let minority = k.number.min(other);
+            let share = ratio(minority, non_blank);
+            let message = if minority == 0 {
+                "one type only".to_string()
+            } else if k.number < other {
+                format!("{} of values are numbers among text", pct(share))
+            } else {
+                format!("{} of values are text among numbers", pct(share))
+            };
+            out.push(
+                Measurement::value(Some(&name), share, message)
+                    .detail("numbers", k.number)
+                    .detail("text", k.text)
+                    .detail("booleans", k.boolean)
+                    .detail("dates", k.date)
+                    .detail("blank", k.blank),
+            );
+        }
+        Ok(out)
+    }
+}

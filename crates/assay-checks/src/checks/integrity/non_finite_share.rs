@@ -1,0 +1,68 @@
+//! `integrity.non_finite_share`: share of NaN and infinite values in numeric columns.
+
+use std::any::Any;
+
+use assay_stats::ratio;
+
+use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
+use crate::checks::columns_of;
+use crate::condition::Condition;
+
+/// Share of NaN/±∞ among non-null values of numeric columns.
+pub struct NonFiniteShare;
+
+impl Check for NonFiniteShare {
+    fn id(&self) -> &'static str {
+        "integrity.non_finite_share"
+    }
+
+    fn doc(&self) -> CheckDoc {
+        CheckDoc {
+            summary: "Share of NaN and infinite values in numeric columns.",
+            computes: "(NaN + +∞ + −∞) / non-null values, per numeric column. Details split the three.",
+            why: "NaN and infinities come from divisions by zero and failed parses; most models \
+                either crash on them or propagate them into predictions.",
+            parameters: "none",
+            default_condition: "<= reference × 1.1 + 0.001 with a reference; == 0 without",
+            exactness: "Exact (counted in the profile).",
+            references: "Deepchecks (NaN handling in MixedNulls); numpy isfinite.",
+        }
+    }
+
+    fn default_condition(&self, has_reference: bool) -> Condition {
+        if has_reference {
+            Condition::at_most_reference(1.1, 0.001)
+        } else {
+            Condition::equals(0.0)
+        }
+    }
+
+    fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+        let mut out = Vec::new();
+        for name in inputs.target_columns(|c| c.state.as_numeric().is_some()) {
+            let (cur, reference) = match columns_of(inputs, &name) {
+                Ok(c) => c,
+                Err(m) => {
+                    out.push(*m);
+                    continue;
+                }
+            };
+            let Some(n) = cur.state.as_numeric() else {
+                out.push(Measurement::skipped(Some(&name), "not a numeric column"));
+                continue;
+            };
+            let share = ratio(cur.state.non_finite(), cur.state.non_null());
+            let ref_share = reference.map(|r| ratio(r.state.non_finite(), r.state.non_null()));
+            out.push(
+                Measurement::value(Some(&name), share, format!("{} of values are NaN or infinite", pct(share)))
+                    .with_reference(ref_share)
+                    .detail("nan", n.nan)
+                    .detail("pos_inf", n.pos_inf)
+                    .detail("neg_inf", n.neg_inf)
+                    .detail("non_null", cur.state.non_null())
+                    .detail("reference_share", ref_share),
+            );
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,62 @@
+//! `integrity.null_share`: share of null values per column.
+
+use std::any::Any;
+
+use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
+use crate::checks::columns_of;
+use crate::condition::Condition;
+
+/// Share of nulls per column, against the reference's share.
+pub struct NullShare;
+
+impl Check for NullShare {
+    fn id(&self) -> &'static str {
+        "integrity.null_share"
+    }
+
+    fn doc(&self) -> CheckDoc {
+        CheckDoc {
+            summary: "Share of missing (null) values in each column.",
+            computes: "nulls / rows for each column (CSV: empty fields and `csv.null_values`). \
+                The reference's share is the relative bound's base.",
+            why: "A jump in missing values usually means a broken upstream join or source; models \
+                impute silently and degrade.",
+            parameters: "none",
+            default_condition: "<= reference × 1.1 + 0.01 with a reference; <= 0.05 without",
+            exactness: "Exact (counted in the profile).",
+            references: "Evidently ColumnMissingValues / share of missing values; Deepchecks \
+                PercentOfNulls; Great Expectations expect_column_values_to_not_be_null (mostly).",
+        }
+    }
+
+    fn default_condition(&self, has_reference: bool) -> Condition {
+        if has_reference {
+            Condition::at_most_reference(1.1, 0.01)
+        } else {
+            Condition::at_most(0.05)
+        }
+    }
+
+    fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+        let mut out = Vec::new();
+        for name in inputs.target_columns(|_| true) {
+            let (cur, reference) = match columns_of(inputs, &name) {
+                Ok(c) => c,
+                Err(m) => {
+                    out.push(*m);
+                    continue;
+                }
+            };
+            let share = cur.state.null_share();
+            let ref_share = reference.map(|r| r.state.null_share());
+            out.push(
+                Measurement::value(Some(&name), share, format!("{} of values are null", pct(share)))
+                    .with_reference(ref_share)
+                    .detail("nulls", cur.state.nulls)
+                    .detail("rows", cur.state.rows)
+                    .detail("reference_share", ref_share),
+            );
+        }
+        Ok(out)
+    }
+}

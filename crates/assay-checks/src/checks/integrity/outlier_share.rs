@@ -1,0 +1,151 @@
+//! `integrity.outlier_share`: share of outliers by the IQR rule or the z-score.
+
+use std::any::Any;
+
+use assay_stats::ColumnKind;
+
+use super::range_count::{count_outside, method_for, pass_for, CountMethod};
+use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, RowPass};
+use crate::checks::columns_of;
+use crate::condition::Condition;
+
+/// Share of values beyond the IQR fences or the z-score threshold.
+pub struct OutlierShare;
+
+struct Plan {
+    column: String,
+    lo: f64,
+    hi: f64,
+    fences_from: &'static str,
+    method: CountMethod,
+}
+
+fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
+    let rule = inputs.param_str("method")?.unwrap_or_else(|| "iqr".into());
+    let factor = inputs.param_f64("factor")?;
+    if rule != "iqr" && rule != "zscore" {
+        return Err(format!("params.method must be `iqr` or `zscore`, got `{rule}`"));
+    }
+    let mut plans = Vec::new();
+    let mut early = Vec::new();
+    for name in inputs.target_columns(|c| c.kind == ColumnKind::Numeric && c.state.as_numeric().is_some()) {
+        let (cur, reference) = match columns_of(inputs, &name) {
+            Ok(c) => c,
+            Err(m) => {
+                early.push(*m);
+                continue;
+            }
+        };
+        let Some(n) = cur.state.as_numeric() else {
+            early.push(Measurement::skipped(Some(&name), "not a numeric column"));
+            continue;
+        };
+        let (basis, fences_from) = match reference.and_then(|r| r.state.as_numeric()) {
+            Some(r) => (r, "reference"),
+            None => (n, "current"),
+        };
+        let fences = if rule == "iqr" {
+            let k = factor.unwrap_or(1.5);
+            match (basis.sketch.quantile(0.25), basis.sketch.quantile(0.75)) {
+                (Some(q1), Some(q3)) => Some((q1 - k * (q3 - q1), q3 + k * (q3 - q1))),
+                _ => None,
+            }
+        } else {
+            let z = factor.unwrap_or(3.0);
+            match (basis.moments.mean(), basis.moments.population_variance()) {
+                (Some(m), Some(v)) => Some((m - z * v.sqrt(), m + z * v.sqrt())),
+                _ => None,
+            }
+        };
+        let Some((lo, hi)) = fences else {
+            early.push(Measurement::skipped(Some(&name), "no finite values to compute fences from"));
+            continue;
+        };
+        let method = method_for(inputs, n, lo, hi);
+        plans.push(Plan { column: name, lo, hi, fences_from, method });
+    }
+    Ok((plans, early))
+}
+
+impl Check for OutlierShare {
+    fn id(&self) -> &'static str {
+        "integrity.outlier_share"
+    }
+
+    fn doc(&self) -> CheckDoc {
+        CheckDoc {
+            summary: "Share of outlying values in numeric columns (IQR rule or z-score).",
+            computes: "IQR (default): fences Q1 − k·IQR and Q3 + k·IQR (k = `factor`, default 1.5); \
+                z-score: mean ± z·σ (z = `factor`, default 3, σ the population standard deviation). \
+                Fences come from the reference when there is one, else from the current data. The \
+                value is the share of current finite values outside the fences.",
+            why: "A rise in outliers signals corrupted inputs, unit changes or a new population.",
+            parameters: "method (`iqr` | `zscore`, default iqr); factor (number: k for IQR, z for zscore).",
+            default_condition: "<= reference × 1.1 + 0.01 with a reference; <= 0.05 without",
+            exactness: "Quartiles come from the KLL sketch (exact below ~200 values, else within \
+                its rank error of about 1.3%); given the fences, the count outside is exact \
+                (from distinct values or a row pass).",
+            references: "Tukey (1977) fences; Deepchecks OutlierSampleDetection (IQR); \
+                scipy.stats.zscore.",
+        }
+    }
+
+    fn default_condition(&self, has_reference: bool) -> Condition {
+        if has_reference {
+            Condition::at_most_reference(1.1, 0.01)
+        } else {
+            Condition::at_most(0.05)
+        }
+    }
+
+    fn known_params(&self) -> &'static [&'static str] {
+        &["method", "factor"]
+    }
+
+    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
+        let (plans, _) = plan(inputs)?;
+        Ok(plans
+            .iter()
+            .filter(|p| p.method == CountMethod::RowPass)
+            .map(|p| pass_for(&p.column, p.lo, p.hi))
+            .collect())
+    }
+
+    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+        let (plans, mut out) = plan(inputs)?;
+        let mut passes = passes.into_iter();
+        for p in plans {
+            let Some(cur) = inputs.current.profile.column(&p.column) else { continue };
+            let Some(n) = cur.state.as_numeric() else { continue };
+            let (outside, exact) = count_outside(n, p.method, p.lo, p.hi, &mut passes)?;
+            let total = n.moments.count;
+            let share = if total == 0 { 0.0 } else { outside / total as f64 };
+            // The same share on the reference, for relative conditions (from its profile).
+            let ref_share = inputs
+                .reference
+                .and_then(|r| r.profile.column(&p.column))
+                .and_then(|r| r.state.as_numeric())
+                .map(|r| {
+                    let below = r.sketch.cdf_at(p.lo, false).unwrap_or(0.0);
+                    let above = 1.0 - r.sketch.cdf_at(p.hi, true).unwrap_or(1.0);
+                    (below + above).max(0.0)
+                });
+            out.push(
+                Measurement::value(
+                    Some(&p.column),
+                    share,
+                    format!("{} of values outside [{:.4}, {:.4}] (fences from {})", pct(share), p.lo, p.hi, p.fences_from),
+                )
+                .with_reference(ref_share)
+                .detail("lower_fence", p.lo)
+                .detail("upper_fence", p.hi)
+                .detail("fences_from", p.fences_from)
+                .detail("outliers", outside.round())
+                .detail("values", total)
+                .detail("exact_count", exact)
+                .detail("reference_share", ref_share),
+            );
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,76 @@
+//! Shared by range-style checks: counting a numeric column's values outside `[lo, hi]`
+//! exactly when possible, by a row pass when needed, from the sketch as a last resort.
+
+use std::any::Any;
+
+use assay_stats::NumericState;
+
+use crate::accumulators::OutsideRange;
+use crate::check::{downcast, Inputs, RowPass, Side};
+
+/// How the count outside is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountMethod {
+    /// The current range lies inside the bounds: exactly zero.
+    Inside,
+    /// From the profile's exact distinct values.
+    ExactCounts,
+    /// By a row pass over the current data.
+    RowPass,
+    /// Estimated from the KLL sketch (a saved profile with many distinct values).
+    Sketch,
+}
+
+/// Chooses the cheapest exact method available.
+pub fn method_for(inputs: &Inputs, n: &NumericState, lo: f64, hi: f64) -> CountMethod {
+    match (n.min, n.max) {
+        (Some(a), Some(b)) if a >= lo && b <= hi => CountMethod::Inside,
+        (None, None) => CountMethod::Inside,
+        _ if n.values.is_exact() => CountMethod::ExactCounts,
+        _ if inputs.current.source.is_some() => CountMethod::RowPass,
+        _ => CountMethod::Sketch,
+    }
+}
+
+/// The row pass a [`CountMethod::RowPass`] needs.
+pub fn pass_for(column: &str, lo: f64, hi: f64) -> RowPass {
+    RowPass {
+        side: Side::Current,
+        accumulator: Box::new(OutsideRange::new(column, lo, hi)),
+    }
+}
+
+/// Values outside `[lo, hi]` and whether the count is exact; consumes the next pass when
+/// the method is [`CountMethod::RowPass`].
+pub fn count_outside(
+    n: &NumericState,
+    method: CountMethod,
+    lo: f64,
+    hi: f64,
+    passes: &mut impl Iterator<Item = Box<dyn Any>>,
+) -> Result<(f64, bool), String> {
+    Ok(match method {
+        CountMethod::Inside => (0.0, true),
+        CountMethod::ExactCounts => {
+            let mut count = 0u64;
+            if let Some(map) = n.values.exact_counts() {
+                for (k, c) in map {
+                    let v = f64::from_bits(*k);
+                    if v < lo || v > hi {
+                        count += c;
+                    }
+                }
+            }
+            (count as f64, true)
+        }
+        CountMethod::RowPass => {
+            let acc: OutsideRange = downcast(passes.next().ok_or("internal: missing row pass")?)?;
+            ((acc.below + acc.above) as f64, true)
+        }
+        CountMethod::Sketch => {
+            let below = n.sketch.cdf_at(lo, false).unwrap_or(0.0);
+            let above = 1.0 - n.sketch.cdf_at(hi, true).unwrap_or(1.0);
+            ((below + above).max(0.0) * n.moments.count as f64, false)
+        }
+    })
+}

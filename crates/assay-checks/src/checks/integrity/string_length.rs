@@ -1,0 +1,188 @@
+//! `integrity.string_length`: share of strings shorter or longer than allowed.
+
+use std::any::Any;
+
+use serde_json::Value;
+
+use assay_stats::ratio;
+
+use crate::accumulators::LengthOutside;
+use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
+use crate::checks::columns_of;
+use crate::condition::Condition;
+
+/// Share of string values whose length is outside `[min_length, max_length]`.
+pub struct StringLength;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Inside,
+    ExactCounts,
+    RowPass,
+    Unknown,
+}
+
+struct Plan {
+    column: String,
+    min: u64,
+    max: u64,
+    source: &'static str,
+    method: Method,
+}
+
+fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(u64, u64, &'static str)>, String> {
+    if let Some(Value::Object(map)) = inputs.params.get("bounds") {
+        if let Some(v) = map.get(name) {
+            let pair = v
+                .as_array()
+                .filter(|a| a.len() == 2)
+                .ok_or_else(|| format!("params.bounds.{name} must be [min_length, max_length]"))?;
+            return Ok(Some((pair[0].as_u64().unwrap_or(0), pair[1].as_u64().unwrap_or(u64::MAX), "suite")));
+        }
+    }
+    let lo = inputs.param_f64("min_length")?;
+    let hi = inputs.param_f64("max_length")?;
+    if lo.is_some() || hi.is_some() {
+        return Ok(Some((lo.map_or(0, |v| v.max(0.0) as u64), hi.map_or(u64::MAX, |v| v.max(0.0) as u64), "suite")));
+    }
+    let reference = inputs.reference.and_then(|r| r.profile.column(name)).and_then(|c| c.state.as_text());
+    Ok(reference.and_then(|t| {
+        let (_, l) = t.kinds_and_lengths();
+        Some((l.min?, l.max?, "reference"))
+    }))
+}
+
+fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
+    let mut plans = Vec::new();
+    let mut early = Vec::new();
+    for name in inputs.target_columns(|c| c.state.as_text().is_some() && !c.data_type.contains("Boolean")) {
+        let (cur, _) = match columns_of(inputs, &name) {
+            Ok(c) => c,
+            Err(m) => {
+                early.push(*m);
+                continue;
+            }
+        };
+        let Some(t) = cur.state.as_text() else {
+            early.push(Measurement::skipped(Some(&name), "not a string column"));
+            continue;
+        };
+        let Some((min, max, source)) = bounds_for(inputs, &name)? else {
+            early.push(Measurement::skipped(Some(&name), "no bounds: give params.min_length/max_length or a reference"));
+            continue;
+        };
+        let (_, lengths) = t.kinds_and_lengths();
+        let method = match (lengths.min, lengths.max) {
+            (None, _) | (_, None) => Method::Inside,
+            (Some(a), Some(b)) if a >= min && b <= max => Method::Inside,
+            _ if t.values.is_exact() => Method::ExactCounts,
+            _ if inputs.current.source.is_some() => Method::RowPass,
+            _ => Method::Unknown,
+        };
+        plans.push(Plan { column: name, min, max, source, method });
+    }
+    Ok((plans, early))
+}
+
+impl Check for StringLength {
+    fn id(&self) -> &'static str {
+        "integrity.string_length"
+    }
+
+    fn doc(&self) -> CheckDoc {
+        CheckDoc {
+            summary: "Share of string values shorter or longer than allowed.",
+            computes: "Length in Unicode characters; the share of non-null values outside \
+                [min_length, max_length], from params or else the reference's observed lengths.",
+            why: "Truncated ids, concatenated fields and free text leaking into code columns all \
+                show up as lengths never seen before.",
+            parameters: "min_length, max_length (numbers) for all columns; bounds (map column → \
+                [min, max]).",
+            default_condition: "<= 0.01",
+            exactness: "Exact (from distinct values while ≤ 10,000, else by a row pass). A saved \
+                current profile with many distinct values only tells whether the observed min/max \
+                lie inside the bounds (error otherwise).",
+            references: "Great Expectations expect_column_value_lengths_to_be_between; Deepchecks \
+                StringLengthOutOfBounds.",
+        }
+    }
+
+    fn default_condition(&self, _: bool) -> Condition {
+        Condition::at_most(0.01)
+    }
+
+    fn known_params(&self) -> &'static [&'static str] {
+        &["min_length", "max_length", "bounds"]
+    }
+
+    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
+        let (plans, _) = plan(inputs)?;
+        Ok(plans
+            .iter()
+            .filter(|p| p.method == Method::RowPass)
+            .map(|p| RowPass {
+                side: Side::Current,
+                accumulator: Box::new(LengthOutside {
+                    column: p.column.clone(),
+                    min: p.min,
+                    max: p.max,
+                    outside: 0,
+                    total: 0,
+                }),
+            })
+            .collect())
+    }
+
+    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+        let (plans, mut out) = plan(inputs)?;
+        let mut passes = passes.into_iter();
+        for p in plans {
+            let Some(cur) = inputs.current.profile.column(&p.column) else { continue };
+            let Some(t) = cur.state.as_text() else { continue };
+            let (_, lengths) = t.kinds_and_lengths();
+            let outside = match p.method {
+                Method::Inside => 0,
+                Method::ExactCounts => t
+                    .values
+                    .exact_counts()
+                    .map(|m| {
+                        m.iter()
+                            .filter(|(v, _)| {
+                                let l = v.chars().count() as u64;
+                                l < p.min || l > p.max
+                            })
+                            .map(|(_, c)| *c)
+                            .sum()
+                    })
+                    .unwrap_or(0),
+                Method::RowPass => {
+                    let acc: LengthOutside = downcast(passes.next().ok_or("internal: missing row pass")?)?;
+                    acc.outside
+                }
+                Method::Unknown => {
+                    out.push(Measurement::error(
+                        Some(&p.column),
+                        "lengths outside the bounds exist but cannot be counted from a saved profile",
+                    ));
+                    continue;
+                }
+            };
+            let share = ratio(outside, cur.state.non_null());
+            let max_text = if p.max == u64::MAX { "∞".to_string() } else { p.max.to_string() };
+            out.push(
+                Measurement::value(
+                    Some(&p.column),
+                    share,
+                    format!("{} of values have a length outside [{}, {max_text}] ({})", pct(share), p.min, p.source),
+                )
+                .detail("min_length", p.min)
+                .detail("max_length", if p.max == u64::MAX { Value::Null } else { p.max.into() })
+                .detail("current_min_length", lengths.min)
+                .detail("current_max_length", lengths.max)
+                .detail("mean_length", lengths.mean())
+                .detail("outside", outside),
+            );
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,154 @@
+//! `integrity.value_range`: share of numeric values outside an allowed range.
+
+use std::any::Any;
+
+use serde_json::Value;
+
+use assay_stats::{ratio, ColumnKind};
+
+use super::range_count::{count_outside, method_for, pass_for, CountMethod};
+use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, RowPass};
+use crate::checks::columns_of;
+use crate::condition::Condition;
+
+/// Share of values outside `[min, max]`, from the suite or from the reference's range.
+pub struct ValueRange;
+
+struct Plan {
+    column: String,
+    lo: f64,
+    hi: f64,
+    source: &'static str,
+    method: CountMethod,
+}
+
+fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(f64, f64, &'static str)>, String> {
+    if let Some(Value::Object(map)) = inputs.params.get("bounds") {
+        if let Some(v) = map.get(name) {
+            let pair = v.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
+                format!("params.bounds.{name} must be [min, max]")
+            })?;
+            let lo = pair[0].as_f64().unwrap_or(f64::NEG_INFINITY);
+            let hi = pair[1].as_f64().unwrap_or(f64::INFINITY);
+            return Ok(Some((lo, hi, "suite")));
+        }
+    }
+    let lo = inputs.param_f64("min")?;
+    let hi = inputs.param_f64("max")?;
+    if lo.is_some() || hi.is_some() {
+        return Ok(Some((lo.unwrap_or(f64::NEG_INFINITY), hi.unwrap_or(f64::INFINITY), "suite")));
+    }
+    let reference = inputs.reference.and_then(|r| r.profile.column(name));
+    Ok(reference
+        .and_then(|r| r.state.as_numeric())
+        .and_then(|n| Some((n.min?, n.max?, "reference"))))
+}
+
+fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
+    let mut plans = Vec::new();
+    let mut early = Vec::new();
+    let explicit: Vec<String> = match inputs.params.get("bounds") {
+        Some(Value::Object(m)) => m.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let columns = if inputs.columns.is_none() && !explicit.is_empty() {
+        explicit
+    } else {
+        inputs.target_columns(|c| c.kind == ColumnKind::Numeric && c.state.as_numeric().is_some())
+    };
+    for name in columns {
+        let (cur, _) = match columns_of(inputs, &name) {
+            Ok(c) => c,
+            Err(m) => {
+                early.push(*m);
+                continue;
+            }
+        };
+        let Some(n) = cur.state.as_numeric() else {
+            early.push(Measurement::skipped(Some(&name), "not a numeric column"));
+            continue;
+        };
+        let Some((lo, hi, source)) = bounds_for(inputs, &name)? else {
+            early.push(Measurement::skipped(
+                Some(&name),
+                "no range: give params.min/max or params.bounds, or a reference",
+            ));
+            continue;
+        };
+        let method = method_for(inputs, n, lo, hi);
+        plans.push(Plan { column: name, lo, hi, source, method });
+    }
+    Ok((plans, early))
+}
+
+impl Check for ValueRange {
+    fn id(&self) -> &'static str {
+        "integrity.value_range"
+    }
+
+    fn doc(&self) -> CheckDoc {
+        CheckDoc {
+            summary: "Share of numeric values outside the allowed range.",
+            computes: "The share of finite non-null values below `min` or above `max`. Bounds come \
+                from params.bounds (per column), params.min/max (all columns), or else the \
+                reference's observed [min, max].",
+            why: "Values outside what the model was trained on (negative ages, sensor overflows, \
+                unit changes) produce unreliable predictions.",
+            parameters: "min, max (numbers): bounds for every selected column.\n\
+                bounds (map column → [min, max]): per-column bounds (what `assay init` writes).",
+            default_condition: "<= 0.01",
+            exactness: "Exact: zero when the current range is inside the bounds; counted from the \
+                profile's distinct values (≤ 10,000) or by a row pass otherwise. Only when the \
+                current side is a saved profile with many distinct values is it estimated from \
+                the KLL sketch (± its rank error, about 1.3%).",
+            references: "Evidently TestShareOfOutRangeValues; Great Expectations \
+                expect_column_values_to_be_between; TFDV domain min/max.",
+        }
+    }
+
+    fn default_condition(&self, _: bool) -> Condition {
+        Condition::at_most(0.01)
+    }
+
+    fn known_params(&self) -> &'static [&'static str] {
+        &["min", "max", "bounds"]
+    }
+
+    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
+        let (plans, _) = plan(inputs)?;
+        Ok(plans
+            .iter()
+            .filter(|p| p.method == CountMethod::RowPass)
+            .map(|p| pass_for(&p.column, p.lo, p.hi))
+            .collect())
+    }
+
+    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+        let (plans, mut out) = plan(inputs)?;
+        let mut passes = passes.into_iter();
+        for p in plans {
+            let Some(cur) = inputs.current.profile.column(&p.column) else { continue };
+            let Some(n) = cur.state.as_numeric() else { continue };
+            let total = n.moments.count;
+            let (outside, exact) = count_outside(n, p.method, p.lo, p.hi, &mut passes)?;
+            let share = if total == 0 { 0.0 } else { outside / total as f64 };
+            out.push(
+                Measurement::value(
+                    Some(&p.column),
+                    share,
+                    format!("{} of values outside [{}, {}] ({})", pct(share), p.lo, p.hi, p.source),
+                )
+                .detail("min_allowed", p.lo)
+                .detail("max_allowed", p.hi)
+                .detail("bounds_from", p.source)
+                .detail("current_min", n.min)
+                .detail("current_max", n.max)
+                .detail("outside", outside.round())
+                .detail("values", total)
+                .detail("exact", exact)
+                .detail("share_of_rows", ratio(outside.round() as u64, cur.state.rows)),
+            );
+        }
+        Ok(out)
+    }
+}

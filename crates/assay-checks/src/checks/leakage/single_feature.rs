@@ -1,0 +1,113 @@
+//! `leakage.single_feature`: one feature that alone predicts the target almost perfectly.
+
+use std::any::Any;
+
+use assay_stats::ColumnKind;
+
+use crate::accumulators::{Bucketing, FeatureTarget};
+use crate::check::{downcast, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
+use crate::condition::Condition;
+
+/// Holdout predictive power of each feature alone for the target.
+pub struct SingleFeatureLeakage;
+
+fn features(inputs: &Inputs) -> Vec<String> {
+    let target = inputs.roles.target.clone();
+    inputs
+        .target_columns(|_| true)
+        .into_iter()
+        .filter(|c| Some(c) != target.as_ref())
+        .collect()
+}
+
+fn bucketing(inputs: &Inputs, column: &str) -> Bucketing {
+    match inputs.current.profile.column(column) {
+        Some(c) if c.kind == ColumnKind::Numeric => {
+            let mut edges: Vec<f64> = (1..10)
+                .filter_map(|i| c.state.quantile(f64::from(i) / 10.0))
+                .collect();
+            edges.dedup();
+            Bucketing::Edges(edges)
+        }
+        _ => Bucketing::Categories,
+    }
+}
+
+impl Check for SingleFeatureLeakage {
+    fn id(&self) -> &'static str {
+        "leakage.single_feature"
+    }
+
+    fn doc(&self) -> CheckDoc {
+        CheckDoc {
+            summary: "A single feature that alone predicts the target almost perfectly (target leakage).",
+            computes: "For each feature: numeric features are cut at their deciles, categorical ones \
+                kept by value; on even rows, each bucket predicts its majority target class; scored \
+                on odd rows (and the reverse, averaged), the predictive power is \
+                (accuracy − baseline) / (1 − baseline), where the baseline always predicts the \
+                overall majority class. 0: no better than the baseline; 1: perfect.",
+            why: "A feature computed from the label (or recorded after it) makes a model look \
+                perfect offline and useless in production.",
+            parameters: "none (roles.target is required)",
+            default_condition: "<= 0.8",
+            exactness: "Exact for the rule described (a holdout one-feature lookup). It is in the \
+                spirit of Deepchecks' Predictive Power Score (a cross-validated decision tree) but \
+                not identical: bucketing is by deciles, and scoring is a holdout split of even/odd rows.",
+            references: "Deepchecks FeatureLabelCorrelation (PPS); Wetschoreck (2020) ppscore.",
+        }
+    }
+
+    fn default_condition(&self, _: bool) -> Condition {
+        Condition::at_most(0.8)
+    }
+
+    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
+        let Some(target) = &inputs.roles.target else { return Ok(Vec::new()) };
+        if inputs.current.source.is_none() {
+            return Ok(Vec::new());
+        }
+        Ok(features(inputs)
+            .into_iter()
+            .map(|f| RowPass {
+                side: Side::Current,
+                accumulator: Box::new(FeatureTarget::new(&f, target, bucketing(inputs, &f))),
+            })
+            .collect())
+    }
+
+    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+        if inputs.roles.target.is_none() {
+            return Ok(vec![Measurement::skipped(None, "no target: set roles.target")]);
+        }
+        if inputs.current.source.is_none() {
+            return Ok(vec![Measurement::skipped(None, "needs the raw rows (the current side is a saved profile)")]);
+        }
+        let mut out = Vec::new();
+        for pass in passes {
+            let acc: FeatureTarget = downcast(pass)?;
+            let a = acc.even.predictive_power_holdout(&acc.odd);
+            let b = acc.odd.predictive_power_holdout(&acc.even);
+            let (Some(a), Some(b)) = (a, b) else {
+                out.push(Measurement::skipped(Some(&acc.feature), "not enough labelled rows"));
+                continue;
+            };
+            let power = (a.power + b.power) / 2.0;
+            let accuracy = (a.accuracy_by_majority + b.accuracy_by_majority) / 2.0;
+            out.push(
+                Measurement::value(
+                    Some(&acc.feature),
+                    power,
+                    format!(
+                        "alone predicts `{}` with accuracy {:.4} (baseline {:.4}): power {:.4}",
+                        acc.target, accuracy, a.baseline_accuracy, power
+                    ),
+                )
+                .detail("accuracy", accuracy)
+                .detail("baseline_accuracy", a.baseline_accuracy)
+                .detail("buckets", a.buckets)
+                .detail("rows", a.rows + b.rows),
+            );
+        }
+        Ok(out)
+    }
+}

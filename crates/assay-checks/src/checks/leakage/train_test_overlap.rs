@@ -1,0 +1,101 @@
+//! `leakage.train_test_overlap`: current rows that also appear in the reference.
+
+use std::any::Any;
+
+use ahash::AHashSet;
+
+use assay_stats::ratio;
+
+use crate::accumulators::{HashMode, RowHashes};
+use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
+use crate::condition::Condition;
+
+/// Share of current rows identical to some reference row.
+pub struct TrainTestOverlap;
+
+fn compared_columns(inputs: &Inputs) -> Vec<String> {
+    if let Some(c) = inputs.columns {
+        return c.to_vec();
+    }
+    // Every column both sides share, except the id (ids differ by construction).
+    let reference = inputs.reference.map(|r| r.columns()).unwrap_or_default();
+    inputs
+        .current
+        .columns()
+        .into_iter()
+        .filter(|c| reference.contains(c) && inputs.roles.id.as_deref() != Some(c.as_str()))
+        .collect()
+}
+
+impl Check for TrainTestOverlap {
+    fn id(&self) -> &'static str {
+        "leakage.train_test_overlap"
+    }
+
+    fn doc(&self) -> CheckDoc {
+        CheckDoc {
+            summary: "Rows of the current (test) data that also appear in the reference (training) data.",
+            computes: "The share of current rows whose values, over every column both datasets \
+                share except roles.id (or the `columns:` given), equal those of at least one \
+                reference row.",
+            why: "Test rows seen in training inflate every metric: the model is graded on answers \
+                it memorised.",
+            parameters: "none (use `columns:` to compare on features only)",
+            default_condition: "== 0",
+            exactness: "Exact up to 128-bit hash collisions; needs the raw rows of both sides \
+                (skipped when either is a saved profile).",
+            references: "Deepchecks TrainTestSamplesMix.",
+        }
+    }
+
+    fn default_condition(&self, _: bool) -> Condition {
+        Condition::equals(0.0)
+    }
+
+    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
+        let Some(reference) = inputs.reference else { return Ok(Vec::new()) };
+        if reference.source.is_none() || inputs.current.source.is_none() {
+            return Ok(Vec::new());
+        }
+        let cols = compared_columns(inputs);
+        Ok(vec![
+            RowPass {
+                side: Side::Reference,
+                accumulator: Box::new(RowHashes::new(cols.clone(), HashMode::CollectSet(AHashSet::new()))),
+            },
+            RowPass {
+                side: Side::Current,
+                accumulator: Box::new(RowHashes::new(cols, HashMode::CollectAll(Vec::new()))),
+            },
+        ])
+    }
+
+    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+        let Some(reference) = inputs.reference else {
+            return Ok(vec![Measurement::skipped(None, "no reference dataset")]);
+        };
+        if reference.source.is_none() || inputs.current.source.is_none() {
+            return Ok(vec![Measurement::skipped(None, "needs the raw rows of both datasets (a side is a saved profile)")]);
+        }
+        let mut it = passes.into_iter();
+        let (Some(r), Some(c)) = (it.next(), it.next()) else {
+            return Err("internal: missing row passes".into());
+        };
+        let r: RowHashes = downcast(r)?;
+        let c: RowHashes = downcast(c)?;
+        let (HashMode::CollectSet(set), HashMode::CollectAll(rows)) = (r.mode, c.mode) else {
+            return Err("internal: unexpected hash modes".into());
+        };
+        let overlapping = rows.iter().filter(|h| set.contains(h)).count() as u64;
+        let share = ratio(overlapping, c.rows);
+        Ok(vec![Measurement::value(
+            None,
+            share,
+            format!("{overlapping} of {} current rows also appear in the reference ({})", c.rows, pct(share)),
+        )
+        .detail("overlapping_rows", overlapping)
+        .detail("current_rows", c.rows)
+        .detail("reference_rows", r.rows)
+        .detail("columns", c.columns.len())])
+    }
+}

@@ -1,0 +1,2 @@
+//! Privacy checks.
+pub mod pii;

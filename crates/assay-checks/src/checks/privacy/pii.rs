@@ -1,0 +1,126 @@
+//! `privacy.pii`: share of values containing personal data.
+
+use std::any::Any;
+
+use serde_json::{json, Map, Value};
+
+use assay_stats::pii::PiiKind;
+use assay_stats::ratio;
+
+use crate::accumulators::{PiiCounts, PiiScan};
+use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
+use crate::condition::Condition;
+
+/// Share of string values holding an e-mail, phone, card number, IP address or national id.
+pub struct Pii;
+
+fn text_columns(inputs: &Inputs) -> Vec<String> {
+    inputs.target_columns(|c| c.state.as_text().is_some() && !c.data_type.contains("Boolean"))
+}
+
+/// Columns whose distinct values are all in the profile (scanned from it) vs those needing rows.
+fn split(inputs: &Inputs) -> (Vec<String>, Vec<String>) {
+    text_columns(inputs).into_iter().partition(|c| {
+        inputs
+            .current
+            .profile
+            .column(c)
+            .is_some_and(|p| p.state.distinct_is_exact())
+    })
+}
+
+impl Check for Pii {
+    fn id(&self) -> &'static str {
+        "privacy.pii"
+    }
+
+    fn doc(&self) -> CheckDoc {
+        CheckDoc {
+            summary: "Personal data (e-mails, phones, card numbers, IPs, national ids) in string columns.",
+            computes: "The share of non-null values of each string column that contain at least one \
+                of: e-mail address; phone number (E.164 or common national formats, ≥ 10 digits); \
+                payment card number (13–19 digits, known issuer prefix, valid Luhn checksum); IPv4 \
+                or IPv6 address; US SSN (AAA-GG-SSSS with valid area/group/serial); Brazilian CPF \
+                (valid check digits). Details give the share per kind and masked examples.",
+            why: "Personal data in training sets is a legal liability (GDPR, LGPD, CCPA) and a \
+                memorisation risk for models.",
+            parameters: "none (use `columns:` to restrict)",
+            default_condition: "== 0",
+            exactness: "Exact for the rules described: distinct values are scanned from the \
+                profile while ≤ 10,000, else every value is scanned in a row pass.",
+            references: "Microsoft Presidio recognizers (e-mail, phone, credit card with Luhn, \
+                IP, US SSN, BR CPF); Luhn (ISO/IEC 7812-1).",
+        }
+    }
+
+    fn default_condition(&self, _: bool) -> Condition {
+        Condition::equals(0.0)
+    }
+
+    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
+        let (_, needs_rows) = split(inputs);
+        if needs_rows.is_empty() || inputs.current.source.is_none() {
+            return Ok(Vec::new());
+        }
+        let counts = vec![PiiCounts::default(); needs_rows.len()];
+        Ok(vec![RowPass {
+            side: Side::Current,
+            accumulator: Box::new(PiiScan { columns: needs_rows, counts }),
+        }])
+    }
+
+    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+        let (from_profile, needs_rows) = split(inputs);
+        let mut results: Vec<(String, PiiCounts)> = Vec::new();
+        for c in from_profile {
+            let mut counts = PiiCounts::default();
+            if let Some(values) = inputs.current.profile.column(&c).and_then(|p| p.state.exact_value_counts()) {
+                for (v, n) in values {
+                    counts.add(&v, n);
+                }
+            }
+            results.push((c, counts));
+        }
+        let mut out = Vec::new();
+        match passes.into_iter().next() {
+            Some(pass) => {
+                let scan: PiiScan = downcast(pass)?;
+                results.extend(scan.columns.into_iter().zip(scan.counts));
+            }
+            None => {
+                for c in needs_rows {
+                    out.push(Measurement::skipped(Some(&c), "needs the raw rows (the current side is a saved profile)"));
+                }
+            }
+        }
+        for (column, counts) in results {
+            let share = ratio(counts.any, counts.total);
+            let mut by_kind = Map::new();
+            let mut found = Vec::new();
+            for kind in PiiKind::ALL {
+                let n = counts.by_kind.get(&kind).copied().unwrap_or(0);
+                by_kind.insert(kind.as_str().to_string(), json!(ratio(n, counts.total)));
+                if n > 0 {
+                    found.push(format!("{} {}", kind.as_str(), pct(ratio(n, counts.total))));
+                }
+            }
+            let mut examples = Map::new();
+            for (k, v) in &counts.examples {
+                examples.insert(k.as_str().to_string(), json!(v));
+            }
+            let message = if found.is_empty() {
+                "no personal data found".to_string()
+            } else {
+                format!("{} of values contain personal data: {}", pct(share), found.join(", "))
+            };
+            out.push(
+                Measurement::value(Some(&column), share, message)
+                    .detail("values", counts.total)
+                    .detail("with_pii", counts.any)
+                    .detail("share_by_kind", Value::Object(by_kind))
+                    .detail("masked_examples", Value::Object(examples)),
+            );
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,2 @@
+//! Schema checks.
+pub mod schema_match;

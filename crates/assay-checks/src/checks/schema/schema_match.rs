@@ -1,0 +1,109 @@
+//! `schema.match`: columns missing, added or retyped between reference and current.
+
+use std::any::Any;
+
+use serde_json::json;
+
+use crate::check::{Check, CheckDoc, Inputs, Measurement};
+use crate::condition::Condition;
+
+/// Compares the column sets and types of the two datasets.
+pub struct SchemaMatch;
+
+impl Check for SchemaMatch {
+    fn id(&self) -> &'static str {
+        "schema.match"
+    }
+
+    fn doc(&self) -> CheckDoc {
+        CheckDoc {
+            summary: "The current data has the reference's columns with the same types.",
+            computes: "The number of schema differences: reference columns missing from the current \
+                data, current columns absent from the reference (unless `ignore_extra`), and columns \
+                whose type changed. Details list each group.",
+            why: "A renamed, dropped or retyped column silently breaks feature pipelines and models.",
+            parameters: "ignore_extra (bool, default false): do not count extra current columns.\n\
+                ignore_types (bool, default false): compare names only.",
+            default_condition: "== 0",
+            exactness: "Exact (from the schemas; saved profiles carry the types).",
+            references: "TFDV schema validation (missing/unexpected features, type mismatch); \
+                Great Expectations expect_table_columns_to_match_set.",
+        }
+    }
+
+    fn default_condition(&self, _has_reference: bool) -> Condition {
+        Condition::equals(0.0)
+    }
+
+    fn known_params(&self) -> &'static [&'static str] {
+        &["ignore_extra", "ignore_types"]
+    }
+
+    fn measure(&self, inputs: &Inputs, _passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+        let Some(reference) = inputs.reference else {
+            return Ok(vec![Measurement::skipped(None, "no reference dataset to compare the schema with")]);
+        };
+        let ignore_extra = inputs.param_bool("ignore_extra")?.unwrap_or(false);
+        let ignore_types = inputs.param_bool("ignore_types")?.unwrap_or(false);
+        let cur = &inputs.current.profile;
+        let refp = &reference.profile;
+        let missing: Vec<&str> = refp
+            .columns
+            .iter()
+            .filter(|c| cur.column(&c.name).is_none())
+            .map(|c| c.name.as_str())
+            .collect();
+        let extra: Vec<&str> = cur
+            .columns
+            .iter()
+            .filter(|c| refp.column(&c.name).is_none())
+            .map(|c| c.name.as_str())
+            .collect();
+        let retyped: Vec<serde_json::Value> = if ignore_types {
+            Vec::new()
+        } else {
+            refp.columns
+                .iter()
+                .filter_map(|r| {
+                    let c = cur.column(&r.name)?;
+                    (c.data_type != r.data_type).then(|| {
+                        json!({"column": r.name, "reference": r.data_type, "current": c.data_type})
+                    })
+                })
+                .collect()
+        };
+        let count = missing.len() + retyped.len() + if ignore_extra { 0 } else { extra.len() };
+        let mut parts = Vec::new();
+        if !missing.is_empty() {
+            parts.push(format!("missing: {}", missing.join(", ")));
+        }
+        if !extra.is_empty() {
+            parts.push(format!("extra: {}", extra.join(", ")));
+        }
+        if !retyped.is_empty() {
+            let names: Vec<String> = retyped
+                .iter()
+                .map(|v| {
+                    format!(
+                        "{} ({} → {})",
+                        v["column"].as_str().unwrap_or_default(),
+                        v["reference"].as_str().unwrap_or_default(),
+                        v["current"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect();
+            parts.push(format!("retyped: {}", names.join(", ")));
+        }
+        let message = if parts.is_empty() {
+            format!("{} columns match the reference", cur.columns.len())
+        } else {
+            parts.join("; ")
+        };
+        Ok(vec![Measurement::value(None, count as f64, message)
+            .detail("missing", json!(missing))
+            .detail("extra", json!(extra))
+            .detail("retyped", json!(retyped))
+            .detail("reference_columns", refp.columns.len())
+            .detail("current_columns", cur.columns.len())])
+    }
+}

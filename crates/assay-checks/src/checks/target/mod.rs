@@ -1,0 +1,2 @@
+//! Target checks.
+pub mod class_imbalance;

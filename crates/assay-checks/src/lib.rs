@@ -1,0 +1,20 @@
+//! The assay check catalogue, suites and runner.
+//!
+//! A [`check::Check`] measures values (from profiles, or from row passes it asks the runner
+//! for); a [`condition::Condition`] from the suite turns each value into a status. The
+//! [`runner`] reads every dataset once to profile it and at most once more for the checks that
+//! need raw rows, whatever the number of checks.
+
+pub mod accumulators;
+pub mod catalogue;
+pub mod check;
+pub mod checks;
+pub mod condition;
+pub mod init;
+pub mod runner;
+pub mod suite;
+
+pub use catalogue::{catalogue, explain, find};
+pub use condition::Condition;
+pub use runner::{run_suite, RunError, RunOptions};
+pub use suite::{LoadedSuite, Suite, SuiteError};

@@ -1,0 +1,317 @@
+//! Runs a suite: loads both datasets (one profiling pass each), plans the row passes the
+//! checks need (at most one more pass per dataset, over the union of the columns they need),
+//! measures, and applies conditions.
+
+use std::any::Any;
+
+use serde_json::Value;
+
+use assay_engine::scan::for_each_batch;
+use assay_engine::{load_dataset, Dataset, Engine, EngineError, ProfileOptions};
+use assay_report::{CheckResult, ColumnDistribution, DatasetInfo, Report, Status, Summary, REPORT_SCHEMA_VERSION};
+use assay_stats::{ColumnKind, Histogram, Profile};
+
+use crate::catalogue;
+use crate::check::{Inputs, Measurement, RowAccumulator, Side};
+use crate::condition::{Condition, Verdict};
+use crate::suite::{LoadedSuite, Severity, SuiteError};
+
+/// Why a run stopped (configuration or input): exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// Invalid suite.
+    #[error(transparent)]
+    Suite(#[from] SuiteError),
+    /// Unreadable data.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+/// Options of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Show progress on a terminal.
+    pub progress: bool,
+}
+
+/// Loads the data of a suite and runs every check.
+pub async fn run_suite(engine: &Engine, loaded: &LoadedSuite, options: &RunOptions) -> Result<Report, RunError> {
+    let suite = &loaded.suite;
+    let profile_options = ProfileOptions {
+        exact_cap: suite.options.exact_distinct_cap,
+        categorical_max_distinct: suite.options.categorical_max_distinct,
+        kind_overrides: suite.roles.kind_overrides(),
+        columns: None,
+        progress: options.progress,
+    };
+    let reference = match loaded.reference_spec() {
+        Some(spec) => Some(load_dataset(engine, &spec, &profile_options).await?),
+        None => None,
+    };
+    let current = load_dataset(engine, &loaded.current_spec(), &profile_options).await?;
+    let columns = current.columns();
+    suite.roles.validate(&columns, &current.label).map_err(|e| match &e {
+        EngineError::Column { column, .. } => {
+            RunError::Suite(loaded.error_at(&[column.as_str()], e.to_string()))
+        }
+        _ => RunError::Engine(e),
+    })?;
+    for entry in &suite.checks {
+        for c in entry.columns.iter().flatten() {
+            if !columns.contains(c) {
+                return Err(RunError::Suite(loaded.error_at(
+                    &[c.as_str()],
+                    format!(
+                        "`{}` names column `{c}`, which {} does not have",
+                        entry.check, current.label
+                    ),
+                )));
+            }
+        }
+    }
+    let name = suite.name.clone().unwrap_or_else(|| loaded.path.clone());
+    let results = run_checks(loaded, &current, reference.as_ref()).await?;
+    Ok(build_report(name, &current, reference.as_ref(), results, suite.options.histogram_bins))
+}
+
+struct Planned {
+    entry: usize,
+    passes: Vec<(Side, Box<dyn RowAccumulator>)>,
+    error: Option<String>,
+}
+
+async fn run_checks(
+    loaded: &LoadedSuite,
+    current: &Dataset,
+    reference: Option<&Dataset>,
+) -> Result<Vec<CheckResult>, RunError> {
+    let suite = &loaded.suite;
+    let checks: Vec<_> = suite
+        .checks
+        .iter()
+        .map(|e| catalogue::find(&e.check))
+        .collect();
+    let inputs_of = |i: usize| Inputs {
+        current,
+        reference,
+        roles: &suite.roles,
+        columns: suite.checks[i].columns.as_deref(),
+        params: &suite.checks[i].params,
+    };
+    // Plan the row passes.
+    let mut planned: Vec<Planned> = Vec::new();
+    for (i, check) in checks.iter().enumerate() {
+        let Some(check) = check else { continue };
+        match check.row_passes(&inputs_of(i)) {
+            Ok(p) => planned.push(Planned {
+                entry: i,
+                passes: p.into_iter().map(|rp| (rp.side, rp.accumulator)).collect(),
+                error: None,
+            }),
+            Err(e) => planned.push(Planned { entry: i, passes: Vec::new(), error: Some(e) }),
+        }
+    }
+    // One scan per side over the union of needed columns.
+    for side in [Side::Reference, Side::Current] {
+        let dataset = match side {
+            Side::Current => Some(current),
+            Side::Reference => reference,
+        };
+        let Some(source) = dataset.and_then(|d| d.source.as_ref()) else { continue };
+        let mut cols: Vec<String> = Vec::new();
+        for p in &planned {
+            for (s, acc) in &p.passes {
+                if *s == side {
+                    for c in acc.columns() {
+                        if !cols.contains(&c) {
+                            cols.push(c);
+                        }
+                    }
+                }
+            }
+        }
+        if cols.is_empty() {
+            continue;
+        }
+        for_each_batch(source, &cols, |batch| {
+            for p in planned.iter_mut().filter(|p| p.error.is_none()) {
+                let mut failed = None;
+                for (s, acc) in p.passes.iter_mut() {
+                    if *s == side {
+                        if let Err(e) = acc.update(batch) {
+                            failed = Some(e);
+                            break;
+                        }
+                    }
+                }
+                if failed.is_some() {
+                    p.error = failed;
+                }
+            }
+            Ok(())
+        })
+        .await?;
+    }
+    // Measure and decide.
+    let mut by_entry: Vec<Option<Planned>> = (0..suite.checks.len()).map(|_| None).collect();
+    for p in planned {
+        let i = p.entry;
+        by_entry[i] = Some(p);
+    }
+    let mut results = Vec::new();
+    for (i, entry) in suite.checks.iter().enumerate() {
+        let Some(check) = &checks[i] else { continue };
+        let severity = entry.severity.unwrap_or_default();
+        let condition = loaded.condition_of(entry, reference.is_some());
+        let plan = by_entry[i].take();
+        let measurements = match plan {
+            Some(Planned { error: Some(e), .. }) => Err(e),
+            Some(Planned { passes, .. }) => {
+                let finished: Vec<Box<dyn Any>> = passes.into_iter().map(|(_, a)| a.into_any()).collect();
+                check.measure(&inputs_of(i), finished)
+            }
+            None => check.measure(&inputs_of(i), Vec::new()),
+        };
+        match measurements {
+            Ok(ms) => results.extend(ms.into_iter().map(|m| decide(check.id(), m, &condition, severity, reference.is_some()))),
+            Err(e) => results.push(decide(check.id(), Measurement::error(None, e), &condition, severity, reference.is_some())),
+        }
+    }
+    Ok(results)
+}
+
+/// Applies a condition to a measurement.
+pub fn decide(id: &str, m: Measurement, condition: &Condition, severity: Severity, has_reference: bool) -> CheckResult {
+    let mut result = CheckResult {
+        id: id.to_string(),
+        column: m.column.clone(),
+        status: Status::Pass,
+        value: m.value.filter(|v| v.is_finite()),
+        threshold: None,
+        condition: Some(condition.to_string()),
+        severity: severity.as_str().to_string(),
+        message: m.message.clone(),
+        details: m.details.clone(),
+    };
+    if let Some(r) = m.reference_value {
+        result.details.entry("reference_value").or_insert(Value::from(r));
+    }
+    if m.skipped.is_some() {
+        result.status = Status::Skipped;
+        return result;
+    }
+    if m.error.is_some() {
+        result.status = Status::Error;
+        return result;
+    }
+    let Some(value) = m.value else {
+        result.status = Status::Error;
+        result.message = format!("no value computed: {}", m.message);
+        return result;
+    };
+    match condition.evaluate(value, m.reference_value) {
+        Verdict::NeedsReference => {
+            result.status = Status::Skipped;
+            result.message = if has_reference {
+                format!("{}; the reference has no value to compare with", m.message)
+            } else {
+                format!("{}; the condition is relative to a reference but none was given", m.message)
+            };
+        }
+        Verdict::Evaluated { holds, threshold } => {
+            result.threshold = Some(threshold);
+            result.status = match (holds, severity) {
+                (true, _) => Status::Pass,
+                (false, Severity::Warn) => Status::Warn,
+                (false, Severity::Fail) => Status::Fail,
+            };
+        }
+    }
+    result
+}
+
+fn info(d: &Dataset) -> DatasetInfo {
+    DatasetInfo {
+        sources: d.profile.sources.clone(),
+        rows: d.profile.rows,
+        columns: d.profile.columns.len(),
+        from_profile: d.is_profile_only(),
+    }
+}
+
+/// Distributions of every column for charts: numeric columns on shared equal-width bins over
+/// the union of both ranges; categorical ones on the union of both sides' top categories.
+pub fn distributions(current: &Profile, reference: Option<&Profile>, bins: usize) -> Vec<ColumnDistribution> {
+    let mut out = Vec::new();
+    for c in &current.columns {
+        let r = reference.and_then(|p| p.column(&c.name));
+        let (cur_h, ref_h) = match (c.kind, c.state.as_numeric()) {
+            (ColumnKind::Numeric, Some(n)) => {
+                let rn = r.and_then(|r| r.state.as_numeric());
+                let lo = [n.min, rn.and_then(|x| x.min)].into_iter().flatten().reduce(f64::min);
+                let hi = [n.max, rn.and_then(|x| x.max)].into_iter().flatten().reduce(f64::max);
+                let (Some(lo), Some(hi)) = (lo, hi) else {
+                    out.push(ColumnDistribution { column: c.name.clone(), kind: c.kind.to_string(), reference: None, current: None });
+                    continue;
+                };
+                (
+                    c.state.histogram(bins, Some((lo, hi))),
+                    r.and_then(|r| r.state.histogram(bins, Some((lo, hi)))),
+                )
+            }
+            _ => {
+                let mut labels: Vec<String> = Vec::new();
+                for src in [r.map(|r| &r.state), Some(&c.state)].into_iter().flatten() {
+                    for f in src.top_values(bins) {
+                        if !labels.contains(&f.value) && labels.len() < bins {
+                            labels.push(f.value);
+                        }
+                    }
+                }
+                let categorical = |s: &assay_stats::ColumnState| {
+                    let counts: Vec<f64> = labels.iter().map(|l| count_of(s, l)).collect();
+                    let listed: f64 = counts.iter().sum();
+                    Histogram::Categorical {
+                        labels: labels.clone(),
+                        counts,
+                        other: (s.non_null() as f64 - listed).max(0.0),
+                        exact: s.distinct_is_exact(),
+                    }
+                };
+                (Some(categorical(&c.state)), r.map(|r| categorical(&r.state)))
+            }
+        };
+        out.push(ColumnDistribution { column: c.name.clone(), kind: c.kind.to_string(), reference: ref_h, current: cur_h });
+    }
+    out
+}
+
+fn count_of(s: &assay_stats::ColumnState, label: &str) -> f64 {
+    match &s.body {
+        assay_stats::ColumnBody::Text(t) => t.values.count_of(&label.to_string()) as f64,
+        assay_stats::ColumnBody::Numeric(n) => label
+            .parse::<f64>()
+            .map(|v| n.values.count_of(&assay_stats::column_state::float_key(v)) as f64)
+            .unwrap_or(0.0),
+    }
+}
+
+/// Assembles the report.
+pub fn build_report(
+    suite: String,
+    current: &Dataset,
+    reference: Option<&Dataset>,
+    results: Vec<CheckResult>,
+    bins: usize,
+) -> Report {
+    Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        assay_version: env!("CARGO_PKG_VERSION").to_string(),
+        suite,
+        current: info(current),
+        reference: reference.map(info),
+        summary: Summary::of(&results),
+        results,
+        distributions: distributions(&current.profile, reference.map(|r| &r.profile), bins),
+    }
+}

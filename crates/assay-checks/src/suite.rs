@@ -1,0 +1,272 @@
+//! Declarative suites: YAML (or the same structure as TOML or JSON) naming the data, the roles
+//! and the checks with their conditions.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use assay_engine::{CsvSettings, DataFormat, Roles, SourceSpec};
+
+use crate::catalogue;
+use crate::condition::Condition;
+
+/// Severity of a condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A failed condition is a warning (exit 0 unless `--strict`).
+    Warn,
+    /// A failed condition fails the run (exit 1).
+    #[default]
+    Fail,
+}
+
+impl Severity {
+    /// Lower-case name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Warn => "warn",
+            Severity::Fail => "fail",
+        }
+    }
+}
+
+/// One path or several.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Paths {
+    /// A single path, directory, glob or URL.
+    One(String),
+    /// Several, of the same format.
+    Many(Vec<String>),
+}
+
+impl Paths {
+    /// As a list.
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            Paths::One(p) => vec![p.clone()],
+            Paths::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// The `data:` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSection {
+    /// The data under test (or a saved profile).
+    pub current: Paths,
+    /// The baseline (or a saved profile).
+    #[serde(default)]
+    pub reference: Option<Paths>,
+    /// Format, when the extension does not tell.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// CSV options.
+    #[serde(default)]
+    pub csv: CsvSettings,
+}
+
+/// Profiling options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SuiteOptions {
+    /// Distinct values kept exactly per column (default 10000).
+    pub exact_distinct_cap: usize,
+    /// Integer columns with at most this many distinct values are categorical (default 5).
+    pub categorical_max_distinct: u64,
+    /// Histogram bins in reports (default 20).
+    pub histogram_bins: usize,
+}
+
+impl Default for SuiteOptions {
+    fn default() -> Self {
+        Self {
+            exact_distinct_cap: assay_stats::value_counter::DEFAULT_EXACT_CAP,
+            categorical_max_distinct: assay_engine::roles::DEFAULT_CATEGORICAL_MAX_DISTINCT,
+            histogram_bins: 20,
+        }
+    }
+}
+
+/// One entry of `checks:`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckEntry {
+    /// Check id from the catalogue.
+    pub check: String,
+    /// Columns to run on (default: the check's natural set, usually every feature).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<String>>,
+    /// Check-specific parameters.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub params: Map<String, Value>,
+    /// Condition, e.g. `<= 0.05` or `<= reference * 1.1 + 0.01` (default: the check's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// `warn` or `fail` (default `fail`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+}
+
+/// A suite file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suite {
+    /// Name shown in reports.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// What to read.
+    pub data: DataSection,
+    /// Column roles.
+    #[serde(default)]
+    pub roles: Roles,
+    /// Profiling options.
+    #[serde(default)]
+    pub options: SuiteOptions,
+    /// Checks to run, in order.
+    pub checks: Vec<CheckEntry>,
+}
+
+/// A suite that failed to load: the message names the file and, where known, the line.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}{}: {message}", line.map(|l| format!(": line {l}")).unwrap_or_default())]
+pub struct SuiteError {
+    /// Suite file.
+    pub path: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// What was wrong.
+    pub message: String,
+}
+
+/// A loaded, validated suite with the directory its relative paths are resolved against.
+#[derive(Debug, Clone)]
+pub struct LoadedSuite {
+    /// The suite.
+    pub suite: Suite,
+    /// Source text (to find lines for later errors).
+    pub text: String,
+    /// Suite file path.
+    pub path: String,
+    /// Directory of the suite file.
+    pub base_dir: PathBuf,
+}
+
+/// 1-based line of the first line containing all `needles`.
+pub fn line_of(text: &str, needles: &[&str]) -> Option<usize> {
+    text.lines()
+        .position(|l| needles.iter().all(|n| l.contains(n)))
+        .map(|i| i + 1)
+}
+
+impl LoadedSuite {
+    /// Reads and validates a suite file (`.yaml`/`.yml`, `.toml` or `.json`).
+    pub fn load(path: &str) -> Result<LoadedSuite, SuiteError> {
+        let err = |line: Option<usize>, message: String| SuiteError { path: path.to_string(), line, message };
+        let text = std::fs::read_to_string(path).map_err(|e| err(None, format!("cannot read the suite: {e}")))?;
+        if text.trim().is_empty() {
+            return Err(err(None, "the suite file is empty (expected `data:` and `checks:`)".into()));
+        }
+        let lower = path.to_ascii_lowercase();
+        let suite: Suite = if lower.ends_with(".toml") {
+            toml::from_str(&text).map_err(|e| {
+                let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+                err(line, e.message().to_string())
+            })?
+        } else if lower.ends_with(".json") {
+            serde_json::from_str(&text).map_err(|e| err(Some(e.line()), e.to_string()))?
+        } else {
+            serde_norway::from_str(&text).map_err(|e| {
+                let line = e.location().map(|l| l.line());
+                let msg = e.to_string();
+                // serde_norway appends " at line L column C"; keep the message short.
+                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                err(line, msg)
+            })?
+        };
+        let base_dir = Path::new(path).parent().map(Path::to_path_buf).unwrap_or_default();
+        let loaded = LoadedSuite { suite, text, path: path.to_string(), base_dir };
+        loaded.validate()?;
+        Ok(loaded)
+    }
+
+    /// An error about the suite, located at the first line containing `needles`.
+    pub fn error_at(&self, needles: &[&str], message: String) -> SuiteError {
+        SuiteError { path: self.path.clone(), line: line_of(&self.text, needles), message }
+    }
+
+    fn validate(&self) -> Result<(), SuiteError> {
+        if let Some(f) = &self.suite.data.format {
+            if DataFormat::parse(f).is_none() {
+                return Err(self.error_at(&["format"], format!("data.format `{f}` is not one of parquet, csv, json, ipc")));
+            }
+        }
+        if self.suite.checks.is_empty() {
+            return Err(self.error_at(&["checks"], "`checks:` is empty: list at least one check".into()));
+        }
+        for entry in &self.suite.checks {
+            let Some(check) = catalogue::find(&entry.check) else {
+                let hint = catalogue::suggest(&entry.check)
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(self.error_at(
+                    &[&entry.check],
+                    format!("unknown check `{}`{hint}; `assay checks` lists them", entry.check),
+                ));
+            };
+            if let Some(c) = &entry.condition {
+                Condition::parse(c).map_err(|m| self.error_at(&["condition", c.trim()], m))?;
+            }
+            let known = check.known_params();
+            for key in entry.params.keys() {
+                if !known.contains(&key.as_str()) {
+                    let list = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+                    return Err(self.error_at(
+                        &[&format!("{key}:")],
+                        format!("`{}` has no parameter `{key}` (parameters: {list})", entry.check),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve(&self, p: &str) -> String {
+        if assay_engine::source::is_url(p) || Path::new(p).is_absolute() {
+            p.to_string()
+        } else {
+            self.base_dir.join(p).to_string_lossy().into_owned()
+        }
+    }
+
+    fn spec(&self, paths: &Paths) -> SourceSpec {
+        SourceSpec {
+            paths: paths.to_vec().iter().map(|p| self.resolve(p)).collect(),
+            format: self.suite.data.format.as_deref().and_then(DataFormat::parse),
+            csv: self.suite.data.csv.clone(),
+        }
+    }
+
+    /// The current dataset's source spec (paths resolved against the suite's directory).
+    pub fn current_spec(&self) -> SourceSpec {
+        self.spec(&self.suite.data.current)
+    }
+
+    /// The reference dataset's source spec, if any.
+    pub fn reference_spec(&self) -> Option<SourceSpec> {
+        self.suite.data.reference.as_ref().map(|p| self.spec(p))
+    }
+
+    /// The entry's condition, parsed (or the check's default).
+    pub fn condition_of(&self, entry: &CheckEntry, has_reference: bool) -> Condition {
+        entry
+            .condition
+            .as_deref()
+            .and_then(|c| Condition::parse(c).ok())
+            .or_else(|| catalogue::find(&entry.check).map(|c| c.default_condition(has_reference)))
+            .unwrap_or_else(|| Condition::equals(0.0))
+    }
+}

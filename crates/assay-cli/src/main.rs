@@ -1,0 +1,89 @@
+//! `assay`: test, validate and monitor machine-learning data and models.
+//!
+//! Argument parsing and wiring only; the work is in the library crates.
+
+mod commands;
+mod data_args;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for configuration, usage and input errors.
+pub const EXIT_INPUT_ERROR: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "assay",
+    version,
+    about = "Test, validate and monitor machine-learning data and models, exactly, at scale.",
+    long_about = "Test, validate and monitor machine-learning data and models, exactly, at scale.\n\n\
+        Exit codes: 0 every check passed (warnings allowed unless --strict), 1 a check failed or \
+        errored, 2 usage, configuration or input error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Worker threads (default: every core).
+    #[arg(long, global = true)]
+    threads: Option<usize>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a suite of checks (YAML, TOML or JSON) and report.
+    Check(commands::check::CheckArgs),
+    /// Profile a dataset (one parallel pass) and save or print the profile; or merge profiles.
+    Profile(commands::profile::ProfileArgs),
+    /// Write a starter suite inferred from a dataset (schema, ranges, categories, null thresholds).
+    Init(commands::init::InitArgs),
+    /// List the check catalogue.
+    Checks,
+    /// Print a check's documentation.
+    Explain(commands::explain::ExplainArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_INPUT_ERROR } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(cli.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+        }).max(1))
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(EXIT_INPUT_ERROR);
+        }
+    };
+    let engine = assay_engine::Engine::new(cli.threads);
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Check(args) => commands::check::run(&engine, args).await,
+            Command::Profile(args) => commands::profile::run(&engine, args).await,
+            Command::Init(args) => commands::init::run(&engine, args).await,
+            Command::Checks => commands::explain::list(),
+            Command::Explain(args) => commands::explain::run(args),
+        }
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if output::is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_INPUT_ERROR)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! The engine: a DataFusion session configured to use every core.
+
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+/// A DataFusion session shared by every read of one run.
+#[derive(Clone)]
+pub struct Engine {
+    ctx: SessionContext,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").finish_non_exhaustive()
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new(None)
+    }
+}
+
+impl Engine {
+    /// An engine with `threads` partitions (default: the number of cores).
+    pub fn new(threads: Option<usize>) -> Self {
+        let partitions = threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        });
+        let config = SessionConfig::new()
+            .with_target_partitions(partitions.max(1))
+            .with_batch_size(8192)
+            .with_repartition_file_scans(true)
+            .with_repartition_file_min_size(1024 * 1024);
+        Self {
+            ctx: SessionContext::new_with_config(config),
+        }
+    }
+
+    /// The DataFusion session.
+    pub fn ctx(&self) -> &SessionContext {
+        &self.ctx
+    }
+}

@@ -1,0 +1,49 @@
+//! Streaming the raw values of a few columns, for checks that need exactness
+//! (duplicates, train–test overlap, id uniqueness, PII, leakage).
+
+use arrow::record_batch::RecordBatch;
+use datafusion::prelude::ident;
+use futures::StreamExt;
+
+use crate::error::{read_error, EngineError, Result};
+use crate::source::{column_list, OpenedSource};
+
+/// Streams `columns` of `source` batch by batch into `f`, reading only those columns
+/// (projection pushed into the Parquet/CSV reader). Decoding runs on every core; `f` sees
+/// batches one at a time, so memory stays bounded by the batch size and `f`'s own state.
+pub async fn for_each_batch<F>(
+    source: &OpenedSource,
+    columns: &[String],
+    mut f: F,
+) -> Result<()>
+where
+    F: FnMut(&RecordBatch) -> Result<()>,
+{
+    let label = source.spec.label();
+    for c in columns {
+        if source.schema.field_with_name(c).is_err() {
+            return Err(EngineError::Column {
+                column: c.clone(),
+                message: format!(
+                    "{label} has no such column (columns: {})",
+                    column_list(&source.schema)
+                ),
+            });
+        }
+    }
+    let exprs: Vec<_> = columns.iter().map(|c| ident(c)).collect();
+    let df = source
+        .df
+        .clone()
+        .select(exprs)
+        .map_err(|e| read_error(&label, e))?;
+    let mut stream = df
+        .execute_stream()
+        .await
+        .map_err(|e| read_error(&label, e))?;
+    while let Some(batch) = stream.next().await {
+        let batch = batch.map_err(|e| read_error(&label, e))?;
+        f(&batch)?;
+    }
+    Ok(())
+}

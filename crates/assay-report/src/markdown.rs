@@ -1,0 +1,201 @@
+//! Markdown (GitHub-flavoured) for pull-request comments and GitHub step summaries.
+//!
+//! A title with the overall verdict (`PASSED`, `WARNINGS`, `FAILED`), a table of counts, a
+//! table of the failed, errored and warned results, then the passed and skipped results in
+//! collapsed `<details>` sections. Every cell is escaped: `|`, newlines, Markdown punctuation
+//! and `<`, `>`, `&` cannot break the table or inject markup.
+
+use std::fmt::Write as _;
+
+use crate::numbers::{format_count, format_opt};
+use crate::{CheckResult, DatasetInfo, Report, Status};
+
+/// Escapes `s` for a Markdown table cell (or inline text): backslash-escapes Markdown
+/// punctuation and `|`, turns `<`, `>`, `&` into entities and line breaks into `<br>`.
+pub fn escape_cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("<br>");
+            }
+            '\n' => out.push_str("<br>"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `s` as inline code when it can be (no backtick, no line break), else [`escape_cell`].
+fn code(s: &str) -> String {
+    if s.is_empty() || s.contains(['`', '\n', '\r']) || s.chars().any(char::is_control) {
+        escape_cell(s)
+    } else {
+        format!("`{}`", s.replace('|', "\\|"))
+    }
+}
+
+fn dataset_line(label: &str, info: &DatasetInfo) -> String {
+    let mut s = format!(
+        "**{label}**: {} rows, {} columns",
+        format_count(info.rows),
+        info.columns
+    );
+    if !info.sources.is_empty() {
+        let shown: Vec<String> = info.sources.iter().take(3).map(|p| code(p)).collect();
+        let _ = write!(
+            s,
+            " from {}{}",
+            if info.from_profile { "profile " } else { "" },
+            shown.join(", ")
+        );
+        if info.sources.len() > 3 {
+            let _ = write!(s, " and {} more", info.sources.len() - 3);
+        }
+    }
+    s
+}
+
+fn status_word(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "pass",
+        Status::Warn => "**WARN**",
+        Status::Fail => "**FAIL**",
+        Status::Error => "**ERROR**",
+        Status::Skipped => "skipped",
+    }
+}
+
+fn column_cell(r: &CheckResult) -> String {
+    r.column
+        .as_deref()
+        .map(escape_cell)
+        .unwrap_or_else(|| "(dataset)".to_string())
+}
+
+fn results_table(out: &mut String, results: &[&CheckResult], with_status: bool) {
+    if with_status {
+        out.push_str("| Status | Check | Column | Value | Threshold | Message |\n");
+        out.push_str("|---|---|---|---:|---:|---|\n");
+    } else {
+        out.push_str("| Check | Column | Value | Threshold | Message |\n");
+        out.push_str("|---|---|---:|---:|---|\n");
+    }
+    for r in results {
+        if with_status {
+            let _ = write!(out, "| {} ", status_word(r.status));
+        }
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            code(&r.id),
+            column_cell(r),
+            format_opt(r.value, "–"),
+            format_opt(r.threshold, "–"),
+            escape_cell(&r.message),
+        );
+    }
+}
+
+fn collapsed(out: &mut String, title: &str, results: &[&CheckResult]) {
+    if results.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n<details>\n<summary>{title} ({})</summary>\n",
+        results.len()
+    );
+    results_table(out, results, false);
+    out.push_str("\n</details>\n");
+}
+
+/// Renders `report` as GitHub-flavoured Markdown. Ends with a newline.
+pub fn render_markdown(report: &Report) -> String {
+    let s = &report.summary;
+    let mut out = format!(
+        "## assay {}: {}\n\n",
+        escape_cell(&report.suite),
+        s.verdict_word()
+    );
+    out.push_str(&dataset_line("Current", &report.current));
+    match &report.reference {
+        Some(r) => {
+            out.push_str("  \n");
+            out.push_str(&dataset_line("Reference", r));
+            out.push('\n');
+        }
+        None => out.push_str("  \nNo reference dataset.\n"),
+    }
+
+    out.push_str("\n| Passed | Warned | Failed | Errors | Skipped | Total |\n");
+    out.push_str("|---:|---:|---:|---:|---:|---:|\n");
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | {} | {} | {} |",
+        s.passed, s.warned, s.failed, s.errors, s.skipped, s.total
+    );
+
+    let mut problems: Vec<&CheckResult> = report
+        .results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Fail | Status::Error | Status::Warn))
+        .collect();
+    // Stable: suite order within a status.
+    problems.sort_by_key(|r| r.status.severity_rank());
+    if !problems.is_empty() {
+        out.push_str("\n### Failures, errors and warnings\n\n");
+        results_table(&mut out, &problems, true);
+    }
+
+    let by_status = |status: Status| -> Vec<&CheckResult> {
+        report
+            .results
+            .iter()
+            .filter(|r| r.status == status)
+            .collect()
+    };
+    collapsed(&mut out, "Passed checks", &by_status(Status::Pass));
+    collapsed(&mut out, "Skipped checks", &by_status(Status::Skipped));
+
+    let _ = writeln!(
+        out,
+        "\n<sub>assay {} · report schema {}</sub>",
+        escape_cell(&report.assay_version),
+        report.schema_version
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_escaped() {
+        assert_eq!(escape_cell("a|b"), "a\\|b");
+        assert_eq!(escape_cell("x\ny\r\nz"), "x<br>y<br>z");
+        assert_eq!(escape_cell("<b>&"), "&lt;b&gt;&amp;");
+        assert_eq!(escape_cell("__init__"), "\\_\\_init\\_\\_");
+        assert_eq!(escape_cell("plain text 1.5"), "plain text 1.5");
+    }
+
+    #[test]
+    fn code_spans_fall_back_to_escaping() {
+        assert_eq!(code("drift.psi"), "`drift.psi`");
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("a`b"), "a\\`b");
+    }
+}

@@ -1,0 +1,372 @@
+//! Mergeable distinct count and frequent values: exact up to a cap, then sketches.
+
+use std::hash::Hash;
+
+use ahash::AHashMap;
+use base64::Engine as _;
+use datasketches::frequencies::{ErrorType, FrequentItemsSketch};
+use datasketches::hll::{HllSketch, HllType, HllUnion};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::StatsError;
+
+/// Default number of distinct values kept exactly before switching to sketches.
+pub const DEFAULT_EXACT_CAP: usize = 10_000;
+/// HyperLogLog size: `lg_k = 12` gives about 1.6 % relative standard error.
+const HLL_LG_K: u8 = 12;
+/// Frequent-items map size (DataSketches `max_map_size`).
+const FREQUENT_MAP_SIZE: usize = 1024;
+
+/// Key types a [`ValueCounter`] can hold (strings, and floats by their canonical bits).
+pub trait CounterKey:
+    Hash + Eq + Clone + Ord + Serialize + DeserializeOwned + datasketches::frequencies::FrequentItemValue
+{
+}
+impl CounterKey for String {}
+impl CounterKey for u64 {}
+
+/// One frequent value with its count (exact, or a DataSketches estimate with bounds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrequentValue<K> {
+    /// The value.
+    pub value: K,
+    /// Its count (estimate in sketch mode).
+    pub count: u64,
+    /// Lower bound of the count (equal to `count` in exact mode).
+    pub lower_bound: u64,
+    /// Upper bound of the count (equal to `count` in exact mode).
+    pub upper_bound: u64,
+}
+
+/// Distinct count and value frequencies of a column.
+///
+/// Counts every distinct value exactly until more than `cap` distinct values are seen; then it
+/// switches, for good, to a HyperLogLog distinct-count sketch (about 1.6 % relative error)
+/// and a frequent-items sketch (counts within `epsilon × n`). Two counters merge into the
+/// counter of the union, exactly while both are exact and the union stays within the cap.
+#[derive(Debug, Clone)]
+pub enum ValueCounter<K: CounterKey> {
+    /// Every distinct value with its exact count.
+    Exact {
+        /// Largest number of distinct values kept exactly.
+        cap: usize,
+        /// Value → count.
+        counts: AHashMap<K, u64>,
+    },
+    /// Sketch mode, after the cap was exceeded.
+    Sketch {
+        /// Distinct-count sketch.
+        hll: Box<HllUnion>,
+        /// Frequent-items sketch.
+        frequent: Box<FrequentItemsSketch<K>>,
+    },
+}
+
+impl<K: CounterKey> Default for ValueCounter<K> {
+    fn default() -> Self {
+        Self::with_cap(DEFAULT_EXACT_CAP)
+    }
+}
+
+impl<K: CounterKey> ValueCounter<K> {
+    /// A counter that stays exact up to `cap` distinct values.
+    pub fn with_cap(cap: usize) -> Self {
+        ValueCounter::Exact {
+            cap,
+            counts: AHashMap::new(),
+        }
+    }
+
+    /// Counts one occurrence of `value`.
+    #[inline]
+    pub fn push(&mut self, value: K) {
+        self.push_n(value, 1);
+    }
+
+    /// Counts `n` occurrences of `value`.
+    #[inline]
+    pub fn push_n(&mut self, value: K, n: u64) {
+        match self {
+            ValueCounter::Exact { cap, counts } => {
+                if let Some(c) = counts.get_mut(&value) {
+                    *c += n;
+                    return;
+                }
+                counts.insert(value, n);
+                if counts.len() > *cap {
+                    self.spill();
+                }
+            }
+            ValueCounter::Sketch { hll, frequent } => {
+                hll.update_value(&value);
+                frequent.update_with_count(value, n);
+            }
+        }
+    }
+
+    /// Counts one occurrence of a borrowed string-like value without allocating when it is known.
+    #[inline]
+    pub fn push_ref<Q>(&mut self, value: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        match self {
+            ValueCounter::Exact { counts, .. } => {
+                if let Some(c) = counts.get_mut(value) {
+                    *c += 1;
+                    return;
+                }
+                self.push_n(value.to_owned(), 1);
+            }
+            ValueCounter::Sketch { hll, frequent } => {
+                hll.update_value(value);
+                frequent.update_ref(value);
+            }
+        }
+    }
+
+    fn spill(&mut self) {
+        if let ValueCounter::Exact { counts, .. } = self {
+            let mut hll = HllUnion::new(HLL_LG_K).unwrap_or_else(|_| unreachable_hll());
+            let mut frequent = FrequentItemsSketch::new(FREQUENT_MAP_SIZE)
+                .unwrap_or_else(|_| unreachable_frequent());
+            for (k, c) in counts.drain() {
+                hll.update_value(&k);
+                frequent.update_with_count(k, c);
+            }
+            *self = ValueCounter::Sketch {
+                hll: Box::new(hll),
+                frequent: Box::new(frequent),
+            };
+        }
+    }
+
+    /// Merges another counter into this one.
+    pub fn merge(&mut self, other: &ValueCounter<K>) {
+        match other {
+            ValueCounter::Exact { counts, .. } => {
+                for (k, c) in counts {
+                    self.push_n(k.clone(), *c);
+                }
+            }
+            ValueCounter::Sketch { hll, frequent } => {
+                self.spill();
+                if let ValueCounter::Sketch {
+                    hll: mine,
+                    frequent: my_frequent,
+                } = self
+                {
+                    mine.update(&hll.to_sketch(HllType::Hll8));
+                    my_frequent.merge(frequent);
+                }
+            }
+        }
+    }
+
+    /// True while counts are exact.
+    pub fn is_exact(&self) -> bool {
+        matches!(self, ValueCounter::Exact { .. })
+    }
+
+    /// Number of distinct values (exact, or the HyperLogLog estimate rounded).
+    pub fn distinct(&self) -> u64 {
+        match self {
+            ValueCounter::Exact { counts, .. } => counts.len() as u64,
+            ValueCounter::Sketch { hll, .. } => hll.estimate().round() as u64,
+        }
+    }
+
+    /// The exact value → count map while in exact mode.
+    pub fn exact_counts(&self) -> Option<&AHashMap<K, u64>> {
+        match self {
+            ValueCounter::Exact { counts, .. } => Some(counts),
+            ValueCounter::Sketch { .. } => None,
+        }
+    }
+
+    /// Up to `limit` most frequent values, most frequent first (ties by value, ascending).
+    pub fn top(&self, limit: usize) -> Vec<FrequentValue<K>> {
+        let mut rows: Vec<FrequentValue<K>> = match self {
+            ValueCounter::Exact { counts, .. } => counts
+                .iter()
+                .map(|(k, c)| FrequentValue {
+                    value: k.clone(),
+                    count: *c,
+                    lower_bound: *c,
+                    upper_bound: *c,
+                })
+                .collect(),
+            ValueCounter::Sketch { frequent, .. } => frequent
+                .frequent_items(ErrorType::NoFalsePositives)
+                .into_iter()
+                .map(|r| FrequentValue {
+                    value: r.item().clone(),
+                    count: r.estimate(),
+                    lower_bound: r.lower_bound(),
+                    upper_bound: r.upper_bound(),
+                })
+                .collect(),
+        };
+        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        rows.truncate(limit);
+        rows
+    }
+
+    /// Estimated count of one value (exact in exact mode; 0 when unseen).
+    pub fn count_of(&self, value: &K) -> u64 {
+        match self {
+            ValueCounter::Exact { counts, .. } => counts.get(value).copied().unwrap_or(0),
+            ValueCounter::Sketch { frequent, .. } => frequent.estimate(value),
+        }
+    }
+}
+
+fn unreachable_hll() -> HllUnion {
+    // lg_k 12 is inside DataSketches' valid 4..=21 range, so `new` cannot fail; keep a
+    // non-panicking fallback anyway.
+    HllUnion::new(4).unwrap_or_else(|_| std::process::abort())
+}
+
+fn unreachable_frequent<K: CounterKey>() -> FrequentItemsSketch<K> {
+    FrequentItemsSketch::new(8).unwrap_or_else(|_| std::process::abort())
+}
+
+/// Serialized form: exact pairs, or the two sketches' DataSketches bytes in base64.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+enum CounterRepr<K> {
+    Exact { cap: usize, values: Vec<(K, u64)> },
+    Sketch { hll: String, frequent: String },
+}
+
+impl<K: CounterKey> Serialize for ValueCounter<K> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let repr = match self {
+            ValueCounter::Exact { cap, counts } => {
+                let mut values: Vec<(K, u64)> =
+                    counts.iter().map(|(k, c)| (k.clone(), *c)).collect();
+                values.sort_by(|a, b| a.0.cmp(&b.0));
+                CounterRepr::Exact { cap: *cap, values }
+            }
+            ValueCounter::Sketch { hll, frequent } => CounterRepr::Sketch {
+                hll: b64.encode(hll.to_sketch(HllType::Hll8).serialize()),
+                frequent: b64.encode(frequent.serialize()),
+            },
+        };
+        repr.serialize(s)
+    }
+}
+
+impl<'de, K: CounterKey> Deserialize<'de> for ValueCounter<K> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        match CounterRepr::<K>::deserialize(d)? {
+            CounterRepr::Exact { cap, values } => Ok(ValueCounter::Exact {
+                cap,
+                counts: values.into_iter().collect(),
+            }),
+            CounterRepr::Sketch { hll, frequent } => {
+                let hll_bytes = b64.decode(hll).map_err(D::Error::custom)?;
+                let sketch = HllSketch::deserialize(&hll_bytes)
+                    .map_err(|e| D::Error::custom(StatsError::Sketch(e.to_string())))?;
+                let mut union = HllUnion::new(HLL_LG_K).map_err(D::Error::custom)?;
+                union.update(&sketch);
+                let freq_bytes = b64.decode(frequent).map_err(D::Error::custom)?;
+                let frequent = FrequentItemsSketch::<K>::deserialize(&freq_bytes)
+                    .map_err(|e| D::Error::custom(StatsError::Sketch(e.to_string())))?;
+                Ok(ValueCounter::Sketch {
+                    hll: Box::new(union),
+                    frequent: Box::new(frequent),
+                })
+            }
+        }
+    }
+}
+
+impl<K: CounterKey> ValueCounter<K> {
+    /// True when pushing `value` would move the counter from exact to sketch mode.
+    pub fn would_spill<Q>(&self, value: &Q) -> bool
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        match self {
+            ValueCounter::Exact { cap, counts } => {
+                counts.len() >= *cap && !counts.contains_key(value)
+            }
+            ValueCounter::Sketch { .. } => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_counts_and_top() {
+        let mut c = ValueCounter::<String>::default();
+        for v in ["a", "b", "a", "c", "a", "b"] {
+            c.push_ref(v);
+        }
+        assert!(c.is_exact());
+        assert_eq!(c.distinct(), 3);
+        let top = c.top(2);
+        assert_eq!(top[0].value, "a");
+        assert_eq!(top[0].count, 3);
+        assert_eq!(top[1].value, "b");
+        assert_eq!(c.count_of(&"c".to_string()), 1);
+        assert_eq!(c.count_of(&"zzz".to_string()), 0);
+    }
+
+    #[test]
+    fn spills_to_sketch_past_cap_with_bounded_error() {
+        let mut c = ValueCounter::<u64>::with_cap(100);
+        for i in 0..50_000u64 {
+            c.push(i % 20_000);
+        }
+        for _ in 0..5_000 {
+            c.push(7);
+        }
+        assert!(!c.is_exact());
+        let d = c.distinct() as f64;
+        assert!((d - 20_000.0).abs() / 20_000.0 < 0.05, "distinct {d}");
+        let top = c.top(1);
+        assert_eq!(top[0].value, 7);
+        assert!(top[0].lower_bound <= 5_003 && top[0].upper_bound >= 5_003);
+    }
+
+    #[test]
+    fn merge_exact_and_sketch_and_round_trip() {
+        let mut a = ValueCounter::<String>::with_cap(10);
+        let mut b = ValueCounter::<String>::with_cap(10);
+        for i in 0..6 {
+            a.push(format!("v{i}"));
+            b.push(format!("v{}", i + 3));
+        }
+        let mut merged = a.clone();
+        merged.merge(&b);
+        assert!(merged.is_exact());
+        assert_eq!(merged.distinct(), 9);
+        assert_eq!(merged.count_of(&"v4".to_string()), 2);
+        let json = serde_json::to_string(&merged).unwrap();
+        let back: ValueCounter<String> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.distinct(), 9);
+
+        let mut big = ValueCounter::<String>::with_cap(10);
+        for i in 0..1000 {
+            big.push(format!("w{i}"));
+        }
+        assert!(!big.is_exact());
+        let json = serde_json::to_string(&big).unwrap();
+        let back: ValueCounter<String> = serde_json::from_str(&json).unwrap();
+        let mut combined = merged.clone();
+        combined.merge(&back);
+        let d = combined.distinct() as f64;
+        assert!((d - 1009.0).abs() / 1009.0 < 0.05, "distinct {d}");
+    }
+}
