@@ -142,7 +142,14 @@ pub struct OutsideRange {
 impl OutsideRange {
     /// A counter for `column` and `[lo, hi]`.
     pub fn new(column: &str, lo: f64, hi: f64) -> Self {
-        Self { column: column.to_string(), lo, hi, below: 0, above: 0, total: 0 }
+        Self {
+            column: column.to_string(),
+            lo,
+            hi,
+            below: 0,
+            above: 0,
+            total: 0,
+        }
     }
 }
 
@@ -248,7 +255,8 @@ pub fn mask(value: &str) -> String {
     for (i, c) in chars.iter().enumerate() {
         let prev = i.checked_sub(1).and_then(|j| chars.get(j));
         let next = chars.get(i + 1);
-        let edge = !prev.is_some_and(|p| p.is_alphanumeric()) || !next.is_some_and(|n| n.is_alphanumeric());
+        let edge = !prev.is_some_and(|p| p.is_alphanumeric())
+            || !next.is_some_and(|n| n.is_alphanumeric());
         if c.is_alphanumeric() && !edge {
             out.push('•');
         } else {
@@ -355,7 +363,11 @@ impl RowAccumulator for FeatureTarget {
             if t.is_null(i) {
                 continue;
             }
-            let table = if self.row % 2 == 0 { &mut self.even } else { &mut self.odd };
+            let table = if self.row % 2 == 0 {
+                &mut self.even
+            } else {
+                &mut self.odd
+            };
             table.push(buckets[i], targets[i]);
             self.row += 1;
         }

@@ -7,7 +7,9 @@ use crate::checks::integrity::{
     null_share::NullShare, outlier_share::OutlierShare, string_length::StringLength,
     value_range::ValueRange,
 };
-use crate::checks::leakage::{single_feature::SingleFeatureLeakage, train_test_overlap::TrainTestOverlap};
+use crate::checks::leakage::{
+    single_feature::SingleFeatureLeakage, train_test_overlap::TrainTestOverlap,
+};
 use crate::checks::privacy::pii::Pii;
 use crate::checks::schema::schema_match::SchemaMatch;
 use crate::checks::target::class_imbalance::ClassImbalance;
@@ -54,7 +56,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -107,12 +111,28 @@ mod tests {
         for id in &ids {
             let (family, name) = id.split_once('.').expect("dotted");
             assert!(!family.is_empty() && !name.is_empty());
-            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.'), "{id}");
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.'),
+                "{id}"
+            );
         }
         for c in &all {
             let d = c.doc();
-            for section in [d.summary, d.computes, d.why, d.parameters, d.default_condition, d.exactness, d.references] {
-                assert!(!section.trim().is_empty(), "{} has an empty doc section", c.id());
+            for section in [
+                d.summary,
+                d.computes,
+                d.why,
+                d.parameters,
+                d.default_condition,
+                d.exactness,
+                d.references,
+            ] {
+                assert!(
+                    !section.trim().is_empty(),
+                    "{} has an empty doc section",
+                    c.id()
+                );
             }
             assert!(explain(c.as_ref()).contains("Default condition"));
         }

@@ -221,7 +221,11 @@ pub trait Check: Send + Sync {
         Ok(Vec::new())
     }
     /// Measures, given the finished accumulators of its row passes, in order.
-    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String>;
+    fn measure(
+        &self,
+        inputs: &Inputs,
+        passes: Vec<Box<dyn Any>>,
+    ) -> Result<Vec<Measurement>, String>;
 }
 
 /// Downcasts a finished accumulator back to the check's own type.

@@ -92,22 +92,34 @@ pub enum Verdict {
 impl Condition {
     /// `value <= bound`.
     pub fn at_most(bound: f64) -> Self {
-        Self { op: Op::Le, bound: Bound::Absolute(bound) }
+        Self {
+            op: Op::Le,
+            bound: Bound::Absolute(bound),
+        }
     }
 
     /// `value >= bound`.
     pub fn at_least(bound: f64) -> Self {
-        Self { op: Op::Ge, bound: Bound::Absolute(bound) }
+        Self {
+            op: Op::Ge,
+            bound: Bound::Absolute(bound),
+        }
     }
 
     /// `value == bound`.
     pub fn equals(bound: f64) -> Self {
-        Self { op: Op::Eq, bound: Bound::Absolute(bound) }
+        Self {
+            op: Op::Eq,
+            bound: Bound::Absolute(bound),
+        }
     }
 
     /// `value <= reference × factor + offset`.
     pub fn at_most_reference(factor: f64, offset: f64) -> Self {
-        Self { op: Op::Le, bound: Bound::Relative { factor, offset } }
+        Self {
+            op: Op::Le,
+            bound: Bound::Relative { factor, offset },
+        }
     }
 
     /// True when the bound uses the reference.
@@ -133,10 +145,18 @@ impl Condition {
     /// Parses `OP BOUND`; the error says what was expected.
     pub fn parse(text: &str) -> Result<Condition, String> {
         let t = text.trim();
-        let (op, rest) = [("<=", Op::Le), (">=", Op::Ge), ("==", Op::Eq), ("!=", Op::Ne), ("<", Op::Lt), (">", Op::Gt), ("=", Op::Eq)]
-            .iter()
-            .find_map(|(s, op)| t.strip_prefix(s).map(|r| (*op, r.trim())))
-            .ok_or_else(|| format!("condition {text:?} must start with <=, <, >=, >, == or !="))?;
+        let (op, rest) = [
+            ("<=", Op::Le),
+            (">=", Op::Ge),
+            ("==", Op::Eq),
+            ("!=", Op::Ne),
+            ("<", Op::Lt),
+            (">", Op::Gt),
+            ("=", Op::Eq),
+        ]
+        .iter()
+        .find_map(|(s, op)| t.strip_prefix(s).map(|r| (*op, r.trim())))
+        .ok_or_else(|| format!("condition {text:?} must start with <=, <, >=, >, == or !="))?;
         let bound = parse_bound(rest).ok_or_else(|| {
             format!("condition {text:?}: expected a number or `reference [* FACTOR] [+|- OFFSET]` after the operator")
         })?;
@@ -194,7 +214,10 @@ mod tests {
 
     #[test]
     fn parses_absolute_and_relative() {
-        assert_eq!(Condition::parse("<= 0.05").unwrap(), Condition::at_most(0.05));
+        assert_eq!(
+            Condition::parse("<= 0.05").unwrap(),
+            Condition::at_most(0.05)
+        );
         assert_eq!(Condition::parse(">=0.8").unwrap(), Condition::at_least(0.8));
         assert_eq!(Condition::parse("== 0").unwrap(), Condition::equals(0.0));
         assert_eq!(
@@ -203,7 +226,10 @@ mod tests {
         );
         assert_eq!(
             Condition::parse("< reference - 0.5").unwrap().bound,
-            Bound::Relative { factor: 1.0, offset: -0.5 }
+            Bound::Relative {
+                factor: 1.0,
+                offset: -0.5
+            }
         );
         assert!(Condition::parse("0.05").is_err());
         assert!(Condition::parse("<= lots").is_err());

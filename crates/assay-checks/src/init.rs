@@ -13,7 +13,9 @@ use crate::suite::{CheckEntry, DataSection, Paths, Severity, Suite, SuiteOptions
 pub const MAX_DOMAIN_SIZE: usize = 100;
 
 /// Common names of a target column.
-const TARGET_NAMES: &[&str] = &["target", "label", "y", "class", "outcome", "income", "churn"];
+const TARGET_NAMES: &[&str] = &[
+    "target", "label", "y", "class", "outcome", "income", "churn",
+];
 
 fn ceil4(x: f64) -> f64 {
     (x * 10_000.0).ceil() / 10_000.0
@@ -26,13 +28,21 @@ pub fn guess_target(profile: &Profile) -> Option<String> {
         .iter()
         .find(|c| {
             let n = c.name.to_ascii_lowercase();
-            TARGET_NAMES.iter().any(|t| n == *t || n.starts_with(&format!("{t}_")) || n.starts_with(&format!("{t}-")))
+            TARGET_NAMES.iter().any(|t| {
+                n == *t || n.starts_with(&format!("{t}_")) || n.starts_with(&format!("{t}-"))
+            })
         })
         .map(|c| c.name.clone())
 }
 
 fn entry(check: &str) -> CheckEntry {
-    CheckEntry { check: check.into(), columns: None, params: Map::new(), condition: None, severity: None }
+    CheckEntry {
+        check: check.into(),
+        columns: None,
+        params: Map::new(),
+        condition: None,
+        severity: None,
+    }
 }
 
 /// Builds the starter suite for `profile`, read from `data` (and compared with `reference`).
@@ -43,15 +53,22 @@ pub fn starter_suite(
     name: &str,
 ) -> Suite {
     let target = guess_target(profile);
-    let roles = Roles { target: target.clone(), ..Roles::default() };
-    let features: Vec<&assay_stats::ColumnProfile> =
-        profile.columns.iter().filter(|c| Some(&c.name) != target.as_ref()).collect();
+    let roles = Roles {
+        target: target.clone(),
+        ..Roles::default()
+    };
+    let features: Vec<&assay_stats::ColumnProfile> = profile
+        .columns
+        .iter()
+        .filter(|c| Some(&c.name) != target.as_ref())
+        .collect();
     let mut checks = Vec::new();
     if reference_given {
         checks.push(entry("schema.match"));
     }
     // Null shares: columns without nulls must stay without; the others get 1.1× + 0.01.
-    let (clean, nullable): (Vec<_>, Vec<_>) = profile.columns.iter().partition(|c| c.state.nulls == 0);
+    let (clean, nullable): (Vec<_>, Vec<_>) =
+        profile.columns.iter().partition(|c| c.state.nulls == 0);
     if !clean.is_empty() {
         checks.push(CheckEntry {
             columns: Some(clean.iter().map(|c| c.name.clone()).collect()),
@@ -62,15 +79,27 @@ pub fn starter_suite(
     for c in nullable {
         checks.push(CheckEntry {
             columns: Some(vec![c.name.clone()]),
-            condition: Some(format!("<= {}", ceil4(c.state.null_share() * 1.1 + 0.01).min(1.0))),
+            condition: Some(format!(
+                "<= {}",
+                ceil4(c.state.null_share() * 1.1 + 0.01).min(1.0)
+            )),
             ..entry("integrity.null_share")
         });
     }
-    checks.push(CheckEntry { condition: Some("== 0".into()), ..entry("integrity.non_finite_share") });
-    let non_constant: Vec<String> =
-        features.iter().filter(|c| c.state.distinct() >= 2).map(|c| c.name.clone()).collect();
+    checks.push(CheckEntry {
+        condition: Some("== 0".into()),
+        ..entry("integrity.non_finite_share")
+    });
+    let non_constant: Vec<String> = features
+        .iter()
+        .filter(|c| c.state.distinct() >= 2)
+        .map(|c| c.name.clone())
+        .collect();
     if !non_constant.is_empty() {
-        checks.push(CheckEntry { columns: Some(non_constant), ..entry("integrity.constant_column") });
+        checks.push(CheckEntry {
+            columns: Some(non_constant),
+            ..entry("integrity.constant_column")
+        });
     }
     let mut bounds = Map::new();
     for c in features.iter().filter(|c| c.kind == ColumnKind::Numeric) {
@@ -91,11 +120,17 @@ pub fn starter_suite(
         });
     }
     let mut allowed = Map::new();
-    for c in features.iter().filter(|c| c.kind == ColumnKind::Categorical) {
+    for c in features
+        .iter()
+        .filter(|c| c.kind == ColumnKind::Categorical)
+    {
         if let Some(mut values) = c.state.exact_value_counts() {
             if values.len() <= MAX_DOMAIN_SIZE {
                 values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                allowed.insert(c.name.clone(), json!(values.into_iter().map(|(v, _)| v).collect::<Vec<_>>()));
+                allowed.insert(
+                    c.name.clone(),
+                    json!(values.into_iter().map(|(v, _)| v).collect::<Vec<_>>()),
+                );
             }
         }
     }
@@ -109,7 +144,11 @@ pub fn starter_suite(
             ..entry("integrity.new_categories")
         });
     }
-    checks.push(CheckEntry { condition: Some("<= 0.01".into()), severity: Some(Severity::Warn), ..entry("integrity.duplicate_rows") });
+    checks.push(CheckEntry {
+        condition: Some("<= 0.01".into()),
+        severity: Some(Severity::Warn),
+        ..entry("integrity.duplicate_rows")
+    });
     checks.push(entry("integrity.mixed_types"));
     checks.push(entry("privacy.pii"));
     if target.is_some() {
@@ -117,7 +156,10 @@ pub fn starter_suite(
         checks.push(entry("leakage.single_feature"));
     }
     if reference_given {
-        checks.push(CheckEntry { severity: Some(Severity::Warn), ..entry("leakage.train_test_overlap") });
+        checks.push(CheckEntry {
+            severity: Some(Severity::Warn),
+            ..entry("leakage.train_test_overlap")
+        });
     }
     Suite {
         name: Some(name.to_string()),

@@ -8,7 +8,9 @@ use serde_json::Value;
 
 use assay_engine::scan::for_each_batch;
 use assay_engine::{load_dataset, Dataset, Engine, EngineError, ProfileOptions};
-use assay_report::{CheckResult, ColumnDistribution, DatasetInfo, Report, Status, Summary, REPORT_SCHEMA_VERSION};
+use assay_report::{
+    CheckResult, ColumnDistribution, DatasetInfo, Report, Status, Summary, REPORT_SCHEMA_VERSION,
+};
 use assay_stats::{ColumnKind, Histogram, Profile};
 
 use crate::catalogue;
@@ -35,7 +37,11 @@ pub struct RunOptions {
 }
 
 /// Loads the data of a suite and runs every check.
-pub async fn run_suite(engine: &Engine, loaded: &LoadedSuite, options: &RunOptions) -> Result<Report, RunError> {
+pub async fn run_suite(
+    engine: &Engine,
+    loaded: &LoadedSuite,
+    options: &RunOptions,
+) -> Result<Report, RunError> {
     let suite = &loaded.suite;
     let profile_options = ProfileOptions {
         exact_cap: suite.options.exact_distinct_cap,
@@ -50,12 +56,15 @@ pub async fn run_suite(engine: &Engine, loaded: &LoadedSuite, options: &RunOptio
     };
     let current = load_dataset(engine, &loaded.current_spec(), &profile_options).await?;
     let columns = current.columns();
-    suite.roles.validate(&columns, &current.label).map_err(|e| match &e {
-        EngineError::Column { column, .. } => {
-            RunError::Suite(loaded.error_at(&[column.as_str()], e.to_string()))
-        }
-        _ => RunError::Engine(e),
-    })?;
+    suite
+        .roles
+        .validate(&columns, &current.label)
+        .map_err(|e| match &e {
+            EngineError::Column { column, .. } => {
+                RunError::Suite(loaded.error_at(&[column.as_str()], e.to_string()))
+            }
+            _ => RunError::Engine(e),
+        })?;
     for entry in &suite.checks {
         for c in entry.columns.iter().flatten() {
             if !columns.contains(c) {
@@ -71,7 +80,13 @@ pub async fn run_suite(engine: &Engine, loaded: &LoadedSuite, options: &RunOptio
     }
     let name = suite.name.clone().unwrap_or_else(|| loaded.path.clone());
     let results = run_checks(loaded, &current, reference.as_ref()).await?;
-    Ok(build_report(name, &current, reference.as_ref(), results, suite.options.histogram_bins))
+    Ok(build_report(
+        name,
+        &current,
+        reference.as_ref(),
+        results,
+        suite.options.histogram_bins,
+    ))
 }
 
 struct Planned {
@@ -108,7 +123,11 @@ async fn run_checks(
                 passes: p.into_iter().map(|rp| (rp.side, rp.accumulator)).collect(),
                 error: None,
             }),
-            Err(e) => planned.push(Planned { entry: i, passes: Vec::new(), error: Some(e) }),
+            Err(e) => planned.push(Planned {
+                entry: i,
+                passes: Vec::new(),
+                error: Some(e),
+            }),
         }
     }
     // One scan per side over the union of needed columns.
@@ -117,7 +136,9 @@ async fn run_checks(
             Side::Current => Some(current),
             Side::Reference => reference,
         };
-        let Some(source) = dataset.and_then(|d| d.source.as_ref()) else { continue };
+        let Some(source) = dataset.and_then(|d| d.source.as_ref()) else {
+            continue;
+        };
         let mut cols: Vec<String> = Vec::new();
         for p in &planned {
             for (s, acc) in &p.passes {
@@ -167,21 +188,37 @@ async fn run_checks(
         let measurements = match plan {
             Some(Planned { error: Some(e), .. }) => Err(e),
             Some(Planned { passes, .. }) => {
-                let finished: Vec<Box<dyn Any>> = passes.into_iter().map(|(_, a)| a.into_any()).collect();
+                let finished: Vec<Box<dyn Any>> =
+                    passes.into_iter().map(|(_, a)| a.into_any()).collect();
                 check.measure(&inputs_of(i), finished)
             }
             None => check.measure(&inputs_of(i), Vec::new()),
         };
         match measurements {
-            Ok(ms) => results.extend(ms.into_iter().map(|m| decide(check.id(), m, &condition, severity, reference.is_some()))),
-            Err(e) => results.push(decide(check.id(), Measurement::error(None, e), &condition, severity, reference.is_some())),
+            Ok(ms) => results.extend(
+                ms.into_iter()
+                    .map(|m| decide(check.id(), m, &condition, severity, reference.is_some())),
+            ),
+            Err(e) => results.push(decide(
+                check.id(),
+                Measurement::error(None, e),
+                &condition,
+                severity,
+                reference.is_some(),
+            )),
         }
     }
     Ok(results)
 }
 
 /// Applies a condition to a measurement.
-pub fn decide(id: &str, m: Measurement, condition: &Condition, severity: Severity, has_reference: bool) -> CheckResult {
+pub fn decide(
+    id: &str,
+    m: Measurement,
+    condition: &Condition,
+    severity: Severity,
+    has_reference: bool,
+) -> CheckResult {
     let mut result = CheckResult {
         id: id.to_string(),
         column: m.column.clone(),
@@ -194,7 +231,10 @@ pub fn decide(id: &str, m: Measurement, condition: &Condition, severity: Severit
         details: m.details.clone(),
     };
     if let Some(r) = m.reference_value {
-        result.details.entry("reference_value").or_insert(Value::from(r));
+        result
+            .details
+            .entry("reference_value")
+            .or_insert(Value::from(r));
     }
     if m.skipped.is_some() {
         result.status = Status::Skipped;
@@ -215,7 +255,10 @@ pub fn decide(id: &str, m: Measurement, condition: &Condition, severity: Severit
             result.message = if has_reference {
                 format!("{}; the reference has no value to compare with", m.message)
             } else {
-                format!("{}; the condition is relative to a reference but none was given", m.message)
+                format!(
+                    "{}; the condition is relative to a reference but none was given",
+                    m.message
+                )
             };
         }
         Verdict::Evaluated { holds, threshold } => {
@@ -241,17 +284,32 @@ fn info(d: &Dataset) -> DatasetInfo {
 
 /// Distributions of every column for charts: numeric columns on shared equal-width bins over
 /// the union of both ranges; categorical ones on the union of both sides' top categories.
-pub fn distributions(current: &Profile, reference: Option<&Profile>, bins: usize) -> Vec<ColumnDistribution> {
+pub fn distributions(
+    current: &Profile,
+    reference: Option<&Profile>,
+    bins: usize,
+) -> Vec<ColumnDistribution> {
     let mut out = Vec::new();
     for c in &current.columns {
         let r = reference.and_then(|p| p.column(&c.name));
         let (cur_h, ref_h) = match (c.kind, c.state.as_numeric()) {
             (ColumnKind::Numeric, Some(n)) => {
                 let rn = r.and_then(|r| r.state.as_numeric());
-                let lo = [n.min, rn.and_then(|x| x.min)].into_iter().flatten().reduce(f64::min);
-                let hi = [n.max, rn.and_then(|x| x.max)].into_iter().flatten().reduce(f64::max);
+                let lo = [n.min, rn.and_then(|x| x.min)]
+                    .into_iter()
+                    .flatten()
+                    .reduce(f64::min);
+                let hi = [n.max, rn.and_then(|x| x.max)]
+                    .into_iter()
+                    .flatten()
+                    .reduce(f64::max);
                 let (Some(lo), Some(hi)) = (lo, hi) else {
-                    out.push(ColumnDistribution { column: c.name.clone(), kind: c.kind.to_string(), reference: None, current: None });
+                    out.push(ColumnDistribution {
+                        column: c.name.clone(),
+                        kind: c.kind.to_string(),
+                        reference: None,
+                        current: None,
+                    });
                     continue;
                 };
                 (
@@ -278,10 +336,18 @@ pub fn distributions(current: &Profile, reference: Option<&Profile>, bins: usize
                         exact: s.distinct_is_exact(),
                     }
                 };
-                (Some(categorical(&c.state)), r.map(|r| categorical(&r.state)))
+                (
+                    Some(categorical(&c.state)),
+                    r.map(|r| categorical(&r.state)),
+                )
             }
         };
-        out.push(ColumnDistribution { column: c.name.clone(), kind: c.kind.to_string(), reference: ref_h, current: cur_h });
+        out.push(ColumnDistribution {
+            column: c.name.clone(),
+            kind: c.kind.to_string(),
+            reference: ref_h,
+            current: cur_h,
+        });
     }
     out
 }

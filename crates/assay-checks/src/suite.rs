@@ -165,15 +165,25 @@ pub fn line_of(text: &str, needles: &[&str]) -> Option<usize> {
 impl LoadedSuite {
     /// Reads and validates a suite file (`.yaml`/`.yml`, `.toml` or `.json`).
     pub fn load(path: &str) -> Result<LoadedSuite, SuiteError> {
-        let err = |line: Option<usize>, message: String| SuiteError { path: path.to_string(), line, message };
-        let text = std::fs::read_to_string(path).map_err(|e| err(None, format!("cannot read the suite: {e}")))?;
+        let err = |line: Option<usize>, message: String| SuiteError {
+            path: path.to_string(),
+            line,
+            message,
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| err(None, format!("cannot read the suite: {e}")))?;
         if text.trim().is_empty() {
-            return Err(err(None, "the suite file is empty (expected `data:` and `checks:`)".into()));
+            return Err(err(
+                None,
+                "the suite file is empty (expected `data:` and `checks:`)".into(),
+            ));
         }
         let lower = path.to_ascii_lowercase();
         let suite: Suite = if lower.ends_with(".toml") {
             toml::from_str(&text).map_err(|e| {
-                let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+                let line = e
+                    .span()
+                    .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
                 err(line, e.message().to_string())
             })?
         } else if lower.ends_with(".json") {
@@ -187,25 +197,43 @@ impl LoadedSuite {
                 err(line, msg)
             })?
         };
-        let base_dir = Path::new(path).parent().map(Path::to_path_buf).unwrap_or_default();
-        let loaded = LoadedSuite { suite, text, path: path.to_string(), base_dir };
+        let base_dir = Path::new(path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let loaded = LoadedSuite {
+            suite,
+            text,
+            path: path.to_string(),
+            base_dir,
+        };
         loaded.validate()?;
         Ok(loaded)
     }
 
     /// An error about the suite, located at the first line containing `needles`.
     pub fn error_at(&self, needles: &[&str], message: String) -> SuiteError {
-        SuiteError { path: self.path.clone(), line: line_of(&self.text, needles), message }
+        SuiteError {
+            path: self.path.clone(),
+            line: line_of(&self.text, needles),
+            message,
+        }
     }
 
     fn validate(&self) -> Result<(), SuiteError> {
         if let Some(f) = &self.suite.data.format {
             if DataFormat::parse(f).is_none() {
-                return Err(self.error_at(&["format"], format!("data.format `{f}` is not one of parquet, csv, json, ipc")));
+                return Err(self.error_at(
+                    &["format"],
+                    format!("data.format `{f}` is not one of parquet, csv, json, ipc"),
+                ));
             }
         }
         if self.suite.checks.is_empty() {
-            return Err(self.error_at(&["checks"], "`checks:` is empty: list at least one check".into()));
+            return Err(self.error_at(
+                &["checks"],
+                "`checks:` is empty: list at least one check".into(),
+            ));
         }
         for entry in &self.suite.checks {
             let Some(check) = catalogue::find(&entry.check) else {
@@ -214,7 +242,10 @@ impl LoadedSuite {
                     .unwrap_or_default();
                 return Err(self.error_at(
                     &[&entry.check],
-                    format!("unknown check `{}`{hint}; `assay checks` lists them", entry.check),
+                    format!(
+                        "unknown check `{}`{hint}; `assay checks` lists them",
+                        entry.check
+                    ),
                 ));
             };
             if let Some(c) = &entry.condition {
@@ -223,10 +254,17 @@ impl LoadedSuite {
             let known = check.known_params();
             for key in entry.params.keys() {
                 if !known.contains(&key.as_str()) {
-                    let list = if known.is_empty() { "none".to_string() } else { known.join(", ") };
+                    let list = if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    };
                     return Err(self.error_at(
                         &[&format!("{key}:")],
-                        format!("`{}` has no parameter `{key}` (parameters: {list})", entry.check),
+                        format!(
+                            "`{}` has no parameter `{key}` (parameters: {list})",
+                            entry.check
+                        ),
                     ));
                 }
             }
@@ -245,7 +283,12 @@ impl LoadedSuite {
     fn spec(&self, paths: &Paths) -> SourceSpec {
         SourceSpec {
             paths: paths.to_vec().iter().map(|p| self.resolve(p)).collect(),
-            format: self.suite.data.format.as_deref().and_then(DataFormat::parse),
+            format: self
+                .suite
+                .data
+                .format
+                .as_deref()
+                .and_then(DataFormat::parse),
             csv: self.suite.data.csv.clone(),
         }
     }

@@ -27,7 +27,10 @@ impl FromStr for OutputTarget {
         if path.is_empty() {
             return Err("empty output path (use - for standard output)".into());
         }
-        Ok(OutputTarget { format, path: path.to_string() })
+        Ok(OutputTarget {
+            format,
+            path: path.to_string(),
+        })
     }
 }
 
@@ -64,7 +67,8 @@ pub fn write_outputs(report: &Report, targets: &[OutputTarget], verbose: bool) -
         } else {
             if let Some(parent) = std::path::Path::new(&t.path).parent() {
                 if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("creating {}", parent.display()))?;
                 }
             }
             std::fs::write(&t.path, text).with_context(|| format!("writing {}", t.path))?;

@@ -53,7 +53,9 @@ fn header_only_csv_profiles_zero_rows() {
 fn corrupt_parquet_footer() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("bad.parquet");
-    let batch = RecordBatch::try_from_iter([("x", Arc::new(Int64Array::from(vec![1, 2, 3])) as ArrayRef)]).unwrap();
+    let batch =
+        RecordBatch::try_from_iter([("x", Arc::new(Int64Array::from(vec![1, 2, 3])) as ArrayRef)])
+            .unwrap();
     write_parquet(&p, &batch);
     let mut bytes = fs::read(&p).unwrap();
     let n = bytes.len();
@@ -98,7 +100,14 @@ fn unknown_check_id_names_the_suite_line() {
         ),
     );
     let r = assay(&["check", &s]);
-    assert_input_error(&r, &["suite.yaml: line 5", "unknown check `integrity.nul_share`", "did you mean `integrity.null_share`"]);
+    assert_input_error(
+        &r,
+        &[
+            "suite.yaml: line 5",
+            "unknown check `integrity.nul_share`",
+            "did you mean `integrity.null_share`",
+        ],
+    );
 }
 
 #[test]
@@ -121,7 +130,10 @@ fn malformed_yaml_and_unknown_keys() {
     let s = suite(d.path(), "data:\n  current: [unclosed\nchecks: []\n");
     let r = assay(&["check", &s]);
     assert_input_error(&r, &["suite.yaml: line"]);
-    let s = suite(d.path(), "data:\n  current: x.csv\nchekcs:\n  - check: schema.match\n");
+    let s = suite(
+        d.path(),
+        "data:\n  current: x.csv\nchekcs:\n  - check: schema.match\n",
+    );
     let r = assay(&["check", &s]);
     assert_input_error(&r, &["suite.yaml", "chekcs"]);
     let s = suite(d.path(), "");
@@ -171,7 +183,14 @@ fn unreadable_profile_and_bad_output_format() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("x.json");
     fs::write(&p, "{\"format\": \"assay-profile\", \"version\": 99}").unwrap();
-    let r = assay(&["profile", "merge", p.to_str().unwrap(), p.to_str().unwrap(), "-o", "out.json"]);
+    let r = assay(&[
+        "profile",
+        "merge",
+        p.to_str().unwrap(),
+        p.to_str().unwrap(),
+        "-o",
+        "out.json",
+    ]);
     assert_input_error(&r, &["x.json", "version 99"]);
     let r = assay(&["check", "suite.yaml", "--output", "pdf=x"]);
     assert_input_error(&r, &["pdf"]);
@@ -191,7 +210,14 @@ fn all_null_nan_and_infinities_are_measured() {
         schema,
         vec![
             Arc::new(Float64Array::from(vec![None::<f64>; 6])),
-            Arc::new(Float64Array::from(vec![Some(1.0), Some(f64::NAN), Some(f64::INFINITY), Some(f64::NEG_INFINITY), None, Some(2.0)])),
+            Arc::new(Float64Array::from(vec![
+                Some(1.0),
+                Some(f64::NAN),
+                Some(f64::INFINITY),
+                Some(f64::NEG_INFINITY),
+                None,
+                Some(2.0),
+            ])),
             Arc::new(StringArray::from(vec![None::<&str>; 6])),
         ],
     )
@@ -204,17 +230,34 @@ fn all_null_nan_and_infinities_are_measured() {
     let r = assay(&["check", &s, "-o", "json=-"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let rep = r.json();
-    assert_eq!(result(&rep, "integrity.null_share", Some("all_null"))["value"], 1.0);
-    assert_eq!(result(&rep, "integrity.null_share", Some("weird"))["value"].as_f64().unwrap(), 1.0 / 6.0);
+    assert_eq!(
+        result(&rep, "integrity.null_share", Some("all_null"))["value"],
+        1.0
+    );
+    assert_eq!(
+        result(&rep, "integrity.null_share", Some("weird"))["value"]
+            .as_f64()
+            .unwrap(),
+        1.0 / 6.0
+    );
     let nf = result(&rep, "integrity.non_finite_share", Some("weird"));
     assert_eq!(nf["value"].as_f64().unwrap(), 3.0 / 5.0);
     assert_eq!(nf["details"]["nan"], 1);
     assert_eq!(nf["details"]["pos_inf"], 1);
     assert_eq!(nf["details"]["neg_inf"], 1);
     assert_eq!(nf["status"], "fail");
-    assert_eq!(result(&rep, "integrity.constant_column", Some("all_null"))["value"], 0.0);
-    assert_eq!(result(&rep, "integrity.constant_column", Some("all_null"))["status"], "fail");
-    assert_eq!(result(&rep, "integrity.constant_column", Some("s"))["status"], "fail");
+    assert_eq!(
+        result(&rep, "integrity.constant_column", Some("all_null"))["value"],
+        0.0
+    );
+    assert_eq!(
+        result(&rep, "integrity.constant_column", Some("all_null"))["status"],
+        "fail"
+    );
+    assert_eq!(
+        result(&rep, "integrity.constant_column", Some("s"))["status"],
+        "fail"
+    );
 }
 
 /// A column with a million distinct values switches to sketches and stays accurate.
@@ -226,24 +269,45 @@ fn huge_cardinality_column() {
     let ids: Vec<String> = (0..n).map(|i| format!("user-{i:07}")).collect();
     let batch = RecordBatch::try_from_iter([
         ("id", Arc::new(StringArray::from(ids)) as ArrayRef),
-        ("k", Arc::new(Int64Array::from((0..n).collect::<Vec<_>>())) as ArrayRef),
+        (
+            "k",
+            Arc::new(Int64Array::from((0..n).collect::<Vec<_>>())) as ArrayRef,
+        ),
     ])
     .unwrap();
     write_parquet(&p, &batch);
     let out = d.path().join("wide.json");
     let r = assay(&["profile", p.to_str().unwrap(), "-o", out.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let profile: serde_json::Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    let profile: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(profile["rows"], n);
     let size = fs::metadata(&out).unwrap().len();
-    assert!(size < 2_000_000, "a profile must stay small, got {size} bytes");
+    assert!(
+        size < 2_000_000,
+        "a profile must stay small, got {size} bytes"
+    );
     let r = assay(&["profile", p.to_str().unwrap()]);
-    let line = r.stdout.lines().find(|l| l.starts_with("id ")).unwrap().to_string();
-    let distinct: f64 = line.split_whitespace().nth(4).unwrap().trim_start_matches('~').parse().unwrap();
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("id "))
+        .unwrap()
+        .to_string();
+    let distinct: f64 = line
+        .split_whitespace()
+        .nth(4)
+        .unwrap()
+        .trim_start_matches('~')
+        .parse()
+        .unwrap();
     assert!((distinct - n as f64).abs() / (n as f64) < 0.05, "{line}");
     // Uniqueness of the id column is exact (row pass), whatever the cardinality.
     let s = suite(d.path(), "data:\n  current: wide.parquet\nroles:\n  id: id\nchecks:\n  - check: integrity.id_unique\n");
     let r = assay(&["check", &s, "-o", "json=-"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(result(&r.json(), "integrity.id_unique", Some("id"))["value"], 0.0);
+    assert_eq!(
+        result(&r.json(), "integrity.id_unique", Some("id"))["value"],
+        0.0
+    );
 }

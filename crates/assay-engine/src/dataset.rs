@@ -59,7 +59,11 @@ impl Dataset {
 
     /// Column names in order.
     pub fn columns(&self) -> Vec<String> {
-        self.profile.columns.iter().map(|c| c.name.clone()).collect()
+        self.profile
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .collect()
     }
 }
 

@@ -108,8 +108,14 @@ mod tests {
 
     #[test]
     fn formats_from_paths() {
-        assert_eq!(DataFormat::from_path("a/b.parquet"), Some(DataFormat::Parquet));
-        assert_eq!(DataFormat::from_path("s3://x/y/b.CSV"), Some(DataFormat::Csv));
+        assert_eq!(
+            DataFormat::from_path("a/b.parquet"),
+            Some(DataFormat::Parquet)
+        );
+        assert_eq!(
+            DataFormat::from_path("s3://x/y/b.CSV"),
+            Some(DataFormat::Csv)
+        );
         assert_eq!(DataFormat::from_path("b.csv.gz"), Some(DataFormat::Csv));
         assert_eq!(DataFormat::from_path("b.jsonl"), Some(DataFormat::Json));
         assert_eq!(DataFormat::from_path("b.feather"), Some(DataFormat::Ipc));

@@ -18,7 +18,9 @@ use arrow::datatypes::{
 };
 use datafusion::common::{DataFusionError, Result as DfResult, ScalarValue};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
-use datafusion::logical_expr::{Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility};
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility,
+};
 
 use assay_stats::{ColumnBody, ColumnState};
 
@@ -35,10 +37,21 @@ pub enum ValueClass {
 pub fn value_class(dt: &DataType) -> Option<ValueClass> {
     use DataType::*;
     match dt {
-        Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64 | Float16 | Float32
-        | Float64 | Decimal32(_, _) | Decimal64(_, _) | Decimal128(_, _) | Decimal256(_, _) => {
-            Some(ValueClass::Numeric)
-        }
+        Int8
+        | Int16
+        | Int32
+        | Int64
+        | UInt8
+        | UInt16
+        | UInt32
+        | UInt64
+        | Float16
+        | Float32
+        | Float64
+        | Decimal32(_, _)
+        | Decimal64(_, _)
+        | Decimal128(_, _)
+        | Decimal256(_, _) => Some(ValueClass::Numeric),
         Date32 | Date64 | Timestamp(_, _) | Time32(_) | Time64(_) | Duration(_) => {
             Some(ValueClass::Numeric)
         }
@@ -106,9 +119,10 @@ impl AggregateUDFImpl for ProfileAggregate {
     }
 
     fn accumulator(&self, args: AccumulatorArgs) -> DfResult<Box<dyn Accumulator>> {
-        let field = args.expr_fields.first().ok_or_else(|| {
-            DataFusionError::Plan("assay_profile takes one column".to_string())
-        })?;
+        let field = args
+            .expr_fields
+            .first()
+            .ok_or_else(|| DataFusionError::Plan("assay_profile takes one column".to_string()))?;
         let class = value_class(field.data_type()).ok_or_else(|| {
             DataFusionError::Plan(format!(
                 "column `{}` has type {} which assay cannot profile",
@@ -260,7 +274,10 @@ fn feed_dictionary<K: ArrowDictionaryKeyType>(
 
 fn feed_cast_text(t: &mut assay_stats::TextState, array: &ArrayRef) -> DfResult<()> {
     if let Ok(s) = cast(array, &DataType::Utf8) {
-        s.as_string::<i32>().iter().flatten().for_each(|v| t.push(v));
+        s.as_string::<i32>()
+            .iter()
+            .flatten()
+            .for_each(|v| t.push(v));
     }
     Ok(())
 }

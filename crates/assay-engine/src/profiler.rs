@@ -56,10 +56,7 @@ pub async fn profile_source(
 }
 
 /// Profiles an opened source in one parallel pass.
-pub async fn profile_opened(
-    opened: &OpenedSource,
-    options: &ProfileOptions,
-) -> Result<Profile> {
+pub async fn profile_opened(opened: &OpenedSource, options: &ProfileOptions) -> Result<Profile> {
     let label = opened.spec.label();
     let schema = opened.schema.clone();
     let names: Vec<String> = match &options.columns {
@@ -68,7 +65,10 @@ pub async fn profile_opened(
                 if schema.field_with_name(c).is_err() {
                     return Err(EngineError::Column {
                         column: c.clone(),
-                        message: format!("{label} has no such column (columns: {})", column_list(&schema)),
+                        message: format!(
+                            "{label} has no such column (columns: {})",
+                            column_list(&schema)
+                        ),
                     });
                 }
             }
@@ -89,7 +89,9 @@ pub async fn profile_opened(
         .aggregate(vec![], aggregates)
         .map_err(|e| read_error(&label, e))?;
 
-    let progress = options.progress.then(|| spinner(&label, rows_seen.clone(), names.len()));
+    let progress = options
+        .progress
+        .then(|| spinner(&label, rows_seen.clone(), names.len()));
     let batches = df.collect().await;
     if let Some((bar, ticker)) = progress {
         ticker.abort();
@@ -111,10 +113,12 @@ pub async fn profile_opened(
                 message: format!("column `{name}`: profile state: {e}"),
             })?
         };
-        let field = schema.field_with_name(name).map_err(|e| EngineError::Column {
-            column: name.clone(),
-            message: e.to_string(),
-        })?;
+        let field = schema
+            .field_with_name(name)
+            .map_err(|e| EngineError::Column {
+                column: name.clone(),
+                message: e.to_string(),
+            })?;
         let kind = infer_kind(
             field.data_type(),
             &state,

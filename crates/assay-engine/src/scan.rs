@@ -11,11 +11,7 @@ use crate::source::{column_list, OpenedSource};
 /// Streams `columns` of `source` batch by batch into `f`, reading only those columns
 /// (projection pushed into the Parquet/CSV reader). Decoding runs on every core; `f` sees
 /// batches one at a time, so memory stays bounded by the batch size and `f`'s own state.
-pub async fn for_each_batch<F>(
-    source: &OpenedSource,
-    columns: &[String],
-    mut f: F,
-) -> Result<()>
+pub async fn for_each_batch<F>(source: &OpenedSource, columns: &[String], mut f: F) -> Result<()>
 where
     F: FnMut(&RecordBatch) -> Result<()>,
 {

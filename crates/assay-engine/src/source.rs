@@ -5,10 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
-use datafusion::common::ScalarValue;
-use datafusion::logical_expr::Expr;
-use datafusion::prelude::{cast, ident, lit, when, DataFrame};
 use datafusion::common::config::CsvOptions;
+use datafusion::common::ScalarValue;
 use datafusion::datasource::file_format::arrow::ArrowFormat;
 use datafusion::datasource::file_format::csv::CsvFormat;
 use datafusion::datasource::file_format::json::JsonFormat;
@@ -17,7 +15,9 @@ use datafusion::datasource::file_format::FileFormat;
 use datafusion::datasource::listing::{
     ListingOptions, ListingTable, ListingTableConfig, ListingTableUrl,
 };
+use datafusion::logical_expr::Expr;
 use datafusion::prelude::SessionContext;
+use datafusion::prelude::{cast, ident, lit, when, DataFrame};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -98,9 +98,12 @@ fn first_file_format(dir: &Path) -> Option<DataFormat> {
 
 /// True when `s` is an object-store URL rather than a local path.
 pub fn is_url(s: &str) -> bool {
-    ["s3://", "s3a://", "gs://", "gcs://", "az://", "abfs://", "abfss://", "azure://", "http://", "https://"]
-        .iter()
-        .any(|p| s.starts_with(p))
+    [
+        "s3://", "s3a://", "gs://", "gcs://", "az://", "abfs://", "abfss://", "azure://",
+        "http://", "https://",
+    ]
+    .iter()
+    .any(|p| s.starts_with(p))
 }
 
 fn has_glob(s: &str) -> bool {
@@ -128,7 +131,9 @@ pub fn register_object_store(ctx: &SessionContext, location: &str) -> Result<()>
                 .or_else(|_| std::env::var("AWS_ENDPOINT"))
                 .ok();
             if let Some(ep) = endpoint {
-                b = b.with_allow_http(ep.starts_with("http://")).with_endpoint(ep);
+                b = b
+                    .with_allow_http(ep.starts_with("http://"))
+                    .with_endpoint(ep);
             }
             Arc::new(b.build().map_err(cfg)?)
         }
@@ -265,14 +270,12 @@ pub async fn open_source(ctx: &SessionContext, spec: &SourceSpec) -> Result<Open
     };
     // A path that names a file or a glob is taken whatever its extension; a directory is
     // listed for files of the format's extension.
-    let all_direct = spec
-        .paths
-        .iter()
-        .all(|p| has_glob(p) || (!is_url(p) && Path::new(p).is_file()) || DataFormat::from_path(p).is_some());
+    let all_direct = spec.paths.iter().all(|p| {
+        has_glob(p) || (!is_url(p) && Path::new(p).is_file()) || DataFormat::from_path(p).is_some()
+    });
     let extension = if all_direct { "" } else { format.extension() };
     let state = ctx.state();
-    let options = ListingOptions::new(file_format)
-        .with_file_extension(extension);
+    let options = ListingOptions::new(file_format).with_file_extension(extension);
     let config = ListingTableConfig::new_with_multi_paths(urls)
         .with_listing_options(options)
         .infer_partitions_from_path(&state)
@@ -318,7 +321,12 @@ pub async fn open_source(ctx: &SessionContext, spec: &SourceSpec) -> Result<Open
         .read_table(Arc::new(table))
         .map_err(|e| read_error(&label, e))?;
     if null_markers {
-        let markers: Vec<Expr> = spec.csv.null_values.iter().map(|v| lit(v.as_str())).collect();
+        let markers: Vec<Expr> = spec
+            .csv
+            .null_values
+            .iter()
+            .map(|v| lit(v.as_str()))
+            .collect();
         let exprs: Vec<Expr> = table_schema
             .fields()
             .iter()

@@ -576,7 +576,11 @@ mod tests {
         // numpy.histogram([1,2,2,3,4,10], bins=3) -> counts [4, 1, 1], edges [1, 4, 7, 10]
         let s = numeric(&[1.0, 2.0, 2.0, 3.0, 4.0, 10.0].map(Some));
         match s.histogram(3, None).unwrap() {
-            Histogram::Numeric { edges, counts, exact } => {
+            Histogram::Numeric {
+                edges,
+                counts,
+                exact,
+            } => {
                 assert_eq!(edges, vec![1.0, 4.0, 7.0, 10.0]);
                 assert_eq!(counts, vec![4.0, 1.0, 1.0]);
                 assert!(exact);

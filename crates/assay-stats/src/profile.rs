@@ -86,7 +86,10 @@ impl Profile {
         }
         for col in &mut self.columns {
             let theirs = other.column(&col.name).ok_or_else(|| {
-                StatsError::Incompatible(format!("column `{}` is missing from the other profile", col.name))
+                StatsError::Incompatible(format!(
+                    "column `{}` is missing from the other profile",
+                    col.name
+                ))
             })?;
             if theirs.data_type != col.data_type {
                 return Err(StatsError::Incompatible(format!(

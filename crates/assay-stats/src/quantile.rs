@@ -159,7 +159,9 @@ mod tests {
         let mut x: u64 = 12345;
         let mut values: Vec<u64> = (0..n).collect();
         for i in (1..values.len()).rev() {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let j = (x >> 33) as usize % (i + 1);
             values.swap(i, j);
         }
@@ -172,7 +174,10 @@ mod tests {
         for q in [0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99] {
             let v = s.quantile(q).unwrap();
             let true_rank = v / n as f64;
-            assert!((true_rank - q).abs() <= bound, "q={q} v={v} rank={true_rank}");
+            assert!(
+                (true_rank - q).abs() <= bound,
+                "q={q} v={v} rank={true_rank}"
+            );
         }
     }
 

@@ -20,7 +20,13 @@ const FREQUENT_MAP_SIZE: usize = 1024;
 
 /// Key types a [`ValueCounter`] can hold (strings, and floats by their canonical bits).
 pub trait CounterKey:
-    Hash + Eq + Clone + Ord + Serialize + DeserializeOwned + datasketches::frequencies::FrequentItemValue
+    Hash
+    + Eq
+    + Clone
+    + Ord
+    + Serialize
+    + DeserializeOwned
+    + datasketches::frequencies::FrequentItemValue
 {
 }
 impl CounterKey for String {}

@@ -113,7 +113,11 @@ fn sketch_merge_keeps_quantiles_within_bound() {
     // 300k values in three parts: the merged sketch's quantiles stay within the rank error.
     let n = 300_000u64;
     let parts: Vec<Vec<Option<f64>>> = (0..3)
-        .map(|p| (0..n / 3).map(|i| Some(((i * 3 + p) * 7919 % n) as f64)).collect())
+        .map(|p| {
+            (0..n / 3)
+                .map(|i| Some(((i * 3 + p) * 7919 % n) as f64))
+                .collect()
+        })
         .collect();
     let mut merged = numeric_state(&parts[0], 1000);
     merged.merge(&numeric_state(&parts[1], 1000)).unwrap();
@@ -123,8 +127,14 @@ fn sketch_merge_keeps_quantiles_within_bound() {
     let bound = sketch.rank_error();
     for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
         let v = merged.quantile(q).unwrap();
-        assert!((v / n as f64 - q).abs() <= bound, "q={q} v={v} bound={bound}");
+        assert!(
+            (v / n as f64 - q).abs() <= bound,
+            "q={q} v={v} bound={bound}"
+        );
     }
     let distinct = merged.distinct() as f64;
-    assert!((distinct - n as f64).abs() / n as f64 <= 0.05, "distinct {distinct}");
+    assert!(
+        (distinct - n as f64).abs() / n as f64 <= 0.05,
+        "distinct {distinct}"
+    );
 }

@@ -34,11 +34,16 @@ pub struct CheckArgs {
 /// Runs the suite; returns the exit code.
 pub async fn run(engine: &Engine, args: CheckArgs) -> Result<u8> {
     let loaded = LoadedSuite::load(&args.suite)?;
-    let options = RunOptions { progress: std::io::stderr().is_terminal() };
+    let options = RunOptions {
+        progress: std::io::stderr().is_terminal(),
+    };
     let report = run_suite(engine, &loaded, &options).await?;
     let mut outputs = args.outputs.clone();
     if outputs.is_empty() && !args.quiet {
-        outputs.push(OutputTarget { format: OutputFormat::Terminal, path: "-".into() });
+        outputs.push(OutputTarget {
+            format: OutputFormat::Terminal,
+            path: "-".into(),
+        });
     }
     write_outputs(&report, &outputs, args.verbose)?;
     Ok(report.exit_code(args.strict) as u8)

@@ -36,7 +36,10 @@ pub fn run(args: ExplainArgs) -> Result<u8> {
             let hint = assay_checks::catalogue::suggest(&args.id)
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            bail!("unknown check `{}`{hint}; `assay checks` lists them", args.id)
+            bail!(
+                "unknown check `{}`{hint}; `assay checks` lists them",
+                args.id
+            )
         }
     }
 }

@@ -38,7 +38,10 @@ pub async fn run(engine: &Engine, args: InitArgs) -> Result<u8> {
         }
     }
     let spec = args.data_args.spec(vec![args.data.clone()])?;
-    let options = ProfileOptions { progress: std::io::stderr().is_terminal(), ..ProfileOptions::default() };
+    let options = ProfileOptions {
+        progress: std::io::stderr().is_terminal(),
+        ..ProfileOptions::default()
+    };
     let profile = profile_source(engine, &spec, &options).await?;
     let mut data = data_section(&args.data, args.reference.as_deref());
     data.format = args.data_args.format.clone();
@@ -52,7 +55,11 @@ pub async fn run(engine: &Engine, args: InitArgs) -> Result<u8> {
     match &args.output {
         Some(out) => {
             std::fs::write(out, yaml).with_context(|| format!("writing {out}"))?;
-            eprintln!("wrote {out}: {} checks over {} columns", suite.checks.len(), profile.columns.len());
+            eprintln!(
+                "wrote {out}: {} checks over {} columns",
+                suite.checks.len(),
+                profile.columns.len()
+            );
         }
         None => print(&yaml)?,
     }

@@ -54,9 +54,15 @@ pub async fn run(engine: &Engine, args: ProfileArgs) -> Result<u8> {
                 Some(m) => m.merge(&next).with_context(|| format!("merging {p}"))?,
             }
         }
-        let Some(merged) = merged else { bail!("no profiles given") };
+        let Some(merged) = merged else {
+            bail!("no profiles given")
+        };
         save(&merged, &output)?;
-        eprintln!("merged {} profiles ({} rows) into {output}", profiles.len(), merged.rows);
+        eprintln!(
+            "merged {} profiles ({} rows) into {output}",
+            profiles.len(),
+            merged.rows
+        );
         return Ok(0);
     }
     if args.data.is_empty() {
@@ -72,7 +78,11 @@ pub async fn run(engine: &Engine, args: ProfileArgs) -> Result<u8> {
     match &args.output {
         Some(out) => {
             save(&profile, out)?;
-            eprintln!("profiled {} rows × {} columns into {out}", profile.rows, profile.columns.len());
+            eprintln!(
+                "profiled {} rows × {} columns into {out}",
+                profile.rows,
+                profile.columns.len()
+            );
         }
         None => print(&summary_table(&profile))?,
     }
@@ -111,7 +121,11 @@ pub fn summary_table(p: &Profile) -> String {
     ]];
     for c in &p.columns {
         let n = c.state.as_numeric();
-        let distinct = format!("{}{}", if c.state.distinct_is_exact() { "" } else { "~" }, c.state.distinct());
+        let distinct = format!(
+            "{}{}",
+            if c.state.distinct_is_exact() { "" } else { "~" },
+            c.state.distinct()
+        );
         let top = c
             .state
             .top_values(1)
@@ -139,7 +153,11 @@ pub fn summary_table(p: &Profile) -> String {
     }
     let mut out = format!("{} rows, {} columns\n", p.rows, p.columns.len());
     for r in rows {
-        let line: Vec<String> = r.iter().enumerate().map(|(i, c)| format!("{:w$}", c, w = widths[i])).collect();
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{:w$}", c, w = widths[i]))
+            .collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }

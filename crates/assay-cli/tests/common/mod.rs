@@ -6,7 +6,10 @@ use std::process::{Command, Output};
 
 /// The repository root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 /// A path inside the repository.
@@ -23,8 +26,12 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
     }
 }
 
@@ -50,15 +57,27 @@ pub fn assay(args: &[&str]) -> Run {
 
 /// Asserts a run failed with exit code 2 and a message containing every `needle`, without a panic.
 pub fn assert_input_error(run: &Run, needles: &[&str]) {
-    assert_eq!(run.code, 2, "expected exit 2, got {}\nstdout:\n{}\nstderr:\n{}", run.code, run.stdout, run.stderr);
+    assert_eq!(
+        run.code, 2,
+        "expected exit 2, got {}\nstdout:\n{}\nstderr:\n{}",
+        run.code, run.stdout, run.stderr
+    );
     assert!(!run.stderr.contains("panicked"), "panic:\n{}", run.stderr);
     for n in needles {
-        assert!(run.stderr.contains(n), "stderr lacks {n:?}:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(n),
+            "stderr lacks {n:?}:\n{}",
+            run.stderr
+        );
     }
 }
 
 /// Finds the result with `id` and `column`.
-pub fn result<'a>(report: &'a serde_json::Value, id: &str, column: Option<&str>) -> &'a serde_json::Value {
+pub fn result<'a>(
+    report: &'a serde_json::Value,
+    id: &str,
+    column: Option<&str>,
+) -> &'a serde_json::Value {
     report["results"]
         .as_array()
         .unwrap()

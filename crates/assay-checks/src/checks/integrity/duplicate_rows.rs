@@ -28,7 +28,8 @@ impl Check for DuplicateRows {
     fn doc(&self) -> CheckDoc {
         CheckDoc {
             summary: "Share of rows that duplicate an earlier row.",
-            computes: "Rows equal, over every column (or the `columns:` given), to an earlier row, \
+            computes:
+                "Rows equal, over every column (or the `columns:` given), to an earlier row, \
                 divided by all rows: pandas `df.duplicated().mean()` (keep='first'). Nulls compare \
                 equal to nulls, as in pandas.",
             why: "Duplicates over-weight some examples, inflate metrics when they straddle a \
@@ -54,14 +55,24 @@ impl Check for DuplicateRows {
             side: Side::Current,
             accumulator: Box::new(RowHashes::new(
                 hashed_columns(inputs),
-                HashMode::CountDuplicates { seen: AHashSet::new(), duplicates: 0 },
+                HashMode::CountDuplicates {
+                    seen: AHashSet::new(),
+                    duplicates: 0,
+                },
             )),
         }])
     }
 
-    fn measure(&self, _inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+    fn measure(
+        &self,
+        _inputs: &Inputs,
+        passes: Vec<Box<dyn Any>>,
+    ) -> Result<Vec<Measurement>, String> {
         let Some(pass) = passes.into_iter().next() else {
-            return Ok(vec![Measurement::skipped(None, "needs the raw rows (the current side is a saved profile)")]);
+            return Ok(vec![Measurement::skipped(
+                None,
+                "needs the raw rows (the current side is a saved profile)",
+            )]);
         };
         let acc: RowHashes = downcast(pass)?;
         let HashMode::CountDuplicates { duplicates, .. } = acc.mode else {
@@ -71,7 +82,11 @@ impl Check for DuplicateRows {
         Ok(vec![Measurement::value(
             None,
             share,
-            format!("{duplicates} of {} rows duplicate an earlier row ({})", acc.rows, pct(share)),
+            format!(
+                "{duplicates} of {} rows duplicate an earlier row ({})",
+                acc.rows,
+                pct(share)
+            ),
         )
         .detail("duplicates", duplicates)
         .detail("rows", acc.rows)

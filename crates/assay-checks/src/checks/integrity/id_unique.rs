@@ -50,16 +50,26 @@ impl Check for IdUnique {
                 side: Side::Current,
                 accumulator: Box::new(RowHashes::new(
                     vec![c],
-                    HashMode::CountDuplicates { seen: AHashSet::new(), duplicates: 0 },
+                    HashMode::CountDuplicates {
+                        seen: AHashSet::new(),
+                        duplicates: 0,
+                    },
                 )),
             })
             .collect())
     }
 
-    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+    fn measure(
+        &self,
+        inputs: &Inputs,
+        passes: Vec<Box<dyn Any>>,
+    ) -> Result<Vec<Measurement>, String> {
         let cols = id_columns(inputs);
         if cols.is_empty() {
-            return Ok(vec![Measurement::skipped(None, "no id column: set roles.id or columns:")]);
+            return Ok(vec![Measurement::skipped(
+                None,
+                "no id column: set roles.id or columns:",
+            )]);
         }
         if inputs.current.source.is_none() {
             // A profile knows the exact distinct count while it is below the cap.
@@ -68,9 +78,16 @@ impl Check for IdUnique {
                 .map(|c| match inputs.current.profile.column(c) {
                     Some(p) if p.state.distinct_is_exact() => {
                         let dup = p.state.non_null() - p.state.distinct();
-                        Measurement::value(Some(c), dup as f64, format!("{dup} repeated ids (from the profile)"))
+                        Measurement::value(
+                            Some(c),
+                            dup as f64,
+                            format!("{dup} repeated ids (from the profile)"),
+                        )
                     }
-                    _ => Measurement::skipped(Some(c), "needs the raw rows (the current side is a saved profile)"),
+                    _ => Measurement::skipped(
+                        Some(c),
+                        "needs the raw rows (the current side is a saved profile)",
+                    ),
                 })
                 .collect());
         }
@@ -87,7 +104,11 @@ impl Check for IdUnique {
                     if duplicates == 0 {
                         format!("all {} ids are unique", acc.rows)
                     } else {
-                        format!("{duplicates} rows repeat an earlier id ({} distinct ids in {} rows)", seen.len(), acc.rows)
+                        format!(
+                            "{duplicates} rows repeat an earlier id ({} distinct ids in {} rows)",
+                            seen.len(),
+                            acc.rows
+                        )
                     },
                 )
                 .detail("rows", acc.rows)

@@ -39,7 +39,9 @@ impl Check for MixedTypes {
 
     fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
         let mut out = Vec::new();
-        for name in inputs.target_columns(|c| c.state.as_text().is_some() && !c.data_type.contains("Boolean")) {
+        for name in inputs
+            .target_columns(|c| c.state.as_text().is_some() && !c.data_type.contains("Boolean"))
+        {
             let (cur, _) = match columns_of(inputs, &name) {
                 Ok(c) => c,
                 Err(m) => {

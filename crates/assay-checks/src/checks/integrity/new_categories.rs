@@ -14,7 +14,10 @@ use crate::condition::Condition;
 /// Share of current rows whose category is not among the allowed ones.
 pub struct NewCategories;
 
-fn allowed_for(inputs: &Inputs, name: &str) -> Result<Option<(BTreeSet<String>, &'static str)>, String> {
+fn allowed_for(
+    inputs: &Inputs,
+    name: &str,
+) -> Result<Option<(BTreeSet<String>, &'static str)>, String> {
     if let Some(Value::Object(map)) = inputs.params.get("allowed") {
         if let Some(v) = map.get(name) {
             let list = v
@@ -34,7 +37,10 @@ fn allowed_for(inputs: &Inputs, name: &str) -> Result<Option<(BTreeSet<String>, 
         return Ok(None);
     };
     match reference.state.exact_value_counts() {
-        Some(counts) => Ok(Some((counts.into_iter().map(|(v, _)| v).collect(), "reference"))),
+        Some(counts) => Ok(Some((
+            counts.into_iter().map(|(v, _)| v).collect(),
+            "reference",
+        ))),
         None => Err(format!(
             "the reference has more than {} distinct values in `{name}`; its category set is \
              only sketched, so unknown categories cannot be told exactly (list them in \
@@ -52,12 +58,14 @@ impl Check for NewCategories {
     fn doc(&self) -> CheckDoc {
         CheckDoc {
             summary: "Categories in the current data that the reference never had.",
-            computes: "For each categorical column, the share of current non-null rows whose value \
+            computes:
+                "For each categorical column, the share of current non-null rows whose value \
                 is not in the allowed set: params.allowed for the column, else every value seen \
                 in the reference. Details list the new values (up to 20) with counts.",
             why: "A model has never learned what an unseen category means; encoders map it to \
                 'unknown' or crash.",
-            parameters: "allowed (map column → list of values): the domain, as `assay init` writes it.",
+            parameters:
+                "allowed (map column → list of values): the domain, as `assay init` writes it.",
             default_condition: "== 0",
             exactness: "Exact while both sides have at most 10,000 distinct values in the column \
                 (kept exactly in the profile); above that the current side is checked on its \
@@ -97,7 +105,10 @@ impl Check for NewCategories {
             let allowed = match allowed_for(inputs, &name) {
                 Ok(Some(a)) => a,
                 Ok(None) => {
-                    out.push(Measurement::skipped(Some(&name), "no reference and no params.allowed for this column"));
+                    out.push(Measurement::skipped(
+                        Some(&name),
+                        "no reference and no params.allowed for this column",
+                    ));
                     continue;
                 }
                 Err(e) => {
@@ -109,17 +120,31 @@ impl Check for NewCategories {
             let (pairs, exact): (Vec<(String, u64)>, bool) = match cur.state.exact_value_counts() {
                 Some(c) => (c, true),
                 None => (
-                    cur.state.top_values(1000).into_iter().map(|f| (f.value, f.count)).collect(),
+                    cur.state
+                        .top_values(1000)
+                        .into_iter()
+                        .map(|f| (f.value, f.count))
+                        .collect(),
                     false,
                 ),
             };
-            let mut new: Vec<(String, u64)> = pairs.into_iter().filter(|(v, _)| !set.contains(v)).collect();
+            let mut new: Vec<(String, u64)> = pairs
+                .into_iter()
+                .filter(|(v, _)| !set.contains(v))
+                .collect();
             new.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let new_rows: u64 = new.iter().map(|(_, c)| c).sum();
             let share = ratio(new_rows, cur.state.non_null());
-            let listed: Vec<Value> = new.iter().take(20).map(|(v, c)| json!({"value": v, "count": c})).collect();
+            let listed: Vec<Value> = new
+                .iter()
+                .take(20)
+                .map(|(v, c)| json!({"value": v, "count": c}))
+                .collect();
             let message = if new.is_empty() {
-                format!("no value outside the {} known categories ({source})", set.len())
+                format!(
+                    "no value outside the {} known categories ({source})",
+                    set.len()
+                )
             } else {
                 let names: Vec<&str> = new.iter().take(5).map(|(v, _)| v.as_str()).collect();
                 format!(

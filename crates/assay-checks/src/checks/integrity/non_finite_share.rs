@@ -19,7 +19,8 @@ impl Check for NonFiniteShare {
     fn doc(&self) -> CheckDoc {
         CheckDoc {
             summary: "Share of NaN and infinite values in numeric columns.",
-            computes: "(NaN + +∞ + −∞) / non-null values, per numeric column. Details split the three.",
+            computes:
+                "(NaN + +∞ + −∞) / non-null values, per numeric column. Details split the three.",
             why: "NaN and infinities come from divisions by zero and failed parses; most models \
                 either crash on them or propagate them into predictions.",
             parameters: "none",
@@ -54,13 +55,17 @@ impl Check for NonFiniteShare {
             let share = ratio(cur.state.non_finite(), cur.state.non_null());
             let ref_share = reference.map(|r| ratio(r.state.non_finite(), r.state.non_null()));
             out.push(
-                Measurement::value(Some(&name), share, format!("{} of values are NaN or infinite", pct(share)))
-                    .with_reference(ref_share)
-                    .detail("nan", n.nan)
-                    .detail("pos_inf", n.pos_inf)
-                    .detail("neg_inf", n.neg_inf)
-                    .detail("non_null", cur.state.non_null())
-                    .detail("reference_share", ref_share),
+                Measurement::value(
+                    Some(&name),
+                    share,
+                    format!("{} of values are NaN or infinite", pct(share)),
+                )
+                .with_reference(ref_share)
+                .detail("nan", n.nan)
+                .detail("pos_inf", n.pos_inf)
+                .detail("neg_inf", n.neg_inf)
+                .detail("non_null", cur.state.non_null())
+                .detail("reference_share", ref_share),
             );
         }
         Ok(out)

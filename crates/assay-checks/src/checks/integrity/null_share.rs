@@ -50,11 +50,15 @@ impl Check for NullShare {
             let share = cur.state.null_share();
             let ref_share = reference.map(|r| r.state.null_share());
             out.push(
-                Measurement::value(Some(&name), share, format!("{} of values are null", pct(share)))
-                    .with_reference(ref_share)
-                    .detail("nulls", cur.state.nulls)
-                    .detail("rows", cur.state.rows)
-                    .detail("reference_share", ref_share),
+                Measurement::value(
+                    Some(&name),
+                    share,
+                    format!("{} of values are null", pct(share)),
+                )
+                .with_reference(ref_share)
+                .detail("nulls", cur.state.nulls)
+                .detail("rows", cur.state.rows)
+                .detail("reference_share", ref_share),
             );
         }
         Ok(out)

@@ -24,11 +24,15 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
     let rule = inputs.param_str("method")?.unwrap_or_else(|| "iqr".into());
     let factor = inputs.param_f64("factor")?;
     if rule != "iqr" && rule != "zscore" {
-        return Err(format!("params.method must be `iqr` or `zscore`, got `{rule}`"));
+        return Err(format!(
+            "params.method must be `iqr` or `zscore`, got `{rule}`"
+        ));
     }
     let mut plans = Vec::new();
     let mut early = Vec::new();
-    for name in inputs.target_columns(|c| c.kind == ColumnKind::Numeric && c.state.as_numeric().is_some()) {
+    for name in
+        inputs.target_columns(|c| c.kind == ColumnKind::Numeric && c.state.as_numeric().is_some())
+    {
         let (cur, reference) = match columns_of(inputs, &name) {
             Ok(c) => c,
             Err(m) => {
@@ -58,11 +62,20 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
             }
         };
         let Some((lo, hi)) = fences else {
-            early.push(Measurement::skipped(Some(&name), "no finite values to compute fences from"));
+            early.push(Measurement::skipped(
+                Some(&name),
+                "no finite values to compute fences from",
+            ));
             continue;
         };
         let method = method_for(inputs, n, lo, hi);
-        plans.push(Plan { column: name, lo, hi, fences_from, method });
+        plans.push(Plan {
+            column: name,
+            lo,
+            hi,
+            fences_from,
+            method,
+        });
     }
     Ok((plans, early))
 }
@@ -111,15 +124,27 @@ impl Check for OutlierShare {
             .collect())
     }
 
-    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+    fn measure(
+        &self,
+        inputs: &Inputs,
+        passes: Vec<Box<dyn Any>>,
+    ) -> Result<Vec<Measurement>, String> {
         let (plans, mut out) = plan(inputs)?;
         let mut passes = passes.into_iter();
         for p in plans {
-            let Some(cur) = inputs.current.profile.column(&p.column) else { continue };
-            let Some(n) = cur.state.as_numeric() else { continue };
+            let Some(cur) = inputs.current.profile.column(&p.column) else {
+                continue;
+            };
+            let Some(n) = cur.state.as_numeric() else {
+                continue;
+            };
             let (outside, exact) = count_outside(n, p.method, p.lo, p.hi, &mut passes)?;
             let total = n.moments.count;
-            let share = if total == 0 { 0.0 } else { outside / total as f64 };
+            let share = if total == 0 {
+                0.0
+            } else {
+                outside / total as f64
+            };
             // The same share on the reference, for relative conditions (from its profile).
             let ref_share = inputs
                 .reference
@@ -134,7 +159,13 @@ impl Check for OutlierShare {
                 Measurement::value(
                     Some(&p.column),
                     share,
-                    format!("{} of values outside [{:.4}, {:.4}] (fences from {})", pct(share), p.lo, p.hi, p.fences_from),
+                    format!(
+                        "{} of values outside [{:.4}, {:.4}] (fences from {})",
+                        pct(share),
+                        p.lo,
+                        p.hi,
+                        p.fences_from
+                    ),
                 )
                 .with_reference(ref_share)
                 .detail("lower_fence", p.lo)

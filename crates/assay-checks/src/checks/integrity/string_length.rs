@@ -37,15 +37,26 @@ fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(u64, u64, &'static 
                 .as_array()
                 .filter(|a| a.len() == 2)
                 .ok_or_else(|| format!("params.bounds.{name} must be [min_length, max_length]"))?;
-            return Ok(Some((pair[0].as_u64().unwrap_or(0), pair[1].as_u64().unwrap_or(u64::MAX), "suite")));
+            return Ok(Some((
+                pair[0].as_u64().unwrap_or(0),
+                pair[1].as_u64().unwrap_or(u64::MAX),
+                "suite",
+            )));
         }
     }
     let lo = inputs.param_f64("min_length")?;
     let hi = inputs.param_f64("max_length")?;
     if lo.is_some() || hi.is_some() {
-        return Ok(Some((lo.map_or(0, |v| v.max(0.0) as u64), hi.map_or(u64::MAX, |v| v.max(0.0) as u64), "suite")));
+        return Ok(Some((
+            lo.map_or(0, |v| v.max(0.0) as u64),
+            hi.map_or(u64::MAX, |v| v.max(0.0) as u64),
+            "suite",
+        )));
     }
-    let reference = inputs.reference.and_then(|r| r.profile.column(name)).and_then(|c| c.state.as_text());
+    let reference = inputs
+        .reference
+        .and_then(|r| r.profile.column(name))
+        .and_then(|c| c.state.as_text());
     Ok(reference.and_then(|t| {
         let (_, l) = t.kinds_and_lengths();
         Some((l.min?, l.max?, "reference"))
@@ -55,7 +66,9 @@ fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(u64, u64, &'static 
 fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
     let mut plans = Vec::new();
     let mut early = Vec::new();
-    for name in inputs.target_columns(|c| c.state.as_text().is_some() && !c.data_type.contains("Boolean")) {
+    for name in
+        inputs.target_columns(|c| c.state.as_text().is_some() && !c.data_type.contains("Boolean"))
+    {
         let (cur, _) = match columns_of(inputs, &name) {
             Ok(c) => c,
             Err(m) => {
@@ -68,7 +81,10 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
             continue;
         };
         let Some((min, max, source)) = bounds_for(inputs, &name)? else {
-            early.push(Measurement::skipped(Some(&name), "no bounds: give params.min_length/max_length or a reference"));
+            early.push(Measurement::skipped(
+                Some(&name),
+                "no bounds: give params.min_length/max_length or a reference",
+            ));
             continue;
         };
         let (_, lengths) = t.kinds_and_lengths();
@@ -79,7 +95,13 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
             _ if inputs.current.source.is_some() => Method::RowPass,
             _ => Method::Unknown,
         };
-        plans.push(Plan { column: name, min, max, source, method });
+        plans.push(Plan {
+            column: name,
+            min,
+            max,
+            source,
+            method,
+        });
     }
     Ok((plans, early))
 }
@@ -133,12 +155,20 @@ impl Check for StringLength {
             .collect())
     }
 
-    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+    fn measure(
+        &self,
+        inputs: &Inputs,
+        passes: Vec<Box<dyn Any>>,
+    ) -> Result<Vec<Measurement>, String> {
         let (plans, mut out) = plan(inputs)?;
         let mut passes = passes.into_iter();
         for p in plans {
-            let Some(cur) = inputs.current.profile.column(&p.column) else { continue };
-            let Some(t) = cur.state.as_text() else { continue };
+            let Some(cur) = inputs.current.profile.column(&p.column) else {
+                continue;
+            };
+            let Some(t) = cur.state.as_text() else {
+                continue;
+            };
             let (_, lengths) = t.kinds_and_lengths();
             let outside = match p.method {
                 Method::Inside => 0,
@@ -156,7 +186,8 @@ impl Check for StringLength {
                     })
                     .unwrap_or(0),
                 Method::RowPass => {
-                    let acc: LengthOutside = downcast(passes.next().ok_or("internal: missing row pass")?)?;
+                    let acc: LengthOutside =
+                        downcast(passes.next().ok_or("internal: missing row pass")?)?;
                     acc.outside
                 }
                 Method::Unknown => {
@@ -168,15 +199,31 @@ impl Check for StringLength {
                 }
             };
             let share = ratio(outside, cur.state.non_null());
-            let max_text = if p.max == u64::MAX { "∞".to_string() } else { p.max.to_string() };
+            let max_text = if p.max == u64::MAX {
+                "∞".to_string()
+            } else {
+                p.max.to_string()
+            };
             out.push(
                 Measurement::value(
                     Some(&p.column),
                     share,
-                    format!("{} of values have a length outside [{}, {max_text}] ({})", pct(share), p.min, p.source),
+                    format!(
+                        "{} of values have a length outside [{}, {max_text}] ({})",
+                        pct(share),
+                        p.min,
+                        p.source
+                    ),
                 )
                 .detail("min_length", p.min)
-                .detail("max_length", if p.max == u64::MAX { Value::Null } else { p.max.into() })
+                .detail(
+                    "max_length",
+                    if p.max == u64::MAX {
+                        Value::Null
+                    } else {
+                        p.max.into()
+                    },
+                )
                 .detail("current_min_length", lengths.min)
                 .detail("current_max_length", lengths.max)
                 .detail("mean_length", lengths.mean())

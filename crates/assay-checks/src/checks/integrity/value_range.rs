@@ -25,9 +25,10 @@ struct Plan {
 fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(f64, f64, &'static str)>, String> {
     if let Some(Value::Object(map)) = inputs.params.get("bounds") {
         if let Some(v) = map.get(name) {
-            let pair = v.as_array().filter(|a| a.len() == 2).ok_or_else(|| {
-                format!("params.bounds.{name} must be [min, max]")
-            })?;
+            let pair = v
+                .as_array()
+                .filter(|a| a.len() == 2)
+                .ok_or_else(|| format!("params.bounds.{name} must be [min, max]"))?;
             let lo = pair[0].as_f64().unwrap_or(f64::NEG_INFINITY);
             let hi = pair[1].as_f64().unwrap_or(f64::INFINITY);
             return Ok(Some((lo, hi, "suite")));
@@ -36,7 +37,11 @@ fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(f64, f64, &'static 
     let lo = inputs.param_f64("min")?;
     let hi = inputs.param_f64("max")?;
     if lo.is_some() || hi.is_some() {
-        return Ok(Some((lo.unwrap_or(f64::NEG_INFINITY), hi.unwrap_or(f64::INFINITY), "suite")));
+        return Ok(Some((
+            lo.unwrap_or(f64::NEG_INFINITY),
+            hi.unwrap_or(f64::INFINITY),
+            "suite",
+        )));
     }
     let reference = inputs.reference.and_then(|r| r.profile.column(name));
     Ok(reference
@@ -76,7 +81,13 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
             continue;
         };
         let method = method_for(inputs, n, lo, hi);
-        plans.push(Plan { column: name, lo, hi, source, method });
+        plans.push(Plan {
+            column: name,
+            lo,
+            hi,
+            source,
+            method,
+        });
     }
     Ok((plans, early))
 }
@@ -89,7 +100,8 @@ impl Check for ValueRange {
     fn doc(&self) -> CheckDoc {
         CheckDoc {
             summary: "Share of numeric values outside the allowed range.",
-            computes: "The share of finite non-null values below `min` or above `max`. Bounds come \
+            computes:
+                "The share of finite non-null values below `min` or above `max`. Bounds come \
                 from params.bounds (per column), params.min/max (all columns), or else the \
                 reference's observed [min, max].",
             why: "Values outside what the model was trained on (negative ages, sensor overflows, \
@@ -123,20 +135,38 @@ impl Check for ValueRange {
             .collect())
     }
 
-    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+    fn measure(
+        &self,
+        inputs: &Inputs,
+        passes: Vec<Box<dyn Any>>,
+    ) -> Result<Vec<Measurement>, String> {
         let (plans, mut out) = plan(inputs)?;
         let mut passes = passes.into_iter();
         for p in plans {
-            let Some(cur) = inputs.current.profile.column(&p.column) else { continue };
-            let Some(n) = cur.state.as_numeric() else { continue };
+            let Some(cur) = inputs.current.profile.column(&p.column) else {
+                continue;
+            };
+            let Some(n) = cur.state.as_numeric() else {
+                continue;
+            };
             let total = n.moments.count;
             let (outside, exact) = count_outside(n, p.method, p.lo, p.hi, &mut passes)?;
-            let share = if total == 0 { 0.0 } else { outside / total as f64 };
+            let share = if total == 0 {
+                0.0
+            } else {
+                outside / total as f64
+            };
             out.push(
                 Measurement::value(
                     Some(&p.column),
                     share,
-                    format!("{} of values outside [{}, {}] ({})", pct(share), p.lo, p.hi, p.source),
+                    format!(
+                        "{} of values outside [{}, {}] ({})",
+                        pct(share),
+                        p.lo,
+                        p.hi,
+                        p.source
+                    ),
                 )
                 .detail("min_allowed", p.lo)
                 .detail("max_allowed", p.hi)
@@ -146,7 +176,10 @@ impl Check for ValueRange {
                 .detail("outside", outside.round())
                 .detail("values", total)
                 .detail("exact", exact)
-                .detail("share_of_rows", ratio(outside.round() as u64, cur.state.rows)),
+                .detail(
+                    "share_of_rows",
+                    ratio(outside.round() as u64, cur.state.rows),
+                ),
             );
         }
         Ok(out)

@@ -62,7 +62,9 @@ impl Check for SingleFeatureLeakage {
     }
 
     fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
-        let Some(target) = &inputs.roles.target else { return Ok(Vec::new()) };
+        let Some(target) = &inputs.roles.target else {
+            return Ok(Vec::new());
+        };
         if inputs.current.source.is_none() {
             return Ok(Vec::new());
         }
@@ -75,12 +77,22 @@ impl Check for SingleFeatureLeakage {
             .collect())
     }
 
-    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+    fn measure(
+        &self,
+        inputs: &Inputs,
+        passes: Vec<Box<dyn Any>>,
+    ) -> Result<Vec<Measurement>, String> {
         if inputs.roles.target.is_none() {
-            return Ok(vec![Measurement::skipped(None, "no target: set roles.target")]);
+            return Ok(vec![Measurement::skipped(
+                None,
+                "no target: set roles.target",
+            )]);
         }
         if inputs.current.source.is_none() {
-            return Ok(vec![Measurement::skipped(None, "needs the raw rows (the current side is a saved profile)")]);
+            return Ok(vec![Measurement::skipped(
+                None,
+                "needs the raw rows (the current side is a saved profile)",
+            )]);
         }
         let mut out = Vec::new();
         for pass in passes {
@@ -88,7 +100,10 @@ impl Check for SingleFeatureLeakage {
             let a = acc.even.predictive_power_holdout(&acc.odd);
             let b = acc.odd.predictive_power_holdout(&acc.even);
             let (Some(a), Some(b)) = (a, b) else {
-                out.push(Measurement::skipped(Some(&acc.feature), "not enough labelled rows"));
+                out.push(Measurement::skipped(
+                    Some(&acc.feature),
+                    "not enough labelled rows",
+                ));
                 continue;
             };
             let power = (a.power + b.power) / 2.0;

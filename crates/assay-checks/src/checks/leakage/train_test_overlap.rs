@@ -34,7 +34,8 @@ impl Check for TrainTestOverlap {
 
     fn doc(&self) -> CheckDoc {
         CheckDoc {
-            summary: "Rows of the current (test) data that also appear in the reference (training) data.",
+            summary:
+                "Rows of the current (test) data that also appear in the reference (training) data.",
             computes: "The share of current rows whose values, over every column both datasets \
                 share except roles.id (or the `columns:` given), equal those of at least one \
                 reference row.",
@@ -53,7 +54,9 @@ impl Check for TrainTestOverlap {
     }
 
     fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
-        let Some(reference) = inputs.reference else { return Ok(Vec::new()) };
+        let Some(reference) = inputs.reference else {
+            return Ok(Vec::new());
+        };
         if reference.source.is_none() || inputs.current.source.is_none() {
             return Ok(Vec::new());
         }
@@ -61,7 +64,10 @@ impl Check for TrainTestOverlap {
         Ok(vec![
             RowPass {
                 side: Side::Reference,
-                accumulator: Box::new(RowHashes::new(cols.clone(), HashMode::CollectSet(AHashSet::new()))),
+                accumulator: Box::new(RowHashes::new(
+                    cols.clone(),
+                    HashMode::CollectSet(AHashSet::new()),
+                )),
             },
             RowPass {
                 side: Side::Current,
@@ -70,12 +76,19 @@ impl Check for TrainTestOverlap {
         ])
     }
 
-    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+    fn measure(
+        &self,
+        inputs: &Inputs,
+        passes: Vec<Box<dyn Any>>,
+    ) -> Result<Vec<Measurement>, String> {
         let Some(reference) = inputs.reference else {
             return Ok(vec![Measurement::skipped(None, "no reference dataset")]);
         };
         if reference.source.is_none() || inputs.current.source.is_none() {
-            return Ok(vec![Measurement::skipped(None, "needs the raw rows of both datasets (a side is a saved profile)")]);
+            return Ok(vec![Measurement::skipped(
+                None,
+                "needs the raw rows of both datasets (a side is a saved profile)",
+            )]);
         }
         let mut it = passes.into_iter();
         let (Some(r), Some(c)) = (it.next(), it.next()) else {
@@ -91,7 +104,11 @@ impl Check for TrainTestOverlap {
         Ok(vec![Measurement::value(
             None,
             share,
-            format!("{overlapping} of {} current rows also appear in the reference ({})", c.rows, pct(share)),
+            format!(
+                "{overlapping} of {} current rows also appear in the reference ({})",
+                c.rows,
+                pct(share)
+            ),
         )
         .detail("overlapping_rows", overlapping)
         .detail("current_rows", c.rows)

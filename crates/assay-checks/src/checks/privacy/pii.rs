@@ -65,16 +65,28 @@ impl Check for Pii {
         let counts = vec![PiiCounts::default(); needs_rows.len()];
         Ok(vec![RowPass {
             side: Side::Current,
-            accumulator: Box::new(PiiScan { columns: needs_rows, counts }),
+            accumulator: Box::new(PiiScan {
+                columns: needs_rows,
+                counts,
+            }),
         }])
     }
 
-    fn measure(&self, inputs: &Inputs, passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+    fn measure(
+        &self,
+        inputs: &Inputs,
+        passes: Vec<Box<dyn Any>>,
+    ) -> Result<Vec<Measurement>, String> {
         let (from_profile, needs_rows) = split(inputs);
         let mut results: Vec<(String, PiiCounts)> = Vec::new();
         for c in from_profile {
             let mut counts = PiiCounts::default();
-            if let Some(values) = inputs.current.profile.column(&c).and_then(|p| p.state.exact_value_counts()) {
+            if let Some(values) = inputs
+                .current
+                .profile
+                .column(&c)
+                .and_then(|p| p.state.exact_value_counts())
+            {
                 for (v, n) in values {
                     counts.add(&v, n);
                 }
@@ -89,7 +101,10 @@ impl Check for Pii {
             }
             None => {
                 for c in needs_rows {
-                    out.push(Measurement::skipped(Some(&c), "needs the raw rows (the current side is a saved profile)"));
+                    out.push(Measurement::skipped(
+                        Some(&c),
+                        "needs the raw rows (the current side is a saved profile)",
+                    ));
                 }
             }
         }
@@ -111,7 +126,11 @@ impl Check for Pii {
             let message = if found.is_empty() {
                 "no personal data found".to_string()
             } else {
-                format!("{} of values contain personal data: {}", pct(share), found.join(", "))
+                format!(
+                    "{} of values contain personal data: {}",
+                    pct(share),
+                    found.join(", ")
+                )
             };
             out.push(
                 Measurement::value(Some(&column), share, message)

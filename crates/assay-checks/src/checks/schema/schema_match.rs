@@ -39,9 +39,16 @@ impl Check for SchemaMatch {
         &["ignore_extra", "ignore_types"]
     }
 
-    fn measure(&self, inputs: &Inputs, _passes: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+    fn measure(
+        &self,
+        inputs: &Inputs,
+        _passes: Vec<Box<dyn Any>>,
+    ) -> Result<Vec<Measurement>, String> {
         let Some(reference) = inputs.reference else {
-            return Ok(vec![Measurement::skipped(None, "no reference dataset to compare the schema with")]);
+            return Ok(vec![Measurement::skipped(
+                None,
+                "no reference dataset to compare the schema with",
+            )]);
         };
         let ignore_extra = inputs.param_bool("ignore_extra")?.unwrap_or(false);
         let ignore_types = inputs.param_bool("ignore_types")?.unwrap_or(false);

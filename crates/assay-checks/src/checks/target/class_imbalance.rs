@@ -41,16 +41,30 @@ impl Check for ClassImbalance {
             (Some([c]), _) => c.clone(),
             (Some(_), _) => return Err("give exactly one column (the target)".into()),
             (None, Some(t)) => t.clone(),
-            (None, None) => return Ok(vec![Measurement::skipped(None, "no target: set roles.target")]),
+            (None, None) => {
+                return Ok(vec![Measurement::skipped(
+                    None,
+                    "no target: set roles.target",
+                )])
+            }
         };
         let Some(col) = inputs.current.profile.column(&target) else {
-            return Ok(vec![Measurement::error(Some(&target), format!("column `{target}` is not in the current data"))]);
+            return Ok(vec![Measurement::error(
+                Some(&target),
+                format!("column `{target}` is not in the current data"),
+            )]);
         };
         let Some(mut classes) = col.state.exact_value_counts() else {
-            return Ok(vec![Measurement::error(Some(&target), "the target has more than 10,000 distinct values; is it a regression target?")]);
+            return Ok(vec![Measurement::error(
+                Some(&target),
+                "the target has more than 10,000 distinct values; is it a regression target?",
+            )]);
         };
         if classes.is_empty() {
-            return Ok(vec![Measurement::error(Some(&target), "the target has no non-null values")]);
+            return Ok(vec![Measurement::error(
+                Some(&target),
+                "the target has no non-null values",
+            )]);
         }
         classes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let total: u64 = classes.iter().map(|(_, c)| c).sum();
@@ -77,13 +91,24 @@ impl Check for ClassImbalance {
                 pct(share),
                 total,
                 classes.len(),
-                if min_count == 0 { f64::INFINITY } else { max_count as f64 / min_count as f64 }
+                if min_count == 0 {
+                    f64::INFINITY
+                } else {
+                    max_count as f64 / min_count as f64
+                }
             ),
         )
         .with_reference(reference_share)
         .detail("classes", classes.len())
         .detail("minority_class", min_class)
-        .detail("imbalance_ratio", if min_count == 0 { None } else { Some(max_count as f64 / min_count as f64) })
+        .detail(
+            "imbalance_ratio",
+            if min_count == 0 {
+                None
+            } else {
+                Some(max_count as f64 / min_count as f64)
+            },
+        )
         .detail("class_shares", serde_json::Value::Object(shares))])
     }
 }
