@@ -336,7 +336,7 @@ impl FeatureTarget {
 fn value_hashes(a: &ArrayRef) -> Result<Vec<u64>, String> {
     let seed = foldhash::quality::FixedState::with_seed(0x1234_5678);
     let mut h = vec![0u64; a.len()];
-    create_hashes(&[a.clone()], &seed, &mut h).map_err(|e| e.to_string())?;
+    create_hashes(std::slice::from_ref(a), &seed, &mut h).map_err(|e| e.to_string())?;
     Ok(h)
 }
 
@@ -363,7 +363,7 @@ impl RowAccumulator for FeatureTarget {
             if t.is_null(i) {
                 continue;
             }
-            let table = if self.row % 2 == 0 {
+            let table = if self.row.is_multiple_of(2) {
                 &mut self.even
             } else {
                 &mut self.odd

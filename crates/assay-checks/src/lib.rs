@@ -5,6 +5,8 @@
 //! [`runner`] reads every dataset once to profile it and at most once more for the checks that
 //! need raw rows, whatever the number of checks.
 
+#![warn(missing_docs)]
+
 pub mod accumulators;
 pub mod catalogue;
 pub mod check;

@@ -8,6 +8,8 @@
 //! - [`scan`]: streams only the columns a check needs, for checks that need raw values.
 //! - [`roles`]: column roles and numeric/categorical inference.
 
+#![warn(missing_docs)]
+
 pub mod dataset;
 pub mod engine;
 pub mod error;

@@ -27,7 +27,7 @@ where
             });
         }
     }
-    let exprs: Vec<_> = columns.iter().map(|c| ident(c)).collect();
+    let exprs: Vec<_> = columns.iter().map(ident).collect();
     let df = source
         .df
         .clone()

@@ -21,6 +21,8 @@
 //! assert_eq!(a.as_numeric().unwrap().moments.mean(), Some(2.5));
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod column_state;
 pub mod histogram;
 pub mod leakage;
