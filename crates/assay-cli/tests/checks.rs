@@ -1,0 +1,205 @@
+//! Each check on small hand-made data whose right answer is known exactly.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+use serde_json::Value;
+
+fn run_suite(dir: &Path, csv_current: &str, csv_reference: Option<&str>, body: &str) -> (i32, Value) {
+    fs::write(dir.join("cur.csv"), csv_current).unwrap();
+    let mut data = String::from("data:\n  current: cur.csv\n");
+    if let Some(r) = csv_reference {
+        fs::write(dir.join("ref.csv"), r).unwrap();
+        data.push_str("  reference: ref.csv\n");
+    }
+    fs::write(dir.join("s.yaml"), format!("{data}{body}")).unwrap();
+    let r = assay_in(dir, &["check", "s.yaml", "-o", "json=-"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    (r.code, r.json())
+}
+
+fn csv(header: &str, rows: impl IntoIterator<Item = String>) -> String {
+    let mut s = format!("{header}\n");
+    for r in rows {
+        s.push_str(&r);
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn pii_is_found_validated_and_masked() {
+    let d = tempfile::tempdir().unwrap();
+    let cur = csv(
+        "note,code",
+        [
+            "write to jane.doe@example.com,A1".to_string(),
+            "card 4111 1111 1111 1111,A2".into(),
+            "card 4111 1111 1111 1112,A3".into(), // fails Luhn
+            "cpf 529.982.247-25,A4".into(),
+            "cpf 529.982.247-26,A5".into(), // bad check digits
+            "ssn 123-45-6789,A6".into(),
+            "from 192.168.10.1,A7".into(),
+            "call +44 20 7946 0958,A8".into(),
+            "nothing here,A9".into(),
+            "version 1.2.3.4.5,A10".into(),
+        ],
+    );
+    let (code, rep) = run_suite(d.path(), &cur, None, "checks:\n  - check: privacy.pii\n");
+    assert_eq!(code, 1);
+    let r = result(&rep, "privacy.pii", Some("note"));
+    assert_eq!(r["value"], 0.6);
+    assert_eq!(r["details"]["with_pii"], 6);
+    let kinds = &r["details"]["share_by_kind"];
+    for k in ["email", "credit_card", "br_cpf", "us_ssn", "ip_address", "phone"] {
+        assert_eq!(kinds[k], 0.1, "{k}: {kinds}");
+    }
+    let shown = r["details"]["masked_examples"].to_string();
+    assert!(!shown.contains("jane.doe@example.com") && !shown.contains("4111 1111 1111 1111"), "{shown}");
+    assert_eq!(result(&rep, "privacy.pii", Some("code"))["value"], 0.0);
+}
+
+#[test]
+fn mixed_types_and_string_length() {
+    let d = tempfile::tempdir().unwrap();
+    let mut rows: Vec<String> = (0..18).map(|i| format!("{i},abc")).collect();
+    rows.push("n/a,abcdefghij".into());
+    rows.push("?,a".into());
+    let cur = csv("num_as_text,word", rows);
+    let body = "checks:\n  - check: integrity.mixed_types\n  - check: integrity.string_length\n    params: {min_length: 2, max_length: 5}\n";
+    let (_, rep) = run_suite(d.path(), &cur, None, body);
+    let m = result(&rep, "integrity.mixed_types", Some("num_as_text"));
+    assert_eq!(m["value"], 0.1);
+    assert_eq!(m["details"]["numbers"], 18);
+    assert_eq!(m["status"], "fail");
+    let w = result(&rep, "integrity.string_length", Some("word"));
+    assert_eq!(w["value"], 0.1); // "abcdefghij" and "a" of 20
+    assert_eq!(w["details"]["outside"], 2);
+}
+
+#[test]
+fn outliers_by_iqr_and_zscore() {
+    let d = tempfile::tempdir().unwrap();
+    // 1..=100 and one 1000: numpy inverted_cdf quartiles of 101 values are 26 and 76 → fences
+    // -49 and 151 → one outlier; z-score: mean 9.9+..., one value beyond 3σ.
+    let mut rows: Vec<String> = (1..=100).map(|i| i.to_string()).collect();
+    rows.push("1000".into());
+    let cur = csv("x", rows);
+    let body = "checks:\n  - check: integrity.outlier_share\n  - check: integrity.outlier_share\n    params: {method: zscore, factor: 3}\n";
+    let (_, rep) = run_suite(d.path(), &cur, None, body);
+    let results: Vec<&Value> = rep["results"].as_array().unwrap().iter().collect();
+    assert_eq!(results[0]["details"]["outliers"], 1.0);
+    assert_eq!(results[0]["details"]["lower_fence"], -49.0);
+    assert_eq!(results[0]["details"]["upper_fence"], 151.0);
+    assert!((results[0]["value"].as_f64().unwrap() - 1.0 / 101.0).abs() < 1e-12);
+    assert_eq!(results[1]["details"]["outliers"], 1.0);
+}
+
+#[test]
+fn id_uniqueness_duplicates_and_overlap() {
+    let d = tempfile::tempdir().unwrap();
+    let cur = csv("id,a,b", ["1,x,1", "2,y,2", "2,y,2", "3,z,3", "4,x,1"].map(String::from));
+    let reference = csv("id,a,b", ["10,x,1", "11,q,9"].map(String::from));
+    let body = "roles:\n  id: id\nchecks:\n  - check: integrity.id_unique\n  - check: integrity.duplicate_rows\n  - check: leakage.train_test_overlap\n";
+    let (code, rep) = run_suite(d.path(), &cur, Some(&reference), body);
+    assert_eq!(code, 1);
+    assert_eq!(result(&rep, "integrity.id_unique", Some("id"))["value"], 1.0);
+    let dup = result(&rep, "integrity.duplicate_rows", None);
+    assert_eq!(dup["details"]["duplicates"], 1);
+    assert_eq!(dup["value"], 0.2);
+    // Rows (x,1) appear twice in current and once in the reference, ids ignored.
+    let o = result(&rep, "leakage.train_test_overlap", None);
+    assert_eq!(o["details"]["overlapping_rows"], 2);
+    assert_eq!(o["value"], 0.4);
+}
+
+#[test]
+fn leaking_feature_is_caught_and_noise_is_not() {
+    let d = tempfile::tempdir().unwrap();
+    let rows = (0..2000).map(|i| {
+        let y = (i * 7919 % 13) % 2;
+        let leak = if y == 1 { "yes" } else { "no" };
+        let noise = (i * 31 % 17) as f64 / 17.0;
+        format!("{y},{leak},{noise}")
+    });
+    let cur = csv("y,leak,noise", rows);
+    let body = "roles:\n  target: y\nchecks:\n  - check: leakage.single_feature\n  - check: target.class_imbalance\n";
+    let (_, rep) = run_suite(d.path(), &cur, None, body);
+    let leak = result(&rep, "leakage.single_feature", Some("leak"));
+    assert_eq!(leak["value"], 1.0);
+    assert_eq!(leak["status"], "fail");
+    let noise = result(&rep, "leakage.single_feature", Some("noise"));
+    assert!(noise["value"].as_f64().unwrap() < 0.1, "{noise}");
+    let ci = result(&rep, "target.class_imbalance", Some("y"));
+    // (i*7919 % 13) % 2 over 2000 rows: count the ones exactly.
+    let ones = (0..2000).filter(|i| (i * 7919 % 13) % 2 == 1).count() as f64;
+    let minority = ones.min(2000.0 - ones) / 2000.0;
+    assert!((ci["value"].as_f64().unwrap() - minority).abs() < 1e-12);
+}
+
+#[test]
+fn ranges_categories_constants_and_schema() {
+    let d = tempfile::tempdir().unwrap();
+    let reference = csv("age,color,k,gone", ["20,red,1,a", "30,blue,1,b", "40,red,1,c"].map(String::from));
+    let cur = csv("age,color,k,extra", ["25,red,1,1", "50,green,1,2", "-1,blue,1,3", "35,green,1,4"].map(String::from));
+    let body = "checks:\n  - check: schema.match\n  - check: integrity.value_range\n    columns: [age]\n  - check: integrity.value_range\n    params: {bounds: {age: [0, 120]}}\n  - check: integrity.new_categories\n    columns: [color]\n  - check: integrity.new_categories\n    params: {allowed: {color: [red, green, blue]}}\n  - check: integrity.constant_column\n    columns: [k, age]\n  - check: integrity.null_share\n    columns: [age]\n    condition: \"<= reference * 1.1 + 0.01\"\n";
+    let (code, rep) = run_suite(d.path(), &cur, Some(&reference), body);
+    assert_eq!(code, 1);
+    let results = rep["results"].as_array().unwrap();
+    let schema = &results[0];
+    assert_eq!(schema["value"], 2.0); // gone missing, extra added
+    assert_eq!(schema["details"]["missing"][0], "gone");
+    assert_eq!(schema["details"]["extra"][0], "extra");
+    // Against the reference range [20, 40]: 50 and -1 are outside → 2 of 4.
+    assert_eq!(results[1]["value"], 0.5);
+    assert_eq!(results[1]["details"]["bounds_from"], "reference");
+    // Against [0, 120] from the suite: only -1.
+    assert_eq!(results[2]["value"], 0.25);
+    assert_eq!(results[2]["details"]["bounds_from"], "suite");
+    assert_eq!(results[3]["value"], 0.5);
+    assert_eq!(results[3]["details"]["values"][0]["value"], "green");
+    assert_eq!(results[4]["value"], 0.0);
+    assert_eq!(results[5]["column"], "k");
+    assert_eq!(results[5]["status"], "fail");
+    assert_eq!(results[6]["status"], "pass");
+    let nulls = &results[7];
+    assert_eq!(nulls["value"], 0.0);
+    assert!((nulls["threshold"].as_f64().unwrap() - 0.01).abs() < 1e-12);
+    assert_eq!(nulls["condition"], "value <= reference × 1.1 + 0.01");
+}
+
+#[test]
+fn relative_condition_without_reference_is_skipped_not_failed() {
+    let d = tempfile::tempdir().unwrap();
+    let cur = csv("a", ["1", "2"].map(String::from));
+    let body = "checks:\n  - check: integrity.null_share\n    condition: \"<= reference * 1.1\"\n  - check: schema.match\n";
+    let (code, rep) = run_suite(d.path(), &cur, None, body);
+    assert_eq!(code, 0);
+    assert_eq!(rep["summary"]["skipped"], 2);
+    let r = result(&rep, "integrity.null_share", Some("a"));
+    assert!(r["message"].as_str().unwrap().contains("relative to a reference"));
+}
+
+#[test]
+fn explain_and_catalogue() {
+    let r = assay(&["checks"]);
+    assert_eq!(r.code, 0);
+    for id in ["schema.match", "integrity.null_share", "privacy.pii", "leakage.single_feature"] {
+        assert!(r.stdout.contains(id), "{id} missing from the catalogue");
+    }
+    let r = assay(&["explain", "privacy.pii"]);
+    assert_eq!(r.code, 0);
+    for section in ["What it computes", "Why it matters", "Parameters", "Default condition", "Exactness", "References", "Luhn"] {
+        assert!(r.stdout.contains(section), "{section}");
+    }
+    let r = assay(&["explain", "privacy.pi"]);
+    assert_input_error(&r, &["unknown check", "privacy.pii"]);
+    for sub in ["check", "profile", "init", "checks", "explain"] {
+        let r = assay(&[sub, "--help"]);
+        assert_eq!(r.code, 0, "{sub} --help");
+        assert!(r.stdout.contains("Usage"), "{sub}");
+    }
+}
