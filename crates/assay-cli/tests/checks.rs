@@ -8,7 +8,12 @@ use std::path::Path;
 use common::*;
 use serde_json::Value;
 
-fn run_suite(dir: &Path, csv_current: &str, csv_reference: Option<&str>, body: &str) -> (i32, Value) {
+fn run_suite(
+    dir: &Path,
+    csv_current: &str,
+    csv_reference: Option<&str>,
+    body: &str,
+) -> (i32, Value) {
     fs::write(dir.join("cur.csv"), csv_current).unwrap();
     let mut data = String::from("data:\n  current: cur.csv\n");
     if let Some(r) = csv_reference {
@@ -54,11 +59,21 @@ fn pii_is_found_validated_and_masked() {
     assert_eq!(r["value"], 0.6);
     assert_eq!(r["details"]["with_pii"], 6);
     let kinds = &r["details"]["share_by_kind"];
-    for k in ["email", "credit_card", "br_cpf", "us_ssn", "ip_address", "phone"] {
+    for k in [
+        "email",
+        "credit_card",
+        "br_cpf",
+        "us_ssn",
+        "ip_address",
+        "phone",
+    ] {
         assert_eq!(kinds[k], 0.1, "{k}: {kinds}");
     }
     let shown = r["details"]["masked_examples"].to_string();
-    assert!(!shown.contains("jane.doe@example.com") && !shown.contains("4111 1111 1111 1111"), "{shown}");
+    assert!(
+        !shown.contains("jane.doe@example.com") && !shown.contains("4111 1111 1111 1111"),
+        "{shown}"
+    );
     assert_eq!(result(&rep, "privacy.pii", Some("code"))["value"], 0.0);
 }
 
@@ -101,12 +116,18 @@ fn outliers_by_iqr_and_zscore() {
 #[test]
 fn id_uniqueness_duplicates_and_overlap() {
     let d = tempfile::tempdir().unwrap();
-    let cur = csv("id,a,b", ["1,x,1", "2,y,2", "2,y,2", "3,z,3", "4,x,1"].map(String::from));
+    let cur = csv(
+        "id,a,b",
+        ["1,x,1", "2,y,2", "2,y,2", "3,z,3", "4,x,1"].map(String::from),
+    );
     let reference = csv("id,a,b", ["10,x,1", "11,q,9"].map(String::from));
     let body = "roles:\n  id: id\nchecks:\n  - check: integrity.id_unique\n  - check: integrity.duplicate_rows\n  - check: leakage.train_test_overlap\n";
     let (code, rep) = run_suite(d.path(), &cur, Some(&reference), body);
     assert_eq!(code, 1);
-    assert_eq!(result(&rep, "integrity.id_unique", Some("id"))["value"], 1.0);
+    assert_eq!(
+        result(&rep, "integrity.id_unique", Some("id"))["value"],
+        1.0
+    );
     let dup = result(&rep, "integrity.duplicate_rows", None);
     assert_eq!(dup["details"]["duplicates"], 1);
     assert_eq!(dup["value"], 0.2);
@@ -143,8 +164,14 @@ fn leaking_feature_is_caught_and_noise_is_not() {
 #[test]
 fn ranges_categories_constants_and_schema() {
     let d = tempfile::tempdir().unwrap();
-    let reference = csv("age,color,k,gone", ["20,red,1,a", "30,blue,1,b", "40,red,1,c"].map(String::from));
-    let cur = csv("age,color,k,extra", ["25,red,1,1", "50,green,1,2", "-1,blue,1,3", "35,green,1,4"].map(String::from));
+    let reference = csv(
+        "age,color,k,gone",
+        ["20,red,1,a", "30,blue,1,b", "40,red,1,c"].map(String::from),
+    );
+    let cur = csv(
+        "age,color,k,extra",
+        ["25,red,1,1", "50,green,1,2", "-1,blue,1,3", "35,green,1,4"].map(String::from),
+    );
     let body = "checks:\n  - check: schema.match\n  - check: integrity.value_range\n    columns: [age]\n  - check: integrity.value_range\n    params: {bounds: {age: [0, 120]}}\n  - check: integrity.new_categories\n    columns: [color]\n  - check: integrity.new_categories\n    params: {allowed: {color: [red, green, blue]}}\n  - check: integrity.constant_column\n    columns: [k, age]\n  - check: integrity.null_share\n    columns: [age]\n    condition: \"<= reference * 1.1 + 0.01\"\n";
     let (code, rep) = run_suite(d.path(), &cur, Some(&reference), body);
     assert_eq!(code, 1);
@@ -180,19 +207,35 @@ fn relative_condition_without_reference_is_skipped_not_failed() {
     assert_eq!(code, 0);
     assert_eq!(rep["summary"]["skipped"], 2);
     let r = result(&rep, "integrity.null_share", Some("a"));
-    assert!(r["message"].as_str().unwrap().contains("relative to a reference"));
+    assert!(r["message"]
+        .as_str()
+        .unwrap()
+        .contains("relative to a reference"));
 }
 
 #[test]
 fn explain_and_catalogue() {
     let r = assay(&["checks"]);
     assert_eq!(r.code, 0);
-    for id in ["schema.match", "integrity.null_share", "privacy.pii", "leakage.single_feature"] {
+    for id in [
+        "schema.match",
+        "integrity.null_share",
+        "privacy.pii",
+        "leakage.single_feature",
+    ] {
         assert!(r.stdout.contains(id), "{id} missing from the catalogue");
     }
     let r = assay(&["explain", "privacy.pii"]);
     assert_eq!(r.code, 0);
-    for section in ["What it computes", "Why it matters", "Parameters", "Default condition", "Exactness", "References", "Luhn"] {
+    for section in [
+        "What it computes",
+        "Why it matters",
+        "Parameters",
+        "Default condition",
+        "Exactness",
+        "References",
+        "Luhn",
+    ] {
         assert!(r.stdout.contains(section), "{section}");
     }
     let r = assay(&["explain", "privacy.pi"]);

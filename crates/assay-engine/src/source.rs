@@ -152,6 +152,9 @@ pub fn register_object_store(ctx: &SessionContext, location: &str) -> Result<()>
         "http" | "https" => Arc::new(
             object_store::http::HttpBuilder::new()
                 .with_url(base.as_str())
+                .with_client_options(
+                    object_store::ClientOptions::new().with_allow_http(url.scheme() == "http"),
+                )
                 .build()
                 .map_err(cfg)?,
         ),
