@@ -15,6 +15,8 @@ pub mod condition;
 pub mod init;
 pub mod runner;
 pub mod suite;
+#[cfg(test)]
+pub mod testing;
 
 pub use catalogue::{catalogue, explain, find};
 pub use condition::Condition;

@@ -381,3 +381,76 @@ pub fn build_report(
         distributions: distributions(&current.profile, reference.map(|r| &r.profile), bins),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(value: Option<f64>, reference: Option<f64>) -> Measurement {
+        Measurement {
+            value,
+            reference_value: reference,
+            message: "x".into(),
+            ..Measurement::default()
+        }
+    }
+
+    #[test]
+    fn verdicts_follow_condition_and_severity() {
+        let c = Condition::at_most(0.1);
+        assert_eq!(
+            decide("a.b", m(Some(0.05), None), &c, Severity::Fail, false).status,
+            Status::Pass
+        );
+        assert_eq!(
+            decide("a.b", m(Some(0.5), None), &c, Severity::Fail, false).status,
+            Status::Fail
+        );
+        assert_eq!(
+            decide("a.b", m(Some(0.5), None), &c, Severity::Warn, false).status,
+            Status::Warn
+        );
+        assert_eq!(
+            decide("a.b", m(None, None), &c, Severity::Fail, false).status,
+            Status::Error
+        );
+        let r = decide("a.b", m(Some(0.5), None), &c, Severity::Fail, false);
+        assert_eq!(r.threshold, Some(0.1));
+        let rel = Condition::at_most_reference(2.0, 0.0);
+        assert_eq!(
+            decide("a.b", m(Some(0.5), None), &rel, Severity::Fail, false).status,
+            Status::Skipped
+        );
+        let r = decide("a.b", m(Some(0.5), Some(0.3)), &rel, Severity::Fail, true);
+        assert_eq!(r.status, Status::Pass);
+        assert!((r.threshold.unwrap() - 0.6).abs() < 1e-15);
+        assert_eq!(r.details["reference_value"], 0.3);
+        assert_eq!(
+            decide(
+                "a.b",
+                Measurement::skipped(None, "n/a"),
+                &c,
+                Severity::Fail,
+                false
+            )
+            .status,
+            Status::Skipped
+        );
+        assert_eq!(
+            decide(
+                "a.b",
+                Measurement::error(None, "boom"),
+                &c,
+                Severity::Fail,
+                false
+            )
+            .status,
+            Status::Error
+        );
+        // NaN never passes.
+        assert_eq!(
+            decide("a.b", m(Some(f64::NAN), None), &c, Severity::Fail, false).status,
+            Status::Fail
+        );
+    }
+}

@@ -321,3 +321,124 @@ impl Accumulator for ProfileAccumulator {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{
+        BooleanArray, Date32Array, Decimal128Array, DictionaryArray, Float64Array, Int64Array,
+        StringArray, StringViewArray,
+    };
+    use arrow::datatypes::Int32Type;
+
+    fn accumulator(array: &ArrayRef) -> ProfileAccumulator {
+        let class = value_class(array.data_type()).unwrap();
+        ProfileAccumulator::new(class, 1000, Arc::new(AtomicU64::new(0)))
+    }
+
+    fn decode(v: ScalarValue) -> ColumnState {
+        match v {
+            ScalarValue::Binary(Some(b)) => serde_json::from_slice(&b).unwrap(),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    /// For every supported input type: updating one accumulator with two batches equals
+    /// updating two and merging their serialized states (DataFusion's partial/final split).
+    #[test]
+    fn state_round_trip_for_every_input_type() {
+        let arrays: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from(vec![Some(1), None, Some(3), Some(3)])),
+            Arc::new(Float64Array::from(vec![
+                Some(1.5),
+                Some(f64::NAN),
+                None,
+                Some(f64::INFINITY),
+            ])),
+            Arc::new(StringArray::from(vec![
+                Some("a"),
+                None,
+                Some("b"),
+                Some("a"),
+            ])),
+            Arc::new(StringViewArray::from(vec![
+                Some("x"),
+                Some("y"),
+                None,
+                Some("x"),
+            ])),
+            Arc::new(BooleanArray::from(vec![
+                Some(true),
+                Some(false),
+                None,
+                Some(true),
+            ])),
+            Arc::new(Date32Array::from(vec![
+                Some(19000),
+                None,
+                Some(19001),
+                Some(19000),
+            ])),
+            Arc::new(
+                Decimal128Array::from(vec![Some(12345), None, Some(-5), Some(0)])
+                    .with_precision_and_scale(10, 2)
+                    .unwrap(),
+            ),
+            Arc::new(
+                vec![Some("red"), Some("blue"), None, Some("red")]
+                    .into_iter()
+                    .collect::<DictionaryArray<Int32Type>>(),
+            ),
+        ];
+        for array in arrays {
+            let (a, b) = (array.slice(0, 2), array.slice(2, 2));
+            let mut whole = accumulator(&array);
+            whole.update_batch(&[a.clone()]).unwrap();
+            whole.update_batch(&[b.clone()]).unwrap();
+            let mut left = accumulator(&array);
+            left.update_batch(&[a]).unwrap();
+            let mut right = accumulator(&array);
+            right.update_batch(&[b]).unwrap();
+            let states: Vec<ScalarValue> = vec![
+                left.state().unwrap().remove(0),
+                right.state().unwrap().remove(0),
+            ];
+            let mut merged = accumulator(&array);
+            let state_array = ScalarValue::iter_to_array(states).unwrap();
+            merged.merge_batch(&[state_array]).unwrap();
+            let (w, m) = (
+                decode(whole.evaluate().unwrap()),
+                decode(merged.evaluate().unwrap()),
+            );
+            let dt = array.data_type();
+            assert_eq!(w.rows, 4, "{dt}");
+            assert_eq!(m.rows, w.rows, "{dt}");
+            assert_eq!(m.nulls, w.nulls, "{dt}");
+            assert_eq!(m.distinct(), w.distinct(), "{dt}");
+            assert_eq!(m.top_values(3), w.top_values(3), "{dt}");
+            assert_eq!(m.non_finite(), w.non_finite(), "{dt}");
+        }
+    }
+
+    #[test]
+    fn decimals_dates_and_booleans_are_read_as_values() {
+        let dec: ArrayRef = Arc::new(
+            Decimal128Array::from(vec![Some(12345), Some(-5)])
+                .with_precision_and_scale(10, 2)
+                .unwrap(),
+        );
+        let mut acc = accumulator(&dec);
+        acc.update_batch(&[dec]).unwrap();
+        let s = decode(acc.evaluate().unwrap());
+        let n = s.as_numeric().unwrap();
+        assert_eq!(n.max, Some(123.45));
+        assert_eq!(n.min, Some(-0.05));
+
+        let b: ArrayRef = Arc::new(BooleanArray::from(vec![true, true, false]));
+        let mut acc = accumulator(&b);
+        acc.update_batch(&[b]).unwrap();
+        let s = decode(acc.evaluate().unwrap());
+        assert_eq!(s.top_values(1)[0].value, "true");
+        assert_eq!(s.top_values(1)[0].count, 2);
+    }
+}

@@ -70,3 +70,27 @@ impl Check for ConstantColumn {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{dataset, measure, Values};
+
+    #[test]
+    fn distinct_counts_and_dominant_share() {
+        let cur = dataset(&[
+            ("c", Values::Text(&[Some("k"), Some("k"), None])),
+            ("n", Values::Num(&[None, None])),
+            (
+                "v",
+                Values::Num(&[Some(1.0), Some(1.0), Some(1.0), Some(2.0)]),
+            ),
+        ]);
+        let m = measure(&ConstantColumn, &cur, None, serde_json::json!({}));
+        assert_eq!(m[0].value, Some(1.0));
+        assert!(m[0].message.contains("constant"));
+        assert_eq!(m[1].value, Some(0.0));
+        assert_eq!(m[2].value, Some(2.0));
+        assert_eq!(m[2].details["dominant_share"], 0.75);
+    }
+}

@@ -77,3 +77,25 @@ impl Check for MixedTypes {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{dataset, measure, Values};
+
+    #[test]
+    fn minority_share_of_numbers_and_text() {
+        let cur = dataset(&[(
+            "m",
+            Values::Text(&[Some("1"), Some("2.5"), Some("x"), Some(" "), None]),
+        )]);
+        let m = measure(&MixedTypes, &cur, None, serde_json::json!({}));
+        assert!((m[0].value.unwrap() - 1.0 / 3.0).abs() < 1e-15);
+        assert_eq!(m[0].details["blank"], 1);
+        let pure = dataset(&[("m", Values::Text(&[Some("a"), Some("b")]))]);
+        assert_eq!(
+            measure(&MixedTypes, &pure, None, serde_json::json!({}))[0].value,
+            Some(0.0)
+        );
+    }
+}

@@ -169,3 +169,31 @@ impl Check for NewCategories {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{dataset, measure, Values};
+
+    #[test]
+    fn new_values_against_reference_and_allowed() {
+        let cur = dataset(&[(
+            "c",
+            Values::Text(&[Some("a"), Some("z"), Some("z"), None, Some("b")]),
+        )]);
+        let refd = dataset(&[("c", Values::Text(&[Some("a"), Some("b")]))]);
+        let m = measure(&NewCategories, &cur, Some(&refd), serde_json::json!({}));
+        assert_eq!(m[0].value, Some(0.5));
+        assert_eq!(m[0].details["values"][0]["value"], "z");
+        assert_eq!(m[0].details["values"][0]["count"], 2);
+        let m = measure(
+            &NewCategories,
+            &cur,
+            None,
+            serde_json::json!({"allowed": {"c": ["a", "b", "z"]}}),
+        );
+        assert_eq!(m[0].value, Some(0.0));
+        let m = measure(&NewCategories, &cur, None, serde_json::json!({}));
+        assert!(m[0].skipped.is_some());
+    }
+}

@@ -71,3 +71,25 @@ impl Check for NonFiniteShare {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{dataset, measure, Values};
+
+    #[test]
+    fn counts_nan_and_infinities_among_non_null() {
+        let cur = dataset(&[
+            (
+                "x",
+                Values::Num(&[Some(f64::NAN), Some(1.0), None, Some(f64::NEG_INFINITY)]),
+            ),
+            ("s", Values::Text(&[Some("NaN")])),
+        ]);
+        let m = measure(&NonFiniteShare, &cur, None, serde_json::json!({}));
+        assert_eq!(m.len(), 1, "text columns are not measured");
+        assert!((m[0].value.unwrap() - 2.0 / 3.0).abs() < 1e-15);
+        assert_eq!(m[0].details["nan"], 1);
+        assert_eq!(m[0].details["neg_inf"], 1);
+    }
+}

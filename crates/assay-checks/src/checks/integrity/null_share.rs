@@ -64,3 +64,28 @@ impl Check for NullShare {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{dataset, measure, Values};
+
+    #[test]
+    fn shares_with_and_without_reference() {
+        let cur = dataset(&[
+            ("a", Values::Num(&[Some(1.0), None, None, Some(2.0)])),
+            ("b", Values::Text(&[Some("x"); 4])),
+        ]);
+        let refd = dataset(&[("a", Values::Num(&[Some(1.0), None, Some(3.0), Some(2.0)]))]);
+        let m = measure(&NullShare, &cur, Some(&refd), serde_json::json!({}));
+        assert_eq!(m[0].value, Some(0.5));
+        assert_eq!(m[0].reference_value, Some(0.25));
+        assert_eq!(m[1].value, Some(0.0));
+        assert_eq!(m[1].reference_value, None);
+        let empty = dataset(&[("a", Values::Num(&[]))]);
+        assert_eq!(
+            measure(&NullShare, &empty, None, serde_json::json!({}))[0].value,
+            Some(0.0)
+        );
+    }
+}

@@ -233,3 +233,32 @@ impl Check for StringLength {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{dataset, measure, Values};
+
+    #[test]
+    fn lengths_in_chars_against_params_and_reference() {
+        let cur = dataset(&[(
+            "s",
+            Values::Text(&[Some("héllo"), Some("hi"), Some("a-much-longer-one"), None]),
+        )]);
+        let m = measure(
+            &StringLength,
+            &cur,
+            None,
+            serde_json::json!({"min_length": 2, "max_length": 5}),
+        );
+        assert!(
+            (m[0].value.unwrap() - 1.0 / 3.0).abs() < 1e-15,
+            "é counts as one character"
+        );
+        let refd = dataset(&[("s", Values::Text(&[Some("ab"), Some("abcdef")]))]);
+        let m = measure(&StringLength, &cur, Some(&refd), serde_json::json!({}));
+        assert_eq!(m[0].details["min_length"], 2);
+        assert_eq!(m[0].details["max_length"], 6);
+        assert!((m[0].value.unwrap() - 1.0 / 3.0).abs() < 1e-15);
+    }
+}

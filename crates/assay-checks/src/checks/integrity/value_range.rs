@@ -185,3 +185,57 @@ impl Check for ValueRange {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{dataset, measure, Values};
+
+    #[test]
+    fn bounds_from_reference_params_and_per_column() {
+        let cur = dataset(&[(
+            "x",
+            Values::Num(&[Some(-1.0), Some(5.0), Some(11.0), None, Some(10.0)]),
+        )]);
+        let refd = dataset(&[("x", Values::Num(&[Some(0.0), Some(10.0)]))]);
+        let m = measure(&ValueRange, &cur, Some(&refd), serde_json::json!({}));
+        assert_eq!(m[0].value, Some(0.5)); // -1 and 11 of 4 finite values
+        assert_eq!(m[0].details["bounds_from"], "reference");
+        let m = measure(
+            &ValueRange,
+            &cur,
+            None,
+            serde_json::json!({"min": -5, "max": 10}),
+        );
+        assert_eq!(m[0].value, Some(0.25));
+        let m = measure(
+            &ValueRange,
+            &cur,
+            None,
+            serde_json::json!({"bounds": {"x": [-1, 11]}}),
+        );
+        assert_eq!(m[0].value, Some(0.0));
+        assert_eq!(m[0].details["exact"], true);
+        let m = measure(&ValueRange, &cur, None, serde_json::json!({}));
+        assert!(m[0].skipped.is_some());
+    }
+
+    #[test]
+    fn sketched_profile_estimates_within_rank_error() {
+        // 50,000 distinct values (beyond the exact cap) in a saved profile: estimated from KLL.
+        let values: Vec<Option<f64>> = (0..50_000).map(|i| Some(f64::from(i))).collect();
+        let cur = dataset(&[("x", Values::Num(&values))]);
+        let m = measure(
+            &ValueRange,
+            &cur,
+            None,
+            serde_json::json!({"min": 0, "max": 44_999}),
+        );
+        assert_eq!(m[0].details["exact"], false);
+        assert!(
+            (m[0].value.unwrap() - 0.1).abs() < 0.014,
+            "{:?}",
+            m[0].value
+        );
+    }
+}

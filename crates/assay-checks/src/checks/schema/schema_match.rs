@@ -114,3 +114,38 @@ impl Check for SchemaMatch {
             .detail("current_columns", cur.columns.len())])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{dataset, measure, Values};
+
+    #[test]
+    fn missing_extra_and_retyped() {
+        let refd = dataset(&[
+            ("a", Values::Num(&[Some(1.0)])),
+            ("b", Values::Num(&[Some(1.0)])),
+            ("c", Values::Num(&[Some(1.0)])),
+        ]);
+        let cur = dataset(&[
+            ("a", Values::Num(&[Some(1.0)])),
+            ("b", Values::Text(&[Some("1")])),
+            ("d", Values::Num(&[Some(1.0)])),
+        ]);
+        let m = measure(&SchemaMatch, &cur, Some(&refd), serde_json::json!({}));
+        assert_eq!(m[0].value, Some(3.0));
+        assert_eq!(m[0].details["missing"], serde_json::json!(["c"]));
+        assert_eq!(m[0].details["extra"], serde_json::json!(["d"]));
+        assert_eq!(m[0].details["retyped"][0]["column"], "b");
+        let m = measure(
+            &SchemaMatch,
+            &cur,
+            Some(&refd),
+            serde_json::json!({"ignore_extra": true, "ignore_types": true}),
+        );
+        assert_eq!(m[0].value, Some(1.0));
+        assert!(measure(&SchemaMatch, &cur, None, serde_json::json!({}))[0]
+            .skipped
+            .is_some());
+    }
+}

@@ -112,3 +112,45 @@ impl Check for ClassImbalance {
         .detail("class_shares", serde_json::Value::Object(shares))])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{dataset, Values};
+    use assay_engine::Roles;
+
+    #[test]
+    fn minority_share_and_ratio() {
+        let cur = dataset(&[(
+            "y",
+            Values::Text(&[Some("a"), Some("a"), Some("a"), Some("b"), None]),
+        )]);
+        let roles = Roles {
+            target: Some("y".into()),
+            ..Roles::default()
+        };
+        let params = serde_json::Map::new();
+        let inputs = Inputs {
+            current: &cur,
+            reference: None,
+            roles: &roles,
+            columns: None,
+            params: &params,
+        };
+        let m = ClassImbalance.measure(&inputs, Vec::new()).unwrap();
+        assert_eq!(m[0].value, Some(0.25));
+        assert_eq!(m[0].details["imbalance_ratio"], 3.0);
+        assert_eq!(m[0].details["minority_class"], "b");
+        let none = Roles::default();
+        let inputs = Inputs {
+            current: &cur,
+            reference: None,
+            roles: &none,
+            columns: None,
+            params: &params,
+        };
+        assert!(ClassImbalance.measure(&inputs, Vec::new()).unwrap()[0]
+            .skipped
+            .is_some());
+    }
+}
