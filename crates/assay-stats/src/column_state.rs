@@ -51,6 +51,9 @@ pub struct NumericState {
 
 impl NumericState {
     /// Adds one non-null value.
+    ///
+    /// While the distinct values are exact the quantile sketch is left empty (quantiles come
+    /// from the exact counts); it is seeded from the counts when the column spills to sketches.
     #[inline]
     pub fn push(&mut self, x: f64) {
         if x.is_nan() {
@@ -68,8 +71,89 @@ impl NumericState {
         self.moments.push(x);
         self.min = Some(self.min.map_or(x, |m| m.min(x)));
         self.max = Some(self.max.map_or(x, |m| m.max(x)));
+        let key = float_key(x);
+        if self.values.is_exact() {
+            if !self.values.would_spill(&key) {
+                self.values.push(key);
+                return;
+            }
+            self.seed_sketch();
+        }
         self.sketch.push(x);
-        self.values.push(float_key(x));
+        self.values.push(key);
+    }
+
+    /// Feeds the exact counts into the (empty) sketch, before leaving exact mode.
+    fn seed_sketch(&mut self) {
+        if let Some(counts) = self.values.exact_counts() {
+            if self.sketch.count() == 0 {
+                let mut sorted: Vec<(u64, u64)> = counts.iter().map(|(k, c)| (*k, *c)).collect();
+                sorted.sort_unstable();
+                for (k, c) in sorted {
+                    let v = f64::from_bits(k);
+                    for _ in 0..c {
+                        self.sketch.push(v);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sorted distinct values with cumulative counts, while exact.
+    fn exact_cumulative(&self) -> Option<Vec<(f64, u64)>> {
+        let counts = self.values.exact_counts()?;
+        let mut sorted: Vec<(f64, u64)> = counts
+            .iter()
+            .map(|(k, c)| (f64::from_bits(*k), *c))
+            .collect();
+        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut total = 0;
+        for e in &mut sorted {
+            total += e.1;
+            e.1 = total;
+        }
+        Some(sorted)
+    }
+
+    /// Quantile `q` of the finite values: exact (numpy `inverted_cdf`) while distinct values are
+    /// exact, else from the KLL sketch (within [`NumericState::rank_error`]).
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        if !(0.0..=1.0).contains(&q) {
+            return None;
+        }
+        match self.exact_cumulative() {
+            Some(cum) => {
+                let n = cum.last()?.1;
+                let target = (q * n as f64).ceil().max(1.0) as u64;
+                cum.iter().find(|(_, c)| *c >= target).map(|(v, _)| *v)
+            }
+            None => self.sketch.quantile(q),
+        }
+    }
+
+    /// Share of finite values `<= x` (or `< x`): exact while distinct values are exact.
+    pub fn cdf_at(&self, x: f64, inclusive: bool) -> Option<f64> {
+        match self.exact_cumulative() {
+            Some(cum) => {
+                let n = cum.last()?.1;
+                let below = cum
+                    .iter()
+                    .take_while(|(v, _)| if inclusive { *v <= x } else { *v < x })
+                    .last()
+                    .map_or(0, |(_, c)| *c);
+                Some(below as f64 / n as f64)
+            }
+            None => self.sketch.cdf_at(x, inclusive),
+        }
+    }
+
+    /// Normalized rank error of [`NumericState::quantile`] (0 while exact).
+    pub fn rank_error(&self) -> f64 {
+        if self.values.is_exact() {
+            0.0
+        } else {
+            self.sketch.rank_error()
+        }
     }
 
     /// Merges another numeric state.
@@ -80,8 +164,17 @@ impl NumericState {
         self.moments.merge(&other.moments);
         self.min = min_opt(self.min, other.min);
         self.max = max_opt(self.max, other.max);
-        self.sketch.merge(&other.sketch)?;
+        // Sketches: while both sides are exact they stay empty; once the union leaves exact
+        // mode, each side's sketch is seeded from its exact counts (if it had none) and merged.
+        let mut mine = self.clone();
         self.values.merge(&other.values);
+        if !self.values.is_exact() {
+            let mut theirs = other.clone();
+            mine.seed_sketch();
+            theirs.seed_sketch();
+            mine.sketch.merge(&theirs.sketch)?;
+            self.sketch = mine.sketch;
+        }
         Ok(())
     }
 }
@@ -426,7 +519,7 @@ impl ColumnState {
 
     /// Quantile `q` of the finite values (numeric columns only).
     pub fn quantile(&self, q: f64) -> Option<f64> {
-        self.as_numeric().and_then(|n| n.sketch.quantile(q))
+        self.as_numeric().and_then(|n| n.quantile(q))
     }
 
     /// Histogram with `bins` equal-width bins over `[lo, hi]` (numeric), or the `bins` most
@@ -616,6 +709,49 @@ mod tests {
         assert_eq!(l3, l1);
         assert_eq!(merged.rows, 52);
         assert_eq!(merged.nulls, 1);
+    }
+
+    #[test]
+    fn exact_quantiles_follow_numpy_inverted_cdf_and_sketch_is_lazy() {
+        // numpy.quantile([1, 2, 2, 3, 4, 10], q, method="inverted_cdf")
+        let s = numeric(&[1.0, 2.0, 2.0, 3.0, 4.0, 10.0].map(Some));
+        let n = s.as_numeric().unwrap();
+        assert_eq!(n.sketch.count(), 0, "no sketch while exact");
+        for (q, want) in [
+            (0.0, 1.0),
+            (0.1, 1.0),
+            (0.25, 2.0),
+            (0.5, 2.0),
+            (0.51, 3.0),
+            (0.75, 4.0),
+            (1.0, 10.0),
+        ] {
+            assert_eq!(n.quantile(q), Some(want), "q={q}");
+        }
+        assert_eq!(n.cdf_at(2.0, true), Some(0.5));
+        assert_eq!(n.cdf_at(2.0, false), Some(1.0 / 6.0));
+        assert_eq!(n.rank_error(), 0.0);
+    }
+
+    #[test]
+    fn merge_that_spills_seeds_both_sketches() {
+        let mut a = ColumnState::numeric_with_cap(10);
+        let mut b = ColumnState::numeric_with_cap(10);
+        for (s, range) in [(&mut a, 0..8), (&mut b, 8..16)] {
+            for i in range {
+                s.rows += 1;
+                if let ColumnBody::Numeric(n) = &mut s.body {
+                    n.push(f64::from(i));
+                    n.push(f64::from(i));
+                }
+            }
+        }
+        a.merge(&b).unwrap();
+        let n = a.as_numeric().unwrap();
+        assert!(!n.values.is_exact());
+        assert_eq!(n.sketch.count(), 32);
+        assert_eq!(n.quantile(1.0), Some(15.0));
+        assert_eq!(n.quantile(0.5), Some(7.0));
     }
 
     #[test]

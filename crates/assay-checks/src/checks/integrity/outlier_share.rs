@@ -50,7 +50,7 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
         };
         let fences = if rule == "iqr" {
             let k = factor.unwrap_or(1.5);
-            match (basis.sketch.quantile(0.25), basis.sketch.quantile(0.75)) {
+            match (basis.quantile(0.25), basis.quantile(0.75)) {
                 (Some(q1), Some(q3)) => Some((q1 - k * (q3 - q1), q3 + k * (q3 - q1))),
                 _ => None,
             }
@@ -151,8 +151,8 @@ impl Check for OutlierShare {
                 .and_then(|r| r.profile.column(&p.column))
                 .and_then(|r| r.state.as_numeric())
                 .map(|r| {
-                    let below = r.sketch.cdf_at(p.lo, false).unwrap_or(0.0);
-                    let above = 1.0 - r.sketch.cdf_at(p.hi, true).unwrap_or(1.0);
+                    let below = r.cdf_at(p.lo, false).unwrap_or(0.0);
+                    let above = 1.0 - r.cdf_at(p.hi, true).unwrap_or(1.0);
                     (below + above).max(0.0)
                 });
             out.push(
