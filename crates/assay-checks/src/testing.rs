@@ -1,7 +1,8 @@
 //! Test helpers: profile-only datasets built from plain values.
 
 use assay_engine::{Dataset, Roles};
-use assay_stats::{ColumnBody, ColumnKind, ColumnProfile, ColumnState, Profile};
+use assay_stats::value_counter::DEFAULT_EXACT_CAP;
+use assay_stats::{ColumnKind, ColumnProfile, ColumnState, Profile};
 use serde_json::{Map, Value};
 
 use crate::check::{Check, Inputs, Measurement};
@@ -20,36 +21,16 @@ pub fn dataset(columns: &[(&str, Values)]) -> Dataset {
     let mut rows = 0;
     for (name, values) in columns {
         let (state, kind, dt) = match values {
-            Values::Num(v) => {
-                let mut s = ColumnState::numeric();
-                for x in *v {
-                    s.rows += 1;
-                    match x {
-                        Some(x) => {
-                            if let ColumnBody::Numeric(n) = &mut s.body {
-                                n.push(*x)
-                            }
-                        }
-                        None => s.nulls += 1,
-                    }
-                }
-                (s, ColumnKind::Numeric, "Float64")
-            }
-            Values::Text(v) => {
-                let mut s = ColumnState::text();
-                for x in *v {
-                    s.rows += 1;
-                    match x {
-                        Some(x) => {
-                            if let ColumnBody::Text(t) = &mut s.body {
-                                t.push(x)
-                            }
-                        }
-                        None => s.nulls += 1,
-                    }
-                }
-                (s, ColumnKind::Categorical, "Utf8")
-            }
+            Values::Num(v) => (
+                ColumnState::of_numbers(v, DEFAULT_EXACT_CAP),
+                ColumnKind::Numeric,
+                "Float64",
+            ),
+            Values::Text(v) => (
+                ColumnState::of_strings(v, DEFAULT_EXACT_CAP),
+                ColumnKind::Categorical,
+                "Utf8",
+            ),
         };
         rows = state.rows;
         profiles.push(ColumnProfile {

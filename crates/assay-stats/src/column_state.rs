@@ -415,6 +415,38 @@ impl ColumnState {
         }
     }
 
+    /// The state of a numeric column given as values (`None` = null), keeping up to `cap`
+    /// distinct values exactly.
+    pub fn of_numbers(values: &[Option<f64>], cap: usize) -> Self {
+        let mut s = Self::numeric_with_cap(cap);
+        s.rows = values.len() as u64;
+        if let ColumnBody::Numeric(n) = &mut s.body {
+            for v in values {
+                match v {
+                    Some(x) => n.push(*x),
+                    None => s.nulls += 1,
+                }
+            }
+        }
+        s
+    }
+
+    /// The state of a string column given as values (`None` = null), keeping up to `cap`
+    /// distinct values exactly.
+    pub fn of_strings<S: AsRef<str>>(values: &[Option<S>], cap: usize) -> Self {
+        let mut s = Self::text_with_cap(cap);
+        s.rows = values.len() as u64;
+        if let ColumnBody::Text(t) = &mut s.body {
+            for v in values {
+                match v {
+                    Some(x) => t.push(x.as_ref()),
+                    None => s.nulls += 1,
+                }
+            }
+        }
+        s
+    }
+
     /// Merges another state of the same type.
     pub fn merge(&mut self, other: &ColumnState) -> Result<(), StatsError> {
         match (&mut self.body, &other.body) {
@@ -598,35 +630,11 @@ mod tests {
     use super::*;
 
     fn numeric(values: &[Option<f64>]) -> ColumnState {
-        let mut s = ColumnState::numeric();
-        for v in values {
-            s.rows += 1;
-            match v {
-                Some(x) => {
-                    if let ColumnBody::Numeric(n) = &mut s.body {
-                        n.push(*x)
-                    }
-                }
-                None => s.nulls += 1,
-            }
-        }
-        s
+        ColumnState::of_numbers(values, DEFAULT_EXACT_CAP)
     }
 
     fn text(values: &[Option<&str>], cap: usize) -> ColumnState {
-        let mut s = ColumnState::text_with_cap(cap);
-        for v in values {
-            s.rows += 1;
-            match v {
-                Some(x) => {
-                    if let ColumnBody::Text(t) = &mut s.body {
-                        t.push(x)
-                    }
-                }
-                None => s.nulls += 1,
-            }
-        }
-        s
+        ColumnState::of_strings(values, cap)
     }
 
     #[test]

@@ -1,39 +1,15 @@
 //! Property tests: merging the states of two parts equals the state of the whole, and row
 //! order does not matter (within the sketches' stated bounds where sketches are involved).
 
-use assay_stats::{ColumnBody, ColumnState};
+use assay_stats::ColumnState;
 use proptest::prelude::*;
 
 fn numeric_state(values: &[Option<f64>], cap: usize) -> ColumnState {
-    let mut s = ColumnState::numeric_with_cap(cap);
-    for v in values {
-        s.rows += 1;
-        match v {
-            Some(x) => {
-                if let ColumnBody::Numeric(n) = &mut s.body {
-                    n.push(*x)
-                }
-            }
-            None => s.nulls += 1,
-        }
-    }
-    s
+    ColumnState::of_numbers(values, cap)
 }
 
 fn text_state(values: &[Option<String>], cap: usize) -> ColumnState {
-    let mut s = ColumnState::text_with_cap(cap);
-    for v in values {
-        s.rows += 1;
-        match v {
-            Some(x) => {
-                if let ColumnBody::Text(t) = &mut s.body {
-                    t.push(x)
-                }
-            }
-            None => s.nulls += 1,
-        }
-    }
-    s
+    ColumnState::of_strings(values, cap)
 }
 
 fn value() -> impl Strategy<Value = Option<f64>> {

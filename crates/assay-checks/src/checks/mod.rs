@@ -6,9 +6,11 @@ pub mod privacy;
 pub mod schema;
 pub mod target;
 
+use std::any::Any;
+
 use assay_stats::ColumnProfile;
 
-use crate::check::{Inputs, Measurement};
+use crate::check::{downcast, Inputs, Measurement};
 
 /// Looks up `name` in the current profile and, when there is a reference, in the reference.
 /// Returns a ready `skipped` measurement when the column is missing from the current data.
@@ -24,4 +26,29 @@ pub(crate) fn columns_of<'a>(
     })?;
     let reference = inputs.reference.and_then(|r| r.profile.column(name));
     Ok((cur, reference))
+}
+
+/// Measures each of the check's columns (those passing `keep`, or the suite's `columns:`):
+/// `f` gets the column's current and reference profiles; a column missing from the current data
+/// becomes an error result.
+pub(crate) fn per_column(
+    inputs: &Inputs,
+    keep: impl Fn(&ColumnProfile) -> bool,
+    mut f: impl FnMut(&str, &ColumnProfile, Option<&ColumnProfile>) -> Measurement,
+) -> Vec<Measurement> {
+    inputs
+        .target_columns(keep)
+        .into_iter()
+        .map(|name| match columns_of(inputs, &name) {
+            Ok((cur, reference)) => f(&name, cur, reference),
+            Err(m) => *m,
+        })
+        .collect()
+}
+
+/// The next finished row pass, downcast to the check's accumulator type.
+pub(crate) fn next_pass<T: 'static>(
+    passes: &mut impl Iterator<Item = Box<dyn Any>>,
+) -> Result<T, String> {
+    downcast(passes.next().ok_or("internal: missing row pass")?)
 }

@@ -5,7 +5,7 @@ use std::any::Any;
 use assay_stats::ratio;
 
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
-use crate::checks::columns_of;
+use crate::checks::per_column;
 use crate::condition::Condition;
 
 /// Number of distinct non-null values per column (1 means constant, 0 means all null).
@@ -36,38 +36,32 @@ impl Check for ConstantColumn {
     }
 
     fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
-        let mut out = Vec::new();
-        for name in inputs.target_columns(|_| true) {
-            let (cur, reference) = match columns_of(inputs, &name) {
-                Ok(c) => c,
-                Err(m) => {
-                    out.push(*m);
-                    continue;
-                }
-            };
-            let distinct = cur.state.distinct();
-            let top = cur.state.top_values(1);
-            let dominant = top.first().map(|f| ratio(f.count, cur.state.non_null()));
-            let message = match distinct {
-                0 => "every value is null".to_string(),
-                1 => format!(
-                    "constant: every non-null value is {:?}",
-                    top.first().map(|f| f.value.as_str()).unwrap_or("")
-                ),
-                d => format!(
-                    "{d} distinct values; the most frequent holds {}",
-                    pct(dominant.unwrap_or(0.0))
-                ),
-            };
-            out.push(
-                Measurement::value(Some(&name), distinct as f64, message)
+        Ok(per_column(
+            inputs,
+            |_| true,
+            |name, cur, reference| {
+                let distinct = cur.state.distinct();
+                let top = cur.state.top_values(1);
+                let dominant = top.first().map(|f| ratio(f.count, cur.state.non_null()));
+                let message = match distinct {
+                    0 => "every value is null".to_string(),
+                    1 => format!(
+                        "constant: every non-null value is {:?}",
+                        top.first().map(|f| f.value.as_str()).unwrap_or("")
+                    ),
+                    d => format!(
+                        "{d} distinct values; the most frequent holds {}",
+                        pct(dominant.unwrap_or(0.0))
+                    ),
+                };
+
+                Measurement::value(Some(name), distinct as f64, message)
                     .with_reference(reference.map(|r| r.state.distinct() as f64))
                     .detail("distinct", distinct)
                     .detail("dominant_share", dominant)
-                    .detail("dominant_value", top.first().map(|f| f.value.clone())),
-            );
-        }
-        Ok(out)
+                    .detail("dominant_value", top.first().map(|f| f.value.clone()))
+            },
+        ))
     }
 }
 

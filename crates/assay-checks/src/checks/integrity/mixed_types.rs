@@ -5,7 +5,7 @@ use std::any::Any;
 use assay_stats::ratio;
 
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
-use crate::checks::columns_of;
+use crate::checks::per_column;
 use crate::condition::Condition;
 
 /// Share of the minority type (numbers vs other text) in string columns.
@@ -38,20 +38,12 @@ impl Check for MixedTypes {
     }
 
     fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
-        let mut out = Vec::new();
-        for name in inputs
-            .target_columns(|c| c.state.as_text().is_some() && !c.data_type.contains("Boolean"))
-        {
-            let (cur, _) = match columns_of(inputs, &name) {
-                Ok(c) => c,
-                Err(m) => {
-                    out.push(*m);
-                    continue;
-                }
-            };
+        let text = |c: &assay_stats::ColumnProfile| {
+            c.state.as_text().is_some() && !c.data_type.contains("Boolean")
+        };
+        Ok(per_column(inputs, text, |name, cur, _| {
             let Some(t) = cur.state.as_text() else {
-                out.push(Measurement::skipped(Some(&name), "not a string column"));
-                continue;
+                return Measurement::skipped(Some(name), "not a string column");
             };
             let (k, _) = t.kinds_and_lengths();
             let other = k.text + k.boolean + k.date;
@@ -65,16 +57,13 @@ impl Check for MixedTypes {
             } else {
                 format!("{} of values are text among numbers", pct(share))
             };
-            out.push(
-                Measurement::value(Some(&name), share, message)
-                    .detail("numbers", k.number)
-                    .detail("text", k.text)
-                    .detail("booleans", k.boolean)
-                    .detail("dates", k.date)
-                    .detail("blank", k.blank),
-            );
-        }
-        Ok(out)
+            Measurement::value(Some(name), share, message)
+                .detail("numbers", k.number)
+                .detail("text", k.text)
+                .detail("booleans", k.boolean)
+                .detail("dates", k.date)
+                .detail("blank", k.blank)
+        }))
     }
 }
 

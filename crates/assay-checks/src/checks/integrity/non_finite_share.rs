@@ -5,7 +5,7 @@ use std::any::Any;
 use assay_stats::ratio;
 
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
-use crate::checks::columns_of;
+use crate::checks::per_column;
 use crate::condition::Condition;
 
 /// Share of NaN/±∞ among non-null values of numeric columns.
@@ -39,24 +39,18 @@ impl Check for NonFiniteShare {
     }
 
     fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
-        let mut out = Vec::new();
-        for name in inputs.target_columns(|c| c.state.as_numeric().is_some()) {
-            let (cur, reference) = match columns_of(inputs, &name) {
-                Ok(c) => c,
-                Err(m) => {
-                    out.push(*m);
-                    continue;
-                }
-            };
-            let Some(n) = cur.state.as_numeric() else {
-                out.push(Measurement::skipped(Some(&name), "not a numeric column"));
-                continue;
-            };
-            let share = ratio(cur.state.non_finite(), cur.state.non_null());
-            let ref_share = reference.map(|r| ratio(r.state.non_finite(), r.state.non_null()));
-            out.push(
+        Ok(per_column(
+            inputs,
+            |c| c.state.as_numeric().is_some(),
+            |name, cur, reference| {
+                let Some(n) = cur.state.as_numeric() else {
+                    return Measurement::skipped(Some(name), "not a numeric column");
+                };
+                let share = ratio(cur.state.non_finite(), cur.state.non_null());
+                let ref_share = reference.map(|r| ratio(r.state.non_finite(), r.state.non_null()));
+
                 Measurement::value(
-                    Some(&name),
+                    Some(name),
                     share,
                     format!("{} of values are NaN or infinite", pct(share)),
                 )
@@ -65,10 +59,9 @@ impl Check for NonFiniteShare {
                 .detail("pos_inf", n.pos_inf)
                 .detail("neg_inf", n.neg_inf)
                 .detail("non_null", cur.state.non_null())
-                .detail("reference_share", ref_share),
-            );
-        }
-        Ok(out)
+                .detail("reference_share", ref_share)
+            },
+        ))
     }
 }
 

@@ -3,7 +3,7 @@
 use std::any::Any;
 
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
-use crate::checks::columns_of;
+use crate::checks::per_column;
 use crate::condition::Condition;
 
 /// Share of nulls per column, against the reference's share.
@@ -38,30 +38,24 @@ impl Check for NullShare {
     }
 
     fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
-        let mut out = Vec::new();
-        for name in inputs.target_columns(|_| true) {
-            let (cur, reference) = match columns_of(inputs, &name) {
-                Ok(c) => c,
-                Err(m) => {
-                    out.push(*m);
-                    continue;
-                }
-            };
-            let share = cur.state.null_share();
-            let ref_share = reference.map(|r| r.state.null_share());
-            out.push(
+        Ok(per_column(
+            inputs,
+            |_| true,
+            |name, cur, reference| {
+                let share = cur.state.null_share();
+                let ref_share = reference.map(|r| r.state.null_share());
+
                 Measurement::value(
-                    Some(&name),
+                    Some(name),
                     share,
                     format!("{} of values are null", pct(share)),
                 )
                 .with_reference(ref_share)
                 .detail("nulls", cur.state.nulls)
                 .detail("rows", cur.state.rows)
-                .detail("reference_share", ref_share),
-            );
-        }
-        Ok(out)
+                .detail("reference_share", ref_share)
+            },
+        ))
     }
 }
 

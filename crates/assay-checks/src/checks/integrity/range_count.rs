@@ -6,7 +6,8 @@ use std::any::Any;
 use assay_stats::NumericState;
 
 use crate::accumulators::OutsideRange;
-use crate::check::{downcast, Inputs, RowPass, Side};
+use crate::check::{Inputs, RowPass, Side};
+use crate::checks::next_pass;
 
 /// How the count outside is obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +65,7 @@ pub fn count_outside(
             (count as f64, true)
         }
         CountMethod::RowPass => {
-            let acc: OutsideRange = downcast(passes.next().ok_or("internal: missing row pass")?)?;
+            let acc: OutsideRange = next_pass(passes)?;
             ((acc.below + acc.above) as f64, true)
         }
         CountMethod::Sketch => {

@@ -7,8 +7,9 @@ use serde_json::Value;
 use assay_stats::ratio;
 
 use crate::accumulators::LengthOutside;
-use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
+use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
 use crate::checks::columns_of;
+use crate::checks::next_pass;
 use crate::condition::Condition;
 
 /// Share of string values whose length is outside `[min_length, max_length]`.
@@ -186,8 +187,7 @@ impl Check for StringLength {
                     })
                     .unwrap_or(0),
                 Method::RowPass => {
-                    let acc: LengthOutside =
-                        downcast(passes.next().ok_or("internal: missing row pass")?)?;
+                    let acc: LengthOutside = next_pass(&mut passes)?;
                     acc.outside
                 }
                 Method::Unknown => {
