@@ -145,6 +145,19 @@ impl Condition {
     /// Parses `OP BOUND`; the error says what was expected.
     pub fn parse(text: &str) -> Result<Condition, String> {
         let t = text.trim();
+        if let Some(bad) = ["=<", "=>", "<<", ">>", "<>", "=!"]
+            .iter()
+            .find(|b| t.starts_with(*b))
+        {
+            return Err(format!(
+                "condition {text:?}: unknown operator `{bad}` (use <=, <, >=, >, == or !=)"
+            ));
+        }
+        if t.ends_with('%') {
+            return Err(format!(
+                "condition {text:?}: write shares as fractions (5% is 0.05)"
+            ));
+        }
         let (op, rest) = [
             ("<=", Op::Le),
             (">=", Op::Ge),
@@ -235,6 +248,10 @@ mod tests {
         assert!(Condition::parse("<= lots").is_err());
         assert!(Condition::parse("<= reference * x").is_err());
         assert!(Condition::parse("<= NaN").is_err());
+        assert!(Condition::parse("=< 3")
+            .unwrap_err()
+            .contains("unknown operator `=<`"));
+        assert!(Condition::parse("<= 5%").unwrap_err().contains("0.05"));
     }
 
     #[test]

@@ -118,6 +118,7 @@ async fn run_checks(
     for (i, check) in checks.iter().enumerate() {
         let Some(check) = check else { continue };
         match check.row_passes(&inputs_of(i)) {
+            Err(e) if e.starts_with("params.") => return Err(param_error(loaded, i, e)),
             Ok(p) => planned.push(Planned {
                 entry: i,
                 passes: p.into_iter().map(|rp| (rp.side, rp.accumulator)).collect(),
@@ -195,6 +196,7 @@ async fn run_checks(
             None => check.measure(&inputs_of(i), Vec::new()),
         };
         match measurements {
+            Err(e) if e.starts_with("params.") => return Err(param_error(loaded, i, e)),
             Ok(ms) => results.extend(
                 ms.into_iter()
                     .map(|m| decide(check.id(), m, &condition, severity, reference.is_some())),
@@ -209,6 +211,36 @@ async fn run_checks(
         }
     }
     Ok(results)
+}
+
+/// A bad parameter value is a configuration error: exit 2, with the suite line of the key.
+fn param_error(loaded: &LoadedSuite, entry: usize, message: String) -> RunError {
+    let key = message
+        .trim_start_matches("params.")
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("params")
+        .to_string();
+    let check = &loaded.suite.checks[entry].check;
+    // The first line naming the key after the entry's `check:` line.
+    let start = crate::suite::line_of(&loaded.text, &[check.as_str()]).unwrap_or(1);
+    let line = loaded
+        .text
+        .lines()
+        .enumerate()
+        .skip(start)
+        .find(|(_, l)| {
+            l.contains(&format!("{key}:"))
+                || l.contains(&format!("{key} ="))
+                || l.contains(&format!("\"{key}\""))
+        })
+        .map(|(i, _)| i + 1)
+        .or(Some(start));
+    RunError::Suite(SuiteError {
+        path: loaded.path.clone(),
+        line,
+        message: format!("`{check}`: {message}"),
+    })
 }
 
 /// Applies a condition to a measurement.

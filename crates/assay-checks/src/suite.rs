@@ -155,6 +155,15 @@ pub struct LoadedSuite {
     pub base_dir: PathBuf,
 }
 
+/// Keeps parser messages short: a value quoted in full (a whole file read as one string) is cut.
+fn shorten_message(msg: &str) -> String {
+    if msg.chars().count() <= 300 {
+        return msg.to_string();
+    }
+    let head: String = msg.chars().take(200).collect();
+    format!("{head}… (message shortened)")
+}
+
 /// 1-based line of the first line containing all `needles`.
 pub fn line_of(text: &str, needles: &[&str]) -> Option<usize> {
     text.lines()
@@ -179,6 +188,15 @@ impl LoadedSuite {
             ));
         }
         let lower = path.to_ascii_lowercase();
+        if ![".yaml", ".yml", ".toml", ".json"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
+            return Err(err(
+                None,
+                "not a suite file: expected a .yaml, .yml, .toml or .json suite (to profile data, use `assay profile`)".into(),
+            ));
+        }
         let suite: Suite = if lower.ends_with(".toml") {
             toml::from_str(&text).map_err(|e| {
                 let line = e
@@ -187,14 +205,15 @@ impl LoadedSuite {
                 err(line, e.message().to_string())
             })?
         } else if lower.ends_with(".json") {
-            serde_json::from_str(&text).map_err(|e| err(Some(e.line()), e.to_string()))?
+            serde_json::from_str(&text)
+                .map_err(|e| err(Some(e.line()), shorten_message(&e.to_string())))?
         } else {
             serde_norway::from_str(&text).map_err(|e| {
                 let line = e.location().map(|l| l.line());
                 let msg = e.to_string();
                 // serde_norway appends " at line L column C"; keep the message short.
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                err(line, msg)
+                err(line, shorten_message(&msg))
             })?
         };
         let base_dir = Path::new(path)

@@ -359,3 +359,39 @@ fn toml_and_json_suites_are_equivalent_to_yaml() {
     assert_eq!(reports[0], reports[1]);
     assert_eq!(reports[1], reports[2]);
 }
+
+#[test]
+fn init_with_reference_elsewhere_writes_resolvable_paths_and_infers_from_the_reference() {
+    let d = tempfile::tempdir().unwrap();
+    let suite = d.path().join("sub/starter.yaml");
+    fs::create_dir_all(suite.parent().unwrap()).unwrap();
+    // Relative data paths given from the repository root, suite written elsewhere.
+    let r = assay(&[
+        "init",
+        "examples/adult/adult_current.csv",
+        "--reference",
+        "examples/adult/adult_reference.csv",
+        "--null-value",
+        "?",
+        "-o",
+        suite.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = fs::read_to_string(&suite).unwrap();
+    assert!(text.contains("schema.match") && text.contains("leakage.train_test_overlap"));
+    // Domains come from the reference, which never saw Holand-Netherlands.
+    assert!(
+        !text.contains("Holand-Netherlands"),
+        "domain inferred from the current data"
+    );
+    let r = assay(&["check", suite.to_str().unwrap(), "-o", "json=-"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    let rep = r.json();
+    let nc = rep["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "integrity.new_categories" && r["column"] == "native-country")
+        .unwrap();
+    assert_eq!(nc["status"], "warn");
+}

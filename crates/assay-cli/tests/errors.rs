@@ -311,3 +311,63 @@ fn huge_cardinality_column() {
         0.0
     );
 }
+
+#[test]
+fn data_file_given_as_suite_and_bad_operator_and_bad_param_value() {
+    let r = assay(&["check", &repo("examples/adult/adult_current.csv")]);
+    assert_input_error(&r, &["adult_current.csv", "not a suite file"]);
+    assert!(
+        r.stderr.len() < 400,
+        "message must stay short: {}",
+        r.stderr.len()
+    );
+    let d = tempfile::tempdir().unwrap();
+    let cur = repo("examples/adult/adult_current.csv");
+    let s = suite(d.path(), &format!("data:\n  current: {cur}\nchecks:\n  - check: integrity.null_share\n    condition: \"=< 0.1\"\n"));
+    assert_input_error(&assay(&["check", &s]), &["line 5", "unknown operator `=<`"]);
+    let s = suite(
+        d.path(),
+        &format!("data:\n  current: {cur}\nchecks:\n  - check: integrity.null_share\n  - check: integrity.outlier_share\n    params:\n      method: iqrr\n"),
+    );
+    assert_input_error(&assay(&["check", &s]), &["line 7", "params.method", "iqrr"]);
+}
+
+#[test]
+fn empty_directory_and_unmatched_glob() {
+    let d = tempfile::tempdir().unwrap();
+    let r = assay(&["profile", d.path().to_str().unwrap()]);
+    assert_input_error(&r, &["no data files"]);
+    let glob = format!("{}/*.parquet", d.path().display());
+    let r = assay(&["profile", &glob]);
+    assert_input_error(&r, &["no data files match"]);
+}
+
+#[test]
+fn merge_refuses_to_overwrite_an_input() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("p.json");
+    let r = assay(&[
+        "profile",
+        &repo("examples/adult/adult_current.csv"),
+        "-o",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = assay(&[
+        "profile",
+        "merge",
+        p.to_str().unwrap(),
+        p.to_str().unwrap(),
+        "-o",
+        p.to_str().unwrap(),
+    ]);
+    assert_input_error(&r, &["is one of the inputs"]);
+    // A saved profile given to `assay profile` is summarized, not read as JSON Lines data.
+    let r = assay(&["profile", p.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("9768 rows, 15 columns"),
+        "{}",
+        r.stdout
+    );
+}

@@ -58,6 +58,12 @@ pub type Result<T, E = EngineError> = std::result::Result<T, E>;
 /// the file and keeps the reader's own detail (line numbers, expected types).
 pub fn read_error(path: &str, err: datafusion::error::DataFusionError) -> EngineError {
     let text = clean_message(&err.to_string());
+    if text.contains("No files found") {
+        return EngineError::NotFound {
+            path: path.to_string(),
+            message: "no data files match this path".into(),
+        };
+    }
     EngineError::BadInput {
         path: path.to_string(),
         message: text,

@@ -141,14 +141,16 @@ fn spinner(
     rows_seen: Arc<AtomicU64>,
     columns: usize,
 ) -> (indicatif::ProgressBar, tokio::task::JoinHandle<()>) {
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    let bar = indicatif::ProgressBar::hidden();
     if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
         bar.set_style(style);
     }
     let label = label.to_string();
     let b = bar.clone();
     let ticker = tokio::spawn(async move {
+        // Short reads show nothing: the line appears after one second.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         loop {
             let cells = rows_seen.load(Ordering::Relaxed);
             let rows = cells / columns.max(1) as u64;

@@ -66,9 +66,11 @@ impl SourceSpec {
         // A local directory: look at the first file inside.
         let p = Path::new(first);
         if p.is_dir() {
-            if let Some(f) = first_file_format(p) {
-                return Ok(f);
-            }
+            return first_file_format(p).ok_or_else(|| EngineError::NotFound {
+                path: first.clone(),
+                message: "no data files (.parquet, .csv, .json/.jsonl, .arrow) in this directory"
+                    .into(),
+            });
         }
         Err(EngineError::BadInput {
             path: first.clone(),

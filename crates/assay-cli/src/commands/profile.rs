@@ -57,6 +57,9 @@ pub async fn run(engine: &Engine, args: ProfileArgs) -> Result<u8> {
         let Some(merged) = merged else {
             bail!("no profiles given")
         };
+        if profiles.iter().any(|p| same_file(p, &output)) {
+            bail!("{output} is one of the inputs: write the merged profile to another file");
+        }
         save(&merged, &output)?;
         eprintln!(
             "merged {} profiles ({} rows) into {output}",
@@ -67,6 +70,28 @@ pub async fn run(engine: &Engine, args: ProfileArgs) -> Result<u8> {
     }
     if args.data.is_empty() {
         bail!("give the data to profile (a file, directory, glob or URL)");
+    }
+    if let [only] = args.data.as_slice() {
+        if assay_engine::dataset::is_profile_file(only) {
+            // A saved profile: show (or copy) it rather than reading it as data.
+            let profile = read_profile(only)?;
+            match &args.output {
+                Some(out) => save(&profile, out)?,
+                None => print(&summary_table(&profile))?,
+            }
+            return Ok(0);
+        }
+    }
+    if let [only] = args.data.as_slice() {
+        if assay_engine::dataset::is_profile_file(only) {
+            // A saved profile: show (or copy) it rather than reading it as data.
+            let profile = read_profile(only)?;
+            match &args.output {
+                Some(out) => save(&profile, out)?,
+                None => print(&summary_table(&profile))?,
+            }
+            return Ok(0);
+        }
     }
     let spec = args.data_args.spec(args.data.clone())?;
     let options = ProfileOptions {
@@ -87,6 +112,13 @@ pub async fn run(engine: &Engine, args: ProfileArgs) -> Result<u8> {
         None => print(&summary_table(&profile))?,
     }
     Ok(0)
+}
+
+fn same_file(a: &str, b: &str) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
 }
 
 fn save(profile: &Profile, path: &str) -> Result<()> {

@@ -43,7 +43,7 @@ impl Check for MixedTypes {
         };
         Ok(per_column(inputs, text, |name, cur, _| {
             let Some(t) = cur.state.as_text() else {
-                return Measurement::skipped(Some(name), "not a string column");
+                return Measurement::error(Some(name), format!("`{name}` is not a string column"));
             };
             let (k, _) = t.kinds_and_lengths();
             let other = k.text + k.boolean + k.date;

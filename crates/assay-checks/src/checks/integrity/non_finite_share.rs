@@ -44,7 +44,10 @@ impl Check for NonFiniteShare {
             |c| c.state.as_numeric().is_some(),
             |name, cur, reference| {
                 let Some(n) = cur.state.as_numeric() else {
-                    return Measurement::skipped(Some(name), "not a numeric column");
+                    return Measurement::error(
+                        Some(name),
+                        format!("`{name}` is not a numeric column"),
+                    );
                 };
                 let share = ratio(cur.state.non_finite(), cur.state.non_null());
                 let ref_share = reference.map(|r| ratio(r.state.non_finite(), r.state.non_null()));

@@ -78,7 +78,10 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
             }
         };
         let Some(t) = cur.state.as_text() else {
-            early.push(Measurement::skipped(Some(&name), "not a string column"));
+            early.push(Measurement::error(
+                Some(&name),
+                format!("`{name}` is not a string column"),
+            ));
             continue;
         };
         let Some((min, max, source)) = bounds_for(inputs, &name)? else {

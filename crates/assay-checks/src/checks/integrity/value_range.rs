@@ -70,7 +70,10 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
             }
         };
         let Some(n) = cur.state.as_numeric() else {
-            early.push(Measurement::skipped(Some(&name), "not a numeric column"));
+            early.push(Measurement::error(
+                Some(&name),
+                format!("`{name}` is not a numeric column"),
+            ));
             continue;
         };
         let Some((lo, hi, source)) = bounds_for(inputs, &name)? else {

@@ -68,6 +68,17 @@ impl Check for ClassImbalance {
         }
         classes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let total: u64 = classes.iter().map(|(_, c)| c).sum();
+        if classes.len() == 1 {
+            return Ok(vec![Measurement::value(
+                Some(&target),
+                0.0,
+                format!(
+                    "only one class (`{}`) in {total} rows: nothing to learn to tell apart",
+                    classes[0].0
+                ),
+            )
+            .detail("classes", 1)]);
+        }
         let (min_class, min_count) = classes.last().cloned().unwrap_or_default();
         let max_count = classes.first().map_or(0, |(_, c)| *c);
         let share = ratio(min_count, total);
