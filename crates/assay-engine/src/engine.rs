@@ -31,8 +31,10 @@ impl Engine {
         let config = SessionConfig::new()
             .with_target_partitions(partitions.max(1))
             .with_batch_size(8192)
-            .with_repartition_file_scans(true)
-            .with_repartition_file_min_size(1024 * 1024);
+            // Byte-range splitting of one file follows row groups, so a single-row-group file
+            // lands in one partition anyway; instead, files are spread over partitions and the
+            // profiler deals batches round-robin to one aggregate per core.
+            .with_repartition_file_scans(false);
         Self {
             ctx: SessionContext::new_with_config(config),
         }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arrow::array::{Array, AsArray};
-use datafusion::logical_expr::Expr;
+use datafusion::logical_expr::{Expr, Partitioning};
 use datafusion::prelude::ident;
 
 use assay_stats::value_counter::DEFAULT_EXACT_CAP;
@@ -83,12 +83,23 @@ pub async fn profile_opened(opened: &OpenedSource, options: &ProfileOptions) -> 
         .enumerate()
         .map(|(i, n)| udaf.call(vec![ident(n)]).alias(format!("c{i}")))
         .collect();
+    // Batches are dealt round-robin to one partial aggregate per core, so a file the reader
+    // cannot split (one Parquet row group, one compressed CSV) is still profiled in parallel.
+    let partitions = opened.df.task_ctx().session_config().target_partitions();
     let df = opened
         .df
         .clone()
+        .repartition(Partitioning::RoundRobinBatch(partitions))
+        .map_err(|e| read_error(&label, e))?
         .aggregate(vec![], aggregates)
         .map_err(|e| read_error(&label, e))?;
 
+    if std::env::var_os("ASSAY_EXPLAIN").is_some() {
+        if let Ok(plan) = df.clone().create_physical_plan().await {
+            let text = datafusion::physical_plan::displayable(plan.as_ref()).indent(true);
+            eprintln!("{text}");
+        }
+    }
     let progress = options
         .progress
         .then(|| spinner(&label, rows_seen.clone(), names.len()));

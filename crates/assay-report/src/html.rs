@@ -1,16 +1,27 @@
 //! HTML: one self-contained page (inline CSS, inline SVG, no script, no external asset).
 //!
-//! A header with the verdict and the datasets, cards with the counts per status, the results
-//! (worst first, each with its condition and collapsible details), and one bar chart per
-//! column distribution: reference and current as shares of their totals, side by side per
-//! bin or category. Only the report's aggregates are shown, never raw rows. All text is
-//! escaped.
+//! A header with the verdict and the datasets, cards with the counts per status, the failed,
+//! errored and warned results (worst first, each with its condition and collapsible details),
+//! the passed and skipped results in collapsed `<details>` sections, then one chart per column
+//! distribution (`id="col-…"`, linked from the results about that column):
+//!
+//! - numeric columns: vertical bars per bin, reference and current as shares of their non-null
+//!   totals side by side (overlaid when the two sides have different bins), with round x ticks
+//!   (1-2-5 steps) and a rotated y-axis label;
+//! - categorical columns: one horizontal row per category (label, reference and current bars,
+//!   their shares), at most [`MAX_CATEGORIES`] categories by their larger share plus every
+//!   category new in the current data (present there, absent from the reference, marked
+//!   `new`), the rest folded into one `(other)` row.
+//!
+//! Only the report's aggregates are shown, never raw rows. All text is escaped; SVG coordinates
+//! carry at most one decimal.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use assay_stats::Histogram;
 
-use crate::numbers::{format_count, format_json_value, format_opt, format_percent, format_value};
+use crate::numbers::{format_count, format_percent, format_value};
 use crate::{CheckResult, ColumnDistribution, DatasetInfo, Report, Status};
 
 /// Escapes `s` for HTML text and quoted attribute values (`&`, `<`, `>`, `"`, `'`);
@@ -32,6 +43,23 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// The element id of a column's chart: `col-` and the name with ASCII letters, digits and `-`
+/// kept and every other byte of its UTF-8 form written `_xx` (lower-case hex), so distinct
+/// names give distinct ids and an id never needs escaping (`native-country` →
+/// `col-native-country`, `a b` → `col-a_20b`).
+pub fn chart_id(column: &str) -> String {
+    let mut id = String::with_capacity(column.len() + 4);
+    id.push_str("col-");
+    for b in column.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            id.push(b as char);
+        } else {
+            let _ = write!(id, "_{b:02x}");
+        }
+    }
+    id
+}
+
 const CSS: &str = r#":root{--pass:#1a7f37;--warn:#9a6700;--fail:#cf222e;--error:#8250df;--skipped:#6e7781;--ref:#a8b3bf;--cur:#2f6fde;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--soft:#f6f8fa}
 *{box-sizing:border-box}
 body{margin:0;color:var(--fg);background:#fff;font:14px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif}
@@ -48,22 +76,28 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:7px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 th{background:var(--soft);font-weight:600;font-size:13px}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+a{color:var(--cur)}
 .chip{display:inline-block;min-width:58px;text-align:center;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600}
 .s-pass{background:var(--pass);--c:var(--pass)}.s-warn{background:var(--warn);--c:var(--warn)}.s-fail{background:var(--fail);--c:var(--fail)}.s-error{background:var(--error);--c:var(--error)}.s-skipped{background:var(--skipped);--c:var(--skipped)}
 .card.s-pass,.card.s-warn,.card.s-fail,.card.s-error,.card.s-skipped{background:#fff}
 .dim{color:var(--muted)}
 .cond{color:var(--muted);font-size:12px}
 details summary{cursor:pointer;color:var(--muted);font-size:12px}
+details.group{margin-top:14px}
+details.group>summary{font-size:14px;font-weight:600;color:var(--fg);padding:4px 0}
+details.group table{margin-top:6px}
 dl{display:grid;grid-template-columns:max-content auto;gap:0 12px;margin:4px 0;font-size:12px}
 dt{color:var(--muted)}dd{margin:0;word-break:break-word}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:16px}
-figure{margin:0;border:1px solid var(--line);border-radius:8px;padding:12px 14px}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:16px;align-items:start}
+figure{margin:0;border:1px solid var(--line);border-radius:8px;padding:12px 14px;scroll-margin-top:12px}
+figure:target{outline:2px solid var(--cur);outline-offset:2px}
 figcaption{display:flex;align-items:center;gap:8px;font-weight:600;margin-bottom:6px}
 figcaption .dim{font-weight:400;font-size:12px}
 figcaption .chip{margin-left:auto}
 svg{display:block;width:100%;height:auto}
 svg text{font-size:11px;fill:var(--muted);font-family:inherit}
 .r{fill:var(--ref)}.c{fill:var(--cur)}.ov .c{fill-opacity:.6}.ax{stroke:var(--line);stroke-width:1}.bl{stroke:#8c959f;stroke-width:1}
+svg .lb{fill:var(--fg);text-anchor:end}svg .v{font-size:10px}svg .nw{fill:var(--warn);font-weight:700}.nb{fill:var(--warn);fill-opacity:.1}
 footer{margin-top:36px;color:var(--muted);font-size:12px}
 "#;
 
@@ -82,6 +116,45 @@ fn chip(s: Status) -> String {
         "<span class=\"chip {}\">{}</span>",
         status_class(s),
         s.as_str()
+    )
+}
+
+/// A number for tables: [`format_value`], with thousands separators on integers
+/// (`32,561`).
+fn format_number(x: f64) -> String {
+    if x.is_finite() && x.fract() == 0.0 && x.abs() >= 1000.0 && x.abs() < 1e18 {
+        let sign = if x < 0.0 { "-" } else { "" };
+        format!("{sign}{}", format_count(x.abs() as u64))
+    } else {
+        format_value(x)
+    }
+}
+
+/// A JSON detail value: numbers through [`format_number`], strings bare, the rest as
+/// compact JSON.
+fn format_detail(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(f) => format_number(f),
+            None => n.to_string(),
+        },
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A count for legends: `n=16,281`, or `n≈16,281` when the counts were estimated and do
+/// not sum to a whole number.
+fn n_label(total: f64) -> String {
+    if !(0.0..1e18).contains(&total) {
+        return format!("n={}", format_value(total));
+    }
+    let rounded = total.round();
+    let approx = (total - rounded).abs() > 1e-6 * rounded.max(1.0);
+    format!(
+        "n{}{}",
+        if approx { "≈" } else { "=" },
+        format_count(rounded as u64)
     )
 }
 
@@ -112,19 +185,33 @@ fn dataset_html(label: &str, info: &DatasetInfo) -> String {
     s
 }
 
-fn result_row(out: &mut String, r: &CheckResult) {
+/// Column name → chart id, for the columns that have a chart (the first one when a column
+/// has several distributions).
+type ChartIds<'a> = HashMap<&'a str, String>;
+
+fn result_row(out: &mut String, r: &CheckResult, with_status: bool, charts: &ChartIds<'_>) {
     let column = match &r.column {
-        Some(c) => escape_html(c),
+        Some(c) => match charts.get(c.as_str()) {
+            Some(id) => format!(
+                "<a href=\"#{id}\" title=\"chart of this column\">{}</a>",
+                escape_html(c)
+            ),
+            None => escape_html(c),
+        },
         None => "<span class=\"dim\">(dataset)</span>".to_string(),
     };
+    out.push_str("<tr>");
+    if with_status {
+        let _ = write!(out, "<td>{}</td>", chip(r.status));
+    }
+    let opt = |x: Option<f64>| x.map(format_number).unwrap_or_else(|| "–".to_string());
     let _ = write!(
         out,
-        "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}",
-        chip(r.status),
+        "<td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}",
         escape_html(&r.id),
         column,
-        format_opt(r.value, "–"),
-        format_opt(r.threshold, "–"),
+        opt(r.value),
+        opt(r.threshold),
         escape_html(&r.message).replace('\n', "<br>"),
     );
     if let Some(cond) = &r.condition {
@@ -142,12 +229,31 @@ fn result_row(out: &mut String, r: &CheckResult) {
                 out,
                 "<dt>{}</dt><dd>{}</dd>",
                 escape_html(k),
-                escape_html(&format_json_value(v))
+                escape_html(&format_detail(v))
             );
         }
         out.push_str("</dl></details>");
     }
     out.push_str("</td></tr>\n");
+}
+
+fn results_table(
+    out: &mut String,
+    results: &[&CheckResult],
+    with_status: bool,
+    charts: &ChartIds<'_>,
+) {
+    out.push_str("<table>\n<thead><tr>");
+    if with_status {
+        out.push_str("<th>Status</th>");
+    }
+    out.push_str(
+        "<th>Check</th><th>Column</th><th>Value</th><th>Threshold</th><th>Message</th></tr></thead>\n<tbody>\n",
+    );
+    for r in results {
+        result_row(out, r, with_status, charts);
+    }
+    out.push_str("</tbody>\n</table>\n");
 }
 
 /// Renders `report` as one self-contained HTML page. Ends with a newline.
@@ -191,33 +297,68 @@ pub fn render_html(report: &Report) -> String {
     }
     out.push_str("</div>\n</header>\n");
 
-    // Results, worst first (suite order within a status).
+    // One id per charted column.
+    let mut charts: ChartIds<'_> = HashMap::new();
+    let mut chart_ids: Vec<Option<String>> = Vec::with_capacity(report.distributions.len());
+    for d in &report.distributions {
+        if charts.contains_key(d.column.as_str()) {
+            chart_ids.push(None);
+        } else {
+            let id = chart_id(&d.column);
+            charts.insert(&d.column, id.clone());
+            chart_ids.push(Some(id));
+        }
+    }
+
+    // Results: problems worst first (suite order within a status), then the passed and the
+    // skipped ones collapsed.
     let _ = writeln!(
         out,
-        "<section>\n<h2>Results ({})</h2>",
+        "<section id=\"results\">\n<h2>Results ({})</h2>",
         report.results.len()
     );
     if report.results.is_empty() {
         out.push_str("<p class=\"dim\">No results.</p>\n");
     } else {
-        let mut results: Vec<&CheckResult> = report.results.iter().collect();
-        results.sort_by_key(|r| r.status.severity_rank());
-        out.push_str(
-            "<table>\n<thead><tr><th>Status</th><th>Check</th><th>Column</th>\
-             <th>Value</th><th>Threshold</th><th>Message</th></tr></thead>\n<tbody>\n",
-        );
-        for r in results {
-            result_row(&mut out, r);
+        let mut problems: Vec<&CheckResult> = report
+            .results
+            .iter()
+            .filter(|r| matches!(r.status, Status::Fail | Status::Error | Status::Warn))
+            .collect();
+        problems.sort_by_key(|r| r.status.severity_rank());
+        if problems.is_empty() {
+            out.push_str("<p class=\"dim\">No failures, errors or warnings.</p>\n");
+        } else {
+            results_table(&mut out, &problems, true, &charts);
         }
-        out.push_str("</tbody>\n</table>\n");
+        for (status, title) in [
+            (Status::Pass, "Passed checks"),
+            (Status::Skipped, "Skipped checks"),
+        ] {
+            let group: Vec<&CheckResult> = report
+                .results
+                .iter()
+                .filter(|r| r.status == status)
+                .collect();
+            if group.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "<details class=\"group\">\n<summary>{title} ({})</summary>",
+                group.len()
+            );
+            results_table(&mut out, &group, false, &charts);
+            out.push_str("</details>\n");
+        }
     }
     out.push_str("</section>\n");
 
     // Charts.
     if !report.distributions.is_empty() {
         out.push_str("<section>\n<h2>Distributions</h2>\n<div class=\"charts\">\n");
-        for d in &report.distributions {
-            figure(&mut out, report, d);
+        for (d, id) in report.distributions.iter().zip(&chart_ids) {
+            figure(&mut out, report, d, id.as_deref());
         }
         out.push_str("</div>\n</section>\n");
     }
@@ -231,13 +372,38 @@ pub fn render_html(report: &Report) -> String {
     out
 }
 
-fn figure(out: &mut String, report: &Report, d: &ColumnDistribution) {
+fn figure(out: &mut String, report: &Report, d: &ColumnDistribution, id: Option<&str>) {
     let column = escape_html(&d.column);
+    match id {
+        Some(id) => {
+            let _ = writeln!(out, "<figure id=\"{id}\">");
+        }
+        None => out.push_str("<figure>\n"),
+    }
     let _ = write!(
         out,
-        "<figure>\n<figcaption>{column} <span class=\"dim\">{}</span>",
+        "<figcaption>{column} <span class=\"dim\">{}",
         escape_html(&d.kind)
     );
+    let estimated: Vec<&str> = [("reference", &d.reference), ("current", &d.current)]
+        .into_iter()
+        .filter(|(_, h)| {
+            matches!(
+                h,
+                Some(Histogram::Numeric { exact: false, .. })
+                    | Some(Histogram::Categorical { exact: false, .. })
+            )
+        })
+        .map(|(name, _)| name)
+        .collect();
+    if !estimated.is_empty() {
+        let _ = write!(
+            out,
+            " · {} counts estimated from a sketch",
+            estimated.join(" and ")
+        );
+    }
+    out.push_str("</span>");
     // The worst verdict among the column's results, with the list as a tooltip.
     let related: Vec<&CheckResult> = report
         .results
@@ -265,15 +431,32 @@ fn figure(out: &mut String, report: &Report, d: &ColumnDistribution) {
 // ----------------------------------------------------------------------------------------
 // SVG charts
 
-/// Chart geometry, in SVG user units.
+/// Chart width, in SVG user units (both kinds).
 const W: f64 = 480.0;
-const H: f64 = 210.0;
-const LEFT: f64 = 44.0;
-const RIGHT: f64 = 470.0;
+/// Numeric chart: height and plot area.
+const H: f64 = 200.0;
+const LEFT: f64 = 52.0;
+const RIGHT: f64 = 468.0;
 const TOP: f64 = 30.0;
-const BOTTOM: f64 = 176.0;
-/// Categories drawn before the rest is folded into "(other)".
-const MAX_CATEGORIES: usize = 20;
+const BOTTOM: f64 = 172.0;
+/// Categorical chart: rows from `ROWS_TOP`, `ROW_H` each; labels end at `LABEL_END`, bars
+/// span `BAR_X0..BAR_X1` at the axis maximum.
+const ROWS_TOP: f64 = 28.0;
+const ROW_H: f64 = 24.0;
+const LABEL_END: f64 = 176.0;
+const BAR_X0: f64 = 182.0;
+const BAR_X1: f64 = 418.0;
+/// Categories drawn by their larger share before the rest is folded into `(other)`.
+pub const MAX_CATEGORIES: usize = 15;
+/// New categories (absent from the reference) always drawn, beyond [`MAX_CATEGORIES`].
+pub const MAX_NEW_CATEGORIES: usize = 15;
+/// Longest category label drawn in full (longer ones end with `…`; the tooltip has it all).
+const MAX_LABEL_CHARS: usize = 28;
+/// Rough text widths for layout, per character, at 11px and 10px.
+const CHAR_W: f64 = 6.2;
+const SMALL_CHAR_W: f64 = 5.6;
+/// Axis label of both kinds.
+const SHARE_AXIS: &str = "% of non-null values";
 
 /// A number for SVG coordinates: one decimal, no trailing `.0`.
 fn n1(x: f64) -> String {
@@ -285,13 +468,20 @@ fn n1(x: f64) -> String {
     }
 }
 
-/// One x slot of the chart (a bin or a category) with the shares drawn in it.
-struct Slot {
-    x0: f64,
-    x1: f64,
-    title: String,
-    /// `(css class, share)`, drawn side by side within the slot.
-    bars: Vec<(&'static str, f64)>,
+fn text_width(s: &str, per_char: f64) -> f64 {
+    s.chars().count() as f64 * per_char
+}
+
+/// One side of a chart: css class (`r` or `c`), name and histogram.
+#[derive(Clone, Copy)]
+struct Side<'a> {
+    class: &'static str,
+    name: &'static str,
+    hist: &'a Histogram,
+}
+
+fn finite_sum(xs: &[f64]) -> f64 {
+    xs.iter().filter(|c| c.is_finite() && **c > 0.0).sum()
 }
 
 fn shares(counts: &[f64], total: f64) -> Vec<f64> {
@@ -316,190 +506,6 @@ fn valid_edges(edges: &[f64], counts: &[f64]) -> bool {
         && edges[edges.len() - 1] > edges[0]
 }
 
-/// A numeric side to draw: css class, name, edges, counts.
-type NumericSide<'a> = (&'static str, &'static str, &'a [f64], &'a [f64]);
-/// A categorical side to draw: css class, name, labels, counts, other.
-type CategoricalSide<'a> = (&'static str, &'static str, &'a [String], &'a [f64], f64);
-
-/// A chart's slots, axis labels (x, text-anchor) and whether the series overlap.
-struct Layout {
-    slots: Vec<Slot>,
-    labels: Vec<(f64, &'static str, String)>,
-    overlay: bool,
-    /// Widest a single bar may be (categories); bars are centred in their slot.
-    max_bar: f64,
-}
-
-fn numeric_layout(sides: &[NumericSide<'_>]) -> Option<Layout> {
-    // sides: (css class, name, edges, counts), already validated.
-    let lo = sides.iter().map(|s| s.2[0]).fold(f64::INFINITY, f64::min);
-    let hi = sides
-        .iter()
-        .map(|s| s.2[s.2.len() - 1])
-        .fold(f64::NEG_INFINITY, f64::max);
-    if hi.is_nan() || lo.is_nan() || hi <= lo {
-        return None;
-    }
-    let x = |v: f64| LEFT + (v - lo) / (hi - lo) * (RIGHT - LEFT);
-    let bin_title = |e: &[f64], i: usize| {
-        let close = if i + 2 == e.len() { "]" } else { ")" };
-        format!("[{}, {}{close}", format_value(e[i]), format_value(e[i + 1]))
-    };
-    let same_bins = sides.len() == 2 && sides[0].2 == sides[1].2;
-    let mut slots = Vec::new();
-    if same_bins || sides.len() == 1 {
-        let edges = sides[0].2;
-        let all: Vec<Vec<f64>> = sides
-            .iter()
-            .map(|s| shares(s.3, s.3.iter().filter(|c| c.is_finite()).sum()))
-            .collect();
-        for i in 0..edges.len() - 1 {
-            let mut title = bin_title(edges, i);
-            let mut bars = Vec::new();
-            for (side, sh) in sides.iter().zip(&all) {
-                let _ = write!(title, " · {} {}", side.1, format_percent(sh[i]));
-                bars.push((side.0, sh[i]));
-            }
-            slots.push(Slot {
-                x0: x(edges[i]),
-                x1: x(edges[i + 1]),
-                title,
-                bars,
-            });
-        }
-    } else {
-        for side in sides {
-            let sh = shares(side.3, side.3.iter().filter(|c| c.is_finite()).sum());
-            for (i, share) in sh.iter().copied().enumerate() {
-                slots.push(Slot {
-                    x0: x(side.2[i]),
-                    x1: x(side.2[i + 1]),
-                    title: format!(
-                        "{} · {} {}",
-                        bin_title(side.2, i),
-                        side.1,
-                        format_percent(share)
-                    ),
-                    bars: vec![(side.0, share)],
-                });
-            }
-        }
-    }
-    let mut labels = vec![
-        (LEFT, "start", format_value(lo)),
-        (RIGHT, "end", format_value(hi)),
-    ];
-    // A middle tick on a bin edge when there is room.
-    let edges = sides[0].2;
-    if edges.len() >= 5 {
-        let mid = edges[(edges.len() - 1) / 2];
-        let xm = x(mid);
-        if xm - LEFT > 70.0 && RIGHT - xm > 70.0 {
-            labels.push((xm, "middle", format_value(mid)));
-        }
-    }
-    Some(Layout {
-        slots,
-        labels,
-        overlay: !same_bins && sides.len() == 2,
-        max_bar: f64::INFINITY,
-    })
-}
-
-fn categorical_layout(sides: &[CategoricalSide<'_>]) -> Layout {
-    // sides: (css class, name, labels, counts, other).
-    let mut names: Vec<&str> = Vec::new();
-    for side in sides {
-        for l in side.2 {
-            if !names.contains(&l.as_str()) {
-                names.push(l);
-            }
-        }
-    }
-    let folded = names.len() > MAX_CATEGORIES;
-    names.truncate(MAX_CATEGORIES);
-
-    // Per side: share per drawn category, and the share of everything else.
-    let mut per_side: Vec<(Vec<f64>, f64)> = Vec::new();
-    for side in sides {
-        let total: f64 = side.3.iter().filter(|c| c.is_finite()).sum::<f64>()
-            + if side.4.is_finite() { side.4 } else { 0.0 };
-        let sh = shares(side.3, total);
-        let drawn: Vec<f64> = names
-            .iter()
-            .map(|n| {
-                side.2
-                    .iter()
-                    .position(|l| l == n)
-                    .and_then(|i| sh.get(i).copied())
-                    .unwrap_or(0.0)
-            })
-            .collect();
-        let rest = (1.0 - drawn.iter().sum::<f64>()).max(0.0);
-        let rest = if total > 0.0 && rest > 1e-12 {
-            rest
-        } else {
-            0.0
-        };
-        per_side.push((drawn, rest));
-    }
-    let has_other = per_side.iter().any(|(_, rest)| *rest > 0.0);
-    let n_slots = names.len() + usize::from(has_other);
-    let width = (RIGHT - LEFT) / n_slots.max(1) as f64;
-    let mut slots = Vec::new();
-    let mut labels = Vec::new();
-    let max_chars = ((width - 4.0) / 6.0).floor().max(0.0) as usize;
-    let mut push = |i: usize, name: String, bars: Vec<(&'static str, f64)>| {
-        let x0 = LEFT + width * i as f64;
-        let mut title = name.clone();
-        for ((_, share), side) in bars.iter().zip(sides) {
-            let _ = write!(title, " · {} {}", side.1, format_percent(*share));
-        }
-        if max_chars >= 3 {
-            labels.push((x0 + width / 2.0, "middle", truncate(&name, max_chars)));
-        }
-        slots.push(Slot {
-            x0,
-            x1: x0 + width,
-            title,
-            bars,
-        });
-    };
-    for (i, name) in names.iter().enumerate() {
-        let bars = sides
-            .iter()
-            .zip(&per_side)
-            .map(|(side, (drawn, _))| (side.0, drawn[i]))
-            .collect();
-        push(i, (*name).to_string(), bars);
-    }
-    if has_other {
-        let bars = sides
-            .iter()
-            .zip(&per_side)
-            .map(|(side, (_, rest))| (side.0, *rest))
-            .collect();
-        let name = if folded { "(all other)" } else { "(other)" };
-        push(names.len(), name.to_string(), bars);
-    }
-    Layout {
-        slots,
-        labels,
-        overlay: false,
-        max_bar: 32.0,
-    }
-}
-
-fn truncate(s: &str, max_chars: usize) -> String {
-    if s.chars().count() <= max_chars {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max_chars.saturating_sub(1)).collect();
-        t.push('…');
-        t
-    }
-}
-
 /// The largest share rounded up to a readable axis maximum.
 fn nice_top(max_share: f64) -> f64 {
     if max_share.is_nan() || max_share <= 0.0 {
@@ -513,120 +519,289 @@ fn nice_top(max_share: f64) -> f64 {
     max_share
 }
 
-fn total_label(h: &Histogram) -> String {
-    let t = h.total();
-    if t.fract() == 0.0 && (0.0..1e18).contains(&t) {
-        format_count(t as u64)
+/// `m × 10^e` computed so that decimal steps stay as exact as floating point allows.
+fn scaled(m: f64, e: i32) -> f64 {
+    if e >= 0 {
+        m * 10f64.powi(e)
     } else {
-        format_value(t)
+        m / 10f64.powi(-e)
     }
 }
 
-/// Draws a distribution as an inline SVG bar chart of shares.
+/// Round ticks within `[lo, hi]`: multiples of a 1-2-5 step (…, 0.5, 1, 2, 5, 10, 20, …),
+/// the step whose tick count is closest to 5–6 (more ticks on a tie) among those whose
+/// labels fit `width` units without overlapping. Returns the ticks and their labels.
+fn nice_ticks(lo: f64, hi: f64, width: f64) -> Vec<(f64, String)> {
+    if !(lo.is_finite() && hi.is_finite() && hi > lo) {
+        return Vec::new();
+    }
+    let range = hi - lo;
+    let e0 = range.log10().floor() as i32;
+    let mut best: Option<(f64, Vec<(f64, String)>)> = None;
+    for e in (e0 - 2..=e0 + 1).rev() {
+        for m in [5.0, 2.0, 1.0] {
+            let step = scaled(m, e);
+            let first = (lo / step - 1e-9).ceil();
+            let last = (hi / step + 1e-9).floor();
+            let count = last - first + 1.0;
+            if !(2.0..=10.0).contains(&count) {
+                continue;
+            }
+            let ticks: Vec<(f64, String)> = (0..count as i64)
+                .map(|k| {
+                    let i = first + k as f64;
+                    let v = if e >= 0 {
+                        i * m * 10f64.powi(e)
+                    } else {
+                        i * m / 10f64.powi(-e)
+                    };
+                    (v, format_tick(v, step))
+                })
+                .collect();
+            let widest = ticks
+                .iter()
+                .map(|(_, l)| text_width(l, CHAR_W))
+                .fold(0.0, f64::max);
+            if step / range * width < widest + 8.0 {
+                continue;
+            }
+            let score = (count - 5.5).abs();
+            // Candidates come from the largest step down, so `<=` prefers more ticks on a tie.
+            if best.as_ref().is_none_or(|(s, _)| score <= *s) {
+                best = Some((score, ticks));
+            }
+        }
+    }
+    best.map(|(_, t)| t).unwrap_or_default()
+}
+
+/// A tick label, compactly: integers without decimals, `k`, `M`, `G`, `T` for thousands and
+/// beyond when the step allows at most one decimal there (`12k`, `1.2M`; a year stays
+/// `1995`), otherwise as many decimals as the step needs (`0.25`, `2.5`).
+fn format_tick(v: f64, step: f64) -> String {
+    let a = v.abs();
+    let (div, suffix) = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
+        .into_iter()
+        .find(|(div, _)| a >= *div && step >= div / 10.0)
+        .unwrap_or((1.0, ""));
+    let scaled_step = step / div;
+    let decimals = (0..=12)
+        .find(|d| {
+            let x = scaled_step * 10f64.powi(*d);
+            (x - x.round()).abs() < 1e-6 * x.max(1.0)
+        })
+        .unwrap_or(12) as usize;
+    let x = v / div;
+    let mut s = if decimals == 0 && suffix.is_empty() && (10_000.0..1e18).contains(&a) {
+        format_number(x.round())
+    } else {
+        format!("{x:.decimals$}")
+    };
+    if s.contains('.') {
+        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    if s == "-0" {
+        s = "0".to_string();
+    }
+    s.push_str(suffix);
+    s
+}
+
+/// Rough width of `c` at 11px in a Helvetica/Arial-like font, for fitting labels.
+fn char_width(c: char) -> f64 {
+    match c {
+        'i' | 'j' | 'l' | '\'' | '|' | '!' | '.' | ',' | ':' | ';' => 2.8,
+        'f' | 't' | 'r' | 'I' | ' ' | '(' | ')' | '[' | ']' | '-' | '/' => 3.7,
+        'm' | 'w' => 8.8,
+        'M' | 'W' => 10.2,
+        '0'..='9' => 6.1,
+        c if c.is_ascii_uppercase() => 7.2,
+        c if c.is_ascii() => 5.7,
+        // CJK and other wide scripts take a full em.
+        c if c >= '\u{2e80}' => 11.0,
+        _ => 6.6,
+    }
+}
+
+/// `s` cut to at most `max_chars` characters and about `max_width` units at 11px, ending
+/// with `…` when cut.
+fn truncate(s: &str, max_chars: usize, max_width: f64) -> String {
+    let width: f64 = s.chars().map(char_width).sum();
+    if s.chars().count() <= max_chars && width <= max_width {
+        return s.to_string();
+    }
+    let budget = max_width - char_width('…');
+    let mut t = String::new();
+    let mut w = 0.0;
+    for c in s.chars().take(max_chars.saturating_sub(1)) {
+        w += char_width(c);
+        if w > budget {
+            break;
+        }
+        t.push(c);
+    }
+    t.push('…');
+    t
+}
+
+fn svg_open(svg: &mut String, d: &ColumnDistribution, height: f64, class: &str) {
+    let _ = write!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"distribution of {}\"{class}>",
+        n1(W),
+        n1(height),
+        escape_html(&d.column),
+    );
+}
+
+/// Legend: a swatch and the non-null total per side drawn.
+fn legend(svg: &mut String, sides: &[Side<'_>], x0: f64) {
+    let mut lx = x0;
+    for side in sides {
+        let text = format!("{} (non-null {})", side.name, n_label(side.hist.total()));
+        let _ = write!(
+            svg,
+            "<rect class=\"{}\" x=\"{}\" y=\"8\" width=\"10\" height=\"10\" rx=\"2\"/><text x=\"{}\" y=\"17\">{}</text>",
+            side.class,
+            n1(lx),
+            n1(lx + 14.0),
+            escape_html(&text)
+        );
+        lx += 14.0 + text_width(&text, CHAR_W) + 16.0;
+    }
+}
+
+/// Draws a distribution as an inline SVG chart of shares.
 fn chart_svg(d: &ColumnDistribution) -> String {
-    let sides: Vec<(&'static str, &'static str, &Histogram)> = [
+    let sides: Vec<Side<'_>> = [
         ("r", "reference", d.reference.as_ref()),
         ("c", "current", d.current.as_ref()),
     ]
     .into_iter()
-    .filter_map(|(class, name, h)| h.map(|h| (class, name, h)))
+    .filter_map(|(class, name, h)| h.map(|hist| Side { class, name, hist }))
     .collect();
 
     // All sides of the same kind as the first one; a side of another kind is left out.
-    let layout = match sides.first().map(|s| s.2) {
+    let drawn = match sides.first().map(|s| s.hist) {
         Some(Histogram::Numeric { .. }) => {
             let numeric: Vec<_> = sides
                 .iter()
-                .filter_map(|(class, name, h)| match h {
-                    Histogram::Numeric { edges, counts, .. } if valid_edges(edges, counts) => {
-                        Some((*class, *name, edges.as_slice(), counts.as_slice()))
-                    }
-                    _ => None,
+                .filter(|s| match s.hist {
+                    Histogram::Numeric { edges, counts, .. } => valid_edges(edges, counts),
+                    _ => false,
                 })
+                .copied()
                 .collect();
-            if numeric.is_empty() {
-                None
-            } else {
-                numeric_layout(&numeric)
-            }
+            numeric_svg(d, &numeric)
         }
         Some(Histogram::Categorical { .. }) => {
             let cats: Vec<_> = sides
                 .iter()
-                .filter_map(|(class, name, h)| match h {
-                    Histogram::Categorical {
-                        labels,
-                        counts,
-                        other,
-                        ..
-                    } if labels.len() == counts.len() => {
-                        Some((*class, *name, labels.as_slice(), counts.as_slice(), *other))
-                    }
-                    _ => None,
+                .filter(|s| match s.hist {
+                    Histogram::Categorical { labels, counts, .. } => labels.len() == counts.len(),
+                    _ => false,
                 })
+                .copied()
                 .collect();
-            Some(categorical_layout(&cats)).filter(|l| !l.slots.is_empty())
+            categorical_svg(d, &cats)
         }
         None => None,
     };
-
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"distribution of {}\"{}>",
-        n1(W),
-        n1(H),
-        escape_html(&d.column),
-        if layout.as_ref().is_some_and(|l| l.overlay) {
-            " class=\"ov\""
-        } else {
-            ""
-        }
-    );
-    let Some(layout) = layout else {
+    drawn.unwrap_or_else(|| {
+        let mut svg = String::new();
+        svg_open(&mut svg, d, H, "");
         let _ = write!(
             svg,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">no distribution to draw</text></svg>",
             n1(W / 2.0),
             n1(H / 2.0)
         );
-        return svg;
-    };
+        svg
+    })
+}
 
-    // Legend: a swatch and the total per side drawn, and a note when counts are estimated.
-    let drawn: Vec<_> = sides
+// ---- numeric ----------------------------------------------------------------------------
+
+/// One bin of a numeric chart with the shares drawn in it.
+struct Slot {
+    x0: f64,
+    x1: f64,
+    title: String,
+    /// `(css class, share)`, drawn side by side within the slot (or overlaid).
+    bars: Vec<(&'static str, f64)>,
+}
+
+fn numeric_parts<'a>(side: &Side<'a>) -> (&'a [f64], &'a [f64]) {
+    match side.hist {
+        Histogram::Numeric { edges, counts, .. } => (edges, counts),
+        Histogram::Categorical { .. } => (&[], &[]),
+    }
+}
+
+/// Vertical bars per bin over a value axis with round ticks. `sides` have valid edges.
+fn numeric_svg(d: &ColumnDistribution, sides: &[Side<'_>]) -> Option<String> {
+    let parts: Vec<(&[f64], &[f64])> = sides.iter().map(numeric_parts).collect();
+    let lo = parts.iter().map(|p| p.0[0]).fold(f64::INFINITY, f64::min);
+    let hi = parts
         .iter()
-        .filter(|(class, _, _)| {
-            layout
-                .slots
-                .iter()
-                .any(|s| s.bars.iter().any(|b| b.0 == *class))
-        })
-        .collect();
-    let mut lx = LEFT;
-    for (class, name, h) in &drawn {
-        let text = format!("{name} (n={})", total_label(h));
-        let _ = write!(
-            svg,
-            "<rect class=\"{class}\" x=\"{}\" y=\"8\" width=\"10\" height=\"10\" rx=\"2\"/><text x=\"{}\" y=\"17\">{}</text>",
-            n1(lx),
-            n1(lx + 14.0),
-            escape_html(&text)
-        );
-        lx += 14.0 + 6.2 * text.chars().count() as f64 + 16.0;
+        .map(|p| p.0[p.0.len() - 1])
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !(lo.is_finite() && hi.is_finite() && hi > lo) {
+        return None;
     }
-    let estimated = drawn.iter().any(|(_, _, h)| match h {
-        Histogram::Numeric { exact, .. } | Histogram::Categorical { exact, .. } => !exact,
-    });
-    if estimated {
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"17\" text-anchor=\"end\">estimated from sketch</text>",
-            n1(RIGHT)
-        );
+    let x = |v: f64| LEFT + (v - lo) / (hi - lo) * (RIGHT - LEFT);
+    let bin_title = |e: &[f64], i: usize| {
+        let close = if i + 2 == e.len() { "]" } else { ")" };
+        format!("[{}, {}{close}", format_value(e[i]), format_value(e[i + 1]))
+    };
+    let same_bins = parts.len() == 2 && parts[0].0 == parts[1].0;
+    let overlay = parts.len() == 2 && !same_bins;
+    let mut slots = Vec::new();
+    if overlay {
+        for (side, (edges, counts)) in sides.iter().zip(&parts) {
+            let sh = shares(counts, finite_sum(counts));
+            for (i, share) in sh.iter().copied().enumerate() {
+                slots.push(Slot {
+                    x0: x(edges[i]),
+                    x1: x(edges[i + 1]),
+                    title: format!(
+                        "{} · {} {}",
+                        bin_title(edges, i),
+                        side.name,
+                        format_percent(share)
+                    ),
+                    bars: vec![(side.class, share)],
+                });
+            }
+        }
+    } else {
+        let edges = parts[0].0;
+        let all: Vec<Vec<f64>> = parts
+            .iter()
+            .map(|(_, counts)| shares(counts, finite_sum(counts)))
+            .collect();
+        for i in 0..edges.len() - 1 {
+            let mut title = bin_title(edges, i);
+            let mut bars = Vec::new();
+            for (side, sh) in sides.iter().zip(&all) {
+                let _ = write!(title, " · {} {}", side.name, format_percent(sh[i]));
+                bars.push((side.class, sh[i]));
+            }
+            slots.push(Slot {
+                x0: x(edges[i]),
+                x1: x(edges[i + 1]),
+                title,
+                bars,
+            });
+        }
     }
 
-    // Y axis: gridlines at 0, half and top, labelled as percentages.
-    let max_share = layout
-        .slots
+    let mut svg = String::with_capacity(4096);
+    svg_open(&mut svg, d, H, if overlay { " class=\"ov\"" } else { "" });
+    legend(&mut svg, sides, LEFT);
+
+    // Y axis: gridlines at half and top, labels at 0, half and top, and the axis name.
+    let max_share = slots
         .iter()
         .flat_map(|s| s.bars.iter().map(|b| b.1))
         .fold(0.0, f64::max);
@@ -650,14 +825,17 @@ fn chart_svg(d: &ColumnDistribution) -> String {
             format_percent(top * frac)
         );
     }
+    let _ = write!(
+        svg,
+        "<text transform=\"rotate(-90)\" x=\"{}\" y=\"12\" text-anchor=\"middle\">{SHARE_AXIS}</text>",
+        n1(-(TOP + BOTTOM) / 2.0)
+    );
 
     // Bars.
-    for slot in &layout.slots {
+    for slot in &slots {
         let k = slot.bars.len().max(1) as f64;
         let gap = ((slot.x1 - slot.x0) * 0.08).min(2.0);
-        let inner = (slot.x1 - slot.x0 - 2.0 * gap)
-            .max(0.6)
-            .min(layout.max_bar * k);
+        let inner = (slot.x1 - slot.x0 - 2.0 * gap).max(0.6);
         let start = (slot.x0 + slot.x1 - inner) / 2.0;
         let bw = inner / k;
         let _ = write!(svg, "<g><title>{}</title>", escape_html(&slot.title));
@@ -666,12 +844,11 @@ fn chart_svg(d: &ColumnDistribution) -> String {
             if h <= 0.0 {
                 continue;
             }
-            let x0 = if layout.overlay {
-                start
+            let (x0, w) = if overlay {
+                (start, inner)
             } else {
-                start + bw * j as f64
+                (start + bw * j as f64, bw)
             };
-            let w = if layout.overlay { inner } else { bw };
             let _ = write!(
                 svg,
                 "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
@@ -684,7 +861,7 @@ fn chart_svg(d: &ColumnDistribution) -> String {
         svg.push_str("</g>");
     }
 
-    // Baseline and x labels.
+    // Baseline, tick marks and tick labels.
     let _ = write!(
         svg,
         "<line class=\"bl\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
@@ -693,26 +870,286 @@ fn chart_svg(d: &ColumnDistribution) -> String {
         n1(RIGHT),
         n1(BOTTOM)
     );
+    let ticks = nice_ticks(lo, hi, RIGHT - LEFT);
+    if !ticks.is_empty() {
+        let mut path = String::new();
+        for (v, _) in &ticks {
+            let _ = write!(path, "M{} {}v4", n1(x(*v)), n1(BOTTOM));
+        }
+        let _ = write!(svg, "<path class=\"bl\" d=\"{path}\"/>");
+    }
     let label_y = n1(BOTTOM + 16.0);
-    for (x, anchor, text) in &layout.labels {
+    for (v, label) in &ticks {
+        let xx = x(*v);
+        let half = text_width(label, CHAR_W) / 2.0;
+        let anchor = if xx + half > W - 2.0 {
+            "end"
+        } else if xx - half < 2.0 {
+            "start"
+        } else {
+            "middle"
+        };
         let _ = write!(
             svg,
             "<text x=\"{}\" y=\"{label_y}\" text-anchor=\"{anchor}\">{}</text>",
-            n1(*x),
-            escape_html(text)
+            n1(xx),
+            escape_html(label)
         );
     }
-    let axis_note = match sides.first().map(|s| s.2) {
-        Some(Histogram::Numeric { .. }) => "share of rows per bin",
-        _ => "share of rows per category",
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+// ---- categorical ------------------------------------------------------------------------
+
+/// One row of a categorical chart.
+#[derive(Debug, Clone, PartialEq)]
+struct CategoryRow {
+    /// Category label, or `(other)` for the folded rest.
+    label: String,
+    /// Share per side, in the order of the sides.
+    shares: Vec<f64>,
+    /// Present in the current data, absent (or zero) in the reference.
+    new: bool,
+    /// The folded rest: unlisted values and the categories not drawn.
+    other: bool,
+    /// For the `(other)` row: how many listed categories it folds...
+    folded: usize,
+    /// ...and how many of those are new.
+    folded_new: usize,
+}
+
+fn categorical_parts<'a>(side: &Side<'a>) -> (&'a [String], &'a [f64], f64) {
+    match side.hist {
+        Histogram::Categorical {
+            labels,
+            counts,
+            other,
+            ..
+        } => (labels, counts, *other),
+        Histogram::Numeric { .. } => (&[], &[], 0.0),
+    }
+}
+
+/// The rows to draw: the [`MAX_CATEGORIES`] categories with the largest share on either
+/// side, plus up to [`MAX_NEW_CATEGORIES`] categories new in the current data (by their
+/// current share), in order of their larger share, then one `(other)` row with everything
+/// else (the categories not drawn and each histogram's `other`) when it is not empty.
+fn category_rows(sides: &[Side<'_>]) -> Vec<CategoryRow> {
+    let parts: Vec<_> = sides.iter().map(categorical_parts).collect();
+    // Every label, in first-seen order, and each side's count of it.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut names: Vec<&str> = Vec::new();
+    for (labels, _, _) in &parts {
+        for l in labels.iter() {
+            if !index.contains_key(l.as_str()) {
+                index.insert(l, names.len());
+                names.push(l);
+            }
+        }
+    }
+    let positive = |c: f64| if c.is_finite() && c > 0.0 { c } else { 0.0 };
+    let mut counts = vec![vec![0.0; names.len()]; parts.len()];
+    let mut totals = vec![0.0; parts.len()];
+    for (s, (labels, cs, other)) in parts.iter().enumerate() {
+        for (l, c) in labels.iter().zip(cs.iter()) {
+            counts[s][index[l.as_str()]] += positive(*c);
+        }
+        totals[s] = counts[s].iter().sum::<f64>() + positive(*other);
+    }
+    let share = |s: usize, i: usize| {
+        if totals[s] > 0.0 {
+            counts[s][i] / totals[s]
+        } else {
+            0.0
+        }
     };
+    let key = |i: usize| (0..parts.len()).map(|s| share(s, i)).fold(0.0, f64::max);
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|a, b| key(*b).total_cmp(&key(*a)));
+
+    let reference = sides.iter().position(|s| s.class == "r");
+    let current = sides.iter().position(|s| s.class == "c");
+    let is_new = |i: usize| match (reference, current) {
+        (Some(r), Some(c)) => counts[r][i] == 0.0 && counts[c][i] > 0.0,
+        _ => false,
+    };
+    let mut selected: HashSet<usize> = order.iter().take(MAX_CATEGORIES).copied().collect();
+    let mut new: Vec<usize> = (0..names.len())
+        .filter(|i| is_new(*i) && !selected.contains(i))
+        .collect();
+    if let Some(c) = current {
+        new.sort_by(|a, b| counts[c][*b].total_cmp(&counts[c][*a]));
+    }
+    selected.extend(new.into_iter().take(MAX_NEW_CATEGORIES));
+
+    let mut rows: Vec<CategoryRow> = order
+        .iter()
+        .filter(|i| selected.contains(i))
+        .map(|&i| CategoryRow {
+            label: names[i].to_string(),
+            shares: (0..parts.len()).map(|s| share(s, i)).collect(),
+            new: is_new(i),
+            other: false,
+            folded: 0,
+            folded_new: 0,
+        })
+        .collect();
+    let rest: Vec<f64> = (0..parts.len())
+        .map(|s| {
+            let drawn: f64 = selected.iter().map(|&i| counts[s][i]).sum();
+            let rest = totals[s] - drawn;
+            if totals[s] > 0.0 && rest > totals[s] * 1e-12 {
+                rest / totals[s]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    if rest.iter().any(|r| *r > 0.0) {
+        rows.push(CategoryRow {
+            label: "(other)".to_string(),
+            shares: rest,
+            new: false,
+            other: true,
+            folded: names.len() - selected.len(),
+            folded_new: (0..names.len())
+                .filter(|i| is_new(*i) && !selected.contains(i))
+                .count(),
+        });
+    }
+    rows
+}
+
+/// Horizontal bars, one row per category: label, a bar per side with its share at its end.
+fn categorical_svg(d: &ColumnDistribution, sides: &[Side<'_>]) -> Option<String> {
+    let rows = category_rows(sides);
+    if rows.is_empty() {
+        return None;
+    }
+    let rows_bottom = ROWS_TOP + ROW_H * rows.len() as f64;
+    let height = rows_bottom + 32.0;
+    let mut svg = String::with_capacity(1024 + 400 * rows.len());
+    svg_open(&mut svg, d, height, "");
+    legend(&mut svg, sides, 8.0);
+
+    // Share axis: gridlines at half and top, labels at 0, half and top, and the axis name.
+    let max_share = rows
+        .iter()
+        .flat_map(|r| r.shares.iter().copied())
+        .fold(0.0, f64::max);
+    let top = nice_top(max_share);
+    let x = |share: f64| BAR_X0 + (share / top).clamp(0.0, 1.0) * (BAR_X1 - BAR_X0);
+    for frac in [0.0, 0.5, 1.0] {
+        let xx = n1(x(top * frac));
+        let _ = write!(
+            svg,
+            "<line class=\"{}\" x1=\"{xx}\" y1=\"{}\" x2=\"{xx}\" y2=\"{}\"/><text x=\"{xx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            if frac == 0.0 { "bl" } else { "ax" },
+            n1(ROWS_TOP),
+            n1(rows_bottom),
+            n1(rows_bottom + 13.0),
+            format_percent(top * frac)
+        );
+    }
     let _ = write!(
         svg,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{axis_note}</text></svg>",
-        n1((LEFT + RIGHT) / 2.0),
-        n1(H - 4.0)
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{SHARE_AXIS}</text>",
+        n1((BAR_X0 + BAR_X1) / 2.0),
+        n1(rows_bottom + 27.0)
     );
-    svg
+
+    // Bar geometry within a row: (offset from the row top, height, text baseline offset).
+    let two = sides.len() == 2;
+    let bar_geometry = |j: usize| -> (f64, f64, f64) {
+        match (two, j) {
+            (true, 0) => (2.5, 9.0, 10.5),
+            (true, _) => (12.5, 9.0, 20.5),
+            (false, _) => (6.0, 12.0, 15.5),
+        }
+    };
+    for (k, row) in rows.iter().enumerate() {
+        let top_y = ROWS_TOP + ROW_H * k as f64;
+        let mut title = if row.other && row.folded > 0 {
+            let new = if row.folded_new > 0 {
+                format!(" ({} of them new)", row.folded_new)
+            } else {
+                String::new()
+            };
+            format!(
+                "(other): {} more categor{}{new} and unlisted values",
+                row.folded,
+                if row.folded == 1 { "y" } else { "ies" }
+            )
+        } else {
+            row.label.clone()
+        };
+        for (side, share) in sides.iter().zip(&row.shares) {
+            let _ = write!(title, " · {} {}", side.name, format_percent(*share));
+        }
+        if row.new {
+            title.push_str(" · new: absent from the reference");
+        }
+        let _ = write!(svg, "<g><title>{}</title>", escape_html(&title));
+        if row.new {
+            let _ = write!(
+                svg,
+                "<rect class=\"nb\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                n1(top_y),
+                n1(W),
+                n1(ROW_H)
+            );
+        }
+        let label = if row.label.is_empty() {
+            "\"\"".to_string()
+        } else {
+            truncate(&row.label, MAX_LABEL_CHARS, LABEL_END - 4.0)
+        };
+        let _ = write!(
+            svg,
+            "<text class=\"lb{}\" x=\"{}\" y=\"{}\">{}</text>",
+            if row.new { " nw" } else { "" },
+            n1(LABEL_END),
+            n1(top_y + 16.0),
+            escape_html(&label)
+        );
+        let mut text_end: f64 = 0.0;
+        for (j, (side, share)) in sides.iter().zip(&row.shares).enumerate() {
+            let (dy, bh, ty) = bar_geometry(j);
+            let x1 = x(*share);
+            if x1 - BAR_X0 > 0.0 {
+                let _ = write!(
+                    svg,
+                    "<rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
+                    side.class,
+                    n1(BAR_X0),
+                    n1(top_y + dy),
+                    n1((x1 - BAR_X0).max(0.5)),
+                    n1(bh)
+                );
+            }
+            let text = format_percent(*share);
+            let tx = x1.max(BAR_X0 + 0.5) + 4.0;
+            text_end = text_end.max(tx + text_width(&text, SMALL_CHAR_W));
+            let _ = write!(
+                svg,
+                "<text class=\"v\" x=\"{}\" y=\"{}\">{text}</text>",
+                n1(tx),
+                n1(top_y + ty)
+            );
+        }
+        if row.new {
+            let _ = write!(
+                svg,
+                "<text class=\"nw\" x=\"{}\" y=\"{}\">new</text>",
+                n1((text_end + 6.0).min(W - 24.0)),
+                n1(top_y + 16.0)
+            );
+        }
+        svg.push_str("</g>");
+    }
+    svg.push_str("</svg>");
+    Some(svg)
 }
 
 #[cfg(test)]
@@ -726,6 +1163,17 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
         assert_eq!(escape_html("a\u{1b}b"), "a b");
+    }
+
+    #[test]
+    fn chart_ids_are_safe_and_distinct() {
+        assert_eq!(chart_id("native-country"), "col-native-country");
+        assert_eq!(chart_id("Age2"), "col-Age2");
+        assert_eq!(chart_id("a b"), "col-a_20b");
+        assert_eq!(chart_id("a_20b"), "col-a_5f20b");
+        assert_eq!(chart_id("é\"<"), "col-_c3_a9_22_3c");
+        assert_eq!(chart_id(""), "col-");
+        assert_ne!(chart_id("a b"), chart_id("a-b"));
     }
 
     #[test]
@@ -752,5 +1200,247 @@ mod tests {
         assert!(!valid_edges(&[0.0, f64::NAN, 2.0], &[1.0, 2.0]));
         assert!(!valid_edges(&[2.0, 1.0, 0.0], &[1.0, 2.0]));
         assert!(!valid_edges(&[1.0, 1.0], &[1.0]));
+    }
+
+    #[test]
+    fn numbers_and_counts_have_separators() {
+        assert_eq!(format_number(32561.0), "32,561");
+        assert_eq!(format_number(-1234567.0), "-1,234,567");
+        assert_eq!(format_number(999.0), "999");
+        assert_eq!(format_number(0.05639), "0.05639");
+        assert_eq!(format_number(1234.5), "1234.5");
+        assert_eq!(n_label(22793.0), "n=22,793");
+        assert_eq!(n_label(22793.0000000001), "n=22,793");
+        assert_eq!(n_label(22792.6), "n≈22,793");
+        assert_eq!(n_label(0.0), "n=0");
+        assert_eq!(n_label(f64::NAN), "n=NaN");
+    }
+
+    fn labels(lo: f64, hi: f64) -> Vec<String> {
+        nice_ticks(lo, hi, RIGHT - LEFT)
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect()
+    }
+
+    #[test]
+    fn ticks_are_round_and_compact() {
+        // Adult: age, education-num, hours-per-week, fnlwgt, capital-gain.
+        assert_eq!(labels(17.0, 90.0), ["20", "40", "60", "80"]);
+        assert_eq!(
+            labels(1.0, 16.0),
+            ["2", "4", "6", "8", "10", "12", "14", "16"]
+        );
+        assert_eq!(labels(1.0, 99.0), ["20", "40", "60", "80"]);
+        assert_eq!(
+            labels(12285.0, 1484705.0),
+            ["200k", "400k", "600k", "800k", "1M", "1.2M", "1.4M"]
+        );
+        assert_eq!(labels(0.0, 99999.0), ["0", "20k", "40k", "60k", "80k"]);
+        assert_eq!(labels(0.0, 1.0), ["0", "0.2", "0.4", "0.6", "0.8", "1"]);
+        assert_eq!(labels(-1.0, 1.0), ["-1", "-0.5", "0", "0.5", "1"]);
+        assert_eq!(
+            labels(1990.0, 2020.0),
+            ["1990", "1995", "2000", "2005", "2010", "2015", "2020"]
+        );
+        assert_eq!(
+            labels(0.0, 0.001),
+            ["0", "0.0002", "0.0004", "0.0006", "0.0008", "0.001"]
+        );
+        assert_eq!(
+            labels(12300.0, 12400.0),
+            ["12,300", "12,320", "12,340", "12,360", "12,380", "12,400"]
+        );
+        assert_eq!(labels(4.5, 5.5), ["4.6", "4.8", "5", "5.2", "5.4"]);
+        assert!(labels(1.0, 1.0).is_empty());
+        assert!(labels(f64::NAN, 1.0).is_empty());
+        // Every tick is a whole multiple of a 1-2-5 step, inside the range, between 2 and 10.
+        for (lo, hi) in [(0.3, 7.9), (-273.15, 1e4), (1e-7, 3e-7), (5e11, 9e12)] {
+            let ticks = nice_ticks(lo, hi, RIGHT - LEFT);
+            assert!((2..=10).contains(&ticks.len()), "{lo} {hi}: {ticks:?}");
+            let step = ticks[1].0 - ticks[0].0;
+            let mantissa = step / 10f64.powf(step.log10().floor());
+            assert!(
+                [1.0, 2.0, 5.0, 10.0]
+                    .iter()
+                    .any(|m| (mantissa - m).abs() < 1e-6),
+                "{lo} {hi}: {ticks:?}"
+            );
+            for (v, _) in &ticks {
+                assert!(*v >= lo - 1e-9 * hi.abs() && *v <= hi + 1e-9 * hi.abs());
+                let k = v / step;
+                assert!((k - k.round()).abs() < 1e-6, "{v} / {step}");
+            }
+        }
+    }
+
+    #[test]
+    fn tick_labels() {
+        assert_eq!(format_tick(0.0, 0.2), "0");
+        assert_eq!(format_tick(-0.0, 1.0), "0");
+        assert_eq!(format_tick(12_000.0, 2000.0), "12k");
+        assert_eq!(format_tick(1_200_000.0, 200_000.0), "1.2M");
+        assert_eq!(format_tick(1_000_000.0, 50_000.0), "1000k");
+        assert_eq!(format_tick(3e9, 1e9), "3G");
+        assert_eq!(format_tick(0.3, 0.1), "0.3");
+        assert_eq!(format_tick(2.5, 0.5), "2.5");
+        assert_eq!(format_tick(1995.0, 5.0), "1995");
+    }
+
+    fn cat(labels: &[&str], counts: &[f64], other: f64) -> Histogram {
+        Histogram::Categorical {
+            labels: labels.iter().map(|s| s.to_string()).collect(),
+            counts: counts.to_vec(),
+            other,
+            exact: true,
+        }
+    }
+
+    #[test]
+    fn category_rows_keep_the_top_new_ones_and_fold_the_rest() {
+        // 40 categories with decreasing counts in the reference; the current one adds a rare
+        // category absent from the reference.
+        let names: Vec<String> = (0..40).map(|i| format!("c{i:02}")).collect();
+        let mut labels: Vec<&str> = names.iter().map(String::as_str).collect();
+        let ref_counts: Vec<f64> = (0..40).map(|i| 100.0 - 2.0 * i as f64).collect();
+        let mut cur_counts = ref_counts.clone();
+        labels.push("Holand-Netherlands");
+        let mut ref_counts_all = ref_counts.clone();
+        ref_counts_all.push(0.0);
+        cur_counts.push(1.0);
+        let reference = cat(&labels, &ref_counts_all, 10.0);
+        let current = cat(&labels, &cur_counts, 5.0);
+        let sides = [
+            Side {
+                class: "r",
+                name: "reference",
+                hist: &reference,
+            },
+            Side {
+                class: "c",
+                name: "current",
+                hist: &current,
+            },
+        ];
+        let rows = category_rows(&sides);
+        assert_eq!(rows.len(), MAX_CATEGORIES + 1 + 1);
+        let drawn: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(&drawn[..3], ["c00", "c01", "c02"]);
+        assert_eq!(drawn[MAX_CATEGORIES - 1], "c14");
+        assert_eq!(drawn[MAX_CATEGORIES], "Holand-Netherlands");
+        assert_eq!(drawn[MAX_CATEGORIES + 1], "(other)");
+        assert!(rows[MAX_CATEGORIES].new);
+        assert_eq!(rows[MAX_CATEGORIES].shares[0], 0.0);
+        assert!(rows.iter().filter(|r| r.new).count() == 1);
+        // (other) holds the 25 categories not drawn plus each side's `other`.
+        let other = &rows[MAX_CATEGORIES + 1];
+        assert!(other.other && other.folded == 25 && other.folded_new == 0);
+        let ref_total: f64 = ref_counts.iter().sum::<f64>() + 10.0;
+        let ref_rest: f64 = ref_counts[15..].iter().sum::<f64>() + 10.0;
+        assert!((other.shares[0] - ref_rest / ref_total).abs() < 1e-12);
+        let cur_total: f64 = ref_counts.iter().sum::<f64>() + 1.0 + 5.0;
+        let cur_rest: f64 = ref_counts[15..].iter().sum::<f64>() + 5.0;
+        assert!((other.shares[1] - cur_rest / cur_total).abs() < 1e-12);
+        // Shares of each side sum to one.
+        for s in 0..2 {
+            let sum: f64 = rows.iter().map(|r| r.shares[s]).sum();
+            assert!((sum - 1.0).abs() < 1e-9, "{sum}");
+        }
+    }
+
+    #[test]
+    fn new_categories_are_kept_up_to_a_cap() {
+        // 3 known categories and 40 new ones; the largest new ones are kept first.
+        let labels: Vec<String> = ["a", "b", "c"]
+            .iter()
+            .map(|s| s.to_string())
+            .chain((0..40).map(|i| format!("n{i:02}")))
+            .collect();
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let mut ref_counts = vec![50.0, 30.0, 20.0];
+        ref_counts.extend([0.0; 40]);
+        let mut cur_counts = vec![50.0, 30.0, 20.0];
+        cur_counts.extend((0..40).map(|i| 1.0 + i as f64));
+        let reference = cat(&labels, &ref_counts, 0.0);
+        let current = cat(&labels, &cur_counts, 0.0);
+        let sides = [
+            Side {
+                class: "r",
+                name: "reference",
+                hist: &reference,
+            },
+            Side {
+                class: "c",
+                name: "current",
+                hist: &current,
+            },
+        ];
+        let rows = category_rows(&sides);
+        // The 3 known and the 12 largest new ones fill the top 15; 15 more new ones are kept
+        // beyond it and the 13 smallest are folded.
+        let new: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.new)
+            .map(|r| r.label.as_str())
+            .collect();
+        assert_eq!(new.len(), 12 + MAX_NEW_CATEGORIES);
+        assert_eq!(new[0], "n39");
+        assert!(!new.contains(&"n00") && !new.contains(&"n12"));
+        assert!(new.contains(&"n13"));
+        let other = rows.last().unwrap();
+        assert!(other.other);
+        assert_eq!((other.folded, other.folded_new), (13, 13));
+    }
+
+    #[test]
+    fn category_rows_without_reference_or_rest() {
+        let current = cat(&["a", "b"], &[3.0, 1.0], 0.0);
+        let sides = [Side {
+            class: "c",
+            name: "current",
+            hist: &current,
+        }];
+        let rows = category_rows(&sides);
+        assert_eq!(rows.len(), 2, "no (other) row when nothing is folded");
+        assert!(
+            rows.iter().all(|r| !r.new),
+            "nothing is new without a reference"
+        );
+        assert_eq!(rows[0].shares, [0.75]);
+        // Larger share first, whichever side it comes from.
+        let reference = cat(&["a", "b"], &[1.0, 9.0], 0.0);
+        let sides = [
+            Side {
+                class: "r",
+                name: "reference",
+                hist: &reference,
+            },
+            Side {
+                class: "c",
+                name: "current",
+                hist: &current,
+            },
+        ];
+        let rows = category_rows(&sides);
+        assert_eq!(rows[0].label, "b");
+        assert!(rows.iter().all(|r| !r.new));
+    }
+
+    #[test]
+    fn long_labels_are_truncated() {
+        let fit = |s: &str| truncate(s, MAX_LABEL_CHARS, LABEL_END - 4.0);
+        assert_eq!(fit("Holand-Netherlands"), "Holand-Netherlands");
+        assert_eq!(
+            fit("Outlying-US(Guam-USVI-etc)"),
+            "Outlying-US(Guam-USVI-etc)"
+        );
+        let t = fit(&"x".repeat(40));
+        assert_eq!(t.chars().count(), MAX_LABEL_CHARS);
+        assert!(t.ends_with('…'));
+        // Wide characters are cut earlier, to stay within the label area.
+        let t = fit(&"W".repeat(28));
+        assert!(t.ends_with('…') && t.chars().count() < 20, "{t}");
+        assert!(t.chars().map(char_width).sum::<f64>() <= LABEL_END - 4.0);
+        assert_eq!(fit(""), "");
     }
 }

@@ -195,6 +195,84 @@ fn sample_report() -> Report {
     }
 }
 
+/// Native country in the UCI Adult data: (category, reference count, current count), the
+/// reference being the first 16,281 rows and the current one the other 16,280. One category
+/// (`Holand-Netherlands`, one row) only occurs in the current data.
+const COUNTRIES: [(&str, f64, f64); 42] = [
+    ("United-States", 14559.0, 14611.0),
+    ("Mexico", 316.0, 327.0),
+    ("?", 299.0, 284.0),
+    ("Philippines", 97.0, 101.0),
+    ("Germany", 74.0, 63.0),
+    ("Puerto-Rico", 66.0, 48.0),
+    ("Canada", 63.0, 58.0),
+    ("England", 52.0, 38.0),
+    ("El-Salvador", 48.0, 58.0),
+    ("Jamaica", 46.0, 35.0),
+    ("South", 45.0, 35.0),
+    ("India", 44.0, 56.0),
+    ("Cuba", 43.0, 52.0),
+    ("China", 43.0, 32.0),
+    ("Guatemala", 38.0, 26.0),
+    ("Poland", 36.0, 24.0),
+    ("Italy", 34.0, 39.0),
+    ("Vietnam", 34.0, 33.0),
+    ("Dominican-Republic", 33.0, 37.0),
+    ("Japan", 30.0, 32.0),
+    ("Iran", 28.0, 15.0),
+    ("Columbia", 27.0, 32.0),
+    ("Taiwan", 25.0, 26.0),
+    ("Haiti", 25.0, 19.0),
+    ("Portugal", 21.0, 16.0),
+    ("Greece", 19.0, 10.0),
+    ("Nicaragua", 16.0, 18.0),
+    ("Peru", 15.0, 16.0),
+    ("Ecuador", 14.0, 14.0),
+    ("Ireland", 14.0, 10.0),
+    ("Cambodia", 10.0, 9.0),
+    ("France", 10.0, 19.0),
+    ("Thailand", 9.0, 9.0),
+    ("Trinadad&Tobago", 8.0, 11.0),
+    ("Yugoslavia", 7.0, 9.0),
+    ("Hong", 7.0, 13.0),
+    ("Honduras", 6.0, 7.0),
+    ("Laos", 6.0, 12.0),
+    ("Outlying-US(Guam-USVI-etc)", 6.0, 8.0),
+    ("Scotland", 4.0, 8.0),
+    ("Hungary", 4.0, 9.0),
+    ("Holand-Netherlands", 0.0, 1.0),
+];
+
+/// The sample report plus what the HTML renderer has to handle beyond it: a column with 42
+/// categories, one of them new, and the warning about it.
+fn html_report() -> Report {
+    let mut report = sample_report();
+    let side = |pick: fn(&(&str, f64, f64)) -> f64| Histogram::Categorical {
+        labels: COUNTRIES.iter().map(|c| c.0.to_string()).collect(),
+        counts: COUNTRIES.iter().map(pick).collect(),
+        other: 0.0,
+        exact: true,
+    };
+    report.distributions.push(ColumnDistribution {
+        column: "native-country".to_string(),
+        kind: "categorical".to_string(),
+        reference: Some(side(|c| c.1)),
+        current: Some(side(|c| c.2)),
+    });
+    report.results.push(result(
+        "integrity.new_categories",
+        Some("native-country"),
+        Status::Warn,
+        Some(1.0 / 16280.0),
+        Some(0.0),
+        Some("value <= 0"),
+        "1 new category in 0.01% of rows: Holand-Netherlands",
+        json!({"new_categories": 1, "new_rows": 1, "known_categories": 41}),
+    ));
+    report.summary = Summary::of(&report.results);
+    report
+}
+
 /// Terminal output with the escape character made visible.
 fn visible(s: &str) -> String {
     s.replace('\x1b', "␛")
@@ -244,7 +322,7 @@ fn snapshot_markdown() {
 
 #[test]
 fn snapshot_html() {
-    insta::assert_snapshot!(render_html(&sample_report()));
+    insta::assert_snapshot!(render_html(&html_report()));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -440,9 +518,43 @@ fn assert_no_raw_markup(html: &str) {
     }
 }
 
+/// The SVG of the chart of `column`.
+fn chart<'a>(html: &'a str, column: &str) -> &'a str {
+    let start = html
+        .find(&format!("aria-label=\"distribution of {column}\""))
+        .unwrap_or_else(|| panic!("no chart of {column}"));
+    let start = html[..start].rfind("<svg ").unwrap();
+    let rest = &html[start..];
+    &rest[..rest.find("</svg>").unwrap()]
+}
+
+/// The `<g>…</g>` row or bin of `svg` whose tooltip starts with `title`.
+fn group<'a>(svg: &'a str, title: &str) -> &'a str {
+    let start = svg
+        .find(&format!("<g><title>{title}"))
+        .unwrap_or_else(|| panic!("no group titled {title}"));
+    let rest = &svg[start..];
+    &rest[..rest.find("</g>").unwrap()]
+}
+
+/// The text of every `<text>` element of `svg` with the attribute `attr`.
+fn texts_with<'a>(svg: &'a str, attr: &str) -> Vec<&'a str> {
+    svg.split("<text ")
+        .skip(1)
+        .filter(|t| t[..t.find('>').unwrap()].contains(attr))
+        .map(|t| &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()])
+        .collect()
+}
+
+/// `share` as the renderer prints it when at least 0.1%: one decimal, no trailing `.0`.
+fn percent(share: f64) -> String {
+    let p = format!("{:.1}", share * 100.0);
+    format!("{}%", p.strip_suffix(".0").unwrap_or(&p))
+}
+
 #[test]
 fn html_is_self_contained_escaped_and_draws_each_distribution() {
-    let report = sample_report();
+    let report = html_report();
     let html = render_html(&report);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.ends_with("</html>\n"));
@@ -458,39 +570,272 @@ fn html_is_self_contained_escaped_and_draws_each_distribution() {
     assert!(html.contains("a &lt;b&gt; &amp; &quot;c&quot;|d"));
     assert!(html.contains("&lt;Self-emp &amp; co&gt;"));
     assert_no_raw_markup(&html);
-    // Status chips for every status, and the verdict.
-    for s in ["pass", "warn", "fail", "error", "skipped"] {
-        assert!(
-            html.contains(&format!("<span class=\"chip s-{s}\">{s}</span>")),
-            "{s}"
-        );
-    }
     assert!(html.contains("<span class=\"verdict s-fail\">FAILED</span>"));
-    // Charts: 10 numeric bins and 5 categories (4 labels + other), two bars each.
-    let age = &html[html.find("aria-label=\"distribution of age\"").unwrap()..];
-    let age = &age[..age.find("</svg>").unwrap()];
-    assert_eq!(age.matches("<rect class=\"r\" x=").count(), 10 + 1);
-    assert_eq!(age.matches("<rect class=\"c\" x=").count(), 10 + 1);
-    assert!(age.contains(">17</text>") && age.contains(">90</text>"));
-    assert!(age.contains("estimated from sketch"));
-    let wc = &html[html
-        .find("aria-label=\"distribution of workclass\"")
-        .unwrap()..];
-    let wc = &wc[..wc.find("</svg>").unwrap()];
-    assert_eq!(wc.matches("<g><title>").count(), 5);
-    assert!(wc.contains("<title>(other) · reference 10.7% · current 10.4%</title>"));
-    assert!(!wc.contains("estimated"));
-    // Coordinates carry at most one decimal.
-    for attr in ["x=\"", "y=\"", "width=\"", "height=\""] {
-        for (i, _) in wc.match_indices(attr) {
-            let v = &wc[i + attr.len()..];
+    // Coordinates carry at most one decimal, everywhere.
+    for attr in [" x=\"", " y=\"", "width=\"", "height=\"", "x1=\"", "y2=\""] {
+        for (i, _) in html.match_indices(attr) {
+            let v = &html[i + attr.len()..];
             let v = &v[..v.find('"').unwrap()];
+            assert!(v.parse::<f64>().is_ok(), "{attr}{v}");
             assert!(
                 v.split('.').nth(1).is_none_or(|d| d.len() == 1),
                 "{attr}{v}"
             );
         }
     }
+}
+
+#[test]
+fn html_lists_problems_and_collapses_passed_and_skipped() {
+    let report = html_report();
+    let html = render_html(&report);
+    let results = &html[html.find("<h2>Results (8)</h2>").unwrap()..];
+    let results = &results[..results.find("</section>").unwrap()];
+    let passed = results
+        .find("<details class=\"group\">\n<summary>Passed checks (3)</summary>")
+        .expect("passed section");
+    let skipped = results
+        .find("<details class=\"group\">\n<summary>Skipped checks (1)</summary>")
+        .expect("skipped section");
+    assert!(passed < skipped);
+    // The main table: failures, errors, warnings, worst first, each with its status chip.
+    let main = &results[..passed];
+    let chips: Vec<usize> = ["fail", "error", "warn"]
+        .iter()
+        .map(|s| {
+            main.find(&format!("<span class=\"chip s-{s}\">{s}</span>"))
+                .unwrap_or_else(|| panic!("{s}"))
+        })
+        .collect();
+    assert!(chips.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(main.matches("<tr><td><span class=\"chip").count(), 4);
+    assert!(!main.contains("s-pass") && !main.contains("s-skipped"));
+    assert!(!main.contains("integrity.duplicate_rows") && !main.contains("model.roc_auc"));
+    // Passed and skipped results only inside their collapsed sections, without status column.
+    let passed_part = &results[passed..skipped];
+    assert_eq!(passed_part.matches("<tr><td><code>").count(), 3);
+    for check in [
+        "integrity.duplicate_rows",
+        "drift.psi",
+        "integrity.null_share",
+    ] {
+        assert!(
+            passed_part.contains(&format!("<code>{check}</code>")),
+            "{check}"
+        );
+    }
+    assert!(results[skipped..].contains("<code>model.roc_auc</code>"));
+    assert!(results[skipped..].trim_end().ends_with("</details>"));
+    assert!(!results.contains("<details class=\"group\" open"));
+    // Counts in values and details get thousands separators.
+    assert!(main.contains("<dt>rows</dt><dd>32,561</dd>"));
+}
+
+#[test]
+fn html_links_results_to_the_charts() {
+    let report = html_report();
+    let html = render_html(&report);
+    for column in ["age", "workclass", "native-country"] {
+        assert_eq!(
+            html.matches(&format!("<figure id=\"col-{column}\">"))
+                .count(),
+            1,
+            "{column}"
+        );
+    }
+    assert!(
+        html.contains("<a href=\"#col-workclass\" title=\"chart of this column\">workclass</a>")
+    );
+    assert!(html.contains("<a href=\"#col-native-country\""));
+    // Every link has its target, every id is unique, and columns without a chart (the
+    // nasty one) are not linked.
+    let ids: Vec<&str> = html
+        .split(" id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    let links: Vec<&str> = html
+        .split("href=\"#")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    // workclass: 2 results, age: 2, native-country: 1.
+    assert_eq!(links.len(), 5);
+    for l in &links {
+        assert!(ids.contains(l), "{l}");
+        assert!(l
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    }
+    let nasty_row = html.lines().find(|l| l.contains("drift.chi2")).unwrap();
+    assert!(!nasty_row.contains("<a "));
+}
+
+#[test]
+fn html_numeric_chart_has_round_ticks_and_clear_axes() {
+    let html = render_html(&html_report());
+    let age = chart(&html, "age");
+    // Bins: 10 per side, plus the legend swatch.
+    assert_eq!(age.matches("<rect class=\"r\" x=").count(), 10 + 1);
+    assert_eq!(age.matches("<rect class=\"c\" x=").count(), 10 + 1);
+    // Round ticks along the x axis (edges run from 17 to 90), not min/mid/max.
+    let ticks = texts_with(age, "y=\"188\"");
+    assert_eq!(ticks, ["20", "40", "60", "80"]);
+    assert!(!age.contains(">17<") && !age.contains(">53.5<"));
+    // The y axis is named by a rotated label, not by a caption under the x axis.
+    assert!(age.contains(
+        "<text transform=\"rotate(-90)\" x=\"-101\" y=\"12\" text-anchor=\"middle\">% of non-null values</text>"
+    ));
+    assert!(!html.contains("share of rows per"));
+    // Legends: non-null counts with separators; estimated counts are noted in the caption.
+    assert!(age.contains(">reference (non-null n=16,281)</text>"));
+    assert!(age.contains(">current (non-null n=32,561)</text>"));
+    assert!(!html.contains("n=16281") && !html.contains("n=32561"));
+    assert!(html.contains(
+        "<figcaption>age <span class=\"dim\">numeric · current counts estimated from a sketch</span>"
+    ));
+    assert!(html.contains("<figcaption>workclass <span class=\"dim\">categorical</span>"));
+    assert!(age.contains("<title>[17, 24.3) · reference 14.8% · current 17.1%</title>"));
+}
+
+#[test]
+fn html_categorical_chart_has_one_row_per_category() {
+    let html = render_html(&html_report());
+    let wc = chart(&html, "workclass");
+    // 4 categories and the histogram's `other`, one row each; height grows with the rows.
+    assert_eq!(wc.matches("<g><title>").count(), 5);
+    assert!(wc.contains("viewBox=\"0 0 480 180\""));
+    let labels = texts_with(wc, "class=\"lb");
+    assert_eq!(
+        labels,
+        [
+            "Private",
+            "Self-emp-not-inc",
+            "Local-gov",
+            "&lt;?&gt; &amp; &quot;unknown&quot;",
+            "(other)"
+        ]
+    );
+    let other = group(wc, "(other)");
+    assert!(other.starts_with("<g><title>(other) · reference 10.7% · current 10.4%</title>"));
+    assert_eq!(texts_with(other, "class=\"v\""), ["10.7%", "10.4%"]);
+    assert!(!wc.contains("new"));
+    let private = group(wc, "Private");
+    assert_eq!(texts_with(private, "class=\"v\""), ["68.9%", "69.7%"]);
+    // Bars grow from the same left edge; the larger share has the longer bar.
+    let width = |class: &str| -> f64 {
+        let i = private.find(&format!("<rect class=\"{class}\"")).unwrap();
+        let rest = &private[i..];
+        let w = &rest[rest.find("width=\"").unwrap() + 7..];
+        w[..w.find('"').unwrap()].parse().unwrap()
+    };
+    assert!(width("c") > width("r"));
+}
+
+#[test]
+fn html_categorical_chart_folds_the_tail_but_keeps_new_categories() {
+    let html = render_html(&html_report());
+    let nc = chart(&html, "native-country");
+    // 15 largest categories, the new one, and (other): 17 rows.
+    assert_eq!(nc.matches("<g><title>").count(), 17);
+    assert!(nc.contains(&format!("viewBox=\"0 0 480 {}\"", 28 + 24 * 17 + 32)));
+    let ref_total: f64 = COUNTRIES.iter().map(|c| c.1).sum();
+    let cur_total: f64 = COUNTRIES.iter().map(|c| c.2).sum();
+    assert_eq!((ref_total, cur_total), (16281.0, 16280.0));
+    let key = |c: &(&str, f64, f64)| (c.1 / ref_total).max(c.2 / cur_total);
+    let mut by_share: Vec<&(&str, f64, f64)> = COUNTRIES.iter().collect();
+    by_share.sort_by(|a, b| key(b).total_cmp(&key(a)));
+    let top: Vec<&str> = by_share[..15].iter().map(|c| c.0).collect();
+    let labels = texts_with(nc, "class=\"lb");
+    assert_eq!(labels.len(), 17);
+    assert_eq!(labels[..15], top[..]);
+    assert_eq!(labels[15], "Holand-Netherlands");
+    assert_eq!(labels[16], "(other)");
+    assert!(labels.iter().all(|l| !l.contains('…')));
+    // The new category: its label and a "new" tag in the warn colour, a tinted row, and no
+    // other row marked.
+    let new_row = group(nc, "Holand-Netherlands");
+    assert!(new_row.starts_with(
+        "<g><title>Holand-Netherlands · reference 0% · current 0.006143% · new: absent from the reference</title>"
+    ));
+    assert!(new_row.contains("<rect class=\"nb\" x=\"0\""));
+    assert!(new_row.contains("<text class=\"lb nw\""));
+    assert!(new_row.contains(">new</text>"));
+    assert!(!new_row.contains("<rect class=\"r\""), "no reference bar");
+    assert!(
+        new_row.contains("<rect class=\"c\""),
+        "a visible current bar"
+    );
+    assert_eq!(nc.matches("class=\"nb\"").count(), 1);
+    assert_eq!(nc.matches(">new</text>").count(), 1);
+    // (other) aggregates the 26 categories not drawn.
+    let drawn: Vec<&str> = labels[..16].to_vec();
+    let rest = |pick: fn(&(&str, f64, f64)) -> f64, total: f64| {
+        COUNTRIES
+            .iter()
+            .filter(|c| !drawn.contains(&c.0))
+            .map(pick)
+            .sum::<f64>()
+            / total
+    };
+    let other_title = format!(
+        "<g><title>(other): 26 more categories and unlisted values · reference {} · current {}</title>",
+        percent(rest(|c| c.1, ref_total)),
+        percent(rest(|c| c.2, cur_total))
+    );
+    assert!(nc.contains(&other_title), "{other_title}");
+    // Shares drawn per side add up to 100% (up to rounding of the printed values).
+    for (k, side) in ["r", "c"].iter().enumerate() {
+        let sum: f64 = nc
+            .split("<g>")
+            .skip(1)
+            .map(|g| {
+                let v = texts_with(g, "class=\"v\"");
+                v[k].trim_end_matches('%').parse::<f64>().unwrap()
+            })
+            .sum();
+        assert!((sum - 100.0).abs() < 0.5, "{side}: {sum}");
+    }
+}
+
+#[test]
+fn html_categorical_labels_are_cut_with_the_full_text_in_the_tooltip() {
+    let long = "Some-very-long-category-name-with-more-than-28-characters & <more>";
+    let mut report = sample_report();
+    let labels: Vec<String> = vec![long.to_string(), "short".to_string()];
+    report.distributions = vec![ColumnDistribution {
+        column: "long labels".to_string(),
+        kind: "categorical".to_string(),
+        reference: None,
+        current: Some(Histogram::Categorical {
+            labels,
+            counts: vec![3.0, 1.0],
+            other: 0.0,
+            exact: true,
+        }),
+    }];
+    let html = render_html(&report);
+    assert_no_raw_markup(&html);
+    assert!(html.contains("<figure id=\"col-long_20labels\">"));
+    let svg = chart(&html, "long labels");
+    let labels = texts_with(svg, "class=\"lb");
+    assert_eq!(labels.len(), 2, "no (other) row when nothing is left over");
+    assert!(labels[0].ends_with('…') && labels[0].starts_with("Some-very-long-category"));
+    assert!(labels[0].chars().count() <= 28);
+    assert_eq!(labels[1], "short");
+    assert!(svg.contains(&format!(
+        "<g><title>{} · current 75%</title>",
+        long.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    )));
+    // One side only: one bar per row, no legend entry for the missing side, nothing new.
+    assert_eq!(svg.matches("<rect class=\"c\"").count(), 1 + 2);
+    assert!(!svg.contains("class=\"r\"") && !svg.contains("nw"));
 }
 
 #[test]
@@ -557,13 +902,7 @@ fn html_handles_missing_and_broken_distributions() {
     assert_eq!(html.matches("<svg ").count(), 5);
     assert_eq!(html.matches("no distribution to draw").count(), 2);
     assert_no_raw_markup(&html);
-    let chart = |column: &str| {
-        let start = html
-            .find(&format!("aria-label=\"distribution of {column}\""))
-            .unwrap();
-        let rest = &html[start..];
-        rest[..rest.find("</svg>").unwrap()].to_string()
-    };
+    let chart = |column: &str| chart(&html, column).to_string();
     // All-zero counts draw an empty axis, not a division by zero.
     assert!(!chart("only_current").contains("NaN"));
     // Different bins on each side are overlaid at their own positions.
@@ -575,7 +914,7 @@ fn html_handles_missing_and_broken_distributions() {
     // A side of another kind than the first is left out.
     let mixed = chart("mixed_kinds");
     assert_eq!(mixed.matches("<g><title>").count(), 2);
-    assert!(mixed.contains("reference (n=4)") && !mixed.contains("current (n="));
+    assert!(mixed.contains("reference (non-null n=4)") && !mixed.contains("current ("));
 }
 
 #[test]
