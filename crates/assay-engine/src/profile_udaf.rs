@@ -393,8 +393,8 @@ mod tests {
         for array in arrays {
             let (a, b) = (array.slice(0, 2), array.slice(2, 2));
             let mut whole = accumulator(&array);
-            whole.update_batch(&[a.clone()]).unwrap();
-            whole.update_batch(&[b.clone()]).unwrap();
+            whole.update_batch(std::slice::from_ref(&a)).unwrap();
+            whole.update_batch(std::slice::from_ref(&b)).unwrap();
             let mut left = accumulator(&array);
             left.update_batch(&[a]).unwrap();
             let mut right = accumulator(&array);
