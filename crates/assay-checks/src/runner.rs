@@ -27,6 +27,17 @@ pub enum RunError {
     /// Unreadable data.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// Unreadable data named by a suite key (`data.current`, `data.reference`).
+    #[error("{key} in {suite}")]
+    Data {
+        /// The suite key.
+        key: &'static str,
+        /// The suite file.
+        suite: String,
+        /// What went wrong.
+        #[source]
+        source: EngineError,
+    },
 }
 
 /// Options of a run.
@@ -50,11 +61,21 @@ pub async fn run_suite(
         columns: None,
         progress: options.progress,
     };
+    let data_error = |key: &'static str| {
+        let suite = loaded.path.clone();
+        move |source: EngineError| RunError::Data { key, suite, source }
+    };
     let reference = match loaded.reference_spec() {
-        Some(spec) => Some(load_dataset(engine, &spec, &profile_options).await?),
+        Some(spec) => Some(
+            load_dataset(engine, &spec, &profile_options)
+                .await
+                .map_err(data_error("data.reference"))?,
+        ),
         None => None,
     };
-    let current = load_dataset(engine, &loaded.current_spec(), &profile_options).await?;
+    let current = load_dataset(engine, &loaded.current_spec(), &profile_options)
+        .await
+        .map_err(data_error("data.current"))?;
     let columns = current.columns();
     suite
         .roles

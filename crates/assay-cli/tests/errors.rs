@@ -371,3 +371,21 @@ fn merge_refuses_to_overwrite_an_input() {
         r.stdout
     );
 }
+
+#[test]
+fn data_errors_through_a_suite_name_the_suite_key_and_tsv_is_tab_separated() {
+    let d = tempfile::tempdir().unwrap();
+    let s = suite(
+        d.path(),
+        "data:\n  current: nope.csv\nchecks:\n  - check: schema.match\n",
+    );
+    assert_input_error(
+        &assay(&["check", &s]),
+        &["data.current in", "suite.yaml", "nope.csv", "no such file"],
+    );
+    let t = d.path().join("t.tsv");
+    fs::write(&t, "a\tb\n1\tx\n2\ty\n").unwrap();
+    let r = assay(&["profile", t.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("2 rows, 2 columns"), "{}", r.stdout);
+}

@@ -206,10 +206,20 @@ fn single_byte(value: &str, key: &str) -> Result<u8> {
     }
 }
 
-fn csv_format(csv: &CsvSettings) -> Result<CsvFormat> {
+fn csv_format(csv: &CsvSettings, paths: &[String]) -> Result<CsvFormat> {
+    // `.tsv` files are tab-separated unless a delimiter was given explicitly.
+    let tsv = paths.iter().all(|p| {
+        let l = p.to_ascii_lowercase();
+        l.ends_with(".tsv") || l.ends_with(".tsv.gz")
+    });
+    let delimiter = if tsv && csv.delimiter == "," {
+        b'\t'
+    } else {
+        single_byte(&csv.delimiter, "delimiter")?
+    };
     let mut opts = CsvOptions {
         has_header: Some(csv.has_header),
-        delimiter: single_byte(&csv.delimiter, "delimiter")?,
+        delimiter,
         quote: single_byte(&csv.quote, "quote")?,
         schema_infer_max_rec: Some(csv.infer_rows.max(1)),
         ..CsvOptions::default()
@@ -269,7 +279,7 @@ pub async fn open_source(ctx: &SessionContext, spec: &SourceSpec) -> Result<Open
     }
     let file_format: Arc<dyn FileFormat> = match format {
         DataFormat::Parquet => Arc::new(ParquetFormat::default()),
-        DataFormat::Csv => Arc::new(csv_format(&spec.csv)?),
+        DataFormat::Csv => Arc::new(csv_format(&spec.csv, &spec.paths)?),
         DataFormat::Json => Arc::new(JsonFormat::default()),
         DataFormat::Ipc => Arc::new(ArrowFormat),
     };

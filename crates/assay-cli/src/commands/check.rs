@@ -46,5 +46,12 @@ pub async fn run(engine: &Engine, args: CheckArgs) -> Result<u8> {
         });
     }
     write_outputs(&report, &outputs, args.verbose)?;
-    Ok(report.exit_code(args.strict) as u8)
+    let code = report.exit_code(args.strict);
+    if args.strict && code == 1 && report.summary.failed == 0 && report.summary.errors == 0 {
+        eprintln!(
+            "--strict: {} warning(s) count as failures",
+            report.summary.warned
+        );
+    }
+    Ok(code as u8)
 }
