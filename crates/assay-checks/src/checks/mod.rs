@@ -28,6 +28,30 @@ pub(crate) fn columns_of<'a>(
     Ok((cur, reference))
 }
 
+/// The current numeric state of `name` (and the reference profile), or the error result
+/// for a missing or non-numeric column.
+pub(crate) fn numeric_of<'a>(
+    inputs: &'a Inputs,
+    name: &str,
+) -> Result<(&'a assay_stats::NumericState, Option<&'a ColumnProfile>), Measurement> {
+    let (cur, reference) = columns_of(inputs, name).map_err(|m| *m)?;
+    let n = cur.state.as_numeric().ok_or_else(|| {
+        Measurement::error(Some(name), format!("`{name}` is not a numeric column"))
+    })?;
+    Ok((n, reference))
+}
+
+/// The current text state of `name`, or the error result for a missing or non-text column.
+pub(crate) fn text_of<'a>(
+    inputs: &'a Inputs,
+    name: &str,
+) -> Result<&'a assay_stats::TextState, Measurement> {
+    let (cur, _) = columns_of(inputs, name).map_err(|m| *m)?;
+    cur.state
+        .as_text()
+        .ok_or_else(|| Measurement::error(Some(name), format!("`{name}` is not a string column")))
+}
+
 /// Measures each of the check's columns (those passing `keep`, or the suite's `columns:`):
 /// `f` gets the column's current and reference profiles; a column missing from the current data
 /// becomes an error result.

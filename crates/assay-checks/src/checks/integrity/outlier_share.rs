@@ -6,7 +6,7 @@ use assay_stats::ColumnKind;
 
 use super::range_count::{count_outside, method_for, pass_for, CountMethod};
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, RowPass};
-use crate::checks::columns_of;
+use crate::checks::numeric_of;
 use crate::condition::Condition;
 
 /// Share of values beyond the IQR fences or the z-score threshold.
@@ -33,19 +33,12 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
     for name in
         inputs.target_columns(|c| c.kind == ColumnKind::Numeric && c.state.as_numeric().is_some())
     {
-        let (cur, reference) = match columns_of(inputs, &name) {
+        let (n, reference) = match numeric_of(inputs, &name) {
             Ok(c) => c,
             Err(m) => {
-                early.push(*m);
+                early.push(m);
                 continue;
             }
-        };
-        let Some(n) = cur.state.as_numeric() else {
-            early.push(Measurement::error(
-                Some(&name),
-                format!("`{name}` is not a numeric column"),
-            ));
-            continue;
         };
         let (basis, fences_from) = match reference.and_then(|r| r.state.as_numeric()) {
             Some(r) => (r, "reference"),

@@ -8,8 +8,8 @@ use assay_stats::ratio;
 
 use crate::accumulators::LengthOutside;
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
-use crate::checks::columns_of;
 use crate::checks::next_pass;
+use crate::checks::text_of;
 use crate::condition::Condition;
 
 /// Share of string values whose length is outside `[min_length, max_length]`.
@@ -70,19 +70,12 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
     for name in
         inputs.target_columns(|c| c.state.as_text().is_some() && !c.data_type.contains("Boolean"))
     {
-        let (cur, _) = match columns_of(inputs, &name) {
-            Ok(c) => c,
+        let t = match text_of(inputs, &name) {
+            Ok(t) => t,
             Err(m) => {
-                early.push(*m);
+                early.push(m);
                 continue;
             }
-        };
-        let Some(t) = cur.state.as_text() else {
-            early.push(Measurement::error(
-                Some(&name),
-                format!("`{name}` is not a string column"),
-            ));
-            continue;
         };
         let Some((min, max, source)) = bounds_for(inputs, &name)? else {
             early.push(Measurement::skipped(

@@ -8,7 +8,7 @@ use assay_stats::{ratio, ColumnKind};
 
 use super::range_count::{count_outside, method_for, pass_for, CountMethod};
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, RowPass};
-use crate::checks::columns_of;
+use crate::checks::numeric_of;
 use crate::condition::Condition;
 
 /// Share of values outside `[min, max]`, from the suite or from the reference's range.
@@ -62,19 +62,12 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
         inputs.target_columns(|c| c.kind == ColumnKind::Numeric && c.state.as_numeric().is_some())
     };
     for name in columns {
-        let (cur, _) = match columns_of(inputs, &name) {
+        let (n, _) = match numeric_of(inputs, &name) {
             Ok(c) => c,
             Err(m) => {
-                early.push(*m);
+                early.push(m);
                 continue;
             }
-        };
-        let Some(n) = cur.state.as_numeric() else {
-            early.push(Measurement::error(
-                Some(&name),
-                format!("`{name}` is not a numeric column"),
-            ));
-            continue;
         };
         let Some((lo, hi, source)) = bounds_for(inputs, &name)? else {
             early.push(Measurement::skipped(
