@@ -33,10 +33,13 @@ pub(crate) fn columns_of<'a>(
 pub(crate) fn numeric_of<'a>(
     inputs: &'a Inputs,
     name: &str,
-) -> Result<(&'a assay_stats::NumericState, Option<&'a ColumnProfile>), Measurement> {
-    let (cur, reference) = columns_of(inputs, name).map_err(|m| *m)?;
+) -> Result<(&'a assay_stats::NumericState, Option<&'a ColumnProfile>), Box<Measurement>> {
+    let (cur, reference) = columns_of(inputs, name)?;
     let n = cur.state.as_numeric().ok_or_else(|| {
-        Measurement::error(Some(name), format!("`{name}` is not a numeric column"))
+        Box::new(Measurement::error(
+            Some(name),
+            format!("`{name}` is not a numeric column"),
+        ))
     })?;
     Ok((n, reference))
 }
@@ -45,11 +48,14 @@ pub(crate) fn numeric_of<'a>(
 pub(crate) fn text_of<'a>(
     inputs: &'a Inputs,
     name: &str,
-) -> Result<&'a assay_stats::TextState, Measurement> {
-    let (cur, _) = columns_of(inputs, name).map_err(|m| *m)?;
-    cur.state
-        .as_text()
-        .ok_or_else(|| Measurement::error(Some(name), format!("`{name}` is not a string column")))
+) -> Result<&'a assay_stats::TextState, Box<Measurement>> {
+    let (cur, _) = columns_of(inputs, name)?;
+    cur.state.as_text().ok_or_else(|| {
+        Box::new(Measurement::error(
+            Some(name),
+            format!("`{name}` is not a string column"),
+        ))
+    })
 }
 
 /// Measures each of the check's columns (those passing `keep`, or the suite's `columns:`):

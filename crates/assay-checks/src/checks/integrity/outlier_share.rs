@@ -36,7 +36,7 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
         let (n, reference) = match numeric_of(inputs, &name) {
             Ok(c) => c,
             Err(m) => {
-                early.push(m);
+                early.push(*m);
                 continue;
             }
         };

@@ -73,7 +73,7 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
         let t = match text_of(inputs, &name) {
             Ok(t) => t,
             Err(m) => {
-                early.push(m);
+                early.push(*m);
                 continue;
             }
         };
