@@ -4,8 +4,8 @@ use crate::check::Check;
 use crate::checks::integrity::{
     constant_column::ConstantColumn, duplicate_rows::DuplicateRows, id_unique::IdUnique,
     mixed_types::MixedTypes, new_categories::NewCategories, non_finite_share::NonFiniteShare,
-    null_share::NullShare, outlier_share::OutlierShare, string_length::StringLength,
-    value_range::ValueRange,
+    null_share::NullShare, outlier_share::OutlierShare, row_count::RowCount,
+    string_length::StringLength, value_range::ValueRange,
 };
 use crate::checks::leakage::{
     single_feature::SingleFeatureLeakage, train_test_overlap::TrainTestOverlap,
@@ -18,6 +18,7 @@ use crate::checks::target::class_imbalance::ClassImbalance;
 pub fn catalogue() -> Vec<Box<dyn Check>> {
     vec![
         Box::new(SchemaMatch),
+        Box::new(RowCount),
         Box::new(NullShare),
         Box::new(NonFiniteShare),
         Box::new(ConstantColumn),

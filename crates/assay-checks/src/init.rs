@@ -63,6 +63,7 @@ pub fn starter_suite(
         .filter(|c| Some(&c.name) != target.as_ref())
         .collect();
     let mut checks = Vec::new();
+    checks.push(entry("integrity.row_count"));
     if reference_given {
         checks.push(entry("schema.match"));
     }

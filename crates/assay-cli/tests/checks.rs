@@ -246,3 +246,20 @@ fn explain_and_catalogue() {
         assert!(r.stdout.contains("Usage"), "{sub}");
     }
 }
+
+#[test]
+fn empty_current_data_fails_the_row_count() {
+    let d = tempfile::tempdir().unwrap();
+    let (code, rep) = run_suite(
+        d.path(),
+        "a,b\n",
+        Some("a,b\n1,2\n"),
+        "checks:\n  - check: integrity.row_count\n  - check: integrity.row_count\n    condition: \">= reference * 0.5\"\n",
+    );
+    assert_eq!(code, 1);
+    let results = rep["results"].as_array().unwrap();
+    assert_eq!(results[0]["value"], 0.0);
+    assert_eq!(results[0]["status"], "fail");
+    assert_eq!(results[1]["threshold"], 0.5);
+    assert_eq!(results[1]["status"], "fail");
+}

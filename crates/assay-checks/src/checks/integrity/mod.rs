@@ -8,5 +8,6 @@ pub mod non_finite_share;
 pub mod null_share;
 pub mod outlier_share;
 pub mod range_count;
+pub mod row_count;
 pub mod string_length;
 pub mod value_range;
