@@ -1287,6 +1287,21 @@ mod tests {
         assert_eq!(format_tick(1995.0, 5.0), "1995");
     }
 
+    fn both<'a>(reference: &'a Histogram, current: &'a Histogram) -> [Side<'a>; 2] {
+        [
+            Side {
+                class: "r",
+                name: "reference",
+                hist: reference,
+            },
+            Side {
+                class: "c",
+                name: "current",
+                hist: current,
+            },
+        ]
+    }
+
     fn cat(labels: &[&str], counts: &[f64], other: f64) -> Histogram {
         Histogram::Categorical {
             labels: labels.iter().map(|s| s.to_string()).collect(),
@@ -1310,19 +1325,7 @@ mod tests {
         cur_counts.push(1.0);
         let reference = cat(&labels, &ref_counts_all, 10.0);
         let current = cat(&labels, &cur_counts, 5.0);
-        let sides = [
-            Side {
-                class: "r",
-                name: "reference",
-                hist: &reference,
-            },
-            Side {
-                class: "c",
-                name: "current",
-                hist: &current,
-            },
-        ];
-        let rows = category_rows(&sides);
+        let rows = category_rows(&both(&reference, &current));
         assert_eq!(rows.len(), MAX_CATEGORIES + 1 + 1);
         let drawn: Vec<&str> = rows.iter().map(|r| r.label.as_str()).collect();
         assert_eq!(&drawn[..3], ["c00", "c01", "c02"]);
@@ -1363,19 +1366,7 @@ mod tests {
         cur_counts.extend((0..40).map(|i| 1.0 + i as f64));
         let reference = cat(&labels, &ref_counts, 0.0);
         let current = cat(&labels, &cur_counts, 0.0);
-        let sides = [
-            Side {
-                class: "r",
-                name: "reference",
-                hist: &reference,
-            },
-            Side {
-                class: "c",
-                name: "current",
-                hist: &current,
-            },
-        ];
-        let rows = category_rows(&sides);
+        let rows = category_rows(&both(&reference, &current));
         // The 3 known and the 12 largest new ones fill the top 15; 15 more new ones are kept
         // beyond it and the 13 smallest are folded.
         let new: Vec<&str> = rows
@@ -1409,19 +1400,7 @@ mod tests {
         assert_eq!(rows[0].shares, [0.75]);
         // Larger share first, whichever side it comes from.
         let reference = cat(&["a", "b"], &[1.0, 9.0], 0.0);
-        let sides = [
-            Side {
-                class: "r",
-                name: "reference",
-                hist: &reference,
-            },
-            Side {
-                class: "c",
-                name: "current",
-                hist: &current,
-            },
-        ];
-        let rows = category_rows(&sides);
+        let rows = category_rows(&both(&reference, &current));
         assert_eq!(rows[0].label, "b");
         assert!(rows.iter().all(|r| !r.new));
     }

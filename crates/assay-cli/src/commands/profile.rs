@@ -82,17 +82,6 @@ pub async fn run(engine: &Engine, args: ProfileArgs) -> Result<u8> {
             return Ok(0);
         }
     }
-    if let [only] = args.data.as_slice() {
-        if assay_engine::dataset::is_profile_file(only) {
-            // A saved profile: show (or copy) it rather than reading it as data.
-            let profile = read_profile(only)?;
-            match &args.output {
-                Some(out) => save(&profile, out)?,
-                None => print(&summary_table(&profile))?,
-            }
-            return Ok(0);
-        }
-    }
     let spec = args.data_args.spec(args.data.clone())?;
     let options = ProfileOptions {
         exact_cap: args.exact_cap,
