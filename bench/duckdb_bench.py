@@ -12,12 +12,16 @@ Modes:
            (~10x faster than a decoding aggregate at 200k rows). hash() must see every value, so
            no engine can answer it from statistics; in a fresh process it was also the faster of
            the two here (200k rows: median 0.09 s vs 0.14 s for min/max).
+           Several paths (scan only): one query over all of them, read_parquet([a, b]) /
+           read_csv([a, b]), DuckDB's own multi-file scan (files read in parallel); this is the
+           floor for tools that read reference and current (run.py's duckdb-scan-both).
 
-Prints one JSON line on stdout: {"mode", "format", "rows", "seconds" (connect + DESCRIBE +
+Prints one JSON line on stdout: {"mode", "format", "files", "rows", "seconds" (connect + DESCRIBE +
 query: everything but interpreter start and `import duckdb`), "query_seconds" (the query only),
 "threads", "duckdb"}. The query result goes to --out.
 
     python bench/duckdb_bench.py profile bench/data/1000000-seed42/current.parquet --out /tmp/p.json
+    python bench/duckdb_bench.py scan bench/data/1000000-seed42/{reference,current}.parquet --out /tmp/s.json
 """
 
 from __future__ import annotations
@@ -40,8 +44,9 @@ def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def source(path: str, fmt: str) -> str:
-    lit = "'" + path.replace("'", "''") + "'"
+def source(paths: list[str], fmt: str) -> str:
+    lits = ["'" + p.replace("'", "''") + "'" for p in paths]
+    lit = lits[0] if len(lits) == 1 else "[" + ", ".join(lits) + "]"
     if fmt == "parquet":
         return f"read_parquet({lit})"
     # CSV: DuckDB's own type sniffing, as a user would run it.
@@ -95,19 +100,21 @@ def jsonable(v):
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("mode", choices=["profile", "scan"])
-    p.add_argument("path")
+    p.add_argument("paths", nargs="+", metavar="path", help="one file; scan also takes several (one query)")
     p.add_argument("--format", choices=["parquet", "csv"], default=None, help="default: from the extension")
     p.add_argument("--out", required=True, help="where to write the query result (JSON)")
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--scan-agg", choices=["hash", "minmax"], default="hash")
     p.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE instead")
     args = p.parse_args()
-    fmt = args.format or ("csv" if args.path.endswith(".csv") else "parquet")
+    if args.mode == "profile" and len(args.paths) != 1:
+        p.error("profile takes one path")
+    fmt = args.format or ("csv" if args.paths[0].endswith(".csv") else "parquet")
 
     t0 = time.perf_counter()
     con = duckdb.connect(":memory:")
     con.execute(f"SET threads = {int(args.threads)}")
-    src = source(args.path, fmt)
+    src = source(args.paths, fmt)
     columns = [(r[0], r[1]) for r in con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()]
 
     if args.mode == "profile":
@@ -137,6 +144,7 @@ def main() -> int:
         "mode": args.mode,
         "scan_agg": args.scan_agg if args.mode == "scan" else None,
         "format": fmt,
+        "files": len(args.paths),
         "rows": row[0],
         "columns": len(columns),
         "seconds": round(t2 - t0, 4),

@@ -9,6 +9,7 @@ far). Prints a table of medians and ratios and writes bench/results/<date>-<rows
 
     bench/.venv/bin/python bench/run.py --rows 1000000 5000000 --repeat 3
     ASSAY_BIN=target/bench-release/assay bench/.venv/bin/python bench/run.py --rows 200000
+    bench/.venv/bin/python bench/run.py --rows 1000000 --tools assay-drift evidently-drift duckdb-scan
 
 See bench/README.md for what each measurement is.
 """
@@ -38,7 +39,14 @@ sys.path.insert(0, str(BENCH))
 from generate import GENERATOR_VERSION  # noqa: E402
 
 DEFAULT_ASSAY_BIN = "target/bench-release/assay"
-ALL_TOOLS = ["assay-profile", "assay-check", "duckdb-profile", "duckdb-scan", "evidently"]
+ALL_TOOLS = ["assay-profile", "assay-check", "assay-drift", "duckdb-profile", "duckdb-scan", "duckdb-scan-both",
+             "evidently", "evidently-drift"]
+# The drift comparison: these tools get their own table (ratios against assay-drift and against
+# DuckDB's scan of both files) and a check of the columns they flag against drift.json.
+DRIFT_TOOLS = ["assay-drift", "evidently-drift", "duckdb-scan-both"]
+# How assay drift and Evidently are told about the model columns (the generator's names).
+DRIFT_ROLES = {"exclude": "id", "target": "target", "prediction": "prediction", "probability": "prediction_proba"}
+ASSAY_DRIFT_IDS = ("drift.auto", "drift.prediction", "drift.target")
 FORMATS = ["parquet", "csv"]
 # Children must not send telemetry (Evidently does by default).
 CHILD_ENV = {"DO_NOT_TRACK": "1", "ITERATIVE_DO_NOT_TRACK": "1"}
@@ -58,6 +66,7 @@ class Tool:
     inner_json: bool = False  # last stdout line is a JSON object with "seconds"
     runs: list[dict] = field(default_factory=list)
     status: str = "ok"  # ok | skipped | failed | timeout
+    detection: dict | None = None  # drift tools: the columns flagged (last successful run)
 
     @property
     def label(self) -> str:
@@ -222,6 +231,7 @@ def build_tools(args, data: Path, suites: dict[str, Path], tmp: Path, assay: Pat
         for fmt in FORMATS:
             if fmt not in args.formats:
                 continue
+            ref = str(data / f"reference.{fmt}")
             cur = str(data / f"current.{fmt}")
             out = tmp / f"{key}-{fmt}.json"
             t = Tool(key=key, fmt=fmt, reads="current", timeout=args.timeout, repeat=args.repeat, output=out)
@@ -231,6 +241,12 @@ def build_tools(args, data: Path, suites: dict[str, Path], tmp: Path, assay: Pat
             elif key == "assay-check":
                 t.skip, t.reads, t.ok_codes = assay_skip, "ref+cur", (0, 1)
                 t.cmd = [str(assay), "check", str(suites[fmt]), "--output", f"json={out}", "--quiet"]
+            elif key == "assay-drift":
+                # exit 0 = no drift, 1 = drift found (expected here), 2 = error
+                t.skip, t.reads, t.ok_codes = assay_skip or args.assay_drift_skip, "ref+cur", (0, 1)
+                t.cmd = [str(assay), "drift", ref, cur, "--exclude", DRIFT_ROLES["exclude"],
+                         "--target", DRIFT_ROLES["target"], "--prediction", DRIFT_ROLES["prediction"],
+                         "--probability", DRIFT_ROLES["probability"], "-q", "-o", f"json={out}"]
             elif key == "duckdb-profile":
                 t.inner_json = True
                 t.cmd = [py, str(BENCH / "duckdb_bench.py"), "profile", cur, "--format", fmt,
@@ -239,6 +255,11 @@ def build_tools(args, data: Path, suites: dict[str, Path], tmp: Path, assay: Pat
                 t.inner_json = True
                 t.cmd = [py, str(BENCH / "duckdb_bench.py"), "scan", cur, "--format", fmt,
                          "--out", str(out), "--threads", str(args.threads), "--scan-agg", args.scan_agg]
+            elif key == "duckdb-scan-both":
+                # the floor for the tools that read both files: one query over reference and current
+                t.inner_json, t.reads = True, "ref+cur"
+                t.cmd = [py, str(BENCH / "duckdb_bench.py"), "scan", ref, cur, "--format", fmt,
+                         "--out", str(out), "--threads", str(args.threads), "--scan-agg", args.scan_agg]
             elif key == "evidently":
                 if fmt != "parquet":
                     continue  # Evidently takes pandas frames; loading them from Parquet is the fair case
@@ -246,10 +267,25 @@ def build_tools(args, data: Path, suites: dict[str, Path], tmp: Path, assay: Pat
                 t.timeout, t.repeat = args.evidently_timeout, min(args.evidently_repeat, args.repeat)
                 t.cmd = [py, str(BENCH / "evidently_bench.py"), str(data / "reference.parquet"), cur,
                          "--out", str(out)]
+            elif key == "evidently-drift":
+                if fmt != "parquet":
+                    continue
+                t.skip, t.reads, t.inner_json = evidently_skip, "ref+cur", True
+                t.timeout, t.repeat = args.evidently_timeout, min(args.evidently_repeat, args.repeat)
+                t.cmd = [py, str(BENCH / "evidently_bench.py"), ref, cur, "--preset", "drift", "--out", str(out)]
             if t.skip:
                 t.status = "skipped"
             tools.append(t)
     return tools
+
+
+def assay_has(assay: Path, command: str) -> bool:
+    """Whether this assay binary has a subcommand (an older build may lack `drift`)."""
+    try:
+        r = subprocess.run([str(assay), command, "--help"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return r.returncode == 0
 
 
 def run_size(args, rows: int, assay: Path | None, assay_skip: str | None, evidently_skip: str | None,
@@ -293,6 +329,9 @@ def run_size(args, rows: int, assay: Path | None, assay_skip: str | None, eviden
                         r["inner"] = inner
                     except (ValueError, IndexError):
                         pass
+                if t.key in ("assay-drift", "evidently-drift"):
+                    t.detection = read_detection(t, r)
+                    r.get("inner", {}).pop("drift", None)  # kept once, in the entry's "detection"
             t.runs.append(r)
             state = r.get("error") or f"{r['seconds']:.3f} s, {r['max_rss_mib']} MiB"
             log(f"[{rows}] run {rep + 1}/{t.repeat} {t.label} ({t.fmt}): {state}")
@@ -308,6 +347,66 @@ def run_size(args, rows: int, assay: Path | None, assay_skip: str | None, eviden
     return summarize(rows, data, tools)
 
 
+def read_detection(t: Tool, run: dict) -> dict:
+    """The columns a drift tool flagged, from its output: assay's JSON report, or the per-column
+    verdicts evidently_bench.py prints (ValueDrift tests of the snapshot)."""
+    try:
+        if t.key == "evidently-drift":
+            d = run["inner"]["drift"]
+            cols = d["columns"]
+            return {"flagged": sorted(c for c, v in cols.items() if v.get("drifted")),
+                    "tested": sorted(cols), "dataset": d.get("dataset"),
+                    "columns": {c: {k: v.get(k) for k in ("drifted", "method", "threshold", "score")}
+                                for c, v in cols.items()}}
+        report = json.loads(t.output.read_text())
+        columns: dict[str, dict] = {}
+        listed: set[str] = set()  # the dataset rows' details.drifted_columns
+        dataset: dict[str, dict] = {}
+        for res in report["results"]:
+            if res.get("id") not in ASSAY_DRIFT_IDS:
+                continue
+            det = res.get("details") or {}
+            if res.get("column") is None:
+                listed.update(det.get("drifted_columns") or [])
+                dataset[res["id"]] = {"status": res.get("status"), "value": res.get("value"),
+                                      "threshold": res.get("threshold")}
+                continue
+            drifted = det.get("drifted")
+            if drifted is None:
+                drifted = res.get("status") == "fail"
+            columns[res["column"]] = {"id": res["id"], "drifted": bool(drifted), "status": res.get("status"),
+                                      **{k: det.get(k) for k in ("method", "statistic", "p_value", "effect_size")},
+                                      "threshold": res.get("threshold")}
+        flagged = {c for c, v in columns.items() if v["drifted"]}
+        out = {"flagged": sorted(flagged | listed), "tested": sorted(columns), "dataset": dataset, "columns": columns}
+        if listed != flagged:
+            # the per-column rows and the dataset rows disagree: say so rather than pick one
+            out["inconsistent"] = {"per_column_only": sorted(flagged - listed),
+                                   "dataset_row_only": sorted(listed - flagged)}
+        return out
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        return {"error": f"could not read the flagged columns: {type(e).__name__}: {e}"}
+
+
+def drift_truth(data: Path) -> dict:
+    """Ground truth from the generator's drift.json: every column whose distribution changed."""
+    meta = json.loads((data / "drift.json").read_text())
+    direct, indirect = meta.get("drift", {}), meta.get("indirect_drift", {})
+    return {"expected": sorted(set(direct) | set(indirect)), "direct": sorted(direct), "indirect": sorted(indirect),
+            "undrifted": sorted(meta.get("undrifted_columns", [])),
+            # drift that is only in the null share: the non-null values keep their distribution
+            "null_share_only": {c: [v.get("reference", {}).get("null_share"), v.get("current", {}).get("null_share")]
+                                for c, v in sorted(direct.items()) if v.get("kind") == "null_share"}}
+
+
+def score_detection(det: dict | None, truth: dict) -> dict | None:
+    if det is None or "error" in det:
+        return det
+    flagged, expected = set(det["flagged"]), set(truth["expected"])
+    return {**det, "missed": sorted(expected - flagged), "extra": sorted(flagged - expected),
+            "found": sorted(expected & flagged)}
+
+
 def summarize(rows: int, data: Path, tools: list[Tool]) -> dict:
     entries = []
     for t in tools:
@@ -320,6 +419,8 @@ def summarize(rows: int, data: Path, tools: list[Tool]) -> dict:
             "command": t.cmd,
             "runs": t.runs,
         }
+        if t.detection is not None:
+            e["detection"] = t.detection
         if t.status == "skipped":
             e["reason"] = t.skip
         elif t.status in ("failed", "timeout"):
@@ -357,10 +458,30 @@ def summarize(rows: int, data: Path, tools: list[Tool]) -> dict:
             b = base(key, e["format"], field)
             e[name] = round(e[field] / b, 3) if b else None
 
+    # The drift comparison. Evidently runs on Parquet only, so its ratio to assay-drift is on Parquet.
+    truth = drift_truth(data)
+    for e in entries:
+        if e["tool"] not in DRIFT_TOOLS:
+            continue
+        if "detection" in e:
+            e["detection"] = score_detection(e["detection"], truth)
+        if "median_seconds" not in e:
+            continue
+        for name, key, field in (("ratio_vs_assay_drift", "assay-drift", "median_seconds"),
+                                 ("ratio_vs_duckdb_scan_both", "duckdb-scan-both", "median_seconds"),
+                                 ("ratio_vs_duckdb_scan_both_engine", "duckdb-scan-both", "engine_seconds")):
+            b = base(key, e["format"], field)
+            e[name] = round(e[field] / b, 3) if b else None
+        b = base("assay-drift", e["format"], "peak_rss_mib")
+        e["rss_ratio_vs_assay_drift"] = round(e["peak_rss_mib"] / b, 3) if b and e["peak_rss_mib"] else None
+
     meta = json.loads((data / "drift.json").read_text())
     files = {stem: {fmt: v["bytes"] for fmt, v in meta["files"][stem].items()} for stem in meta["files"]}
-    return {"rows": rows, "columns": len(meta["columns"]), "seed": meta["seed"], "file_bytes": files,
-            "targets": targets(rows, entries), "results": entries}
+    out = {"rows": rows, "columns": len(meta["columns"]), "seed": meta["seed"], "file_bytes": files,
+           "targets": targets(rows, entries), "results": entries}
+    if any(e["tool"] in DRIFT_TOOLS for e in entries):
+        out["drift_truth"] = truth
+    return out
 
 
 def targets(rows: int, entries: list[dict]) -> list[dict]:
@@ -381,6 +502,12 @@ def targets(rows: int, entries: list[dict]) -> list[dict]:
     if ac:
         out.append({"target": "assay profile peak RSS < 1 GiB (csv)", "value": ac["peak_rss_mib"],
                     "limit": 1024, "met": ac["peak_rss_mib"] is not None and ac["peak_rss_mib"] < 1024})
+    ad = get("assay-drift", "parquet")
+    if ad and ad.get("ratio_vs_duckdb_scan_both_engine") is not None:
+        # Same reading as target 1: assay's wall over DuckDB's in-process time, here for both files.
+        r = ad["ratio_vs_duckdb_scan_both_engine"]
+        out.append({"target": "assay drift wall <= 2x DuckDB scan of both files, engine time (parquet)", "value": r,
+                    "limit": 2.0, "met": r <= 2.0, "wall_ratio": ad.get("ratio_vs_duckdb_scan_both")})
     for t in out:
         t["applies"] = rows >= 5_000_000
     return out
@@ -390,12 +517,38 @@ def fmt_ratio(v: float | None) -> str:
     return "-" if v is None else f"{v:.2f}x"
 
 
+def render(head: list[str], rows: list[list[str]], markdown: bool) -> None:
+    """Print a table. A row shorter than head is a status row: its last cell spans the rest."""
+    if markdown:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "|".join("---" for _ in head) + "|")
+        for r in rows:
+            print("| " + " | ".join(r + [""] * (len(head) - len(r))) + " |")
+        return
+    widths = [max([len(head[i])] + [len(r[i]) for r in rows if i < len(r) - (len(r) < len(head))])
+              for i in range(len(head))]
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip())
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+
+
+def fmt_secs(e: dict, key: str) -> str:
+    return f"{e[key]:.3f}" if key in e else "-"
+
+
+def fmt_rss(e: dict) -> str:
+    return "?" if e.get("peak_rss_mib") is None else f"{e['peak_rss_mib']:.0f}"
+
+
 def print_table(sizes: list[dict], markdown: bool) -> None:
     head = ["tool", "rows", "format", "reads", "median s", "min s", "inner s", "CPU s", "peak RSS MiB",
             "vs assay profile", "vs DuckDB scan", "vs DuckDB scan (engine)"]
     rows = []
     for s in sizes:
         for e in s["results"]:
+            if e["tool"] in DRIFT_TOOLS:
+                continue  # in the drift table
             if "median_seconds" in e:
                 rows.append([e["tool"], f"{e['rows']:,}", e["format"], e["reads"], f"{e['median_seconds']:.3f}",
                              f"{e['min_seconds']:.3f}",
@@ -405,24 +558,12 @@ def print_table(sizes: list[dict], markdown: bool) -> None:
                              fmt_ratio(e.get("ratio_vs_assay_profile")), fmt_ratio(e.get("ratio_vs_duckdb_scan")),
                              fmt_ratio(e.get("ratio_vs_duckdb_scan_engine"))])
             else:
-                rows.append([e["tool"], f"{e['rows']:,}", e["format"], e["reads"], f"{e['status']}: {e['reason']}"]
-                            + [""] * (len(head) - 5))
+                rows.append([e["tool"], f"{e['rows']:,}", e["format"], e["reads"], f"{e['status']}: {e['reason']}"])
     print()
-    if markdown:
-        print("| " + " | ".join(head) + " |")
-        print("|" + "|".join("---" for _ in head) + "|")
-        for r in rows:
-            print("| " + " | ".join(r) + " |")
-    else:
-        full = [r for r in rows if len(r) == len(head) and r[5]]
-        widths = [max([len(head[i])] + [len(r[i]) for r in full] + [len(r[i]) for r in rows if i < 4])
-                  for i in range(len(head))]
-        print("  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip())
-        print("  ".join("-" * w for w in widths))
-        for r in rows:
-            cells = r if r[5] else r[:5]
-            print("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
-    print()
+    if rows:
+        render(head, rows, markdown)
+        print()
+    print_drift(sizes, markdown)
     for s in sizes:
         for t in s["targets"]:
             verdict = ("MET" if t["met"] else "NOT MET") + ("" if t["applies"] else " (target is stated for 5M rows)")
@@ -431,6 +572,86 @@ def print_table(sizes: list[dict], markdown: bool) -> None:
     print("inner s = time inside the Python process (DuckDB: connect+describe+query; Evidently: load+report+write),")
     print("          i.e. without interpreter start and imports; vs ... = median wall / median wall;")
     print("          (engine) = inner s where a tool has one, else wall, over DuckDB scan's inner s")
+
+
+def print_drift(sizes: list[dict], markdown: bool) -> None:
+    """The drift comparison: assay drift, Evidently's DataDriftPreset, DuckDB's scan of both files;
+    then the columns each drift tool flagged against the generator's ground truth."""
+    entries = [e for s in sizes for e in s["results"] if e["tool"] in DRIFT_TOOLS]
+    if not entries:
+        return
+    head = ["tool", "rows", "format", "reads", "median s", "min s", "inner s", "CPU s", "peak RSS MiB",
+            "vs assay drift", "RSS vs assay drift", "vs DuckDB scan both", "vs DuckDB scan both (engine)"]
+    rows = []
+    for e in entries:
+        if "median_seconds" in e:
+            rows.append([e["tool"], f"{e['rows']:,}", e["format"], e["reads"], fmt_secs(e, "median_seconds"),
+                         fmt_secs(e, "min_seconds"), fmt_secs(e, "median_inner_seconds"),
+                         f"{e['median_cpu_seconds']:.2f}", fmt_rss(e), fmt_ratio(e.get("ratio_vs_assay_drift")),
+                         fmt_ratio(e.get("rss_ratio_vs_assay_drift")), fmt_ratio(e.get("ratio_vs_duckdb_scan_both")),
+                         fmt_ratio(e.get("ratio_vs_duckdb_scan_both_engine"))])
+        else:
+            rows.append([e["tool"], f"{e['rows']:,}", e["format"], e["reads"], f"{e['status']}: {e['reason']}"])
+    print("Drift (assay drift vs Evidently DataDriftPreset; floor: DuckDB scan of reference + current)")
+    print()
+    render(head, rows, markdown)
+    print()
+    # Ratios in words, per size: Evidently on Parquet only, so its comparison is on Parquet.
+    for s in sizes:
+        def get(tool: str, fmt: str) -> dict | None:
+            return next((e for e in s["results"] if e["tool"] == tool and e["format"] == fmt
+                         and "median_seconds" in e), None)
+        for fmt in FORMATS:
+            ad, ev, db = get("assay-drift", fmt), get("evidently-drift", fmt), get("duckdb-scan-both", fmt)
+            if ad and ev:
+                print(f"{s['rows']:>12,} rows  {fmt}: evidently-drift / assay-drift = "
+                      f"{fmt_ratio(ev['ratio_vs_assay_drift'])} wall; peak RSS {fmt_rss(ev)} vs {fmt_rss(ad)} MiB "
+                      f"({fmt_ratio(ev['rss_ratio_vs_assay_drift'])})")
+            if ad and db:
+                print(f"{s['rows']:>12,} rows  {fmt}: assay-drift / DuckDB scan of both = "
+                      f"{fmt_ratio(ad['ratio_vs_duckdb_scan_both'])} wall, "
+                      f"{fmt_ratio(ad['ratio_vs_duckdb_scan_both_engine'])} engine; "
+                      f"peak RSS {fmt_rss(ad)} vs {fmt_rss(db)} MiB")
+    print()
+
+    # Detection against drift.json.
+    det_rows = []
+    for s in sizes:
+        truth = s.get("drift_truth")
+        if not truth:
+            continue
+        for e in s["results"]:
+            d = e.get("detection")
+            if e["tool"] not in ("assay-drift", "evidently-drift") or d is None:
+                continue
+            if "error" in d:
+                det_rows.append([e["tool"], f"{e['rows']:,}", e["format"], d["error"]])
+                continue
+            det_rows.append([e["tool"], f"{e['rows']:,}", e["format"],
+                             f"{len(d['found'])}/{len(truth['expected'])} + {len(d['extra'])} extra",
+                             ", ".join(d["flagged"]) or "-", ", ".join(d["missed"]) or "-",
+                             ", ".join(d["extra"]) or "-"])
+            if d.get("inconsistent"):
+                det_rows.append([e["tool"], f"{e['rows']:,}", e["format"],
+                                 f"warning: per-column rows and dataset rows disagree: {d['inconsistent']}"])
+    truth = next((s["drift_truth"] for s in sizes if s.get("drift_truth")), None)
+    if truth:
+        print(f"Drifted columns: expected (drift.json: drift + indirect_drift) = {', '.join(truth['expected'])}")
+        print()
+        if det_rows:
+            render(["tool", "rows", "format", "score", "flagged", "missed", "extra"], det_rows, markdown)
+            print()
+        for col, (ref, cur) in truth["null_share_only"].items():
+            shares = f"{ref:.0%} -> {cur:.0%} nulls" if ref is not None and cur is not None else "nulls"
+            print(f"note: {col}'s drift is a null-share change ({shares}); its non-null values keep the same "
+                  f"distribution, so Evidently's value tests (which drop nulls) cannot see it")
+        print("note: target, prediction_proba and prediction drift indirectly (they depend on num_01 and cat_01);"
+              " 'extra' = flagged but generated without drift")
+        print()
+    print("drift table: vs assay drift = median wall / assay-drift's (same format); RSS vs assay drift = peak RSS /")
+    print("          assay-drift's; vs DuckDB scan both = median wall / DuckDB's scan of reference + current;")
+    print("          (engine) = inner s where a tool has one, else wall, over that scan's inner s")
+    print()
 
 
 def environment(assay: Path | None, args) -> dict:
@@ -498,6 +719,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data-dir", type=Path, default=BENCH / "data")
     p.add_argument("--results-dir", type=Path, default=BENCH / "results")
     p.add_argument("--no-results", action="store_true", help="do not write results JSON")
+    p.add_argument("--results-suffix", default=None,
+                   help="results file name <date>-<rows>-SUFFIX.json (default: none; 'drift' when only the drift "
+                        "tools and DuckDB scans run, so a drift run does not replace the day's full results)")
     p.add_argument("--tmp-dir", type=Path, default=None, help="where tool outputs go (default: system temp)")
     p.add_argument("--keep-outputs", action="store_true", help="keep tool outputs and logs")
     p.add_argument("--no-warm", action="store_true", help="do not read the files into the page cache first")
@@ -518,7 +742,20 @@ def main(argv: list[str] | None = None) -> int:
     assay_skip = None
     if not (assay_path.is_file() and os.access(assay_path, os.X_OK)):
         assay, assay_skip = None, f"binary not found ({assay_path})"
-    evidently_skip = evidently_importable(env) if "evidently" in args.tools else None
+    # DuckDB's scan of both files is the floor the drift tools are judged against: asking for the
+    # DuckDB scan together with a drift tool brings it in.
+    if "duckdb-scan" in args.tools and {"assay-drift", "evidently-drift"} & set(args.tools) \
+            and "duckdb-scan-both" not in args.tools:
+        log("[tools] adding duckdb-scan-both (the drift tools' floor: DuckDB's scan of reference + current)")
+        args.tools = args.tools + ["duckdb-scan-both"]
+    args.tools = [k for k in ALL_TOOLS if k in args.tools]  # run order, no duplicates
+    if args.results_suffix is None and set(args.tools) <= set(DRIFT_TOOLS) | {"duckdb-scan"}:
+        args.results_suffix = "drift"
+    args.assay_drift_skip = None
+    if assay is not None and "assay-drift" in args.tools and not assay_has(assay, "drift"):
+        args.assay_drift_skip = f"this build has no `drift` command ({assay_path}; rebuild it)"
+    evidently_skip = (evidently_importable(env) if {"evidently", "evidently-drift"} & set(args.tools)
+                      else None)
 
     load = os.getloadavg()[0]
     if load > 0.5 * (os.cpu_count() or 1):
@@ -534,7 +771,8 @@ def main(argv: list[str] | None = None) -> int:
         failed |= any(e["status"] == "failed" for e in size["results"])
         if not args.no_results:
             args.results_dir.mkdir(parents=True, exist_ok=True)
-            path = args.results_dir / f"{dt.date.today().isoformat()}-{rows}.json"
+            suffix = f"-{args.results_suffix}" if args.results_suffix else ""
+            path = args.results_dir / f"{dt.date.today().isoformat()}-{rows}{suffix}.json"
             path.write_text(json.dumps(size, indent=2) + "\n")
             log(f"[{rows}] wrote {path}")
     print_table(sizes, args.markdown)

@@ -15,14 +15,14 @@ use assay_stats::pii::{detect, PiiKind};
 
 use crate::check::RowAccumulator;
 
-fn column(batch: &RecordBatch, name: &str) -> Result<ArrayRef, String> {
+pub(crate) fn column(batch: &RecordBatch, name: &str) -> Result<ArrayRef, String> {
     batch
         .column_by_name(name)
         .cloned()
         .ok_or_else(|| format!("column `{name}` missing from the scanned batch"))
 }
 
-fn as_f64(a: &ArrayRef, name: &str) -> Result<ArrayRef, String> {
+pub(crate) fn as_f64(a: &ArrayRef, name: &str) -> Result<ArrayRef, String> {
     let a = match a.data_type() {
         DataType::Date32
         | DataType::Date64

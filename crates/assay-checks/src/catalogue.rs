@@ -16,7 +16,7 @@ use crate::checks::target::class_imbalance::ClassImbalance;
 
 /// Every check, in catalogue order.
 pub fn catalogue() -> Vec<Box<dyn Check>> {
-    vec![
+    let mut all: Vec<Box<dyn Check>> = vec![
         Box::new(SchemaMatch),
         Box::new(RowCount),
         Box::new(NullShare),
@@ -33,7 +33,9 @@ pub fn catalogue() -> Vec<Box<dyn Check>> {
         Box::new(ClassImbalance),
         Box::new(TrainTestOverlap),
         Box::new(SingleFeatureLeakage),
-    ]
+    ];
+    all.extend(crate::checks::drift::checks());
+    all
 }
 
 /// The check with id `id`.

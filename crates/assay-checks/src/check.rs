@@ -50,6 +50,10 @@ pub struct Inputs<'a> {
     pub columns: Option<&'a [String]>,
     /// The entry's `params:`.
     pub params: &'a Map<String, Value>,
+    /// The condition the runner applies (the entry's or the check's default).
+    pub condition: &'a Condition,
+    /// Whether the suite entry gave the condition explicitly.
+    pub condition_is_explicit: bool,
 }
 
 impl Inputs<'_> {
@@ -129,6 +133,17 @@ pub trait RowAccumulator: Send {
     fn update(&mut self, batch: &RecordBatch) -> Result<(), String>;
     /// The accumulator as `Any`, for the check to downcast its own type.
     fn into_any(self: Box<Self>) -> Box<dyn Any>;
+    /// Scan group: accumulators of one group (and side) share one scan; groups are scanned in
+    /// ascending order, the reference side first. Checks that hold raw values split their
+    /// columns into groups so that only one group's values are in memory at a time.
+    fn scan_group(&self) -> usize {
+        0
+    }
+    /// Called once its scan has ended, before the next group is scanned: the place to reduce
+    /// raw values to the figures the check needs.
+    fn finish(&mut self) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// A planned row pass: which side, and the accumulator to feed.
@@ -156,6 +171,17 @@ pub struct Measurement {
     pub skipped: Option<String>,
     /// Set when the value could not be computed (status `error`).
     pub error: Option<String>,
+    /// A condition for this measurement alone, replacing the entry's (for example the
+    /// dataset-level row of a per-column check).
+    pub condition: Option<Condition>,
+    /// Set when the condition fails but the check judges the failure immaterial (for example
+    /// a significant drift whose effect size is below the configured minimum): the result
+    /// passes and the reason is appended to its message.
+    pub immaterial: Option<String>,
+    /// Set when the check judges the value failed whatever the condition says (for example a
+    /// column whose values did not drift but whose null share did): the result fails (or
+    /// warns) and the reason is appended to its message.
+    pub failed_anyway: Option<String>,
 }
 
 impl Measurement {

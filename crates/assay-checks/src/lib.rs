@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod check;
 pub mod checks;
 pub mod condition;
+pub mod drift;
 pub mod init;
 pub mod runner;
 pub mod suite;

@@ -127,12 +127,19 @@ async fn run_checks(
         .iter()
         .map(|e| catalogue::find(&e.check))
         .collect();
+    let conditions: Vec<Condition> = suite
+        .checks
+        .iter()
+        .map(|e| loaded.condition_of(e, reference.is_some()))
+        .collect();
     let inputs_of = |i: usize| Inputs {
         current,
         reference,
         roles: &suite.roles,
         columns: suite.checks[i].columns.as_deref(),
         params: &suite.checks[i].params,
+        condition: &conditions[i],
+        condition_is_explicit: suite.checks[i].condition.is_some(),
     };
     // Plan the row passes.
     let mut planned: Vec<Planned> = Vec::new();
@@ -152,48 +159,17 @@ async fn run_checks(
             }),
         }
     }
-    // One scan per side over the union of needed columns.
-    for side in [Side::Reference, Side::Current] {
-        let dataset = match side {
-            Side::Current => Some(current),
-            Side::Reference => reference,
-        };
-        let Some(source) = dataset.and_then(|d| d.source.as_ref()) else {
-            continue;
-        };
-        let mut cols: Vec<String> = Vec::new();
-        for p in &planned {
-            for (s, acc) in &p.passes {
-                if *s == side {
-                    for c in acc.columns() {
-                        if !cols.contains(&c) {
-                            cols.push(c);
-                        }
-                    }
-                }
-            }
+    // One scan per (group, side) over the union of the columns its accumulators need.
+    let mut groups: Vec<usize> = planned
+        .iter()
+        .flat_map(|p| p.passes.iter().map(|(_, a)| a.scan_group()))
+        .collect();
+    groups.sort_unstable();
+    groups.dedup();
+    for group in groups {
+        for side in [Side::Reference, Side::Current] {
+            scan_side(&mut planned, side, group, current, reference).await?;
         }
-        if cols.is_empty() {
-            continue;
-        }
-        for_each_batch(source, &cols, |batch| {
-            for p in planned.iter_mut().filter(|p| p.error.is_none()) {
-                let mut failed = None;
-                for (s, acc) in p.passes.iter_mut() {
-                    if *s == side {
-                        if let Err(e) = acc.update(batch) {
-                            failed = Some(e);
-                            break;
-                        }
-                    }
-                }
-                if failed.is_some() {
-                    p.error = failed;
-                }
-            }
-            Ok(())
-        })
-        .await?;
     }
     // Measure and decide.
     let mut by_entry: Vec<Option<Planned>> = (0..suite.checks.len()).map(|_| None).collect();
@@ -205,7 +181,7 @@ async fn run_checks(
     for (i, entry) in suite.checks.iter().enumerate() {
         let Some(check) = &checks[i] else { continue };
         let severity = entry.severity.unwrap_or_default();
-        let condition = loaded.condition_of(entry, reference.is_some());
+        let condition = &conditions[i];
         let plan = by_entry[i].take();
         let measurements = match plan {
             Some(Planned { error: Some(e), .. }) => Err(e),
@@ -220,18 +196,84 @@ async fn run_checks(
             Err(e) if e.starts_with("params.") => return Err(param_error(loaded, i, e)),
             Ok(ms) => results.extend(
                 ms.into_iter()
-                    .map(|m| decide(check.id(), m, &condition, severity, reference.is_some())),
+                    .map(|m| decide(check.id(), m, condition, severity, reference.is_some())),
             ),
             Err(e) => results.push(decide(
                 check.id(),
                 Measurement::error(None, e),
-                &condition,
+                condition,
                 severity,
                 reference.is_some(),
             )),
         }
     }
     Ok(results)
+}
+
+/// Feeds one scan of `side` to the accumulators of `group`, then finishes them.
+async fn scan_side(
+    planned: &mut [Planned],
+    side: Side,
+    group: usize,
+    current: &Dataset,
+    reference: Option<&Dataset>,
+) -> Result<(), RunError> {
+    let dataset = match side {
+        Side::Current => Some(current),
+        Side::Reference => reference,
+    };
+    let Some(source) = dataset.and_then(|d| d.source.as_ref()) else {
+        return Ok(());
+    };
+    let wanted = |s: &Side, a: &dyn RowAccumulator| *s == side && a.scan_group() == group;
+    let mut cols: Vec<String> = Vec::new();
+    for p in planned.iter().filter(|p| p.error.is_none()) {
+        for (s, acc) in &p.passes {
+            if wanted(s, acc.as_ref()) {
+                for c in acc.columns() {
+                    if !cols.contains(&c) {
+                        cols.push(c);
+                    }
+                }
+            }
+        }
+    }
+    if cols.is_empty() {
+        return Ok(());
+    }
+    for_each_batch(source, &cols, |batch| {
+        for p in planned.iter_mut().filter(|p| p.error.is_none()) {
+            let mut failed = None;
+            for (s, acc) in p.passes.iter_mut() {
+                if wanted(s, acc.as_ref()) {
+                    if let Err(e) = acc.update(batch) {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+            }
+            if failed.is_some() {
+                p.error = failed;
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    for p in planned.iter_mut().filter(|p| p.error.is_none()) {
+        let mut failed = None;
+        for (s, acc) in p.passes.iter_mut() {
+            if wanted(s, acc.as_ref()) {
+                if let Err(e) = acc.finish() {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if failed.is_some() {
+            p.error = failed;
+        }
+    }
+    Ok(())
 }
 
 /// A bad parameter value is a configuration error: exit 2, with the suite line of the key.
@@ -272,6 +314,7 @@ pub fn decide(
     severity: Severity,
     has_reference: bool,
 ) -> CheckResult {
+    let condition = m.condition.as_ref().unwrap_or(condition);
     let mut result = CheckResult {
         id: id.to_string(),
         column: m.column.clone(),
@@ -316,6 +359,19 @@ pub fn decide(
         }
         Verdict::Evaluated { holds, threshold } => {
             result.threshold = Some(threshold);
+            if !holds {
+                if let Some(why) = &m.immaterial {
+                    result.message = format!("{}; {why}", m.message);
+                    return result;
+                }
+            }
+            let holds = match &m.failed_anyway {
+                Some(why) if holds => {
+                    result.message = format!("{}; {why}", m.message);
+                    false
+                }
+                _ => holds,
+            };
             result.status = match (holds, severity) {
                 (true, _) => Status::Pass,
                 (false, Severity::Warn) => Status::Warn,

@@ -230,6 +230,20 @@ impl LoadedSuite {
         Ok(loaded)
     }
 
+    /// A suite built in memory (for commands that run checks without a suite file): its text
+    /// is the suite as YAML, relative paths are resolved against the working directory.
+    pub fn from_suite(suite: Suite, label: &str) -> Result<LoadedSuite, SuiteError> {
+        let text = serde_norway::to_string(&suite).unwrap_or_default();
+        let loaded = LoadedSuite {
+            suite,
+            text,
+            path: label.to_string(),
+            base_dir: PathBuf::new(),
+        };
+        loaded.validate()?;
+        Ok(loaded)
+    }
+
     /// An error about the suite, located at the first line containing `needles`.
     pub fn error_at(&self, needles: &[&str], message: String) -> SuiteError {
         SuiteError {

@@ -62,6 +62,8 @@ pub fn measure(
         roles: &roles,
         columns: None,
         params: &params,
+        condition: &check.default_condition(reference.is_some()),
+        condition_is_explicit: false,
     };
     check.measure(&inputs, Vec::new()).expect("measure")
 }

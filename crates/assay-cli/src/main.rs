@@ -36,6 +36,8 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Profile a dataset (one parallel pass) and save or print the profile; or merge profiles.
     Profile(commands::profile::ProfileArgs),
+    /// Drift of every column between a reference and current data (or saved profiles).
+    Drift(Box<commands::drift::DriftArgs>),
     /// Write a starter suite inferred from a dataset (schema, ranges, categories, null thresholds).
     Init(commands::init::InitArgs),
     /// List the check catalogue.
@@ -76,6 +78,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Check(args) => commands::check::run(&engine, args).await,
+            Command::Drift(args) => commands::drift::run(&engine, *args).await,
             Command::Profile(args) => commands::profile::run(&engine, args).await,
             Command::Init(args) => commands::init::run(&engine, args).await,
             Command::Checks => commands::explain::list(),

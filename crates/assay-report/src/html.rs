@@ -256,6 +256,43 @@ fn results_table(
     out.push_str("</tbody>\n</table>\n");
 }
 
+/// The drift table: drifted columns first, then by score; columns link to their charts.
+fn drift_section(out: &mut String, report: &Report, charts: &ChartIds<'_>) {
+    let rows = crate::drift::drift_rows(&report.results);
+    if rows.is_empty() {
+        return;
+    }
+    let drifted = rows.iter().filter(|r| r.drifted).count();
+    let _ = writeln!(
+        out,
+        "<section id=\"drift\">\n<h2>Drift: {drifted} of {} columns drifted</h2>\n<table>\n\
+         <thead><tr><th>Status</th><th>Column</th><th>Method</th><th>Statistic</th>\
+         <th>p-value</th><th>adjusted</th><th>Effect size</th></tr></thead>\n<tbody>",
+        rows.len()
+    );
+    let opt = |x: Option<f64>| x.map(format_number).unwrap_or_else(|| "–".to_string());
+    for r in rows {
+        let column = match charts.get(r.column) {
+            Some(id) => format!("<a href=\"#{id}\">{}</a>", escape_html(r.column)),
+            None => escape_html(r.column),
+        };
+        let _ = writeln!(
+            out,
+            "<tr class=\"{}\"><td>{}</td><td>{column}</td><td><code>{}</code></td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td></tr>",
+            if r.drifted { "drifted" } else { "steady" },
+            chip(r.result.status),
+            escape_html(&r.method),
+            opt(r.statistic),
+            opt(r.p_value),
+            opt(r.p_value_adjusted),
+            opt(r.effect),
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
 /// Renders `report` as one self-contained HTML page. Ends with a newline.
 pub fn render_html(report: &Report) -> String {
     let s = &report.summary;
@@ -309,6 +346,8 @@ pub fn render_html(report: &Report) -> String {
             chart_ids.push(Some(id));
         }
     }
+
+    drift_section(&mut out, report, &charts);
 
     // Results: problems worst first (suite order within a status), then the passed and the
     // skipped ones collapsed.

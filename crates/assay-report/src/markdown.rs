@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::numbers::{format_count, format_opt};
+use crate::numbers::{format_count, format_opt, format_value};
 use crate::{CheckResult, DatasetInfo, Report, Status};
 
 /// Escapes `s` for a Markdown table cell (or inline text): backslash-escapes Markdown
@@ -122,6 +122,39 @@ fn collapsed(out: &mut String, title: &str, results: &[&CheckResult]) {
     out.push_str("\n</details>\n");
 }
 
+/// The drift section: drifted columns first, by score.
+fn drift_table(out: &mut String, report: &Report) {
+    let rows = crate::drift::drift_rows(&report.results);
+    if rows.is_empty() {
+        return;
+    }
+    let drifted = rows.iter().filter(|r| r.drifted).count();
+    let _ = writeln!(
+        out,
+        "\n### Drift: {drifted} of {} columns drifted\n",
+        rows.len()
+    );
+    out.push_str("| Drifted | Column | Method | Statistic | p-value (adjusted) | Effect size |\n");
+    out.push_str("|---|---|---|---:|---:|---:|\n");
+    for r in rows {
+        let p = match (r.p_value, r.p_value_adjusted) {
+            (Some(p), Some(a)) => format!("{} ({})", format_value(p), format_value(a)),
+            (Some(p), None) => format_value(p),
+            _ => "–".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            if r.drifted { "**yes**" } else { "no" },
+            escape_cell(r.column),
+            code(&r.method),
+            format_opt(r.statistic, "–"),
+            p,
+            format_opt(r.effect, "–"),
+        );
+    }
+}
+
 /// Renders `report` as GitHub-flavoured Markdown. Ends with a newline.
 pub fn render_markdown(report: &Report) -> String {
     let s = &report.summary;
@@ -147,6 +180,8 @@ pub fn render_markdown(report: &Report) -> String {
         "| {} | {} | {} | {} | {} | {} |",
         s.passed, s.warned, s.failed, s.errors, s.skipped, s.total
     );
+
+    drift_table(&mut out, report);
 
     let mut problems: Vec<&CheckResult> = report
         .results

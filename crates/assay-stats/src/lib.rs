@@ -24,6 +24,7 @@
 #![warn(missing_docs)]
 
 pub mod column_state;
+pub mod drift;
 pub mod histogram;
 pub mod leakage;
 pub mod moments;

@@ -1,5 +1,6 @@
 //! The catalogue: one file per check, grouped by family.
 
+pub mod drift;
 pub mod integrity;
 pub mod leakage;
 pub mod privacy;

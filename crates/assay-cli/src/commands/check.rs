@@ -38,16 +38,33 @@ pub async fn run(engine: &Engine, args: CheckArgs) -> Result<u8> {
         progress: std::io::stderr().is_terminal(),
     };
     let report = run_suite(engine, &loaded, &options).await?;
-    let mut outputs = args.outputs.clone();
-    if outputs.is_empty() && !args.quiet {
+    finish(
+        &report,
+        &args.outputs,
+        args.quiet,
+        args.verbose,
+        args.strict,
+    )
+}
+
+/// Writes the report where asked (the terminal by default) and returns the exit code.
+pub fn finish(
+    report: &assay_report::Report,
+    outputs: &[OutputTarget],
+    quiet: bool,
+    verbose: bool,
+    strict: bool,
+) -> Result<u8> {
+    let mut outputs = outputs.to_vec();
+    if outputs.is_empty() && !quiet {
         outputs.push(OutputTarget {
             format: OutputFormat::Terminal,
             path: "-".into(),
         });
     }
-    write_outputs(&report, &outputs, args.verbose)?;
-    let code = report.exit_code(args.strict);
-    if args.strict && code == 1 && report.summary.failed == 0 && report.summary.errors == 0 {
+    write_outputs(report, &outputs, verbose)?;
+    let code = report.exit_code(strict);
+    if strict && code == 1 && report.summary.failed == 0 && report.summary.errors == 0 {
         eprintln!(
             "--strict: {} warning(s) count as failures",
             report.summary.warned

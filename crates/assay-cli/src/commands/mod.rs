@@ -1,5 +1,6 @@
 //! One module per subcommand.
 pub mod check;
+pub mod drift;
 pub mod explain;
 pub mod init;
 pub mod profile;

@@ -147,6 +147,8 @@ mod tests {
             roles: &roles,
             columns: None,
             params: &params,
+            condition: &crate::condition::Condition::equals(0.0),
+            condition_is_explicit: false,
         };
         let m = ClassImbalance.measure(&inputs, Vec::new()).unwrap();
         assert_eq!(m[0].value, Some(0.25));
@@ -159,6 +161,8 @@ mod tests {
             roles: &none,
             columns: None,
             params: &params,
+            condition: &crate::condition::Condition::equals(0.0),
+            condition_is_explicit: false,
         };
         assert!(ClassImbalance.measure(&inputs, Vec::new()).unwrap()[0]
             .skipped

@@ -1,0 +1,699 @@
+//! [`ColumnDrift`]: the check behind every `drift.*` id — one result per column, corrected for
+//! testing many columns, gated by effect size, plus one dataset-level row (share of drifted
+//! columns).
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+
+use assay_stats::drift::binning::Binning;
+use assay_stats::drift::correction::{benjamini_hochberg, bonferroni};
+use assay_stats::drift::z_test::two_proportion_z;
+use assay_stats::ColumnProfile;
+
+use super::auto::choose;
+use super::exact::{self, Scorer};
+use super::method::{Applies, DriftMethod, Family, MethodOptions};
+use super::prepare;
+use super::score::{details_of, score_column, ColumnScore};
+use crate::check::{Check, CheckDoc, Inputs, Measurement, RowPass};
+use crate::checks::drift::{method_named, METHODS};
+use crate::condition::{Condition, Verdict};
+
+/// Parameters every drift check accepts.
+pub const COMMON_PARAMS: &[&str] = &[
+    "method",
+    "exclude",
+    "mode",
+    "binning",
+    "bins",
+    "correction",
+    "min_effect",
+    "drift_share",
+    "null_shift",
+    "importance",
+    "memory_mib",
+    "base",
+    "yates",
+    "normed",
+];
+
+/// Which columns a drift entry covers by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// Every feature (non-role column).
+    Features,
+    /// The prediction and probability columns.
+    Prediction,
+    /// The target column.
+    Target,
+}
+
+/// A drift check: a fixed method, or the per-column automatic choice.
+pub struct ColumnDrift {
+    id: &'static str,
+    method: Option<&'static dyn DriftMethod>,
+    selection: Selection,
+    doc: CheckDoc,
+}
+
+impl ColumnDrift {
+    /// `drift.<method>` over the features.
+    pub fn fixed(method: &'static dyn DriftMethod) -> Self {
+        Self {
+            id: method.id(),
+            method: Some(method),
+            selection: Selection::Features,
+            doc: method.doc(),
+        }
+    }
+
+    /// An automatic-choice check (`drift.auto`, `drift.prediction`, `drift.target`).
+    pub fn automatic(id: &'static str, selection: Selection, doc: CheckDoc) -> Self {
+        Self {
+            id,
+            method: None,
+            selection,
+            doc,
+        }
+    }
+}
+
+/// Decision settings of an entry.
+struct Settings {
+    null_shift: f64,
+    exclude: Vec<String>,
+    method: Option<&'static dyn DriftMethod>,
+    options: MethodOptions,
+    exact_mode: bool,
+    mode_note: String,
+    correction: String,
+    min_effect: f64,
+    drift_share: f64,
+    importance: BTreeMap<String, f64>,
+    memory_bytes: f64,
+}
+
+fn settings(inputs: &Inputs, fixed: Option<&'static dyn DriftMethod>) -> Result<Settings, String> {
+    let method = match (fixed, inputs.param_str("method")?) {
+        (Some(m), None) => Some(m),
+        (Some(m), Some(name)) if name == m.name() => Some(m),
+        (Some(m), Some(name)) => {
+            return Err(format!(
+                "params.method `{name}` contradicts the check {} (use drift.auto with a method)",
+                m.id()
+            ))
+        }
+        (None, Some(name)) => Some(method_named(&name).ok_or_else(|| {
+            format!(
+                "params.method `{name}` is not a drift method (one of: {})",
+                METHODS
+                    .iter()
+                    .map(|m| m.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?),
+        (None, None) => None,
+    };
+    let mut options = MethodOptions::default();
+    let bins = match inputs.param_f64("bins")? {
+        Some(b) if b >= 1.0 && b.fract() == 0.0 => Some(b as usize),
+        Some(b) => {
+            return Err(format!(
+                "params.bins must be a positive whole number, got {b}"
+            ))
+        }
+        None => None,
+    };
+    if let Some(b) = inputs.param_str("binning")? {
+        options.binning = Binning::parse(&b, bins).map_err(|e| format!("params.binning: {e}"))?;
+    } else if let Some(b) = bins {
+        options.binning = Binning::ReferenceQuantiles(b);
+    }
+    if let Some(base) = inputs.param_f64("base")? {
+        if !(base > 0.0 && base != 1.0 && base.is_finite()) {
+            return Err(format!(
+                "params.base must be a positive number other than 1, got {base}"
+            ));
+        }
+        options.base = base;
+    }
+    if let Some(y) = inputs.param_bool("yates")? {
+        options.yates = y;
+    }
+    if let Some(n) = inputs.param_bool("normed")? {
+        options.normed = n;
+    }
+    let both_sources =
+        inputs.current.source.is_some() && inputs.reference.is_some_and(|r| r.source.is_some());
+    let (exact_mode, mode_note) = match inputs.param_str("mode")?.as_deref() {
+        None | Some("exact") if both_sources => (true, "exact".to_string()),
+        None | Some("exact") => (
+            false,
+            "profile (a side is a saved profile, so exact mode is not possible)".to_string(),
+        ),
+        Some("profile") => (false, "profile".to_string()),
+        Some(other) => {
+            return Err(format!(
+                "params.mode must be `exact` or `profile`, got `{other}`"
+            ))
+        }
+    };
+    let correction = inputs
+        .param_str("correction")?
+        .unwrap_or_else(|| "bh".to_string());
+    if !["bh", "bonferroni", "none"].contains(&correction.as_str()) {
+        return Err(format!(
+            "params.correction must be `bh`, `bonferroni` or `none`, got `{correction}`"
+        ));
+    }
+    let min_effect = inputs.param_f64("min_effect")?.unwrap_or(0.1);
+    if !(min_effect >= 0.0 && min_effect.is_finite()) {
+        return Err(format!("params.min_effect must be >= 0, got {min_effect}"));
+    }
+    let null_shift = inputs.param_f64("null_shift")?.unwrap_or(0.05);
+    if !(0.0..=1.0).contains(&null_shift) {
+        return Err(format!(
+            "params.null_shift must be between 0 and 1, got {null_shift}"
+        ));
+    }
+    let drift_share = inputs.param_f64("drift_share")?.unwrap_or(0.5);
+    if !(0.0..=1.0).contains(&drift_share) {
+        return Err(format!(
+            "params.drift_share must be between 0 and 1, got {drift_share}"
+        ));
+    }
+    let mut importance = BTreeMap::new();
+    match inputs.params.get("importance") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(m)) => {
+            for (k, v) in m {
+                let w = v
+                    .as_f64()
+                    .filter(|w| *w >= 0.0 && w.is_finite())
+                    .ok_or_else(|| {
+                        format!("params.importance.{k} must be a number >= 0, got {v}")
+                    })?;
+                importance.insert(k.clone(), w);
+            }
+        }
+        Some(v) => {
+            return Err(format!(
+                "params.importance must be a map column → weight, got {v}"
+            ))
+        }
+    }
+    let memory_mib = inputs.param_f64("memory_mib")?.unwrap_or(256.0);
+    if !(memory_mib > 0.0 && memory_mib.is_finite()) {
+        return Err(format!(
+            "params.memory_mib must be positive, got {memory_mib}"
+        ));
+    }
+    Ok(Settings {
+        null_shift,
+        exclude: inputs.param_strings("exclude")?.unwrap_or_default(),
+        method,
+        options,
+        exact_mode,
+        mode_note,
+        correction,
+        min_effect,
+        drift_share,
+        importance,
+        memory_bytes: memory_mib * 1024.0 * 1024.0,
+    })
+}
+
+/// One column of the plan.
+struct Planned<'a> {
+    name: String,
+    reference: Option<&'a ColumnProfile>,
+    current: Option<&'a ColumnProfile>,
+    categorical: bool,
+    method: &'static dyn DriftMethod,
+    raw: bool,
+    skip: Option<String>,
+    mismatch: Option<String>,
+}
+
+impl ColumnDrift {
+    fn columns(&self, inputs: &Inputs, s: &Settings) -> Vec<String> {
+        if let Some(c) = inputs.columns {
+            return c.to_vec();
+        }
+        let numeric_only = s.method.is_some_and(|m| m.applies() == Applies::Numeric);
+        match self.selection {
+            Selection::Features => inputs.target_columns(|c| {
+                (!numeric_only || c.state.as_numeric().is_some()) && !s.exclude.contains(&c.name)
+            }),
+            Selection::Prediction => inputs
+                .roles
+                .prediction
+                .iter()
+                .chain(inputs.roles.probabilities.iter())
+                .cloned()
+                .collect(),
+            Selection::Target => inputs.roles.target.iter().cloned().collect(),
+        }
+    }
+
+    fn plan<'a>(&self, inputs: &'a Inputs, s: &Settings) -> Vec<Planned<'a>> {
+        self.columns(inputs, s)
+            .into_iter()
+            .map(|name| {
+                let current = inputs.current.profile.column(&name);
+                let reference = inputs.reference.and_then(|r| r.profile.column(&name));
+                let both_numeric = current.is_some_and(|c| c.state.as_numeric().is_some())
+                    && reference.is_some_and(|c| c.state.as_numeric().is_some());
+                let numeric_only = s.method.is_some_and(|m| m.applies() == Applies::Numeric);
+                let categorical = !(numeric_only && both_numeric)
+                    && (current.is_some_and(prepare::is_categorical)
+                        || reference.is_some_and(prepare::is_categorical));
+                let method = s
+                    .method
+                    .unwrap_or_else(|| choose(categorical, reference, current));
+                let mismatch = match (reference, current) {
+                    (Some(r), Some(c))
+                        if r.state.non_null() > 0
+                            && c.state.non_null() > 0
+                            && r.state.as_numeric().is_some() != c.state.as_numeric().is_some() =>
+                    {
+                        Some(prepare::type_mismatch(r, c))
+                    }
+                    _ => None,
+                };
+                let skip = (numeric_only
+                    && categorical
+                    && mismatch.is_none()
+                    && current.is_some()
+                    && reference.is_some())
+                .then(|| {
+                    format!(
+                        "{} compares numeric samples; `{name}` is not numeric on both sides \
+                             (use drift.auto or a categorical method)",
+                        method.name()
+                    )
+                });
+                let raw = s.exact_mode
+                    && !categorical
+                    && matches!((reference, current), (Some(r), Some(c))
+                        if r.state.as_numeric().is_some() && c.state.as_numeric().is_some()
+                        && !(prepare::profile_is_exact(r) && prepare::profile_is_exact(c)));
+                Planned {
+                    name,
+                    reference,
+                    current,
+                    categorical,
+                    method,
+                    raw: raw && skip.is_none() && mismatch.is_none(),
+                    skip,
+                    mismatch,
+                }
+            })
+            .collect()
+    }
+}
+
+impl Check for ColumnDrift {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+
+    fn doc(&self) -> CheckDoc {
+        self.doc
+    }
+
+    fn default_condition(&self, _: bool) -> Condition {
+        match self.method {
+            Some(m) => method_condition(m),
+            None => Condition::at_least(0.05),
+        }
+    }
+
+    fn known_params(&self) -> &'static [&'static str] {
+        COMMON_PARAMS
+    }
+
+    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
+        let s = settings(inputs, self.method)?;
+        if inputs.reference.is_none() || !s.exact_mode {
+            return Ok(Vec::new());
+        }
+        let plan = self.plan(inputs, &s);
+        let raw: Vec<&Planned> = plan.iter().filter(|p| p.raw).collect();
+        if raw.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = inputs.current.profile.rows as f64
+            + inputs.reference.map_or(0.0, |r| r.profile.rows as f64);
+        let per_group = ((s.memory_bytes / (rows.max(1.0) * 8.0)).floor() as usize).max(1);
+        let single = raw.len() <= per_group;
+        let mut passes = Vec::new();
+        for (g, chunk) in raw.chunks(per_group).enumerate() {
+            let methods: BTreeMap<String, &'static dyn DriftMethod> =
+                chunk.iter().map(|p| (p.name.clone(), p.method)).collect();
+            let options = s.options;
+            let scorer: Scorer = Arc::new(move |name, prepared, fidelity| {
+                let method = methods.get(name).copied().unwrap_or(FALLBACK);
+                score_column(method, name, prepared, fidelity, &options)
+            });
+            let group = if single { 0 } else { g + 1 };
+            passes.extend(exact::passes(
+                chunk.iter().map(|p| p.name.clone()).collect(),
+                group,
+                scorer,
+            ));
+        }
+        Ok(passes)
+    }
+
+    fn measure(
+        &self,
+        inputs: &Inputs,
+        passes: Vec<Box<dyn Any>>,
+    ) -> Result<Vec<Measurement>, String> {
+        let s = settings(inputs, self.method)?;
+        if self.method.is_none() && inputs.condition_is_explicit {
+            return Err(format!(
+                "{} picks a method per column and applies that method's threshold; set \
+                 `min_effect`/`correction`, or use drift.<method> with a condition",
+                self.id
+            ));
+        }
+        let columns = self.columns(inputs, &s);
+        if columns.is_empty() {
+            let what = match self.selection {
+                Selection::Features => "no feature columns to compare",
+                Selection::Prediction => "no prediction or probability column in the roles",
+                Selection::Target => "no target column in the roles",
+            };
+            return Ok(vec![Measurement::skipped(None, what)]);
+        }
+        if inputs.reference.is_none() {
+            return Ok(vec![Measurement::skipped(
+                None,
+                "drift compares with a reference; none was given",
+            )]);
+        }
+        let plan = self.plan(inputs, &s);
+        // Exact scores come in pairs of passes: the current side's accumulator holds them.
+        let mut exact_scores: BTreeMap<String, ColumnScore> = BTreeMap::new();
+        for (i, finished) in passes.into_iter().enumerate() {
+            if i % 2 == 1 {
+                for sc in exact::scores_of(finished)? {
+                    exact_scores.insert(sc.column.clone(), sc);
+                }
+            }
+        }
+        let mut scored: Vec<Result<ColumnScore, Box<Measurement>>> = Vec::new();
+        for p in &plan {
+            scored.push(self.score_planned(p, &s, &mut exact_scores));
+        }
+        Ok(decide_all(inputs, self.method, scored, &s))
+    }
+}
+
+/// Used only if the plan and the passes disagree (they are built from the same inputs).
+const FALLBACK: &dyn DriftMethod = &crate::checks::drift::ks::Ks;
+
+impl ColumnDrift {
+    fn score_planned(
+        &self,
+        p: &Planned,
+        s: &Settings,
+        exact_scores: &mut BTreeMap<String, ColumnScore>,
+    ) -> Result<ColumnScore, Box<Measurement>> {
+        let name = p.name.as_str();
+        let Some(current) = p.current else {
+            return Err(Box::new(Measurement::error(
+                Some(name),
+                format!("column `{name}` is not in the current data"),
+            )));
+        };
+        let Some(reference) = p.reference else {
+            return Err(Box::new(Measurement::error(
+                Some(name),
+                format!("column `{name}` is not in the reference"),
+            )));
+        };
+        if let Some(why) = &p.mismatch {
+            return Err(Box::new(Measurement::error(Some(name), why.clone())));
+        }
+        if let Some(why) = &p.skip {
+            return Err(Box::new(Measurement::skipped(Some(name), why.clone())));
+        }
+        if p.raw {
+            if let Some(sc) = exact_scores.remove(name) {
+                return Ok(sc);
+            }
+        }
+        let (prepared, fidelity) = prepare::from_profiles(reference, current, p.categorical)
+            .map_err(|e| Box::new(Measurement::error(Some(name), e)))?;
+        Ok(score_column(p.method, name, prepared, fidelity, &s.options))
+    }
+}
+
+/// The condition a method implies: p-value at least its threshold (tests), distance below it.
+pub fn method_condition(m: &dyn DriftMethod) -> Condition {
+    method_default(m.family(), m.default_threshold())
+}
+
+fn decide_all(
+    inputs: &Inputs,
+    fixed: Option<&'static dyn DriftMethod>,
+    scored: Vec<Result<ColumnScore, Box<Measurement>>>,
+    s: &Settings,
+) -> Vec<Measurement> {
+    // Correct the p-values of every test column of the entry together.
+    let tests: Vec<(usize, f64)> = scored
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match r {
+            Ok(sc) if sc.family == Family::Test => sc
+                .score
+                .as_ref()
+                .ok()
+                .and_then(|x| x.p_value)
+                .map(|p| (i, p)),
+            _ => None,
+        })
+        .collect();
+    let raw_p: Vec<f64> = tests.iter().map(|(_, p)| *p).collect();
+    let adjusted = match s.correction.as_str() {
+        "bonferroni" => bonferroni(&raw_p),
+        "bh" => benjamini_hochberg(&raw_p),
+        _ => Ok(raw_p.clone()),
+    }
+    // score_column turned non-finite p-values into errors, so this cannot fail; keep the raw
+    // values if it ever does.
+    .unwrap_or_else(|_| raw_p.clone());
+    let adjusted_of: BTreeMap<usize, f64> = tests
+        .iter()
+        .zip(adjusted)
+        .map(|((i, _), a)| (*i, a))
+        .collect();
+    let mut rows: Vec<(bool, f64, Measurement)> = Vec::new();
+    let mut weights = 0.0;
+    let mut drifted_weight = 0.0;
+    let mut drifted_names = Vec::new();
+    let mut compared = 0usize;
+    for (i, r) in scored.into_iter().enumerate() {
+        let sc = match r {
+            Ok(sc) => sc,
+            Err(m) => {
+                rows.push((false, f64::NEG_INFINITY, *m));
+                continue;
+            }
+        };
+        let mut details = details_of(&sc);
+        let score = match &sc.score {
+            Ok(x) => x.clone(),
+            Err(e) => {
+                let mut m = Measurement::error(Some(&sc.column), e.clone());
+                m.details = details;
+                rows.push((false, f64::NEG_INFINITY, m));
+                continue;
+            }
+        };
+        let condition = match fixed {
+            Some(_) => *inputs.condition,
+            None => method_default(sc.family, sc.default_threshold),
+        };
+        let value = match sc.family {
+            Family::Test => adjusted_of.get(&i).copied().unwrap_or(1.0),
+            Family::Distance => score.statistic,
+        };
+        if sc.family == Family::Test {
+            details.insert("p_value_adjusted".into(), Value::from(value));
+            details.insert("correction".into(), Value::from(s.correction.clone()));
+        }
+        let verdict = condition.evaluate(value, None);
+        let (holds, threshold) = match verdict {
+            Verdict::Evaluated { holds, threshold } => (holds, Some(threshold)),
+            Verdict::NeedsReference => (true, None),
+        };
+        if let Some(t) = threshold {
+            details.insert("threshold".into(), Value::from(t));
+        }
+        let immaterial = (sc.family == Family::Test && !holds)
+            .then_some(sc.effect)
+            .flatten()
+            .filter(|e| *e < s.min_effect)
+            .map(|e| {
+                format!(
+                    "significant, but the effect size {} is below min_effect {}: not drift",
+                    fmt(e),
+                    s.min_effect
+                )
+            });
+        let null_drift = null_share_drift(inputs, &sc.column, s.null_shift, &mut details);
+        let drifted = (!holds && immaterial.is_none()) || null_drift.is_some();
+        details.insert("drifted".into(), Value::from(drifted));
+        details.insert("mode".into(), Value::from(s.mode_note.clone()));
+        let weight = s.importance.get(&sc.column).copied().unwrap_or(1.0);
+        compared += 1;
+        weights += weight;
+        if drifted {
+            drifted_weight += weight;
+            drifted_names.push(sc.column.clone());
+        }
+        let message = describe(&sc, &score, value, drifted, &s.correction);
+        let mut m = Measurement::value(Some(&sc.column), value, message);
+        m.details = details;
+        m.immaterial = immaterial;
+        m.failed_anyway = null_drift;
+        if fixed.is_none() {
+            m.condition = Some(condition);
+        }
+        let order = sc.effect.unwrap_or(score.statistic);
+        rows.push((drifted, order, m));
+    }
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)));
+    let mut out = Vec::new();
+    if compared > 0 {
+        let share = if weights > 0.0 {
+            drifted_weight / weights
+        } else {
+            0.0
+        };
+        let condition = Condition::parse(&format!("< {}", s.drift_share))
+            .unwrap_or_else(|_| Condition::at_most(s.drift_share));
+        let mut m = Measurement::value(
+            None,
+            share,
+            format!(
+                "{} of {compared} columns drifted ({}{})",
+                drifted_names.len(),
+                crate::check::pct(share),
+                if s.importance.is_empty() {
+                    ""
+                } else {
+                    ", weighted by importance"
+                }
+            ),
+        )
+        .detail("drifted_columns", json!(drifted_names))
+        .detail("columns_compared", compared)
+        .detail("drift_share", share)
+        .detail("threshold", s.drift_share);
+        if !s.importance.is_empty() {
+            m = m.detail("importance", json!(s.importance));
+        }
+        m.condition = Some(condition);
+        out.push(m);
+    }
+    out.extend(rows.into_iter().map(|(_, _, m)| m));
+    out
+}
+
+/// Compares the null shares of both sides (exact, from the profiles): a change of at least
+/// `shift` (absolute) that a two-proportion Z-test finds significant (p < 0.05) is drift even
+/// when the non-null values did not move. Adds the shares to `details`.
+fn null_share_drift(
+    inputs: &Inputs,
+    column: &str,
+    shift: f64,
+    details: &mut Map<String, Value>,
+) -> Option<String> {
+    let cur = inputs.current.profile.column(column)?;
+    let reference = inputs.reference?.profile.column(column)?;
+    let (rn, cn) = (reference.state.rows as f64, cur.state.rows as f64);
+    let (rnull, cnull) = (reference.state.nulls as f64, cur.state.nulls as f64);
+    if rn <= 0.0 || cn <= 0.0 {
+        return None;
+    }
+    let (rs, cs) = (rnull / rn, cnull / cn);
+    details.insert("null_share_reference".into(), Value::from(rs));
+    details.insert("null_share_current".into(), Value::from(cs));
+    if shift <= 0.0 || (cs - rs).abs() < shift {
+        return None;
+    }
+    let p = two_proportion_z(rnull, rn, cnull, cn)?.p_value;
+    details.insert("null_share_p_value".into(), Value::from(p));
+    (p < 0.05).then(|| {
+        format!(
+            "the null share moved from {} to {} (null_shift {shift})",
+            crate::check::pct(rs),
+            crate::check::pct(cs)
+        )
+    })
+}
+
+fn method_default(family: Family, threshold: f64) -> Condition {
+    match family {
+        Family::Test => Condition::at_least(threshold),
+        Family::Distance => Condition::parse(&format!("< {threshold}"))
+            .unwrap_or_else(|_| Condition::at_most(threshold)),
+    }
+}
+
+fn describe(
+    sc: &ColumnScore,
+    score: &super::method::Score,
+    value: f64,
+    drifted: bool,
+    correction: &str,
+) -> String {
+    let verdict = if drifted { "drift" } else { "no drift" };
+    let effect = sc
+        .effect
+        .map(|e| format!(", effect {}", fmt(e)))
+        .unwrap_or_default();
+    match sc.family {
+        Family::Test => {
+            let adj = if correction == "none" {
+                String::new()
+            } else {
+                format!(" ({correction}-adjusted {})", fmt(value))
+            };
+            format!(
+                "{} statistic {}, p = {}{adj}{effect}: {verdict}",
+                sc.method,
+                fmt(score.statistic),
+                fmt(score.p_value.unwrap_or(f64::NAN))
+            )
+        }
+        Family::Distance => format!(
+            "{} = {}{effect}: {verdict}",
+            sc.method,
+            fmt(score.statistic)
+        ),
+    }
+}
+
+/// Four significant digits, scientific for tiny values.
+pub fn fmt(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        format!("{x}")
+    } else if x.abs() < 1e-3 {
+        format!("{x:.3e}")
+    } else {
+        format!("{:.4}", x)
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .to_string()
+    }
+}

@@ -1,0 +1,152 @@
+//! Exact mode: the raw values of numeric columns, read in groups that fit a memory budget and
+//! reduced to drift scores as soon as both sides of a group have been read.
+
+use std::any::Any;
+use std::sync::{Arc, Mutex};
+
+use arrow::array::{Array, Float64Array};
+use arrow::record_batch::RecordBatch;
+
+use assay_stats::drift::Empirical;
+
+use super::method::Prepared;
+use super::prepare::Fidelity;
+use super::score::ColumnScore;
+use crate::accumulators::{as_f64, column};
+use crate::check::{RowAccumulator, RowPass, Side};
+
+/// Scores one prepared column.
+pub type Scorer = Arc<dyn Fn(&str, Prepared, Fidelity) -> ColumnScore + Send + Sync>;
+
+#[derive(Default)]
+struct Slot {
+    reference: Option<Vec<Vec<f64>>>,
+    scores: Vec<ColumnScore>,
+}
+
+/// Raw finite values of a group of numeric columns on one side.
+pub struct RawColumns {
+    side: Side,
+    group: usize,
+    columns: Vec<String>,
+    values: Vec<Vec<f64>>,
+    slot: Arc<Mutex<Slot>>,
+    scorer: Scorer,
+}
+
+/// The two row passes (reference, then current) that read `columns` in scan group `group` and
+/// score them with `scorer` once both sides are read.
+pub fn passes(columns: Vec<String>, group: usize, scorer: Scorer) -> Vec<RowPass> {
+    let slot = Arc::new(Mutex::new(Slot::default()));
+    [Side::Reference, Side::Current]
+        .into_iter()
+        .map(|side| RowPass {
+            side,
+            accumulator: Box::new(RawColumns {
+                side,
+                group,
+                values: vec![Vec::new(); columns.len()],
+                columns: columns.clone(),
+                slot: slot.clone(),
+                scorer: scorer.clone(),
+            }),
+        })
+        .collect()
+}
+
+/// The scores of a finished pair of passes (from the current side's accumulator).
+pub fn scores_of(finished: Box<dyn Any>) -> Result<Vec<ColumnScore>, String> {
+    let raw = crate::check::downcast::<RawColumns>(finished)?;
+    let mut slot = raw
+        .slot
+        .lock()
+        .map_err(|_| "internal: drift slot poisoned".to_string())?;
+    Ok(std::mem::take(&mut slot.scores))
+}
+
+impl RowAccumulator for RawColumns {
+    fn columns(&self) -> Vec<String> {
+        self.columns.clone()
+    }
+
+    fn update(&mut self, batch: &RecordBatch) -> Result<(), String> {
+        for (name, out) in self.columns.iter().zip(self.values.iter_mut()) {
+            let a = as_f64(&column(batch, name)?, name)?;
+            let a = a
+                .as_any()
+                .downcast_ref::<Float64Array>()
+                .ok_or_else(|| format!("column `{name}` did not cast to Float64"))?;
+            out.reserve(a.len() - a.null_count());
+            if a.null_count() == 0 {
+                out.extend(a.values().iter().copied().filter(|v| v.is_finite()));
+            } else {
+                out.extend(a.iter().flatten().filter(|v| v.is_finite()));
+            }
+        }
+        Ok(())
+    }
+
+    fn into_any(self: Box<Self>) -> Box<dyn Any> {
+        self
+    }
+
+    fn scan_group(&self) -> usize {
+        self.group
+    }
+
+    fn finish(&mut self) -> Result<(), String> {
+        let mut slot = self
+            .slot
+            .lock()
+            .map_err(|_| "internal: drift slot poisoned".to_string())?;
+        let values = std::mem::take(&mut self.values);
+        match self.side {
+            Side::Reference => slot.reference = Some(values),
+            Side::Current => {
+                let reference = slot
+                    .reference
+                    .take()
+                    .ok_or("internal: the reference side of a drift group was not read")?;
+                let jobs: Vec<(String, Vec<f64>, Vec<f64>)> = self
+                    .columns
+                    .iter()
+                    .cloned()
+                    .zip(reference)
+                    .zip(values)
+                    .map(|((c, r), v)| (c, r, v))
+                    .collect();
+                slot.scores = score_parallel(jobs, &self.scorer);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sorts and scores columns on every core, one column per thread at a time.
+fn score_parallel(jobs: Vec<(String, Vec<f64>, Vec<f64>)>, scorer: &Scorer) -> Vec<ColumnScore> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(jobs.len().max(1));
+    let queue = Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>());
+    let results = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let job = queue.lock().ok().and_then(|mut q| q.pop());
+                let Some((i, (name, r, c))) = job else { break };
+                let prepared = Prepared::Numeric {
+                    reference: Empirical::from_values(r),
+                    current: Empirical::from_values(c),
+                };
+                let score = scorer(&name, prepared, Fidelity::Exact);
+                if let Ok(mut out) = results.lock() {
+                    out.push((i, score));
+                }
+            });
+        }
+    });
+    let mut out = results.into_inner().unwrap_or_default();
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, s)| s).collect()
+}

@@ -1,0 +1,142 @@
+//! Scoring one column with one method: the statistic, its p-value, the effect size that gates
+//! the decision, and the bins shown in reports.
+
+use serde_json::{Map, Value};
+
+use assay_stats::drift::binning::Binning;
+use assay_stats::drift::divergence::total_variation;
+use assay_stats::drift::sample_distance::wasserstein;
+
+use super::method::{Bins, DriftMethod, Family, MethodOptions, Prepared, Score};
+use super::prepare::Fidelity;
+
+/// Floor of the reference standard deviation when norming the Wasserstein distance (as
+/// Evidently's `wasserstein_distance_norm`), so a constant reference column does not divide by
+/// zero.
+pub const MIN_NORM_STD: f64 = 0.001;
+
+/// One column's drift figures, before correction and decision.
+#[derive(Debug, Clone)]
+pub struct ColumnScore {
+    /// Column name.
+    pub column: String,
+    /// The method used.
+    pub method: &'static str,
+    /// Test or distance.
+    pub family: Family,
+    /// The method's default threshold (used when the condition comes from the method).
+    pub default_threshold: f64,
+    /// The score, or why it could not be computed.
+    pub score: Result<Score, String>,
+    /// Effect size: Wasserstein distance in reference standard deviations (numeric columns)
+    /// or total variation distance (categorical columns).
+    pub effect: Option<f64>,
+    /// Which effect measure `effect` is.
+    pub effect_measure: &'static str,
+    /// Sample sizes (non-null finite values) of the reference and current sides.
+    pub sizes: (f64, f64),
+    /// Exact, or recovered from sketches.
+    pub fidelity: Fidelity,
+    /// Bins for the report chart (the method's own when it binned).
+    pub bins: Option<Bins>,
+}
+
+/// Scores `column` with `method`.
+pub fn score_column(
+    method: &dyn DriftMethod,
+    name: &str,
+    column: Prepared,
+    fidelity: Fidelity,
+    options: &MethodOptions,
+) -> ColumnScore {
+    let sizes = column.sizes();
+    let (effect, effect_measure) = effect_size(&column);
+    let mut score = if sizes.0 <= 0.0 {
+        Err("the reference has no non-null finite values in this column".to_string())
+    } else if sizes.1 <= 0.0 {
+        Err("the current data has no non-null finite values in this column".to_string())
+    } else {
+        method.score(&column, options)
+    };
+    let bins = match &mut score {
+        Ok(s) => s.bins.take(),
+        Err(_) => None,
+    }
+    .or_else(|| Some(column.binned(chart_binning(options))));
+    if let Ok(s) = &score {
+        if !s.statistic.is_finite() || s.p_value.is_some_and(|p| !p.is_finite()) {
+            score = Err(format!(
+                "{} is undefined on this column (statistic {}, p-value {:?})",
+                method.name(),
+                s.statistic,
+                s.p_value
+            ));
+        }
+    }
+    ColumnScore {
+        column: name.to_string(),
+        method: method.name(),
+        family: method.family(),
+        default_threshold: method.default_threshold(),
+        score,
+        effect,
+        effect_measure,
+        sizes,
+        fidelity,
+        bins,
+    }
+}
+
+/// Reports chart bins: the method's binning for numeric columns.
+fn chart_binning(options: &MethodOptions) -> Binning {
+    options.binning
+}
+
+/// The effect size of a column's change.
+pub fn effect_size(column: &Prepared) -> (Option<f64>, &'static str) {
+    match column {
+        Prepared::Numeric { reference, current } => {
+            let w = wasserstein(reference, current);
+            let sd = reference.std().map(|s| s.max(MIN_NORM_STD));
+            (
+                w.zip(sd).map(|(w, sd)| w / sd),
+                "wasserstein_distance / reference std",
+            )
+        }
+        Prepared::Categorical {
+            reference, current, ..
+        } => (
+            total_variation(reference, current).filter(|v| v.is_finite()),
+            "total_variation_distance",
+        ),
+    }
+}
+
+/// The column score as report details under the stable names.
+pub fn details_of(s: &ColumnScore) -> Map<String, Value> {
+    let mut d = Map::new();
+    d.insert("method".into(), Value::from(s.method));
+    if let Ok(score) = &s.score {
+        d.insert("statistic".into(), Value::from(score.statistic));
+        if let Some(p) = score.p_value {
+            d.insert("p_value".into(), Value::from(p));
+        }
+        if let Some(m) = score.p_method {
+            d.insert("p_value_method".into(), Value::from(m));
+        }
+        for (k, v) in &score.details {
+            d.insert(k.clone(), v.clone());
+        }
+    }
+    d.insert("n_reference".into(), Value::from(s.sizes.0));
+    d.insert("n_current".into(), Value::from(s.sizes.1));
+    if let Some(e) = s.effect {
+        d.insert("effect_size".into(), Value::from(e));
+        d.insert("effect_measure".into(), Value::from(s.effect_measure));
+    }
+    d.insert("exact".into(), Value::from(s.fidelity == Fidelity::Exact));
+    if let Some(b) = &s.bins {
+        b.to_details(&mut d);
+    }
+    d
+}

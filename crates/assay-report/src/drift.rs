@@ -1,0 +1,69 @@
+//! The drift table shared by the renderers: one row per column result of a `drift.*` check,
+//! drifted columns first, then by score (effect size, else the statistic), largest first.
+
+use crate::{CheckResult, Status};
+
+/// One column's drift figures, read from a result's details.
+#[derive(Debug, Clone)]
+pub struct DriftRow<'a> {
+    /// The result.
+    pub result: &'a CheckResult,
+    /// Column name.
+    pub column: &'a str,
+    /// Method used.
+    pub method: String,
+    /// Statistic or distance.
+    pub statistic: Option<f64>,
+    /// Raw p-value (tests).
+    pub p_value: Option<f64>,
+    /// Corrected p-value (tests).
+    pub p_value_adjusted: Option<f64>,
+    /// Effect size.
+    pub effect: Option<f64>,
+    /// The score the table is sorted by: effect size, else the statistic.
+    pub score: Option<f64>,
+    /// Whether the column drifted.
+    pub drifted: bool,
+}
+
+fn num(r: &CheckResult, key: &str) -> Option<f64> {
+    r.details.get(key).and_then(|v| v.as_f64())
+}
+
+/// The drift rows of a report, sorted (drifted first, then by score).
+pub fn drift_rows(results: &[CheckResult]) -> Vec<DriftRow<'_>> {
+    let mut rows: Vec<DriftRow> = results
+        .iter()
+        .filter(|r| r.id.starts_with("drift.") && r.details.contains_key("method"))
+        .filter_map(|r| {
+            let column = r.column.as_deref()?;
+            let effect = num(r, "effect_size");
+            let statistic = num(r, "statistic");
+            Some(DriftRow {
+                result: r,
+                column,
+                method: r
+                    .details
+                    .get("method")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string(),
+                statistic,
+                p_value: num(r, "p_value"),
+                p_value_adjusted: num(r, "p_value_adjusted"),
+                effect,
+                score: effect.or(statistic),
+                drifted: r.details.get("drifted").and_then(|v| v.as_bool()) == Some(true)
+                    || matches!(r.status, Status::Fail | Status::Warn),
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.drifted.cmp(&a.drifted).then(
+            b.score
+                .unwrap_or(f64::NEG_INFINITY)
+                .total_cmp(&a.score.unwrap_or(f64::NEG_INFINITY)),
+        )
+    });
+    rows
+}

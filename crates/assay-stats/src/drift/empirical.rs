@@ -1,0 +1,178 @@
+//! [`Empirical`]: a weighted empirical distribution, the input of every sample-based test.
+//!
+//! Exact data is represented as its sorted distinct values with their counts (so a column of
+//! 5 million values with 40 distinct ones is 40 entries, and ties are explicit); a distribution
+//! recovered from a quantile sketch is the same shape with fractional weights.
+
+/// Sorted distinct finite values with positive weights (counts).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Empirical {
+    values: Vec<f64>,
+    weights: Vec<f64>,
+    total: f64,
+}
+
+impl Empirical {
+    /// From raw values (sorted here; non-finite values are dropped: callers count them
+    /// separately).
+    pub fn from_values(mut values: Vec<f64>) -> Self {
+        values.retain(|v| v.is_finite());
+        values.sort_unstable_by(f64::total_cmp);
+        let mut out = Self::default();
+        for v in values {
+            out.push_sorted(v, 1.0);
+        }
+        out
+    }
+
+    /// From `(value, weight)` pairs in any order; equal values are merged, non-finite values
+    /// and non-positive weights dropped.
+    pub fn from_weighted(pairs: impl IntoIterator<Item = (f64, f64)>) -> Self {
+        let mut pairs: Vec<(f64, f64)> = pairs
+            .into_iter()
+            .filter(|(v, w)| v.is_finite() && *w > 0.0 && w.is_finite())
+            .collect();
+        pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let mut out = Self::default();
+        for (v, w) in pairs {
+            out.push_sorted(v, w);
+        }
+        out
+    }
+
+    fn push_sorted(&mut self, v: f64, w: f64) {
+        // -0.0 and 0.0 are one value.
+        let v = if v == 0.0 { 0.0 } else { v };
+        match self.values.last() {
+            Some(last) if *last == v => {
+                if let Some(lw) = self.weights.last_mut() {
+                    *lw += w;
+                }
+            }
+            _ => {
+                self.values.push(v);
+                self.weights.push(w);
+            }
+        }
+        self.total += w;
+    }
+
+    /// The sorted distinct values.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// The weight (count) of each distinct value.
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+
+    /// Total weight: the sample size for exact data.
+    pub fn total(&self) -> f64 {
+        self.total
+    }
+
+    /// Number of distinct values.
+    pub fn distinct(&self) -> usize {
+        self.values.len()
+    }
+
+    /// No values at all.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Weighted mean.
+    pub fn mean(&self) -> Option<f64> {
+        if self.total <= 0.0 {
+            return None;
+        }
+        let s: f64 = self
+            .values
+            .iter()
+            .zip(&self.weights)
+            .map(|(v, w)| v * w)
+            .sum();
+        Some(s / self.total)
+    }
+
+    /// Population standard deviation (numpy `std`, `ddof=0`).
+    pub fn std(&self) -> Option<f64> {
+        let m = self.mean()?;
+        let ss: f64 = self
+            .values
+            .iter()
+            .zip(&self.weights)
+            .map(|(v, w)| w * (v - m) * (v - m))
+            .sum();
+        Some((ss / self.total).sqrt())
+    }
+
+    /// Share of the weight at values `<= x`.
+    pub fn cdf(&self, x: f64) -> f64 {
+        if self.total <= 0.0 {
+            return 0.0;
+        }
+        let idx = self.values.partition_point(|v| *v <= x);
+        self.weights[..idx].iter().sum::<f64>() / self.total
+    }
+
+    /// Quantile `q` in `[0, 1]` with numpy's default (`linear`) interpolation, treating each
+    /// value as repeated `weight` times (weights are rounded up to whole counts for the
+    /// positions; exact for integer counts).
+    pub fn quantile_linear(&self, q: f64) -> Option<f64> {
+        if self.is_empty() || !(0.0..=1.0).contains(&q) {
+            return None;
+        }
+        let n = self.total;
+        // numpy linear: position h = (n - 1) q, between order statistics floor(h) and ceil(h).
+        let h = (n - 1.0).max(0.0) * q;
+        let lo = h.floor();
+        let frac = h - lo;
+        let a = self.order_statistic(lo);
+        let b = self.order_statistic((lo + 1.0).min((n - 1.0).max(0.0)));
+        Some(a + frac * (b - a))
+    }
+
+    /// The value at 0-based position `i` of the sorted (repeated) sample.
+    fn order_statistic(&self, i: f64) -> f64 {
+        let mut seen = 0.0;
+        for (v, w) in self.values.iter().zip(&self.weights) {
+            seen += w;
+            if i < seen {
+                return *v;
+            }
+        }
+        self.values.last().copied().unwrap_or(f64::NAN)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_ties_and_drops_non_finite() {
+        let e = Empirical::from_values(vec![3.0, 1.0, f64::NAN, 1.0, f64::INFINITY, -0.0, 0.0]);
+        assert_eq!(e.values(), &[0.0, 1.0, 3.0]);
+        assert_eq!(e.weights(), &[2.0, 2.0, 1.0]);
+        assert_eq!(e.total(), 5.0);
+        assert_eq!(e.cdf(1.0), 0.8);
+        assert_eq!(e.cdf(-1.0), 0.0);
+    }
+
+    #[test]
+    fn quantile_matches_numpy_linear() {
+        // numpy.quantile([1, 2, 2, 4, 10], [0, .25, .5, .9, 1]) = [1, 2, 2, 7.6, 10]
+        let e = Empirical::from_values(vec![1.0, 2.0, 2.0, 4.0, 10.0]);
+        let q: Vec<f64> = [0.0, 0.25, 0.5, 0.9, 1.0]
+            .iter()
+            .map(|q| e.quantile_linear(*q).unwrap())
+            .collect();
+        assert_eq!(q[..3], [1.0, 2.0, 2.0]);
+        assert!((q[3] - 7.6).abs() < 1e-12);
+        assert_eq!(q[4], 10.0);
+        // numpy.std([1, 2, 2, 4, 10]) = 3.249615361854384
+        assert!((e.std().unwrap() - 3.249_615_361_854_384).abs() < 1e-12);
+    }
+}
