@@ -349,6 +349,10 @@ fn bad_inputs_give_documented_results_never_a_panic_or_nan() {
     let (code, _, err) = drift_json(dir, "a\n1\n2\n", "", &[]);
     assert_eq!(code, 2);
     assert!(err.contains("c.csv"), "{err}");
+    // Empty reference file: the same, naming the reference.
+    let (code, _, err) = drift_json(dir, "", "a\n1\n2\n", &[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("r.csv"), "{err}");
     // Header only: zero rows; the column has no values → an error result, not NaN.
     let (code, report, _) = drift_json(dir, "a\n1\n2\n", "a\n", &[]);
     assert_eq!(code, 1);
@@ -478,4 +482,48 @@ fn a_significant_but_tiny_shift_is_not_drift_unless_min_effect_is_zero() {
     let (code, report) = run(&["--min-effect", "0"]);
     assert_eq!(column(&report, "drift.ks", "x")["status"], "fail");
     assert_eq!(code, 1);
+}
+
+#[test]
+fn dataset_drift_share_is_weighted_by_importance() {
+    let d = tempfile::tempdir().unwrap();
+    let mut rng = Rng(3);
+    let mut make = |shift: f64| {
+        let mut s = String::from("a,b,c,d\n");
+        for _ in 0..2000 {
+            let row: Vec<String> = (0..4)
+                .map(|i| format!("{:.6}", rng.next() + if i == 0 { shift } else { 0.0 }))
+                .collect();
+            s.push_str(&row.join(","));
+            s.push('\n');
+        }
+        s
+    };
+    fs::write(d.path().join("r.csv"), make(0.0)).unwrap();
+    fs::write(d.path().join("c.csv"), make(0.5)).unwrap();
+    let suite = |importance: &str| {
+        format!(
+            "data:\n  reference: r.csv\n  current: c.csv\nchecks:\n  - check: drift.auto\n    params:\n      drift_share: 0.5\n{importance}"
+        )
+    };
+    // Unweighted: 1 of 4 columns drifted (a), 25% < 50%: the dataset row passes.
+    fs::write(d.path().join("s.yaml"), suite("")).unwrap();
+    let r = assay_in(d.path(), &["check", "s.yaml", "-o", "json=-"]);
+    let report = r.json();
+    let ds = dataset_row(&report, "drift.auto");
+    assert_eq!(ds["value"], 0.25);
+    assert_eq!(ds["status"], "pass");
+    assert_eq!(ds["details"]["drifted_columns"], serde_json::json!(["a"]));
+    // a weighs 3 of 6: 50%, which reaches the threshold.
+    fs::write(
+        d.path().join("s.yaml"),
+        suite("      importance: {a: 3, b: 1, c: 1, d: 1}\n"),
+    )
+    .unwrap();
+    let r = assay_in(d.path(), &["check", "s.yaml", "-o", "json=-"]);
+    let report = r.json();
+    let ds = dataset_row(&report, "drift.auto");
+    assert_eq!(ds["value"], 0.5);
+    assert_eq!(ds["status"], "fail");
+    assert_eq!(r.code, 1);
 }

@@ -940,3 +940,81 @@ fn render_dispatches_on_format() {
         )
     );
 }
+
+/// A drift run: the dataset row, two drifted columns and one steady, in the check's order.
+fn drift_report() -> Report {
+    let mut report = sample_report();
+    let column =
+        |name: &str, drifted: bool, method: &str, statistic: f64, p: Option<f64>, effect: f64| {
+            let mut d = json!({
+                "method": method,
+                "statistic": statistic,
+                "effect_size": effect,
+                "drifted": drifted,
+                "n_reference": 2067.0,
+                "n_current": 2195.0,
+            });
+            if let Some(p) = p {
+                d["p_value"] = json!(p);
+                d["p_value_adjusted"] = json!((p * 3.0).min(1.0));
+            }
+            result(
+                "drift.auto",
+                Some(name),
+                if drifted { Status::Fail } else { Status::Pass },
+                Some(p.map_or(statistic, |p| (p * 3.0).min(1.0))),
+                Some(if p.is_some() { 0.05 } else { 0.1 }),
+                Some(if p.is_some() {
+                    "value >= 0.05"
+                } else {
+                    "value < 0.1"
+                }),
+                &format!("{method}: {}", if drifted { "drift" } else { "no drift" }),
+                d,
+            )
+        };
+    report.results = vec![
+        result(
+            "drift.auto",
+            None,
+            Status::Fail,
+            Some(2.0 / 3.0),
+            Some(0.5),
+            Some("value < 0.5"),
+            "2 of 3 columns drifted (66.67%)",
+            json!({"drifted_columns": ["temp", "season"], "columns_compared": 3}),
+        ),
+        column("hum", false, "ks", 0.02, Some(0.4), 0.03),
+        column("season", true, "jensen_shannon", 0.76, None, 0.87),
+        column("temp", true, "wasserstein", 4.01, None, 4.01),
+    ];
+    report.summary = Summary::of(&report.results);
+    report
+}
+
+#[test]
+fn snapshot_markdown_drift() {
+    insta::assert_snapshot!(render_markdown(&drift_report()));
+}
+
+#[test]
+fn html_drift_table_is_sorted_drifted_first_by_score() {
+    let html = render_html(&drift_report());
+    let section = html
+        .split("<section id=\"drift\">")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .expect("drift section");
+    assert!(section.contains("Drift: 2 of 3 columns drifted"));
+    let pos = |c: &str| {
+        section
+            .find(&format!(">{c}<"))
+            .unwrap_or_else(|| panic!("{c}"))
+    };
+    // temp (effect 4.01) before season (0.87), both before the steady hum.
+    assert!(
+        pos("temp") < pos("season") && pos("season") < pos("hum"),
+        "{section}"
+    );
+    insta::assert_snapshot!(section);
+}

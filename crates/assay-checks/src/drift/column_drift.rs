@@ -660,6 +660,7 @@ fn describe(
     let verdict = if drifted { "drift" } else { "no drift" };
     let effect = sc
         .effect
+        .filter(|e| sc.family == Family::Test || (e - score.statistic).abs() > 1e-12)
         .map(|e| format!(", effect {}", fmt(e)))
         .unwrap_or_default();
     match sc.family {

@@ -15,6 +15,9 @@ use super::prepare::Fidelity;
 /// zero.
 pub const MIN_NORM_STD: f64 = 0.001;
 
+/// The effect measure of numeric columns.
+const NUMERIC_EFFECT: &str = "wasserstein_distance / reference std";
+
 /// One column's drift figures, before correction and decision.
 #[derive(Debug, Clone)]
 pub struct ColumnScore {
@@ -50,13 +53,22 @@ pub fn score_column(
     options: &MethodOptions,
 ) -> ColumnScore {
     let sizes = column.sizes();
-    let (effect, effect_measure) = effect_size(&column);
     let mut score = if sizes.0 <= 0.0 {
         Err("the reference has no non-null finite values in this column".to_string())
     } else if sizes.1 <= 0.0 {
         Err("the current data has no non-null finite values in this column".to_string())
     } else {
         method.score(&column, options)
+    };
+    // The Wasserstein method has already computed the effect size (its normed distance).
+    let (effect, effect_measure) = match score
+        .as_ref()
+        .ok()
+        .and_then(|s| s.details.get("wasserstein_normed"))
+        .and_then(|v| v.as_f64())
+    {
+        Some(normed) => (Some(normed), NUMERIC_EFFECT),
+        None => effect_size(&column),
     };
     let bins = match &mut score {
         Ok(s) => s.bins.take(),
@@ -98,10 +110,7 @@ pub fn effect_size(column: &Prepared) -> (Option<f64>, &'static str) {
         Prepared::Numeric { reference, current } => {
             let w = wasserstein(reference, current);
             let sd = reference.std().map(|s| s.max(MIN_NORM_STD));
-            (
-                w.zip(sd).map(|(w, sd)| w / sd),
-                "wasserstein_distance / reference std",
-            )
+            (w.zip(sd).map(|(w, sd)| w / sd), NUMERIC_EFFECT)
         }
         Prepared::Categorical {
             reference, current, ..

@@ -13,11 +13,11 @@ pub struct Empirical {
 }
 
 impl Empirical {
-    /// From raw values (sorted here; non-finite values are dropped: callers count them
-    /// separately).
+    /// From raw values (sorted here, by a radix sort: millions of values in tens of
+    /// milliseconds; non-finite values are dropped: callers count them separately).
     pub fn from_values(mut values: Vec<f64>) -> Self {
         values.retain(|v| v.is_finite());
-        values.sort_unstable_by(f64::total_cmp);
+        radsort::sort(&mut values);
         let mut out = Self::default();
         for v in values {
             out.push_sorted(v, 1.0);

@@ -37,7 +37,7 @@ impl DriftMethod for Energy {
             parameters: "common drift parameters (see assay explain drift.auto).",
             default_condition: "< 0.1",
             exactness: "Exact mode: every row. Profile mode: on 2,000 sketch quantiles.",
-            references: "scipy.stats.energy_distance; parity within 1e-9 relative. Evidently energy_dist_test (threshold 0.1).",
+            references: "scipy.stats.energy_distance; parity within 1e-12 relative. Evidently energy_dist_test (threshold 0.1).",
         }
     }
 

@@ -32,12 +32,12 @@ impl DriftMethod for Kl {
     fn doc(&self) -> CheckDoc {
         CheckDoc {
             summary: "Kullback–Leibler divergence of the current bin shares from the reference ones.",
-            computes: "KL(reference ‖ current) = Σ r_i log(r_i / c_i) on bins or categories, zero shares replaced by 0.0001 on both sides (Evidently's rule) so the value stays finite. One result per column plus a dataset row (share of drifted columns); details: statistic, p_value (tests), method, threshold, n_reference, n_current, effect_size, the histograms used.",
+            computes: "KL(reference ‖ current) = Σ r_i log(r_i / c_i) on bins or categories, zero shares filled as Evidently 0.7 does (0.0001, or the smallest non-zero share / 10^6), then renormalized as scipy.stats.entropy does, so the value stays finite. One result per column plus a dataset row (share of drifted columns); details: statistic, p_value (tests), method, threshold, n_reference, n_current, effect_size, the histograms used.",
             why: "Information lost when the current distribution is used to approximate the reference; asymmetric and unbounded, so thresholds are data-specific.",
             parameters: "common drift parameters (assay explain drift.auto); base: logarithm base (default e).",
             default_condition: "< 0.1",
             exactness: "Exact with exact counts; from sketches within the bin-share error.",
-            references: "scipy.stats.entropy(reference, current, base) after Evidently's 0.0001 floor; parity within 1e-12. Evidently kl_div_stat_test.",
+            references: "scipy.stats.entropy(reference, current, base) after Evidently's empty-bin fill; parity within 1e-12 (scripts/gen_drift_histogram_fixtures.py). Evidently kl_div_stat_test.",
         }
     }
 

@@ -37,7 +37,7 @@ impl DriftMethod for Ks {
             parameters: "common drift parameters (see assay explain drift.auto).",
             default_condition: ">= 0.05 (the corrected p-value; drift below)",
             exactness: "Exact mode: every row. Profile mode: from 2,000 quantiles of the KLL sketch (exact counts while the column has at most 10,000 distinct values); D then differs from the exact D by at most about twice the sketch's rank error (~1.3% each side at k=200), and the p-value uses the true sample sizes.",
-            references: "scipy.stats.ks_2samp(method='auto'); parity within 1e-9 on D and 1e-6 on p (fixtures: scripts/gen_drift_sample_fixtures.py). Evidently ks_stat_test.",
+            references: "scipy.stats.ks_2samp(method='auto'); parity within 1e-12 (relative) on D and 1e-10 on p (fixtures: scripts/gen_drift_sample_fixtures.py). Evidently ks_stat_test.",
         }
     }
 

@@ -38,7 +38,7 @@ impl DriftMethod for Wasserstein {
             parameters: "common drift parameters (assay explain drift.auto); normed: divide by the reference standard deviation (default true).",
             default_condition: "< 0.1",
             exactness: "Exact mode: every row. Profile mode: from 2,000 sketch quantiles; the error is bounded by the rank error times the value range of the affected quantiles (small except in long tails).",
-            references: "scipy.stats.wasserstein_distance; parity within 1e-9 relative. Evidently wasserstein_distance_norm (threshold 0.1).",
+            references: "scipy.stats.wasserstein_distance; parity within 1e-12 relative. Evidently wasserstein_distance_norm (threshold 0.1).",
         }
     }
 
