@@ -13,11 +13,12 @@ pub struct Empirical {
 }
 
 impl Empirical {
-    /// From raw values (sorted here, by a radix sort: millions of values in tens of
-    /// milliseconds; non-finite values are dropped: callers count them separately).
+    /// From raw values (sorted here; non-finite values are dropped: callers count them
+    /// separately). A radix sort (`radsort`) measured slower than this comparison sort on
+    /// 5 million doubles, so the standard library's pattern-defeating quicksort stays.
     pub fn from_values(mut values: Vec<f64>) -> Self {
         values.retain(|v| v.is_finite());
-        radsort::sort(&mut values);
+        values.sort_unstable_by(f64::total_cmp);
         let mut out = Self::default();
         for v in values {
             out.push_sorted(v, 1.0);
