@@ -362,11 +362,48 @@ fn bad_inputs_give_documented_results_never_a_panic_or_nan() {
         a["message"].as_str().unwrap().contains("no non-null"),
         "{a}"
     );
-    // All null on one side only.
+    // All null on one side only: the null share went from 0 to 100%, which is drift.
     let (code, report, _) = drift_json(dir, "a,b\n1,x\n2,y\n", "a,b\n,x\n,y\n", &[]);
     assert_eq!(code, 1);
     let a = column(&report, "drift.auto", "a");
-    assert_eq!(a["status"], "error", "{a}");
+    assert_eq!(a["status"], "fail", "{a}");
+    assert_eq!(a["details"]["drifted"], true);
+    assert_eq!(a["value"], 1.0);
+    assert!(
+        a["message"]
+            .as_str()
+            .unwrap()
+            .contains("null share moved from 0% to 100.00%"),
+        "{a}"
+    );
+    assert_eq!(
+        dataset_row(&report, "drift.auto")["details"]["drifted_columns"],
+        serde_json::json!(["a"])
+    );
+    // A feature the current data lost is an error result, not silently dropped.
+    let (code, report, _) = drift_json(dir, "a,b\n1,x\n2,y\n", "b\nx\ny\n", &[]);
+    assert_eq!(code, 1);
+    assert!(column(&report, "drift.auto", "a")["message"]
+        .as_str()
+        .unwrap()
+        .contains("not in the current data"));
+    // Time values of different types cannot be compared as raw numbers.
+    let (code, report, _) = drift_json(
+        dir,
+        "t\n2024-01-01\n2024-01-02\n",
+        "t\n2024-01-01T00:00:00\n2024-01-02T00:00:00\n",
+        &[],
+    );
+    assert_eq!(code, 1);
+    let t = column(&report, "drift.auto", "t");
+    assert_eq!(t["status"], "error", "{t}");
+    assert!(
+        t["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be compared as numbers"),
+        "{t}"
+    );
     // A single distinct value, the same on both sides: no drift; different: drift.
     let same = "a\n5\n5\n5\n5\n";
     let (code, report, _) = drift_json(dir, same, same, &["--method", "ks"]);
@@ -526,4 +563,44 @@ fn dataset_drift_share_is_weighted_by_importance() {
     assert_eq!(ds["value"], 0.5);
     assert_eq!(ds["status"], "fail");
     assert_eq!(r.code, 1);
+}
+
+#[test]
+fn id_like_text_columns_beyond_the_exact_cap_are_an_error_not_a_silent_pass() {
+    let d = tempfile::tempdir().unwrap();
+    let ids = |prefix: &str| {
+        let mut s = String::from("c\n");
+        for i in 0..20_000 {
+            s.push_str(&format!("{prefix}{i}\n"));
+        }
+        s
+    };
+    let (code, report, _) = drift_json(d.path(), &ids("a"), &ids("b"), &[]);
+    assert_eq!(code, 1);
+    let c = column(&report, "drift.auto", "c");
+    assert_eq!(c["status"], "error", "{c}");
+    assert!(c["message"].as_str().unwrap().contains("id-like"), "{c}");
+}
+
+#[test]
+fn energy_is_normed_so_a_random_split_is_not_drift() {
+    let r = assay(&[
+        "drift",
+        "examples/bike_sharing/half_a.csv",
+        "examples/bike_sharing/half_b.csv",
+        "--method",
+        "energy",
+        "--exclude",
+        "instant,dteday",
+        "-o",
+        "json=-",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = r.json();
+    assert!(drifted(&report, "drift.energy").is_empty());
+    let cnt = column(&report, "drift.energy", "cnt");
+    let plain = cnt["details"]["energy"].as_f64().unwrap();
+    let normed = cnt["details"]["energy_normed"].as_f64().unwrap();
+    assert_eq!(cnt["value"].as_f64().unwrap(), normed);
+    assert!(plain > 0.1 && normed < 0.01, "{cnt}");
 }

@@ -67,3 +67,15 @@ pub fn drift_rows(results: &[CheckResult]) -> Vec<DriftRow<'_>> {
     });
     rows
 }
+
+/// Distinct columns with a drift result, and how many of them drifted in at least one result
+/// (a column tested by several drift checks counts once).
+pub fn column_counts(rows: &[DriftRow<'_>]) -> (usize, usize) {
+    let all: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.column).collect();
+    let drifted: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| r.drifted)
+        .map(|r| r.column)
+        .collect();
+    (drifted.len(), all.len())
+}

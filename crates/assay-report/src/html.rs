@@ -262,13 +262,12 @@ fn drift_section(out: &mut String, report: &Report, charts: &ChartIds<'_>) {
     if rows.is_empty() {
         return;
     }
-    let drifted = rows.iter().filter(|r| r.drifted).count();
+    let (drifted, total) = crate::drift::column_counts(&rows);
     let _ = writeln!(
         out,
-        "<section id=\"drift\">\n<h2>Drift: {drifted} of {} columns drifted</h2>\n<table>\n\
+        "<section id=\"drift\">\n<h2>Drift: {drifted} of {total} columns drifted</h2>\n<table>\n\
          <thead><tr><th>Status</th><th>Column</th><th>Method</th><th>Statistic</th>\
-         <th>p-value</th><th>adjusted</th><th>Effect size</th></tr></thead>\n<tbody>",
-        rows.len()
+         <th>p-value</th><th>adjusted</th><th>Effect size</th></tr></thead>\n<tbody>"
     );
     let opt = |x: Option<f64>| x.map(format_number).unwrap_or_else(|| "–".to_string());
     for r in rows {

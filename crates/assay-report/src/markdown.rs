@@ -128,12 +128,8 @@ fn drift_table(out: &mut String, report: &Report) {
     if rows.is_empty() {
         return;
     }
-    let drifted = rows.iter().filter(|r| r.drifted).count();
-    let _ = writeln!(
-        out,
-        "\n### Drift: {drifted} of {} columns drifted\n",
-        rows.len()
-    );
+    let (drifted, total) = crate::drift::column_counts(&rows);
+    let _ = writeln!(out, "\n### Drift: {drifted} of {total} columns drifted\n");
     out.push_str("| Drifted | Column | Method | Statistic | p-value (adjusted) | Effect size |\n");
     out.push_str("|---|---|---|---:|---:|---:|\n");
     for r in rows {

@@ -241,23 +241,32 @@ struct Planned<'a> {
 
 impl ColumnDrift {
     fn columns(&self, inputs: &Inputs, s: &Settings) -> Vec<String> {
-        if let Some(c) = inputs.columns {
-            return c.to_vec();
-        }
-        let numeric_only = s.method.is_some_and(|m| m.applies() == Applies::Numeric);
-        match self.selection {
-            Selection::Features => inputs.target_columns(|c| {
-                (!numeric_only || c.state.as_numeric().is_some()) && !s.exclude.contains(&c.name)
-            }),
-            Selection::Prediction => inputs
+        let mut columns: Vec<String> = match (inputs.columns, self.selection) {
+            (Some(c), _) => c.to_vec(),
+            (None, Selection::Features) => {
+                let mut v = inputs.target_columns(|c| !s.exclude.contains(&c.name));
+                // A feature the current data lost is reported, not silently dropped.
+                if let Some(r) = inputs.reference {
+                    for f in inputs.roles.features_of(&r.columns()) {
+                        if inputs.current.profile.column(&f).is_none() && !s.exclude.contains(&f) {
+                            v.push(f);
+                        }
+                    }
+                }
+                v
+            }
+            (None, Selection::Prediction) => inputs
                 .roles
                 .prediction
                 .iter()
                 .chain(inputs.roles.probabilities.iter())
                 .cloned()
                 .collect(),
-            Selection::Target => inputs.roles.target.iter().cloned().collect(),
-        }
+            (None, Selection::Target) => inputs.roles.target.iter().cloned().collect(),
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        columns.retain(|c| seen.insert(c.clone()));
+        columns
     }
 
     fn plan<'a>(&self, inputs: &'a Inputs, s: &Settings) -> Vec<Planned<'a>> {
@@ -276,13 +285,7 @@ impl ColumnDrift {
                     .method
                     .unwrap_or_else(|| choose(categorical, reference, current));
                 let mismatch = match (reference, current) {
-                    (Some(r), Some(c))
-                        if r.state.non_null() > 0
-                            && c.state.non_null() > 0
-                            && r.state.as_numeric().is_some() != c.state.as_numeric().is_some() =>
-                    {
-                        Some(prepare::type_mismatch(r, c))
-                    }
+                    (Some(r), Some(c)) => prepare::incomparable(r, c),
                     _ => None,
                 };
                 let skip = (numeric_only
@@ -500,10 +503,14 @@ fn decide_all(
     let mut drifted_weight = 0.0;
     let mut drifted_names = Vec::new();
     let mut compared = 0usize;
+    let mut uncompared = 0usize;
     for (i, r) in scored.into_iter().enumerate() {
         let sc = match r {
             Ok(sc) => sc,
             Err(m) => {
+                if m.error.is_some() {
+                    uncompared += 1;
+                }
                 rows.push((false, f64::NEG_INFINITY, *m));
                 continue;
             }
@@ -512,9 +519,26 @@ fn decide_all(
         let score = match &sc.score {
             Ok(x) => x.clone(),
             Err(e) => {
-                let mut m = Measurement::error(Some(&sc.column), e.clone());
-                m.details = details;
-                rows.push((false, f64::NEG_INFINITY, m));
+                // A side with no values at all: its null share says whether that is drift.
+                if let Some(why) = null_share_drift(inputs, &sc.column, s.null_shift, &mut details)
+                {
+                    let shift = null_shift_of(&details);
+                    details.insert("drifted".into(), Value::from(true));
+                    let mut m = Measurement::value(Some(&sc.column), shift, why);
+                    m.details = details;
+                    m.condition = Some(less_than(s.null_shift));
+                    let weight = s.importance.get(&sc.column).copied().unwrap_or(1.0);
+                    compared += 1;
+                    weights += weight;
+                    drifted_weight += weight;
+                    drifted_names.push(sc.column.clone());
+                    rows.push((true, shift, m));
+                } else {
+                    let mut m = Measurement::error(Some(&sc.column), e.clone());
+                    m.details = details;
+                    uncompared += 1;
+                    rows.push((false, f64::NEG_INFINITY, m));
+                }
                 continue;
             }
         };
@@ -585,18 +609,25 @@ fn decide_all(
             None,
             share,
             format!(
-                "{} of {compared} columns drifted ({}{})",
+                "{} of {compared} column{} drifted ({}{}){}",
                 drifted_names.len(),
+                if compared == 1 { "" } else { "s" },
                 crate::check::pct(share),
                 if s.importance.is_empty() {
                     ""
                 } else {
                     ", weighted by importance"
+                },
+                if uncompared > 0 {
+                    format!("; {uncompared} could not be compared (see their errors)")
+                } else {
+                    String::new()
                 }
             ),
         )
         .detail("drifted_columns", json!(drifted_names))
         .detail("columns_compared", compared)
+        .detail("columns_not_compared", uncompared)
         .detail("drift_share", share)
         .detail("threshold", s.drift_share);
         if !s.importance.is_empty() {
@@ -640,6 +671,17 @@ fn null_share_drift(
             crate::check::pct(cs)
         )
     })
+}
+
+/// The absolute null-share change recorded in `details` by [`null_share_drift`].
+fn null_shift_of(details: &Map<String, Value>) -> f64 {
+    let get = |k: &str| details.get(k).and_then(|v| v.as_f64()).unwrap_or(0.0);
+    (get("null_share_current") - get("null_share_reference")).abs()
+}
+
+/// `value < x`.
+fn less_than(x: f64) -> Condition {
+    Condition::parse(&format!("< {x}")).unwrap_or_else(|_| Condition::at_most(x))
 }
 
 fn method_default(family: Family, threshold: f64) -> Condition {

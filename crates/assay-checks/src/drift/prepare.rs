@@ -73,11 +73,31 @@ pub fn from_profiles(
     current: &ColumnProfile,
     categorical: bool,
 ) -> Result<(Prepared, Fidelity), String> {
+    let name = current.name.clone();
     if categorical {
         let (r, fr) = categories_from_profile(reference);
         let (c, fc) = categories_from_profile(current);
         let (labels, reference, current) = align_categories(&r, &c);
         let fidelity = worst(fr, fc);
+        for (side, counts) in [("reference", &r), ("current data", &c)] {
+            let total: f64 = counts.iter().map(|(_, n)| n).sum();
+            let other: f64 = counts
+                .iter()
+                .filter(|(k, _)| k == OTHER)
+                .map(|(_, n)| n)
+                .sum();
+            if total > 0.0 && other / total > 0.5 {
+                return Err(format!(
+                    "`{}` has more than {} distinct values and in the {side} {} of them are \
+                     rarer than the {SKETCHED_CATEGORIES} most frequent: an id-like column \
+                     whose categories cannot be compared from sketches (exclude it, or compare \
+                     it as numbers)",
+                    name,
+                    assay_stats::value_counter::DEFAULT_EXACT_CAP,
+                    crate::check::pct(other / total)
+                ));
+            }
+        }
         return Ok((
             Prepared::Categorical {
                 labels,
@@ -101,11 +121,37 @@ pub fn from_profiles(
     ))
 }
 
+/// Why the two sides of a column cannot be compared, if they cannot: numbers on one side and
+/// text on the other, or time values of different types (units), whose raw numbers differ.
+pub fn incomparable(reference: &ColumnProfile, current: &ColumnProfile) -> Option<String> {
+    if reference.state.non_null() == 0 || current.state.non_null() == 0 {
+        return None;
+    }
+    if reference.state.as_numeric().is_some() != current.state.as_numeric().is_some() {
+        return Some(type_mismatch(reference, current));
+    }
+    let temporal = |t: &str| {
+        ["Timestamp", "Date", "Time", "Duration", "Interval"]
+            .iter()
+            .any(|p| t.starts_with(p))
+    };
+    if reference.data_type != current.data_type
+        && (temporal(&reference.data_type) || temporal(&current.data_type))
+    {
+        return Some(format!(
+            "`{}` holds {} in the reference and {} in the current data: time values of \
+             different types or units cannot be compared as numbers (read both sides with the \
+             same type, e.g. --type {}=timestamp)",
+            current.name, reference.data_type, current.data_type, current.name
+        ));
+    }
+    None
+}
+
 /// The message for a column numeric on one side and text on the other.
 pub fn type_mismatch(reference: &ColumnProfile, current: &ColumnProfile) -> String {
     format!(
-        "the sides disagree on the type of `{}`: {} in the reference, {} in the current data \
-         (see schema.match)",
+        "the sides disagree on the type of `{}`: {} in the reference, {} in the current data",
         current.name, reference.data_type, current.data_type
     )
 }

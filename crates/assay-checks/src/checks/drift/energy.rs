@@ -3,6 +3,7 @@
 use crate::check::CheckDoc;
 use crate::drift::method::samples;
 use crate::drift::method::{Applies, DriftMethod, Family, MethodOptions, Prepared, Score};
+use crate::drift::score::MIN_NORM_STD;
 use assay_stats::drift::sample_distance::energy_distance;
 
 /// Energy distance between the two numeric distributions.
@@ -32,19 +33,23 @@ impl DriftMethod for Energy {
     fn doc(&self) -> CheckDoc {
         CheckDoc {
             summary: "Energy distance between the two numeric distributions.",
-            computes: "E = sqrt(2 ∫ (F_ref − F_cur)²) over the merged support (the scipy definition). One result per column plus a dataset row (share of drifted columns); details: statistic, p_value (tests), method, threshold, n_reference, n_current, effect_size, the histograms used.",
-            why: "A metric on distributions that catches changes of location and shape; in the units of the column.",
-            parameters: "common drift parameters (see assay explain drift.auto).",
+            computes: "E = sqrt(2 ∫ (F_ref − F_cur)²) over the merged support (the scipy definition), by default divided by the reference standard deviation (floored at 0.001) so that the 0.1 threshold does not depend on the column's units; details carry `energy` (plain) and `energy_normed`. One result per column plus a dataset row (share of drifted columns); details: statistic, p_value (tests), method, threshold, n_reference, n_current, effect_size, the histograms used.",
+            why: "A metric on distributions that catches changes of location and shape.",
+            parameters: "common drift parameters (see assay explain drift.auto); normed: divide by the reference standard deviation (default true).",
             default_condition: "< 0.1",
             exactness: "Exact mode: every row. Profile mode: on 2,000 sketch quantiles.",
-            references: "scipy.stats.energy_distance; parity within 1e-12 relative. Evidently energy_dist_test (threshold 0.1).",
+            references: "scipy.stats.energy_distance; parity within 1e-12 relative. Evidently energy_dist_test (threshold 0.1, on the plain distance; assay norms it by default).",
         }
     }
 
-    fn score(&self, column: &Prepared, _: &MethodOptions) -> Result<Score, String> {
+    fn score(&self, column: &Prepared, options: &MethodOptions) -> Result<Score, String> {
         let (r, c) = samples(column, "energy")?;
-        energy_distance(r, c)
-            .map(Score::distance)
-            .ok_or_else(|| "energy: a side is empty".to_string())
+        let e = energy_distance(r, c).ok_or("energy: a side is empty")?;
+        let sd = r.std().unwrap_or(0.0).max(MIN_NORM_STD);
+        let v = if options.normed { e / sd } else { e };
+        Ok(Score::distance(v)
+            .with("energy", e)
+            .with("energy_normed", e / sd)
+            .with("normed", options.normed))
     }
 }

@@ -46,7 +46,7 @@ impl DriftMethod for ZTest {
         let k = bins.reference.len();
         if k > 2 {
             return Err(format!(
-                "z_test compares two categories; this column has {k} (use drift.chi_square)"
+                "z_test compares two categories; this column has {k} categories or bins (use chi_square)"
             ));
         }
         let r1 = bins.reference.first().copied().unwrap_or(0.0);
