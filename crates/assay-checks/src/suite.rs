@@ -282,7 +282,30 @@ impl LoadedSuite {
                 ));
             };
             if let Some(c) = &entry.condition {
-                Condition::parse(c).map_err(|m| self.error_at(&["condition", c.trim()], m))?;
+                let parsed =
+                    Condition::parse(c).map_err(|m| self.error_at(&["condition", c.trim()], m))?;
+                let automatic = ["drift.auto", "drift.prediction", "drift.target"];
+                if automatic.contains(&entry.check.as_str()) {
+                    return Err(self.error_at(
+                        &["condition", c.trim()],
+                        format!(
+                            "`{}` picks a method per column and applies that method's \
+                             threshold, so it takes no condition (use `params: {{method: ...}}` \
+                             with drift.<method> and a condition, or min_effect/correction)",
+                            entry.check
+                        ),
+                    ));
+                }
+                if entry.check.starts_with("drift.") && parsed.is_relative() {
+                    return Err(self.error_at(
+                        &["condition", c.trim()],
+                        format!(
+                            "`{}` compares the two datasets already; its condition must be \
+                             absolute (for example `< 0.2`), not relative to the reference",
+                            entry.check
+                        ),
+                    ));
+                }
             }
             let known = check.known_params();
             for key in entry.params.keys() {

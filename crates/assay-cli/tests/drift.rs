@@ -457,6 +457,20 @@ fn bad_inputs_give_documented_results_never_a_panic_or_nan() {
     fs::write(dir.join("s.yaml"), "data:\n  current: c.csv\n  reference: r.csv\nchecks:\n  - check: drift.auto\n    params:\n      correction: holm\n").unwrap();
     let r = assay_in(dir, &["check", "s.yaml"]);
     assert_input_error(&r, &["line 7", "correction"]);
+    // drift.auto takes no condition; drift conditions are absolute: rejected when loading.
+    fs::write(dir.join("s.yaml"), "data:\n  current: c.csv\n  reference: r.csv\nchecks:\n  - check: drift.auto\n    condition: '< 0.2'\n").unwrap();
+    assert_input_error(
+        &assay_in(dir, &["check", "s.yaml"]),
+        &["line 6", "takes no condition"],
+    );
+    fs::write(dir.join("s.yaml"), "data:\n  current: c.csv\n  reference: r.csv\nchecks:\n  - check: drift.psi\n    condition: '< reference * 2'\n").unwrap();
+    assert_input_error(
+        &assay_in(dir, &["check", "s.yaml"]),
+        &["line 6", "must be absolute"],
+    );
+    // Not-a-number thresholds on the command line.
+    let r = assay_in(dir, &["drift", "r.csv", "c.csv", "--min-effect", "nan"]);
+    assert_input_error(&r, &["--min-effect must be a finite number"]);
 }
 
 #[test]

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use assay_stats::drift::binning::Binning;
 use assay_stats::drift::divergence::total_variation;
 use assay_stats::drift::sample_distance::wasserstein;
+use assay_stats::drift::Empirical;
 
 use super::method::{Bins, DriftMethod, Family, MethodOptions, Prepared, Score};
 use super::prepare::Fidelity;
@@ -14,6 +15,17 @@ use super::prepare::Fidelity;
 /// Evidently's `wasserstein_distance_norm`), so a constant reference column does not divide by
 /// zero.
 pub const MIN_NORM_STD: f64 = 0.001;
+
+/// A distance in the column's units, reported both plain (`<name>`) and divided by the
+/// reference standard deviation (`<name>_normed`, the standard deviation floored at
+/// [`MIN_NORM_STD`]); the value is the normed one when `normed`.
+pub fn normed_distance(name: &str, value: f64, reference: &Empirical, normed: bool) -> Score {
+    let sd = reference.std().unwrap_or(0.0).max(MIN_NORM_STD);
+    Score::distance(if normed { value / sd } else { value })
+        .with(name, value)
+        .with(&format!("{name}_normed"), value / sd)
+        .with("normed", normed)
+}
 
 /// The effect measure of numeric columns.
 const NUMERIC_EFFECT: &str = "wasserstein_distance / reference std";

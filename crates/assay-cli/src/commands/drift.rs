@@ -97,6 +97,14 @@ pub fn suite_of(args: &DriftArgs) -> Result<Suite> {
             );
         }
     }
+    for (flag, v) in [
+        ("--min-effect", args.min_effect),
+        ("--drift-share", args.drift_share),
+    ] {
+        if v.is_some_and(|x| !x.is_finite()) {
+            bail!("{flag} must be a finite number");
+        }
+    }
     let spec = args.data.spec(Vec::new())?;
     let roles = Roles {
         target: args.target.clone(),

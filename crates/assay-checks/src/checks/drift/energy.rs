@@ -3,7 +3,7 @@
 use crate::check::CheckDoc;
 use crate::drift::method::samples;
 use crate::drift::method::{Applies, DriftMethod, Family, MethodOptions, Prepared, Score};
-use crate::drift::score::MIN_NORM_STD;
+use crate::drift::score::normed_distance;
 use assay_stats::drift::sample_distance::energy_distance;
 
 /// Energy distance between the two numeric distributions.
@@ -45,11 +45,6 @@ impl DriftMethod for Energy {
     fn score(&self, column: &Prepared, options: &MethodOptions) -> Result<Score, String> {
         let (r, c) = samples(column, "energy")?;
         let e = energy_distance(r, c).ok_or("energy: a side is empty")?;
-        let sd = r.std().unwrap_or(0.0).max(MIN_NORM_STD);
-        let v = if options.normed { e / sd } else { e };
-        Ok(Score::distance(v)
-            .with("energy", e)
-            .with("energy_normed", e / sd)
-            .with("normed", options.normed))
+        Ok(normed_distance("energy", e, r, options.normed))
     }
 }

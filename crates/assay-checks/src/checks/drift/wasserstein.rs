@@ -3,7 +3,7 @@
 use crate::check::CheckDoc;
 use crate::drift::method::samples;
 use crate::drift::method::{Applies, DriftMethod, Family, MethodOptions, Prepared, Score};
-use crate::drift::score::MIN_NORM_STD;
+use crate::drift::score::normed_distance;
 use assay_stats::drift::sample_distance::wasserstein;
 
 /// Wasserstein (earth mover's) distance between the two numeric distributions, normed by the reference standard deviation.
@@ -45,11 +45,6 @@ impl DriftMethod for Wasserstein {
     fn score(&self, column: &Prepared, options: &MethodOptions) -> Result<Score, String> {
         let (r, c) = samples(column, "wasserstein")?;
         let w = wasserstein(r, c).ok_or("wasserstein: a side is empty")?;
-        let sd = r.std().unwrap_or(0.0).max(MIN_NORM_STD);
-        let v = if options.normed { w / sd } else { w };
-        Ok(Score::distance(v)
-            .with("wasserstein", w)
-            .with("wasserstein_normed", w / sd)
-            .with("normed", options.normed))
+        Ok(normed_distance("wasserstein", w, r, options.normed))
     }
 }
