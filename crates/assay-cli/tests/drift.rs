@@ -308,10 +308,16 @@ fn a_saved_reference_profile_is_enough() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     let report = r.json();
     let temp = column(&report, "drift.auto", "temp");
-    assert!(temp["details"]["mode"]
-        .as_str()
-        .unwrap()
-        .starts_with("profile"));
+    assert_eq!(temp["details"]["mode"], "profile");
+    // Asking for exact mode with a saved profile is an input error, not a silent fallback.
+    let r = assay(&[
+        "drift",
+        profile.to_str().unwrap(),
+        "examples/bike_sharing/summer.csv",
+        "--mode",
+        "exact",
+    ]);
+    assert_input_error(&r, &["exact mode reads the rows of both sides"]);
     // Fewer than 10,000 distinct values: the profile holds exact counts, so profile mode is
     // exact here and agrees with exact mode to the last digit.
     assert_eq!(temp["details"]["exact"], true);

@@ -150,18 +150,24 @@ fn settings(inputs: &Inputs, fixed: Option<&'static dyn DriftMethod>) -> Result<
     let both_sources =
         inputs.current.source.is_some() && inputs.reference.is_some_and(|r| r.source.is_some());
     let (exact_mode, mode_note) = match inputs.param_str("mode")?.as_deref() {
-        None | Some("exact") if both_sources => (true, "exact".to_string()),
-        None | Some("exact") => (
-            false,
-            "profile (a side is a saved profile, so exact mode is not possible)".to_string(),
-        ),
-        Some("profile") => (false, "profile".to_string()),
+        None | Some("exact") if both_sources => (true, "exact"),
+        // By default a saved profile on either side means profile mode (said in `mode`).
+        None => (false, "profile"),
+        Some("exact") => {
+            return Err(
+                "params.mode: exact mode reads the rows of both sides, but a side is a saved \
+                 profile (use mode: profile, or give the data)"
+                    .to_string(),
+            )
+        }
+        Some("profile") => (false, "profile"),
         Some(other) => {
             return Err(format!(
                 "params.mode must be `exact` or `profile`, got `{other}`"
             ))
         }
     };
+    let mode_note = mode_note.to_string();
     let correction = inputs
         .param_str("correction")?
         .unwrap_or_else(|| "bh".to_string());
