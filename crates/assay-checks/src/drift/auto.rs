@@ -5,7 +5,8 @@
 //! two categories and chi-square otherwise; with more rows, numeric columns get the Wasserstein
 //! distance normed by the reference standard deviation (threshold 0.1) and categorical ones the
 //! Jensen–Shannon distance (threshold 0.1). assay keeps that choice and differs in how it is
-//! applied: every row is used (Evidently and Deepchecks sample), the tests' p-values are
+//! applied, and in one choice: two-valued columns get the Z-test at every size (see
+//! `drift.auto`'s explain text). Every row is used (Evidently and Deepchecks sample), the tests' p-values are
 //! corrected for the number of columns (Benjamini–Hochberg) and gated by an effect size, and
 //! "categorical" is assay's column kind (text, booleans, integers with at most 5 distinct
 //! values, or the suite's roles), which matches Evidently's `n_unique <= 5` heuristic for
@@ -30,9 +31,6 @@ pub fn choose(
 ) -> &'static dyn DriftMethod {
     let n = reference.map_or(0, |r| r.state.non_null());
     if categorical {
-        if n > SMALL_SAMPLE {
-            return &JensenShannon;
-        }
         let distinct = [reference, current]
             .into_iter()
             .flatten()
@@ -41,8 +39,12 @@ pub fn choose(
             .map(|(k, _)| k)
             .collect::<std::collections::BTreeSet<_>>()
             .len();
-        if distinct <= 2 {
+        // Two-valued columns get the Z-test at every size (gated by the effect size): a
+        // Jensen–Shannon distance of 0.1 needs a ~14-point move of a binary share.
+        if distinct <= 2 && distinct > 0 {
             &ZTest
+        } else if n > SMALL_SAMPLE {
+            &JensenShannon
         } else {
             &ChiSquare
         }

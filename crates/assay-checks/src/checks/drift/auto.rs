@@ -16,7 +16,11 @@ called drift when its effect size reaches min_effect (0.1 standard deviations of
 shift for numbers, 0.1 total variation for categories), so that with many rows a meaningless \
 shift is not drift merely because p is small; (4) 'categorical' is assay's column kind (text, \
 booleans, integers with at most 5 distinct values, or roles.categorical), the same cut as \
-Evidently's n_unique <= 5. Each column's result names the method and threshold used.";
+Evidently's n_unique <= 5; (5) a two-valued column gets the Z-test at every size, gated by \
+min_effect on the total variation distance (the change of its share), not the Jensen–Shannon \
+distance: JS of a binary column reaches 0.1 only when its share moves by about 14 points, so a \
+label whose positive rate goes from 39% to 50% would pass. Each column's result names the \
+method and threshold used.";
 
 const EXACTNESS: &str = "Exact mode (default when both sides are data): categorical columns and \
 numeric columns with at most 10,000 distinct values use the exact counts of the profiles; \
