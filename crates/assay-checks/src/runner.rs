@@ -298,7 +298,9 @@ fn param_error(loaded: &LoadedSuite, entry: usize, message: String) -> RunError 
                 || l.contains(&format!("\"{key}\""))
         })
         .map(|(i, _)| i + 1)
-        .or(Some(start));
+        .or(Some(start))
+        // A suite built in memory (`assay drift`) has no lines to point at.
+        .filter(|_| !loaded.text.is_empty());
     RunError::Suite(SuiteError {
         path: loaded.path.clone(),
         line,

@@ -230,13 +230,13 @@ impl LoadedSuite {
         Ok(loaded)
     }
 
-    /// A suite built in memory (for commands that run checks without a suite file): its text
-    /// is the suite as YAML, relative paths are resolved against the working directory.
+    /// A suite built in memory (for commands that run checks without a suite file): it has no
+    /// text, so its errors name no line; relative paths are resolved against the working
+    /// directory.
     pub fn from_suite(suite: Suite, label: &str) -> Result<LoadedSuite, SuiteError> {
-        let text = serde_norway::to_string(&suite).unwrap_or_default();
         let loaded = LoadedSuite {
             suite,
-            text,
+            text: String::new(),
             path: label.to_string(),
             base_dir: PathBuf::new(),
         };
