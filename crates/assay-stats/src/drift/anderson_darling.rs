@@ -228,10 +228,7 @@ fn harmonic_sums(n: f64) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn emp(v: &[f64]) -> Empirical {
-        Empirical::from_values(v.to_vec())
-    }
+    use crate::drift::empirical::emp;
 
     #[test]
     fn degenerate_inputs_give_none() {

@@ -355,10 +355,7 @@ pub fn align_categories(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn emp(v: &[f64]) -> Empirical {
-        Empirical::from_values(v.to_vec())
-    }
+    use crate::drift::empirical::emp;
 
     #[test]
     fn parses_suite_names() {

@@ -273,10 +273,7 @@ fn cdf_cvm_inf(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn emp(v: &[f64]) -> Empirical {
-        Empirical::from_values(v.to_vec())
-    }
+    use crate::drift::empirical::emp;
 
     #[test]
     fn too_small_gives_none() {

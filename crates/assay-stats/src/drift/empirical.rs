@@ -148,6 +148,12 @@ impl Empirical {
     }
 }
 
+/// An exact distribution of a few values, for tests.
+#[cfg(test)]
+pub(crate) fn emp(values: &[f64]) -> Empirical {
+    Empirical::from_values(values.to_vec())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

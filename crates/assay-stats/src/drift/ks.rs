@@ -107,10 +107,7 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn emp(v: &[f64]) -> Empirical {
-        Empirical::from_values(v.to_vec())
-    }
+    use crate::drift::empirical::emp;
 
     #[test]
     fn empty_side_gives_none() {

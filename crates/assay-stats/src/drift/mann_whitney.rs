@@ -110,10 +110,7 @@ fn exact_cdf(k: usize, n1: usize, n2: usize) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn emp(v: &[f64]) -> Empirical {
-        Empirical::from_values(v.to_vec())
-    }
+    use crate::drift::empirical::emp;
 
     #[test]
     fn empty_side_gives_none() {

@@ -52,10 +52,7 @@ pub fn energy_distance(a: &Empirical, b: &Empirical) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn emp(v: &[f64]) -> Empirical {
-        Empirical::from_values(v.to_vec())
-    }
+    use crate::drift::empirical::emp;
 
     #[test]
     fn empty_gives_none() {
