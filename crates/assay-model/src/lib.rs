@@ -1,0 +1,26 @@
+//! Model execution for assay.
+//!
+//! [`OnnxModel`] loads an ONNX model with [tract](https://github.com/sonos/tract) (pure Rust),
+//! adding the ONNX-ML operators scikit-learn's converters emit by default that tract lacks
+//! (`ZipMap`, `Scaler`, `TreeEnsembleRegressor`: see [`onnx_ml`]), binds dataset columns to
+//! its inputs by name (or a `[N, F]` input to an ordered feature list), and runs it on Arrow
+//! batches split across threads. Classifiers give a label index and class probabilities per
+//! row; regressors a value.
+//!
+//! ```no_run
+//! use assay_model::OnnxModel;
+//! let model = OnnxModel::load("examples/adult/models/adult_gbt.onnx").unwrap();
+//! println!("{:?} reads {:?}", model.task(), model.inputs());
+//! ```
+
+#![warn(missing_docs)]
+
+mod error;
+mod model;
+pub mod onnx_ml;
+
+pub use error::ModelError;
+pub use model::{
+    column_f64, Binding, ElementType, ModelInput, ModelTask, OnnxModel, Predictions,
+    FEATURES_METADATA_KEY,
+};
