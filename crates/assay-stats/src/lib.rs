@@ -4,6 +4,8 @@
 //! is [`ColumnState`], the mergeable per-column profile state (moments, a KLL quantile sketch,
 //! exact-then-sketched distinct values and frequencies, string kinds and lengths), and
 //! [`Profile`], a dataset's set of column states, which is what assay saves, ships and merges.
+//! Two-sample drift tests live in [`drift`]; model-evaluation metrics, intervals, the
+//! bootstrap, significance tests and group fairness in [`metrics`].
 //!
 //! ```
 //! use assay_stats::{ColumnBody, ColumnState};
@@ -27,6 +29,7 @@ pub mod column_state;
 pub mod drift;
 pub mod histogram;
 pub mod leakage;
+pub mod metrics;
 pub mod moments;
 pub mod pii;
 pub mod profile;

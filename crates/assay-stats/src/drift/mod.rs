@@ -30,7 +30,7 @@ mod kolmogorov;
 pub mod ks;
 mod ks_exact;
 pub mod mann_whitney;
-mod normal;
+pub(crate) mod normal;
 mod pooled;
 pub mod sample_distance;
 mod smirnov;
