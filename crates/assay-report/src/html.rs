@@ -13,6 +13,12 @@
 //!   category new in the current data (present there, absent from the reference, marked
 //!   `new`), the rest folded into one `(other)` row.
 //!
+//! When the report has model or fairness results, a "Model evaluation" section comes before
+//! the results: metrics with their intervals, baseline and trivial predictor, ROC,
+//! precision–recall and reliability charts, the confusion matrix, the regression gate, slices,
+//! weak slices, and per protected attribute the rates per group and the fairness measures (see
+//! `html/model_section.rs`; the figures are read by [`crate::model`]).
+//!
 //! Only the report's aggregates are shown, never raw rows. All text is escaped; SVG coordinates
 //! carry at most one decimal.
 
@@ -23,6 +29,8 @@ use assay_stats::Histogram;
 
 use crate::numbers::{format_count, format_percent, format_value};
 use crate::{CheckResult, ColumnDistribution, DatasetInfo, Report, Status};
+
+mod model_section;
 
 /// Escapes `s` for HTML text and quoted attribute values (`&`, `<`, `>`, `"`, `'`);
 /// control characters other than tab and line breaks become spaces.
@@ -296,12 +304,18 @@ fn drift_section(out: &mut String, report: &Report, charts: &ChartIds<'_>) {
 pub fn render_html(report: &Report) -> String {
     let s = &report.summary;
     let suite = escape_html(&report.suite);
+    let model = crate::model::ModelFigures::of(&report.results);
+    let model_css = if model.is_empty() {
+        ""
+    } else {
+        model_section::MODEL_CSS
+    };
     let mut out = String::with_capacity(16 * 1024);
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n\
-         <title>assay: {suite} {}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n",
+         <title>assay: {suite} {}</title>\n<style>\n{CSS}{model_css}</style>\n</head>\n<body>\n<main>\n",
         s.verdict_word()
     );
 
@@ -347,6 +361,7 @@ pub fn render_html(report: &Report) -> String {
     }
 
     drift_section(&mut out, report, &charts);
+    model_section::model_section(&mut out, &model);
 
     // Results: problems worst first (suite order within a status), then the passed and the
     // skipped ones collapsed.

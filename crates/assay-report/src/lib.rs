@@ -27,6 +27,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod model;
 pub mod numbers;
 pub mod report;
 pub mod terminal;

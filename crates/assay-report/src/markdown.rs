@@ -1,13 +1,16 @@
 //! Markdown (GitHub-flavoured) for pull-request comments and GitHub step summaries.
 //!
-//! A title with the overall verdict (`PASSED`, `WARNINGS`, `FAILED`), a table of counts, a
-//! table of the failed, errored and warned results, then the passed and skipped results in
+//! A title with the overall verdict (`PASSED`, `WARNINGS`, `FAILED`), a table of counts, the
+//! drift table, one-row-per-result tables of model metrics (value, interval, baseline), of the
+//! regression gate and of fairness measures when the report has them, a table of the failed,
+//! errored and warned results, then the passed and skipped results in
 //! collapsed `<details>` sections. Every cell is escaped: `|`, newlines, Markdown punctuation
 //! and `<`, `>`, `&` cannot break the table or inject markup.
 
 use std::fmt::Write as _;
 
-use crate::numbers::{format_count, format_opt, format_value};
+use crate::model::ModelFigures;
+use crate::numbers::{format_count, format_opt, format_percent, format_value};
 use crate::{CheckResult, DatasetInfo, Report, Status};
 
 /// Escapes `s` for a Markdown table cell (or inline text): backslash-escapes Markdown
@@ -151,6 +154,103 @@ fn drift_table(out: &mut String, report: &Report) {
     }
 }
 
+/// `[low, high]` or `–`.
+fn interval(ci: Option<(f64, f64)>) -> String {
+    match ci {
+        Some((lo, hi)) => format!("[{}, {}]", format_value(lo), format_value(hi)),
+        None => "–".to_string(),
+    }
+}
+
+/// The heading of an interval column: `95% CI` when every interval has that level, else `CI`.
+fn ci_heading(levels: impl Iterator<Item = Option<f64>>) -> String {
+    let levels: Vec<Option<f64>> = levels.collect();
+    match levels.first() {
+        Some(Some(c)) if c.is_finite() && levels.iter().all(|l| *l == Some(*c)) => {
+            format!("{} CI", format_percent(*c))
+        }
+        _ => "CI".to_string(),
+    }
+}
+
+/// The model sections: metrics, the regression gate and fairness measures, one row each.
+fn model_tables(out: &mut String, report: &Report) {
+    let f = ModelFigures::of(&report.results);
+    if !f.metrics.is_empty() {
+        let heading = ci_heading(
+            f.metrics
+                .iter()
+                .filter(|m| m.ci.is_some())
+                .map(|m| m.confidence),
+        );
+        let _ = writeln!(
+            out,
+            "\n### Model\n\n| Metric | Value | {heading} | Baseline | Status |\n|---|---:|---:|---:|---|"
+        );
+        for m in &f.metrics {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                code(&m.metric),
+                format_opt(m.estimate, "–"),
+                interval(m.ci),
+                format_opt(m.baseline, "–"),
+                status_word(m.result.status),
+            );
+        }
+    }
+    if !f.gate.is_empty() {
+        out.push_str("\n### Regression gate\n\n");
+        out.push_str("| Metric | Candidate | Baseline | Degradation | p-value | Status |\n");
+        out.push_str("|---|---:|---:|---:|---:|---|\n");
+        for g in &f.gate {
+            let sign = |d: f64| if d > 0.0 { "+" } else { "" };
+            let degradation = match g.degradation {
+                Some(d) if g.relative => format!("{}{} relative", sign(d), format_percent(d)),
+                Some(d) => format!("{}{}", sign(d), format_value(d)),
+                None => "–".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                code(g.metric),
+                format_opt(g.candidate, "–"),
+                format_opt(g.baseline, "–"),
+                degradation,
+                format_opt(g.p_value, "–"),
+                status_word(g.result.status),
+            );
+        }
+    }
+    if !f.fairness.is_empty() {
+        let heading = ci_heading(
+            f.fairness
+                .iter()
+                .filter(|r| r.ci.is_some())
+                .map(|r| r.result.details.get("confidence").and_then(|v| v.as_f64())),
+        );
+        let _ = writeln!(
+            out,
+            "\n### Fairness\n\n| Measure | Attribute | Value | {heading} | Lowest group | Highest group | Status |\n\
+             |---|---|---:|---:|---|---|---|"
+        );
+        let cell = |s: Option<&str>| s.map(escape_cell).unwrap_or_else(|| "–".to_string());
+        for r in &f.fairness {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                code(r.measure),
+                escape_cell(r.attribute),
+                format_opt(r.value, "–"),
+                interval(r.ci),
+                cell(r.lowest_group.as_deref()),
+                cell(r.highest_group.as_deref()),
+                status_word(r.result.status),
+            );
+        }
+    }
+}
+
 /// Renders `report` as GitHub-flavoured Markdown. Ends with a newline.
 pub fn render_markdown(report: &Report) -> String {
     let s = &report.summary;
@@ -178,6 +278,7 @@ pub fn render_markdown(report: &Report) -> String {
     );
 
     drift_table(&mut out, report);
+    model_tables(&mut out, report);
 
     let mut problems: Vec<&CheckResult> = report
         .results

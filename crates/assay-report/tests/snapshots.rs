@@ -1018,3 +1018,396 @@ fn html_drift_table_is_sorted_drifted_first_by_score() {
     );
     insta::assert_snapshot!(section);
 }
+
+// ---------------------------------------------------------------------------------------
+// Model evaluation and fairness
+
+/// The Adult class labels, the positive one last.
+const LOW: &str = "<=50K";
+const HIGH: &str = ">50K";
+/// A slice expression with both kinds of quotes and markup characters.
+const QUOTED_SLICE: &str = "occupation == 'Prof-specialty' & income != \"<=50K\"";
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// A model run on the Adult data: metrics (one bounded, one failing), curves, calibration,
+/// the confusion matrix, slices, weak slices, the regression gate, prediction stability and
+/// fairness on `sex`, `race` and their intersection.
+fn model_report() -> Report {
+    let fpr: Vec<f64> = (0..=20).map(|i| round3(i as f64 / 20.0)).collect();
+    let tpr: Vec<f64> = fpr.iter().map(|x| round3(x.powf(0.25))).collect();
+    let recall: Vec<f64> = (0..=20).rev().map(|i| round3(i as f64 / 20.0)).collect();
+    let precision: Vec<f64> = recall
+        .iter()
+        .map(|r| round3(0.241 + 0.759 * (1.0 - r.powi(3))))
+        .collect();
+    let weights = [
+        5210.0, 2120.0, 1310.0, 905.0, 712.0, 598.0, 507.0, 455.0, 410.0, 54.0,
+    ];
+    let reliability: Vec<Value> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let lower = i as f64 / 10.0;
+            json!({
+                "lower": lower,
+                "upper": round3(lower + 0.1),
+                "weight": w,
+                "mean_predicted": round3(lower + 0.04),
+                "fraction_positive": round3((lower + 0.04) * 0.9 + 0.01),
+            })
+        })
+        .collect();
+    let metric = |name: &str, status: Status, value: f64, condition: (&str, f64), extra: Value| {
+        let mut d = json!({
+            "metric": name,
+            "estimate": value,
+            "n": 16281,
+            "model": "adult_gbm.onnx",
+        });
+        if let (Value::Object(m), Value::Object(e)) = (&mut d, extra) {
+            m.extend(e);
+        }
+        result(
+            &format!("model.{name}"),
+            None,
+            status,
+            Some(value),
+            Some(condition.1),
+            Some(condition.0),
+            &format!("{name} = {value}"),
+            d,
+        )
+    };
+    let groups_sex = json!({
+        "Female": {"count": 5421, "weight": 5421, "selection_rate": 0.072, "tpr": 0.512, "fpr": 0.012, "fnr": 0.488, "precision": 0.76, "accuracy": 0.93},
+        "Male": {"count": 10860, "weight": 10860, "selection_rate": 0.251, "tpr": 0.648, "fpr": 0.083, "fnr": 0.352, "precision": 0.74, "accuracy": 0.83},
+    });
+    let groups_race = json!({
+        "White": {"count": 13946, "weight": 13946, "selection_rate": 0.201, "tpr": 0.63, "fpr": 0.06, "fnr": 0.37, "precision": 0.75, "accuracy": 0.86},
+        "Black": {"count": 1561, "weight": 1561, "selection_rate": 0.094, "tpr": 0.55, "fpr": 0.03, "fnr": 0.45, "precision": 0.72, "accuracy": 0.91},
+        "Asian-Pac-Islander": {"count": 480, "weight": 480, "selection_rate": 0.236, "tpr": 0.61, "fpr": 0.09, "fnr": 0.39, "precision": 0.7, "accuracy": 0.84},
+        "Amer-Indian-Eskimo": {"count": 159, "weight": 159, "selection_rate": 0.069, "tpr": null, "fpr": 0.04, "fnr": null, "precision": null, "accuracy": 0.9},
+        "Other <'&\">": {"count": 12, "weight": 12, "selection_rate": 0.0, "tpr": null, "fpr": 0.0, "fnr": null, "precision": null, "accuracy": 0.92},
+    });
+    let results = vec![
+        metric(
+            "accuracy",
+            Status::Pass,
+            0.8712,
+            ("value >= 0.8", 0.8),
+            json!({"ci_low": 0.8660, "ci_high": 0.8763, "confidence": 0.95, "ci_method": "wilson",
+                   "baseline_value": 0.8654, "trivial_value": 0.7638, "trivial": "majority class",
+                   "higher_is_better": true}),
+        ),
+        metric(
+            "roc_auc",
+            Status::Pass,
+            0.9254,
+            ("value >= 0.85", 0.85),
+            json!({"ci_low": 0.9211, "ci_high": 0.9297, "confidence": 0.95, "ci_method": "delong",
+                   "baseline_value": 0.9198, "trivial_value": 0.5, "trivial": "constant score",
+                   "higher_is_better": true, "roc_curve": {"fpr": fpr, "tpr": tpr}}),
+        ),
+        metric(
+            "average_precision",
+            Status::Pass,
+            0.8231,
+            ("value >= 0.7", 0.7),
+            json!({"trivial_value": 0.2362, "trivial": "constant score", "higher_is_better": true,
+                   "pr_curve": {"recall": recall, "precision": precision}}),
+        ),
+        // Bounded: the value compared is the interval's lower bound, the estimate is shown.
+        result(
+            "model.f1",
+            None,
+            Status::Fail,
+            Some(0.6932),
+            Some(0.7),
+            Some("value >= 0.7"),
+            "f1 lower bound 0.6932 < 0.7",
+            json!({"metric": "f1", "estimate": 0.7104, "ci_low": 0.6932, "ci_high": 0.7271,
+                   "confidence": 0.95, "ci_method": "bootstrap", "higher_is_better": true,
+                   "trivial_value": 0.0, "trivial": "majority class", "n": 16281,
+                   "model": "adult_gbm.onnx"}),
+        ),
+        metric(
+            "log_loss",
+            Status::Warn,
+            0.2791,
+            ("value <= 0.275", 0.275),
+            json!({"baseline_value": 0.2702, "trivial_value": 0.5519, "trivial": "prior",
+                   "higher_is_better": false}),
+        ),
+        metric(
+            "calibration_error",
+            Status::Pass,
+            0.0213,
+            ("value <= 0.05", 0.05),
+            json!({"higher_is_better": false, "reliability": reliability}),
+        ),
+        metric(
+            "confusion_matrix",
+            Status::Pass,
+            0.8712,
+            ("value >= 0.8", 0.8),
+            json!({"labels": [LOW, HIGH], "matrix": [[11690, 745], [1352, 2494]]}),
+        ),
+        result(
+            "model.slices",
+            Some("relationship=Husband"),
+            Status::Warn,
+            Some(0.8152),
+            Some(0.82),
+            Some("value >= 0.82"),
+            "accuracy on relationship=Husband is 0.8152",
+            json!({"metric": "accuracy", "n": 6545, "ci_low": 0.8057, "ci_high": 0.8243,
+                   "reference_value": 0.8712}),
+        ),
+        result(
+            "model.slices",
+            Some(QUOTED_SLICE),
+            Status::Pass,
+            Some(0.9021),
+            Some(0.82),
+            Some("value >= 0.82"),
+            "accuracy on the slice is 0.9021",
+            json!({"metric": "accuracy", "n": 1021, "reference_value": 0.8712}),
+        ),
+        result(
+            "model.slices",
+            Some("native-country=Holand-Netherlands"),
+            Status::Skipped,
+            None,
+            None,
+            None,
+            "1 row, fewer than min_rows 30",
+            json!({"metric": "accuracy", "n": 1}),
+        ),
+        result(
+            "model.weak_slices",
+            Some("education=HS-grad & hours-per-week>=50"),
+            Status::Warn,
+            Some(0.0004),
+            Some(0.05),
+            Some("value >= 0.05"),
+            "log loss 0.41 on the slice against 0.27 elsewhere",
+            json!({"n": 812, "slice_loss": 0.4103, "rest_loss": 0.2712, "loss": "log_loss",
+                   "q_value": 0.0004}),
+        ),
+        result(
+            "model.regression_gate",
+            Some("accuracy"),
+            Status::Pass,
+            Some(-0.0058),
+            Some(0.0),
+            Some("value <= 0"),
+            "accuracy: candidate 0.8712 vs baseline 0.8654 (better by 0.0058)",
+            json!({"candidate": 0.8712, "baseline": 0.8654, "delta": 0.0058, "tolerance": 0.0,
+                   "relative": false, "test": "mcnemar", "p_value": 0.0021, "significant": true,
+                   "degradation_ci": [-0.0089, -0.0027]}),
+        ),
+        result(
+            "model.regression_gate",
+            Some("log_loss"),
+            Status::Fail,
+            Some(0.0330),
+            Some(0.01),
+            Some("value <= 0.01"),
+            "log_loss: candidate 0.2791 vs baseline 0.2702 (worse by 0.0330 relative)",
+            json!({"candidate": 0.2791, "baseline": 0.2702, "delta": 0.0089, "tolerance": 0.01,
+                   "relative": true, "test": "paired bootstrap", "p_value": 0.031,
+                   "significant": true, "degradation_ci": [0.0041, 0.0622]}),
+        ),
+        result(
+            "model.prediction_stability",
+            None,
+            Status::Pass,
+            Some(0.0123),
+            Some(0.05),
+            Some("value <= 0.05"),
+            "1.23% of predictions changed",
+            json!({"max_change": 0.4127, "mean_change": 0.0091}),
+        ),
+        result(
+            "fairness.demographic_parity_difference",
+            Some("sex"),
+            Status::Fail,
+            Some(0.179),
+            Some(0.1),
+            Some("value <= 0.1"),
+            "selection rate 0.072 (Female) to 0.251 (Male)",
+            json!({"groups": groups_sex, "excluded_groups": [], "ci_low": 0.165, "ci_high": 0.192,
+                   "confidence": 0.95, "rate": "selection_rate", "lowest_group": "Female",
+                   "highest_group": "Male"}),
+        ),
+        result(
+            "fairness.equal_opportunity_difference",
+            Some("sex"),
+            Status::Warn,
+            Some(0.136),
+            Some(0.1),
+            Some("value <= 0.1"),
+            "true positive rate 0.512 (Female) to 0.648 (Male)",
+            json!({"groups": groups_sex, "excluded_groups": [], "rate": "tpr",
+                   "lowest_group": "Female", "highest_group": "Male"}),
+        ),
+        result(
+            "fairness.disparate_impact",
+            Some("race"),
+            Status::Fail,
+            Some(0.292),
+            Some(0.8),
+            Some("value >= 0.8"),
+            "selection rate ratio 0.292",
+            json!({"groups": groups_race, "excluded_groups": ["Other <'&\">"],
+                   "rate": "selection_rate", "lowest_group": "Amer-Indian-Eskimo",
+                   "highest_group": "Asian-Pac-Islander"}),
+        ),
+        result(
+            "fairness.equalized_odds_difference",
+            Some("sex × race"),
+            Status::Error,
+            None,
+            None,
+            None,
+            "fewer than 2 groups with both classes",
+            json!({}),
+        ),
+    ];
+    let summary = Summary::of(&results);
+    Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        assay_version: "0.1.0".to_string(),
+        suite: "model_evaluation".to_string(),
+        current: DatasetInfo {
+            sources: vec!["data/adult_test.csv".to_string()],
+            rows: 16281,
+            columns: 15,
+            from_profile: false,
+        },
+        reference: None,
+        summary,
+        results,
+        distributions: vec![],
+    }
+}
+
+/// The `<section id="model">` of a page.
+fn model_section(html: &str) -> &str {
+    let start = html.find("<section id=\"model\">").expect("model section");
+    let rest = &html[start..];
+    &rest[..rest.find("</section>").expect("end of section") + "</section>".len()]
+}
+
+#[test]
+fn snapshot_html_model_section() {
+    let html = render_html(&model_report());
+    insta::assert_snapshot!(model_section(&html));
+}
+
+#[test]
+fn snapshot_markdown_model() {
+    insta::assert_snapshot!(render_markdown(&model_report()));
+}
+
+#[test]
+fn html_model_section_is_escaped_and_complete() {
+    let report = model_report();
+    let html = render_html(&report);
+    assert_no_raw_markup(&html);
+    assert!(!html.contains("<script"));
+    let section = model_section(&html);
+    // Labels, slice expressions and group names are escaped, never raw.
+    assert!(!html.contains(LOW) && !html.contains(QUOTED_SLICE));
+    assert!(section.contains("<th>&lt;=50K</th><th>&gt;50K</th>"));
+    assert!(section.contains(
+        "<code>occupation == &#39;Prof-specialty&#39; &amp; income != &quot;&lt;=50K&quot;</code>"
+    ));
+    assert!(section.contains(">Other &lt;&#39;&amp;&quot;&gt;</text>"));
+    // One chart each: ROC, precision-recall, calibration, and the rates of sex and race (the
+    // intersection errored and has no groups).
+    for label in [
+        "ROC curve",
+        "precision-recall curve",
+        "reliability diagram",
+        "rates per group of sex",
+        "rates per group of race",
+    ] {
+        assert_eq!(
+            section.matches(&format!("aria-label=\"{label}\"")).count(),
+            1,
+            "{label}"
+        );
+    }
+    assert_eq!(section.matches("<svg ").count(), 5);
+    assert_eq!(section.matches("</svg>").count(), 5);
+    // The metric table shows the estimate of a bounded metric, not the bound compared.
+    let f1 = section
+        .lines()
+        .find(|l| l.contains("<code>f1</code>"))
+        .expect("f1 row");
+    assert!(f1.contains(">0.7104<") && !f1.contains(">0.6932<"), "{f1}");
+    assert!(f1.contains("[0.6932, 0.7271] <span class=\"dim\">95% bootstrap</span>"));
+    // Fairness: a subsection per attribute, the excluded group marked, the errored
+    // intersection listed in its table.
+    for attribute in ["sex", "race", "sex × race"] {
+        assert!(
+            section.contains(&format!("<h3>Fairness: <code>{attribute}</code></h3>")),
+            "{attribute}"
+        );
+    }
+    assert_eq!(section.matches(">excluded</text>").count(), 1);
+    assert!(section.contains("<g class=\"ex\"><title>Other &lt;&#39;&amp;&quot;&gt; · n=12"));
+    // Coordinates carry at most one decimal.
+    for attr in [
+        " x=\"",
+        " y=\"",
+        "width=\"",
+        "height=\"",
+        "x1=\"",
+        "y2=\"",
+        " r=\"",
+    ] {
+        for (i, _) in section.match_indices(attr) {
+            let v = &section[i + attr.len()..];
+            let v = &v[..v.find('"').unwrap()];
+            assert!(v.parse::<f64>().is_ok(), "{attr}{v}");
+            assert!(
+                v.split('.').nth(1).is_none_or(|d| d.len() == 1),
+                "{attr}{v}"
+            );
+        }
+    }
+    // The section's CSS is only on pages that have the section.
+    assert!(html.contains(".mcharts{"));
+    assert!(!render_html(&html_report()).contains(".mcharts{"));
+    assert!(!render_html(&html_report()).contains("<section id=\"model\">"));
+    if let Ok(path) = std::env::var("ASSAY_MODEL_HTML_OUT") {
+        std::fs::write(path, &html).unwrap();
+    }
+}
+
+#[test]
+fn markdown_model_tables_are_escaped() {
+    let md = render_markdown(&model_report());
+    assert!(md.contains("\n### Model\n\n| Metric | Value | 95% CI | Baseline | Status |\n"));
+    assert!(md.contains("| `f1` | 0.7104 | [0.6932, 0.7271] | – | **FAIL** |"));
+    assert!(md.contains("\n### Regression gate\n"));
+    assert!(md.contains("| `log_loss` | 0.2791 | 0.2702 | +3.3% relative | 0.031 | **FAIL** |"));
+    assert!(md.contains(
+        "| `disparate_impact` | race | 0.292 | – | Amer-Indian-Eskimo | Asian-Pac-Islander | **FAIL** |"
+    ));
+    assert!(md.contains("| `equalized_odds_difference` | sex × race | – | – | – | – | **ERROR** |"));
+    assert!(!md.contains(LOW));
+    // Every table row of the model sections has its cell borders intact.
+    for line in md.lines().filter(|l| l.starts_with("| `")) {
+        let borders = line.matches('|').count() - line.matches("\\|").count();
+        assert!((6..=8).contains(&borders), "{line}");
+    }
+    // Reports without model results keep their Markdown unchanged: no model section.
+    let plain = render_markdown(&sample_report());
+    assert!(!plain.contains("### Model") && !plain.contains("### Fairness"));
+}
