@@ -35,6 +35,8 @@ pub fn catalogue() -> Vec<Box<dyn Check>> {
         Box::new(SingleFeatureLeakage),
     ];
     all.extend(crate::checks::drift::checks());
+    all.extend(crate::checks::model::checks());
+    all.extend(crate::checks::fairness::checks());
     all
 }
 
@@ -116,7 +118,8 @@ mod tests {
             assert!(!family.is_empty() && !name.is_empty());
             assert!(
                 id.chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.'),
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+                    && !name.starts_with(|c: char| c.is_ascii_digit()),
                 "{id}"
             );
         }

@@ -54,6 +54,8 @@ pub struct Inputs<'a> {
     pub condition: &'a Condition,
     /// Whether the suite entry gave the condition explicitly.
     pub condition_is_explicit: bool,
+    /// Model evaluation data, when a check of the suite needs it.
+    pub evaluation: Option<&'a crate::evaluation::EvalContext>,
 }
 
 impl Inputs<'_> {
@@ -241,6 +243,10 @@ pub trait Check: Send + Sync {
     /// Parameters this check accepts (validated when the suite is loaded).
     fn known_params(&self) -> &'static [&'static str] {
         &[]
+    }
+    /// True when the check evaluates a model (it reads [`Inputs::evaluation`]).
+    fn needs_evaluation(&self) -> bool {
+        false
     }
     /// Row passes it needs over raw data (default: none; the profiles suffice).
     fn row_passes(&self, _inputs: &Inputs) -> Result<Vec<RowPass>, String> {

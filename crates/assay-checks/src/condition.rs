@@ -106,6 +106,22 @@ impl Condition {
         }
     }
 
+    /// `value > bound`.
+    pub fn greater_than(bound: f64) -> Self {
+        Self {
+            op: Op::Gt,
+            bound: Bound::Absolute(bound),
+        }
+    }
+
+    /// `value < bound`.
+    pub fn less_than(bound: f64) -> Self {
+        Self {
+            op: Op::Lt,
+            bound: Bound::Absolute(bound),
+        }
+    }
+
     /// `value == bound`.
     pub fn equals(bound: f64) -> Self {
         Self {

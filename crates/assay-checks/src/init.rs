@@ -167,6 +167,7 @@ pub fn starter_suite(
         data,
         roles,
         options: SuiteOptions::default(),
+        evaluation: Default::default(),
         checks,
     }
 }

@@ -13,6 +13,7 @@ pub mod check;
 pub mod checks;
 pub mod condition;
 pub mod drift;
+pub mod evaluation;
 pub mod init;
 pub mod runner;
 pub mod suite;

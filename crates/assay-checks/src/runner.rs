@@ -27,6 +27,14 @@ pub enum RunError {
     /// Unreadable data.
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// The model evaluation could not be set up (model file, binding, roles, slices).
+    #[error("{suite}: {message}")]
+    Evaluation {
+        /// The suite file (or command).
+        suite: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Unreadable data named by a suite key (`data.current`, `data.reference`).
     #[error("{key} in {suite}")]
     Data {
@@ -132,6 +140,18 @@ async fn run_checks(
         .iter()
         .map(|e| loaded.condition_of(e, reference.is_some()))
         .collect();
+    let evaluation = if checks.iter().flatten().any(|c| c.needs_evaluation()) {
+        Some(
+            crate::evaluation::prepare(loaded, current)
+                .await
+                .map_err(|message| RunError::Evaluation {
+                    suite: loaded.path.clone(),
+                    message,
+                })?,
+        )
+    } else {
+        None
+    };
     let inputs_of = |i: usize| Inputs {
         current,
         reference,
@@ -140,6 +160,7 @@ async fn run_checks(
         params: &suite.checks[i].params,
         condition: &conditions[i],
         condition_is_explicit: suite.checks[i].condition.is_some(),
+        evaluation: evaluation.as_ref(),
     };
     // Plan the row passes.
     let mut planned: Vec<Planned> = Vec::new();

@@ -91,6 +91,71 @@ impl Default for SuiteOptions {
     }
 }
 
+/// The `evaluation:` section: where predictions come from and how metrics are computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EvaluationSection {
+    /// ONNX model run on the current data (else predictions come from `roles.prediction` /
+    /// `roles.probabilities`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// ONNX model of the baseline, run on the same rows (else `roles.baseline_prediction` /
+    /// `roles.baseline_probabilities`, if any).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_model: Option<String>,
+    /// Feature columns, in input order, for a model whose single input is a `[N, F]` matrix
+    /// (default: the model's `assay.features` metadata).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub features: Option<Vec<String>>,
+    /// `classification` or `regression` (default: from the model, else from the columns).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// The positive class of a binary task (default: the second class in sorted order, as
+    /// scikit-learn).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub positive_class: Option<String>,
+    /// Classes of the `roles.probabilities` columns, in column order (default: the sorted
+    /// classes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classes: Option<Vec<String>>,
+    /// Decision threshold on the positive class's probability when labels are derived from
+    /// probabilities (label = positive when p >= threshold).
+    pub threshold: f64,
+    /// Confidence level of every interval.
+    pub confidence: f64,
+    /// Bootstrap resamples per interval (0: analytic intervals only).
+    pub bootstrap_rounds: usize,
+    /// Seed of the bootstrap.
+    pub seed: u64,
+    /// Named slices: SQL boolean expressions over the data's columns.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub slices: Vec<String>,
+    /// Slices and segment values with fewer rows are reported as skipped.
+    pub min_slice_size: u64,
+    /// Protected groups with fewer rows are left out of fairness gaps.
+    pub min_group_size: u64,
+}
+
+impl Default for EvaluationSection {
+    fn default() -> Self {
+        Self {
+            model: None,
+            baseline_model: None,
+            features: None,
+            task: None,
+            positive_class: None,
+            classes: None,
+            threshold: 0.5,
+            confidence: 0.95,
+            bootstrap_rounds: 1000,
+            seed: 0,
+            slices: Vec::new(),
+            min_slice_size: 30,
+            min_group_size: 30,
+        }
+    }
+}
+
 /// One entry of `checks:`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -126,6 +191,9 @@ pub struct Suite {
     /// Profiling options.
     #[serde(default)]
     pub options: SuiteOptions,
+    /// Model evaluation settings (models to run, positive class, intervals, slices).
+    #[serde(default)]
+    pub evaluation: EvaluationSection,
     /// Checks to run, in order.
     pub checks: Vec<CheckEntry>,
 }
@@ -262,6 +330,33 @@ impl LoadedSuite {
                 ));
             }
         }
+        let ev = &self.suite.evaluation;
+        if let Some(t) = &ev.task {
+            if t != "classification" && t != "regression" {
+                return Err(self.error_at(
+                    &["task"],
+                    format!("evaluation.task `{t}` must be classification or regression"),
+                ));
+            }
+        }
+        if !(ev.confidence > 0.0 && ev.confidence < 1.0) {
+            return Err(self.error_at(
+                &["confidence"],
+                format!(
+                    "evaluation.confidence must be between 0 and 1, got {}",
+                    ev.confidence
+                ),
+            ));
+        }
+        if !(0.0..=1.0).contains(&ev.threshold) {
+            return Err(self.error_at(
+                &["threshold"],
+                format!(
+                    "evaluation.threshold must be in [0, 1], got {}",
+                    ev.threshold
+                ),
+            ));
+        }
         if self.suite.checks.is_empty() {
             return Err(self.error_at(
                 &["checks"],
@@ -328,7 +423,9 @@ impl LoadedSuite {
         Ok(())
     }
 
-    fn resolve(&self, p: &str) -> String {
+    /// A path of the suite resolved against the suite's directory (URLs and absolute paths
+    /// unchanged).
+    pub fn resolve(&self, p: &str) -> String {
         if assay_engine::source::is_url(p) || Path::new(p).is_absolute() {
             p.to_string()
         } else {

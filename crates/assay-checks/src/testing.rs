@@ -64,6 +64,7 @@ pub fn measure(
         params: &params,
         condition: &check.default_condition(reference.is_some()),
         condition_is_explicit: false,
+        evaluation: None,
     };
     check.measure(&inputs, Vec::new()).expect("measure")
 }

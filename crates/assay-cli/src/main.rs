@@ -38,6 +38,9 @@ enum Command {
     Profile(commands::profile::ProfileArgs),
     /// Drift of every column between a reference and current data (or saved profiles).
     Drift(Box<commands::drift::DriftArgs>),
+    /// Evaluate a model (ONNX, or prediction columns): metrics with intervals, slices,
+    /// fairness over protected attributes, and a regression gate against a baseline.
+    Evaluate(Box<commands::evaluate::EvaluateArgs>),
     /// Write a starter suite inferred from a dataset (schema, ranges, categories, null thresholds).
     Init(commands::init::InitArgs),
     /// List the check catalogue.
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Check(args) => commands::check::run(&engine, args).await,
             Command::Drift(args) => commands::drift::run(&engine, *args).await,
+            Command::Evaluate(args) => commands::evaluate::run(&engine, *args).await,
             Command::Profile(args) => commands::profile::run(&engine, args).await,
             Command::Init(args) => commands::init::run(&engine, args).await,
             Command::Checks => commands::explain::list(),

@@ -23,6 +23,12 @@ pub struct Roles {
     /// Predicted probability column(s), one per class (or one for the positive class).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub probabilities: Vec<String>,
+    /// The baseline model's predicted label or value (for regression gates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_prediction: Option<String>,
+    /// The baseline model's probability column(s).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub baseline_probabilities: Vec<String>,
     /// Row identifier (should be unique).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -60,11 +66,13 @@ impl Roles {
         };
         one("roles.target", &self.target);
         one("roles.prediction", &self.prediction);
+        one("roles.baseline_prediction", &self.baseline_prediction);
         one("roles.id", &self.id);
         one("roles.timestamp", &self.timestamp);
         one("roles.weight", &self.weight);
         for (k, list) in [
             ("roles.probabilities", &self.probabilities),
+            ("roles.baseline_probabilities", &self.baseline_probabilities),
             ("roles.segments", &self.segments),
             ("roles.protected", &self.protected),
             ("roles.categorical", &self.categorical),
@@ -99,6 +107,7 @@ impl Roles {
         let mut v: Vec<String> = [
             &self.target,
             &self.prediction,
+            &self.baseline_prediction,
             &self.id,
             &self.timestamp,
             &self.weight,
@@ -108,6 +117,7 @@ impl Roles {
         .cloned()
         .collect();
         v.extend(self.probabilities.iter().cloned());
+        v.extend(self.baseline_probabilities.iter().cloned());
         v
     }
 

@@ -283,7 +283,11 @@ impl OnnxModel {
             None => ModelTask::Regressor,
         };
         if matches!(task, ModelTask::Regressor)
-            && outputs.iter().filter(|r| matches!(r, OutputRole::Value)).count() != 1
+            && outputs
+                .iter()
+                .filter(|r| matches!(r, OutputRole::Value))
+                .count()
+                != 1
         {
             return Err(unsupported(format!(
                 "expected one numeric output for a regressor (no class labels found), got {}",
@@ -458,10 +462,12 @@ impl OnnxModel {
             let width = cols.len();
             let mut m = vec![f64::NAN; rows * width];
             for (j, name) in cols.iter().enumerate() {
-                let col = batch.column_by_name(name).ok_or_else(|| ModelError::Binding {
-                    path: self.path.clone(),
-                    reason: format!("column `{name}` missing from the batch"),
-                })?;
+                let col = batch
+                    .column_by_name(name)
+                    .ok_or_else(|| ModelError::Binding {
+                        path: self.path.clone(),
+                        reason: format!("column `{name}` missing from the batch"),
+                    })?;
                 if !(col.data_type().is_numeric() || col.data_type() == &DataType::Boolean) {
                     return Err(ModelError::Binding {
                         path: self.path.clone(),

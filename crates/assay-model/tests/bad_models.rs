@@ -84,9 +84,16 @@ fn missing_file_and_garbage_are_read_errors() {
 #[test]
 fn unsupported_operator_is_named() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write_model(&dir, "SVMRegressorX", tensor_input("x", 1, &[None, Some(3)]));
+    let path = write_model(
+        &dir,
+        "SVMRegressorX",
+        tensor_input("x", 1, &[None, Some(3)]),
+    );
     let e = OnnxModel::load(&path).unwrap_err();
-    assert!(matches!(e, ModelError::UnsupportedOperators { .. }), "{e:?}");
+    assert!(
+        matches!(e, ModelError::UnsupportedOperators { .. }),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("ai.onnx.ml:SVMRegressorX"), "{e}");
 }
 
@@ -95,7 +102,10 @@ fn string_inputs_are_explained() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_model(&dir, "Scaler", tensor_input("colour", 8, &[None, Some(1)]));
     let e = OnnxModel::load(&path).unwrap_err();
-    assert!(e.to_string().contains("input `colour` takes strings"), "{e}");
+    assert!(
+        e.to_string().contains("input `colour` takes strings"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -128,7 +138,11 @@ fn text_feature_column_is_a_binding_error() {
         "hours-per-week",
     ];
     let mut fields = vec![Field::new(names[0], DataType::Utf8, true)];
-    fields.extend(names[1..].iter().map(|n| Field::new(*n, DataType::Float64, true)));
+    fields.extend(
+        names[1..]
+            .iter()
+            .map(|n| Field::new(*n, DataType::Float64, true)),
+    );
     let mut columns: Vec<Arc<dyn arrow::array::Array>> =
         vec![Arc::new(StringArray::from(vec!["forty"]))];
     columns.extend((1..6).map(|_| Arc::new(Float64Array::from(vec![1.0])) as _));

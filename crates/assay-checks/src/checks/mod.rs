@@ -1,8 +1,10 @@
 //! The catalogue: one file per check, grouped by family.
 
 pub mod drift;
+pub mod fairness;
 pub mod integrity;
 pub mod leakage;
+pub mod model;
 pub mod privacy;
 pub mod schema;
 pub mod target;

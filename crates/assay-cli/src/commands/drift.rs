@@ -177,6 +177,7 @@ pub fn suite_of(args: &DriftArgs) -> Result<Suite> {
         },
         roles,
         options: SuiteOptions::default(),
+        evaluation: Default::default(),
         checks,
     })
 }

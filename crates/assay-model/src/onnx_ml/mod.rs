@@ -15,8 +15,14 @@ mod zip_map;
 use tract_onnx::model::OnnxOpRegister;
 
 /// Operators this module adds.
-pub const EXTRA_OPERATORS: &[&str] = &["ZipMap", "Scaler", "FeatureVectorizer", "TreeEnsembleRegressor",
-    "TreeEnsembleClassifier", "LinearClassifier"];
+pub const EXTRA_OPERATORS: &[&str] = &[
+    "ZipMap",
+    "Scaler",
+    "FeatureVectorizer",
+    "TreeEnsembleRegressor",
+    "TreeEnsembleClassifier",
+    "LinearClassifier",
+];
 
 /// Adds the operators to `register`.
 pub fn register(register: &mut OnnxOpRegister) {

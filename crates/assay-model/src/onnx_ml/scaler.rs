@@ -17,7 +17,9 @@ pub(crate) fn parse(
     _ctx: &ParsingContext,
     node: &NodeProto,
 ) -> TractResult<(Box<dyn InferenceOp>, Vec<String>)> {
-    let offset: Vec<f32> = node.get_attr_opt_vec("offset")?.unwrap_or_else(|| vec![0.0]);
+    let offset: Vec<f32> = node
+        .get_attr_opt_vec("offset")?
+        .unwrap_or_else(|| vec![0.0]);
     let scale: Vec<f32> = node.get_attr_opt_vec("scale")?.unwrap_or_else(|| vec![1.0]);
     node.expect(!offset.is_empty(), "a non-empty offset")?;
     node.expect(!scale.is_empty(), "a non-empty scale")?;

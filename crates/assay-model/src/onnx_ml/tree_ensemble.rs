@@ -44,7 +44,9 @@ fn mode(node: &NodeProto, s: &str) -> TractResult<Option<Cmp>> {
 
 fn ids(node: &NodeProto, name: &str, n: usize) -> TractResult<Vec<i64>> {
     let v: Vec<i64> = node.get_attr_vec(name)?;
-    node.expect_attr(name, v.len() == n, || format!("{n} values, got {}", v.len()))?;
+    node.expect_attr(name, v.len() == n, || {
+        format!("{n} values, got {}", v.len())
+    })?;
     node.expect_attr(name, v.iter().all(|x| *x >= 0), "non-negative ids")?;
     Ok(v)
 }
@@ -74,13 +76,18 @@ pub(crate) fn build(
         .map(|s| mode(node, s))
         .collect::<TractResult<_>>()?;
     node.expect_attr("nodes_modes", modes.len() == n, "one mode per node")?;
-    let nan_true: Vec<bool> = match node.get_attr_opt_vec::<i64>("nodes_missing_value_tracks_true")? {
-        Some(v) => {
-            node.expect_attr("nodes_missing_value_tracks_true", v.len() == n, "one per node")?;
-            v.iter().map(|x| *x != 0).collect()
-        }
-        None => vec![false; n],
-    };
+    let nan_true: Vec<bool> =
+        match node.get_attr_opt_vec::<i64>("nodes_missing_value_tracks_true")? {
+            Some(v) => {
+                node.expect_attr(
+                    "nodes_missing_value_tracks_true",
+                    v.len() == n,
+                    "one per node",
+                )?;
+                v.iter().map(|x| *x != 0).collect()
+            }
+            None => vec![false; n],
+        };
     let leaf = |s: &str| format!("{leaf_prefix}_{s}");
     let m = node.get_attr_slice::<i64>(&leaf("ids"))?.len();
     node.expect_attr(&leaf("ids"), m > 0, "at least one leaf weight")?;
@@ -88,7 +95,11 @@ pub(crate) fn build(
     let leaf_nodes = ids(node, &leaf("nodeids"), m)?;
     let leaf_trees = ids(node, &leaf("treeids"), m)?;
     let leaf_weights = float_list(ctx, node, &leaf("weights"))?.unwrap_or_default();
-    node.expect_attr(&leaf("weights"), leaf_weights.len() == m, "one weight per leaf entry")?;
+    node.expect_attr(
+        &leaf("weights"),
+        leaf_weights.len() == m,
+        "one weight per leaf entry",
+    )?;
     node.expect_attr(
         &leaf("ids"),
         leaf_targets.iter().all(|t| (*t as usize) < n_outputs),
@@ -101,11 +112,7 @@ pub(crate) fn build(
     let mut row_of: HashMap<(i64, i64), usize> = HashMap::with_capacity(n);
     for (row, &i) in order.iter().enumerate() {
         if row_of.insert((tree_ids[i], node_ids[i]), row).is_some() {
-            bail!(
-                "tree {} has node id {} twice",
-                tree_ids[i],
-                node_ids[i]
-            );
+            bail!("tree {} has node id {} twice", tree_ids[i], node_ids[i]);
         }
     }
     let mut leaf_entries: HashMap<(i64, i64), Vec<usize>> = HashMap::new();

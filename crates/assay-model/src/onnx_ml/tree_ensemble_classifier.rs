@@ -51,7 +51,10 @@ pub(crate) fn parse(
     let class_ids: Vec<i64> = node.get_attr_vec("class_ids")?;
     let weights = float_list(ctx, node, "class_weights")?.unwrap_or_default();
     let single_score = n_classes == 2 && class_ids.windows(2).all(|w| w[0] == w[1]);
-    let transform = match node.get_attr_opt::<&str>("post_transform")?.unwrap_or("NONE") {
+    let transform = match node
+        .get_attr_opt::<&str>("post_transform")?
+        .unwrap_or("NONE")
+    {
         "NONE" => Transform::None,
         "LOGISTIC" => Transform::Logistic,
         "SOFTMAX" => Transform::Softmax,
@@ -66,11 +69,9 @@ pub(crate) fn parse(
     };
     let base_values = float_list(ctx, node, "base_values")?;
     if let Some(b) = &base_values {
-        node.expect_attr(
-            "base_values",
-            b.len() == outputs,
-            || format!("{outputs} value(s) for this layout, got {}", b.len()),
-        )?;
+        node.expect_attr("base_values", b.len() == outputs, || {
+            format!("{outputs} value(s) for this layout, got {}", b.len())
+        })?;
     }
     Ok((
         expand(TreeEnsembleClassifier {
@@ -138,14 +139,26 @@ impl Expansion for TreeEnsembleClassifier {
             inputs,
         )?;
         if let Some(base) = &self.base_values {
-            let base = base.clone().into_tensor().broadcast_into_rank(2)?.into_arc_tensor();
+            let base = base
+                .clone()
+                .into_tensor()
+                .broadcast_into_rank(2)?
+                .into_arc_tensor();
             let base = model.add_const(format!("{prefix}.base_values"), base)?;
-            scores = model.wire_node(format!("{prefix}.add_base"), math::add(), &[scores[0], base])?;
+            scores = model.wire_node(
+                format!("{prefix}.add_base"),
+                math::add(),
+                &[scores[0], base],
+            )?;
         }
         if self.single_score {
             let first = if self.transform == Transform::None && self.non_negative {
                 let one = model.add_const(format!("{prefix}.one"), rctensor2(&[[1f32]]))?;
-                model.wire_node(format!("{prefix}.complement"), math::sub(), &[one, scores[0]])?
+                model.wire_node(
+                    format!("{prefix}.complement"),
+                    math::sub(),
+                    &[one, scores[0]],
+                )?
             } else {
                 model.wire_node(format!("{prefix}.negated"), math::neg(), &scores)?
             };
@@ -157,9 +170,11 @@ impl Expansion for TreeEnsembleClassifier {
         }
         scores = match self.transform {
             Transform::None => scores,
-            Transform::Logistic => {
-                model.wire_node(format!("{prefix}.logistic"), tract_onnx::tract_core::ops::nn::sigmoid(), &scores)?
-            }
+            Transform::Logistic => model.wire_node(
+                format!("{prefix}.logistic"),
+                tract_onnx::tract_core::ops::nn::sigmoid(),
+                &scores,
+            )?,
             Transform::Softmax => model.wire_node(
                 format!("{prefix}.softmax"),
                 Softmax {

@@ -35,12 +35,12 @@ pub(crate) fn parse(
         "MAX" => Aggregate::Max,
         other => bail!("unknown aggregate_function {other}"),
     };
-    let post = node.get_attr_opt::<&str>("post_transform")?.unwrap_or("NONE");
-    node.expect_attr(
-        "post_transform",
-        post == "NONE",
-        || format!("NONE for a regressor (got {post}; not supported)"),
-    )?;
+    let post = node
+        .get_attr_opt::<&str>("post_transform")?
+        .unwrap_or("NONE");
+    node.expect_attr("post_transform", post == "NONE", || {
+        format!("NONE for a regressor (got {post}; not supported)")
+    })?;
     let base_values = float_list(ctx, node, "base_values")?;
     if let Some(b) = &base_values {
         node.expect_attr("base_values", b.len() == n_targets, "one value per target")?;
@@ -90,7 +90,11 @@ impl Expansion for TreeEnsembleRegressor {
             inputs,
         )?;
         if let Some(base) = &self.base_values {
-            let base = base.clone().into_tensor().broadcast_into_rank(2)?.into_arc_tensor();
+            let base = base
+                .clone()
+                .into_tensor()
+                .broadcast_into_rank(2)?
+                .into_arc_tensor();
             let base = model.add_const(format!("{prefix}.base_values"), base)?;
             scores = model.wire_node(
                 format!("{prefix}.add_base"),

@@ -149,6 +149,7 @@ mod tests {
             params: &params,
             condition: &crate::condition::Condition::equals(0.0),
             condition_is_explicit: false,
+            evaluation: None,
         };
         let m = ClassImbalance.measure(&inputs, Vec::new()).unwrap();
         assert_eq!(m[0].value, Some(0.25));
@@ -163,6 +164,7 @@ mod tests {
             params: &params,
             condition: &crate::condition::Condition::equals(0.0),
             condition_is_explicit: false,
+            evaluation: None,
         };
         assert!(ClassImbalance.measure(&inputs, Vec::new()).unwrap()[0]
             .skipped
