@@ -348,6 +348,24 @@ impl LoadedSuite {
                 ),
             ));
         }
+        if ev.bootstrap_rounds != 0 && ev.bootstrap_rounds < 100 {
+            return Err(self.error_at(
+                &["bootstrap_rounds"],
+                format!(
+                    "evaluation.bootstrap_rounds must be 0 (analytic intervals only) or at least \
+                     100 (a percentile interval needs them), got {}",
+                    ev.bootstrap_rounds
+                ),
+            ));
+        }
+        for (key, v) in [
+            ("min_slice_size", ev.min_slice_size),
+            ("min_group_size", ev.min_group_size),
+        ] {
+            if v == 0 {
+                return Err(self.error_at(&[key], format!("evaluation.{key} must be at least 1")));
+            }
+        }
         if !(0.0..=1.0).contains(&ev.threshold) {
             return Err(self.error_at(
                 &["threshold"],

@@ -47,6 +47,10 @@ fn header_only_csv_profiles_zero_rows() {
     // A header and no rows is valid: zero rows, not an error.
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.starts_with("0 rows, 2 columns"), "{}", r.stdout);
+    // The same with null markers (read as text, then converted): no cast error.
+    let r = assay(&["profile", p.to_str().unwrap(), "--null-value", "?"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("0 rows, 2 columns"), "{}", r.stdout);
 }
 
 #[test]

@@ -11,7 +11,28 @@ use crate::source::{column_list, OpenedSource};
 /// Streams `columns` of `source` batch by batch into `f`, reading only those columns
 /// (projection pushed into the Parquet/CSV reader). Decoding runs on every core; `f` sees
 /// batches one at a time, so memory stays bounded by the batch size and `f`'s own state.
-pub async fn for_each_batch<F>(source: &OpenedSource, columns: &[String], mut f: F) -> Result<()>
+pub async fn for_each_batch<F>(source: &OpenedSource, columns: &[String], f: F) -> Result<()>
+where
+    F: FnMut(&RecordBatch) -> Result<()>,
+{
+    scan(source, columns, f, false).await
+}
+
+/// Like [`for_each_batch`], but the batches arrive in the source's row order, the same on
+/// every run whatever the number of threads (partitions are read one after the other): for
+/// consumers whose result depends on row positions, such as a seeded bootstrap.
+pub async fn for_each_batch_in_order<F>(
+    source: &OpenedSource,
+    columns: &[String],
+    f: F,
+) -> Result<()>
+where
+    F: FnMut(&RecordBatch) -> Result<()>,
+{
+    scan(source, columns, f, true).await
+}
+
+async fn scan<F>(source: &OpenedSource, columns: &[String], mut f: F, in_order: bool) -> Result<()>
 where
     F: FnMut(&RecordBatch) -> Result<()>,
 {
@@ -33,13 +54,21 @@ where
         .clone()
         .select(exprs)
         .map_err(|e| read_error(&label, e))?;
-    let mut stream = df
-        .execute_stream()
-        .await
-        .map_err(|e| read_error(&label, e))?;
-    while let Some(batch) = stream.next().await {
-        let batch = batch.map_err(|e| read_error(&label, e))?;
-        f(&batch)?;
+    let streams = if in_order {
+        df.execute_stream_partitioned()
+            .await
+            .map_err(|e| read_error(&label, e))?
+    } else {
+        vec![df
+            .execute_stream()
+            .await
+            .map_err(|e| read_error(&label, e))?]
+    };
+    for mut stream in streams {
+        while let Some(batch) = stream.next().await {
+            let batch = batch.map_err(|e| read_error(&label, e))?;
+            f(&batch)?;
+        }
     }
     Ok(())
 }

@@ -348,7 +348,8 @@ pub async fn open_source(ctx: &SessionContext, spec: &SourceSpec) -> Result<Open
             .map(|f| match schema.field_with_name(f.name()) {
                 Ok(typed) => {
                     let raw = ident(f.name());
-                    let value = if typed.data_type() == &DataType::Utf8 {
+                    // A column with no value to infer from (a header-only file) stays text.
+                    let value = if matches!(typed.data_type(), DataType::Utf8 | DataType::Null) {
                         raw.clone()
                     } else {
                         cast(raw.clone(), typed.data_type().clone())

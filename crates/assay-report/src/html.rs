@@ -560,6 +560,29 @@ fn valid_edges(edges: &[f64], counts: &[f64]) -> bool {
 }
 
 /// The largest share rounded up to a readable axis maximum.
+/// The share axis of a horizontal bar chart: ticks at 0, half and `top`, and its `label`.
+fn bar_axis(svg: &mut String, top: f64, rows_bottom: f64, label: &str) {
+    let x = |share: f64| BAR_X0 + (share / top).clamp(0.0, 1.0) * (BAR_X1 - BAR_X0);
+    for frac in [0.0, 0.5, 1.0] {
+        let xx = n1(x(top * frac));
+        let _ = write!(
+            svg,
+            "<line class=\"{}\" x1=\"{xx}\" y1=\"{}\" x2=\"{xx}\" y2=\"{}\"/><text x=\"{xx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            if frac == 0.0 { "bl" } else { "ax" },
+            n1(ROWS_TOP),
+            n1(rows_bottom),
+            n1(rows_bottom + 13.0),
+            format_percent(top * frac)
+        );
+    }
+    let _ = write!(
+        svg,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
+        n1((BAR_X0 + BAR_X1) / 2.0),
+        n1(rows_bottom + 27.0)
+    );
+}
+
 fn nice_top(max_share: f64) -> f64 {
     if max_share.is_nan() || max_share <= 0.0 {
         return 1.0;
@@ -1093,24 +1116,7 @@ fn categorical_svg(d: &ColumnDistribution, sides: &[Side<'_>]) -> Option<String>
         .fold(0.0, f64::max);
     let top = nice_top(max_share);
     let x = |share: f64| BAR_X0 + (share / top).clamp(0.0, 1.0) * (BAR_X1 - BAR_X0);
-    for frac in [0.0, 0.5, 1.0] {
-        let xx = n1(x(top * frac));
-        let _ = write!(
-            svg,
-            "<line class=\"{}\" x1=\"{xx}\" y1=\"{}\" x2=\"{xx}\" y2=\"{}\"/><text x=\"{xx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            if frac == 0.0 { "bl" } else { "ax" },
-            n1(ROWS_TOP),
-            n1(rows_bottom),
-            n1(rows_bottom + 13.0),
-            format_percent(top * frac)
-        );
-    }
-    let _ = write!(
-        svg,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{SHARE_AXIS}</text>",
-        n1((BAR_X0 + BAR_X1) / 2.0),
-        n1(rows_bottom + 27.0)
-    );
+    bar_axis(&mut svg, top, rows_bottom, SHARE_AXIS);
 
     // Bar geometry within a row: (offset from the row top, height, text baseline offset).
     let two = sides.len() == 2;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
 
-use assay_engine::scan::for_each_batch;
+use assay_engine::scan::for_each_batch_in_order;
 use assay_engine::{Dataset, EngineError, Roles};
 use assay_model::{Binding, ModelTask, OnnxModel};
 
@@ -162,6 +162,8 @@ enum Source<'a> {
 
 #[derive(Default)]
 struct RawSide {
+    /// Per row, the first model input column that is null or not finite (models only).
+    bad_input: Vec<Option<u32>>,
     labels: Vec<u32>,
     /// Row-major rows × width probabilities (or scores) as given.
     scores: Vec<f64>,
@@ -175,6 +177,8 @@ struct SideBuilder<'a> {
     /// resolved later).
     score_codes: Vec<u32>,
     width: usize,
+    /// What each score column is called in messages.
+    score_names: Vec<String>,
     raw: RawSide,
 }
 
@@ -213,6 +217,19 @@ fn side_batch(
             let p = model
                 .predict(binding, batch, threads)
                 .map_err(|e| e.to_string())?;
+            // Rows with a null, NaN or infinite input are left out (as scikit-learn refuses
+            // them); the first such column is kept for the count.
+            let cols = binding.all_columns();
+            let mut bad: Vec<Option<u32>> = vec![None; n];
+            for (j, c) in cols.iter().enumerate() {
+                let v = column_f64(batch, c)?;
+                for (i, x) in v.iter().enumerate() {
+                    if bad[i].is_none() && !x.is_finite() {
+                        bad[i] = Some(j as u32);
+                    }
+                }
+            }
+            side.raw.bad_input.extend(bad);
             match task {
                 EvalTask::Classification => {
                     let labels = p.labels.unwrap_or_else(|| vec![NONE; n]);
@@ -336,6 +353,10 @@ fn side_builder<'a>(
         return Ok(Some(SideBuilder {
             name: m.path().to_string(),
             width: codes.len(),
+            score_names: model_classes
+                .iter()
+                .map(|c| format!("{} P({c})", m.path()))
+                .collect(),
             score_codes: codes.clone(),
             source: Source::Model {
                 model: m,
@@ -365,6 +386,10 @@ fn side_builder<'a>(
     };
     Ok(Some(SideBuilder {
         name,
+        score_names: probabilities
+            .iter()
+            .map(|c| format!("column {c}"))
+            .collect(),
         source: Source::Columns {
             prediction,
             probabilities,
@@ -443,9 +468,6 @@ pub async fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
             }
         }
     }
-    if let Some(p) = &settings.positive_class {
-        classes.code(p);
-    }
     for c in settings.classes.iter().flatten() {
         classes.code(c);
     }
@@ -498,7 +520,7 @@ pub async fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
     let mut rows_read = 0u64;
     let mut failure: Option<String> = None;
     let threads = setup.threads.max(1);
-    let scan_result = for_each_batch(source, &scan, |batch| {
+    let scan_result = for_each_batch_in_order(source, &scan, |batch| {
         if failure.is_some() {
             return Ok(());
         }
@@ -568,9 +590,6 @@ pub async fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
                 used[*c as usize] = true;
             }
         }
-        if let Some(p) = &settings.positive_class {
-            used[classes.code(p) as usize] = true;
-        }
         for c in settings.classes.iter().flatten() {
             used[classes.code(c) as usize] = true;
         }
@@ -597,13 +616,58 @@ pub async fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
         (Vec::new(), Vec::new())
     };
     let k = class_list.len();
+    // A target label outside the classes a model (or the declared classes) knows is a data
+    // error, not a new class: `>50K.` against `>50K` would silently become a third class.
+    if task == EvalTask::Classification {
+        for side in std::iter::once(&candidate).chain(baseline.iter()) {
+            let known: Option<(Vec<u32>, String)> = match &side.source {
+                Source::Model { codes, model, .. } => {
+                    Some((codes.clone(), model.path().to_string()))
+                }
+                Source::Columns { .. } if side.width > 1 && !side.score_codes.is_empty() => {
+                    Some((side.score_codes.clone(), "evaluation.classes".to_string()))
+                }
+                _ => None,
+            };
+            let Some((codes, what)) = known else { continue };
+            let mut unknown: Vec<(u32, u64, usize)> = Vec::new();
+            for (i, y) in y_codes.iter().enumerate() {
+                if *y != NONE && !codes.contains(y) {
+                    match unknown.iter_mut().find(|u| u.0 == *y) {
+                        Some(u) => u.1 += 1,
+                        None => unknown.push((*y, 1, i)),
+                    }
+                }
+            }
+            if let Some((code, count, first)) = unknown.first() {
+                return Err(format!(
+                    "the target `{target}` has label `{}` ({count} row(s), first at data row {}) \
+                     that {what} does not know (classes: {}){}; fix the labels or leave those \
+                     rows out",
+                    classes.values[*code as usize],
+                    first + 1,
+                    codes
+                        .iter()
+                        .map(|c| classes.values[*c as usize].as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if unknown.len() > 1 {
+                        format!(" and {} other unknown label(s)", unknown.len() - 1)
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
+        }
+    }
     let positive = match &settings.positive_class {
-        Some(p) => Some(
-            class_list
-                .iter()
-                .position(|c| c == p)
-                .ok_or_else(|| format!("evaluation.positive_class `{p}` is not a class"))?,
-        ),
+        Some(p) => Some(class_list.iter().position(|c| c == p).ok_or_else(|| {
+            format!(
+                "evaluation.positive_class `{p}` is not a class of the target or the \
+                         predictions ({})",
+                class_list.join(", ")
+            )
+        })?),
         None if k == 2 => Some(1),
         None => None,
     };
@@ -616,7 +680,9 @@ pub async fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
 
     // Per side: labels in class indices, probabilities in class order.
     let finish_side = |side: &SideBuilder| -> Result<(Outputs, Vec<bool>), String> {
-        let mut ok = vec![true; n];
+        let mut ok: Vec<bool> = (0..n)
+            .map(|i| side.raw.bad_input.get(i).is_none_or(|b| b.is_none()))
+            .collect();
         let mut out = Outputs {
             name: side.name.clone(),
             ..Outputs::default()
@@ -635,8 +701,12 @@ pub async fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
         } else if w == 1 {
             if k != 2 {
                 return Err(format!(
-                    "{}: one probability column but {k} classes ({}); give one column per class",
-                    side.name,
+                    "{}: one probability column (of the positive class) needs exactly two \
+                     classes, but the target, predictions and settings have {k}: {}; check \
+                     for a mistyped label, or give one probability column per class",
+                    side.score_names
+                        .first()
+                        .map_or(side.name.as_str(), String::as_str),
                     class_list.join(", ")
                 ));
             }
@@ -661,16 +731,25 @@ pub async fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
         let mut proba = if w > 0 { Some(vec![0.0; n * k]) } else { None };
         if let Some(p) = proba.as_mut() {
             for i in 0..n {
+                if !ok[i] {
+                    continue;
+                }
                 let row = &side.raw.scores[i * w..(i + 1) * w];
                 if row.iter().any(|v| !v.is_finite()) {
                     ok[i] = false;
                     continue;
                 }
                 if problem.is_none() {
-                    if let Some(v) = row.iter().find(|v| !(-1e-9..=1.0 + 1e-9).contains(*v)) {
+                    if let Some((j, v)) = row
+                        .iter()
+                        .enumerate()
+                        .find(|(_, v)| !(-1e-9..=1.0 + 1e-9).contains(*v))
+                    {
                         problem = Some(format!(
                             "{}: probability {v} at data row {} is outside [0, 1]",
-                            side.name,
+                            side.score_names
+                                .get(j)
+                                .map_or(side.name.as_str(), String::as_str),
                             i + 1
                         ));
                     } else if w > 1 {
@@ -785,6 +864,18 @@ pub async fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
         }
         EvalTask::Regression => {
             drop_where("null or non-finite target", &|i| !y_values[i].is_finite());
+        }
+    }
+    for side in std::iter::once(&candidate).chain(baseline.iter()) {
+        if let Source::Model { binding, model, .. } = &side.source {
+            let cols = binding.all_columns();
+            for (j, c) in cols.iter().enumerate() {
+                let reason = format!("null or non-finite `{c}` (input of {})", model.path());
+                let bad = &side.raw.bad_input;
+                drop_where(&reason, &|i| {
+                    bad.get(i).copied().flatten() == Some(j as u32)
+                });
+            }
         }
     }
     drop_where("no prediction from the model under test", &|i| !cand_ok[i]);

@@ -93,7 +93,8 @@ pub struct EvaluateArgs {
     /// Smallest protected group compared (default 30 rows).
     #[arg(long)]
     pub min_group_size: Option<u64>,
-    /// Allowed degradation against the baseline, per metric (default 0).
+    /// Allowed degradation against the baseline, the same for every gate metric (default 0;
+    /// per-metric tolerances in a suite: `params.metrics` of model.regression_gate).
     #[arg(long)]
     pub tolerance: Option<f64>,
     /// Where to write the report: FORMAT=PATH, repeatable (terminal, json, junit, markdown,
@@ -247,6 +248,13 @@ pub async fn run(engine: &Engine, args: EvaluateArgs) -> Result<u8> {
         progress: std::io::stderr().is_terminal(),
     };
     let report = drop_other_task(run_suite(engine, &loaded, &options).await?);
+    if !args.metrics.is_empty() && !report.results.iter().any(|r| r.id.starts_with("model.")) {
+        bail!(
+            "--metrics {}: none of these metrics applies to this evaluation (a classifier's \
+             metrics are accuracy, roc_auc, ...; a regressor's rmse, r2, ...)",
+            args.metrics.join(",")
+        );
+    }
     super::check::finish(
         &report,
         &args.outputs,

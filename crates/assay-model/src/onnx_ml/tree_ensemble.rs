@@ -201,3 +201,34 @@ pub(crate) fn build(
     };
     TreeEnsemble::build(data, max_feature, n_outputs, aggregate)
 }
+
+/// Wires the ensemble's raw scores `[N, outputs]` and adds `base_values` when given.
+pub(crate) fn wire_scores(
+    prefix: &str,
+    model: &mut TypedModel,
+    ensemble: &TreeEnsemble,
+    base_values: Option<&Arc<Tensor>>,
+    inputs: &[OutletId],
+) -> TractResult<TVec<OutletId>> {
+    let mut scores = model.wire_node(
+        format!("{prefix}.trees"),
+        tract_onnx_opl::ml::tree_ensemble_classifier::TreeEnsembleClassifier {
+            ensemble: ensemble.clone(),
+        },
+        inputs,
+    )?;
+    if let Some(base) = base_values {
+        let base = base
+            .clone()
+            .into_tensor()
+            .broadcast_into_rank(2)?
+            .into_arc_tensor();
+        let base = model.add_const(format!("{prefix}.base_values"), base)?;
+        scores = model.wire_node(
+            format!("{prefix}.add_base"),
+            tract_onnx::tract_core::ops::math::add(),
+            &[scores[0], base],
+        )?;
+    }
+    Ok(scores)
+}

@@ -14,7 +14,7 @@ use tract_onnx::tract_hir::internal::*;
 use tract_onnx::tract_hir::ops::array::TypedConcat;
 use tract_onnx_opl::ml::tree::{Aggregate, TreeEnsemble};
 
-use super::tree_ensemble::{build, float_list};
+use super::tree_ensemble::{build, float_list, wire_scores};
 
 /// Transform applied to the class scores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,26 +131,13 @@ impl Expansion for TreeEnsembleClassifier {
         inputs: &[OutletId],
     ) -> TractResult<TVec<OutletId>> {
         use tract_onnx::tract_core::ops::math;
-        let mut scores = model.wire_node(
-            format!("{prefix}.trees"),
-            tract_onnx_opl::ml::tree_ensemble_classifier::TreeEnsembleClassifier {
-                ensemble: self.ensemble.clone(),
-            },
+        let mut scores = wire_scores(
+            prefix,
+            model,
+            &self.ensemble,
+            self.base_values.as_ref(),
             inputs,
         )?;
-        if let Some(base) = &self.base_values {
-            let base = base
-                .clone()
-                .into_tensor()
-                .broadcast_into_rank(2)?
-                .into_arc_tensor();
-            let base = model.add_const(format!("{prefix}.base_values"), base)?;
-            scores = model.wire_node(
-                format!("{prefix}.add_base"),
-                math::add(),
-                &[scores[0], base],
-            )?;
-        }
         if self.single_score {
             let first = if self.transform == Transform::None && self.non_negative {
                 let one = model.add_const(format!("{prefix}.one"), rctensor2(&[[1f32]]))?;

@@ -8,7 +8,7 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::tract_hir::internal::*;
 use tract_onnx_opl::ml::tree::{Aggregate, TreeEnsemble};
 
-use super::tree_ensemble::{build, float_list};
+use super::tree_ensemble::{build, float_list, wire_scores};
 
 /// The regressor: the ensemble and its base values.
 #[derive(Debug, Clone)]
@@ -82,26 +82,12 @@ impl Expansion for TreeEnsembleRegressor {
         model: &mut TypedModel,
         inputs: &[OutletId],
     ) -> TractResult<TVec<OutletId>> {
-        let mut scores = model.wire_node(
-            format!("{prefix}.trees"),
-            tract_onnx_opl::ml::tree_ensemble_classifier::TreeEnsembleClassifier {
-                ensemble: self.ensemble.clone(),
-            },
+        wire_scores(
+            prefix,
+            model,
+            &self.ensemble,
+            self.base_values.as_ref(),
             inputs,
-        )?;
-        if let Some(base) = &self.base_values {
-            let base = base
-                .clone()
-                .into_tensor()
-                .broadcast_into_rank(2)?
-                .into_arc_tensor();
-            let base = model.add_const(format!("{prefix}.base_values"), base)?;
-            scores = model.wire_node(
-                format!("{prefix}.add_base"),
-                tract_onnx::tract_core::ops::math::add(),
-                &[scores[0], base],
-            )?;
-        }
-        Ok(scores)
+        )
     }
 }

@@ -17,8 +17,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::{
-    escape_html, format_number, n1, n_label, nice_top, status_class, text_width, truncate, BAR_X0,
-    BAR_X1, CHAR_W, LABEL_END, MAX_LABEL_CHARS, ROWS_TOP, ROW_H, SMALL_CHAR_W,
+    bar_axis, escape_html, format_number, n1, n_label, nice_top, status_class, text_width,
+    truncate, BAR_X0, BAR_X1, CHAR_W, LABEL_END, MAX_LABEL_CHARS, ROWS_TOP, ROW_H, SMALL_CHAR_W,
 };
 use crate::model::{
     fairness_by_attribute, ConfusionMatrix, Curve, FairnessRow, GroupRates, MetricRow,
@@ -773,24 +773,7 @@ fn rates_svg(attribute: &str, groups: &[GroupRates]) -> Option<String> {
         .fold(0.0, f64::max);
     let top = nice_top(max_rate);
     let x = |r: f64| BAR_X0 + (r / top).clamp(0.0, 1.0) * (BAR_X1 - BAR_X0);
-    for frac in [0.0, 0.5, 1.0] {
-        let xx = n1(x(top * frac));
-        let _ = write!(
-            svg,
-            "<line class=\"{}\" x1=\"{xx}\" y1=\"{}\" x2=\"{xx}\" y2=\"{}\"/><text x=\"{xx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            if frac == 0.0 { "bl" } else { "ax" },
-            n1(ROWS_TOP),
-            n1(rows_bottom),
-            n1(rows_bottom + 13.0),
-            format_percent(top * frac)
-        );
-    }
-    let _ = write!(
-        svg,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">% of the group</text>",
-        n1((BAR_X0 + BAR_X1) / 2.0),
-        n1(rows_bottom + 27.0)
-    );
+    bar_axis(&mut svg, top, rows_bottom, "% of the group");
     let two = kinds.len() == 2;
     for (k, g) in groups.iter().enumerate() {
         let top_y = ROWS_TOP + ROW_H * k as f64;

@@ -60,6 +60,75 @@ fn gap_of(
     }
 }
 
+fn replicate_key(
+    spec: &FairnessSpec,
+    column: &str,
+    min_size: u64,
+    privileged: Option<&str>,
+) -> String {
+    let p = if spec.id == DISPARATE_IMPACT {
+        privileged.unwrap_or("")
+    } else {
+        ""
+    };
+    format!("fairness|{}|{column}|{min_size}|{p}", spec.id)
+}
+
+/// Bootstrap replicates of every measure over every grouping, from one resampling pass.
+fn all_replicates(
+    ctx: &EvalContext,
+    all: &[Grouping],
+    (y, yhat): &(Vec<bool>, Vec<bool>),
+    min_size: u64,
+    privileged: Option<&str>,
+) -> std::collections::HashMap<String, Vec<f64>> {
+    let frame = &ctx.frame;
+    let settings = &frame.settings;
+    let w = frame.weights.as_deref();
+    let plans: Vec<(Vec<usize>, Option<usize>, Option<&str>)> = all
+        .iter()
+        .map(|g| {
+            let rates = group_rates(y, yhat, &g.codes, g.values.len(), w);
+            let kept: Vec<usize> = (0..g.values.len())
+                .filter(|c| rates[*c].count >= min_size)
+                .collect();
+            let single = !g.column.contains(" × ");
+            let p = privileged.filter(|_| single);
+            let code = p
+                .and_then(|p| g.values.iter().position(|v| v == p))
+                .filter(|c| kept.contains(c));
+            (kept, code, p)
+        })
+        .collect();
+    let measures = super::MEASURES;
+    let reps = Bootstrap {
+        rounds: settings.bootstrap_rounds,
+        seed: settings.seed,
+        confidence: settings.confidence,
+    }
+    .replicates(frame.rows(), w, all.len() * measures.len(), |bw| {
+        let mut out = Vec::with_capacity(all.len() * measures.len());
+        for (g, (kept, code, _)) in all.iter().zip(&plans) {
+            let rates = group_rates(y, yhat, &g.codes, g.values.len(), Some(bw));
+            for s in measures {
+                let c = code.filter(|_| s.id == DISPARATE_IMPACT);
+                out.push(
+                    (kept.len() >= 2)
+                        .then(|| gap_of(s, &rates, kept, c))
+                        .flatten(),
+                );
+            }
+        }
+        out
+    });
+    let keys = all.iter().zip(&plans).flat_map(|(g, (_, _, p))| {
+        measures
+            .iter()
+            .map(move |s| replicate_key(s, &g.column, min_size, *p))
+    });
+    keys.zip(reps).collect()
+}
+
 /// A check built from a [`FairnessSpec`].
 pub struct FairnessCheck(pub &'static FairnessSpec);
 
@@ -141,6 +210,7 @@ impl FairnessCheck {
     fn measure_grouping(
         &self,
         ctx: &EvalContext,
+        all: &[Grouping],
         grouping: &Grouping,
         outcomes: &(Vec<bool>, Vec<bool>),
         min_size: u64,
@@ -158,7 +228,7 @@ impl FairnessCheck {
             .collect();
         let excluded: Vec<String> = (0..n_groups)
             .filter(|g| rates[*g].count < min_size && rates[*g].count > 0)
-            .map(|g| format!("{} ({} rows)", grouping.values[g], rates[g].count))
+            .map(|g| grouping.values[g].clone())
             .collect();
         let mut groups = Map::new();
         for (value, r) in grouping.values.iter().zip(&rates) {
@@ -205,32 +275,9 @@ impl FairnessCheck {
         };
         let settings = &frame.settings;
         let interval = if settings.bootstrap_rounds > 0 {
-            // One resampling pass gives the replicates of every measure over this grouping.
-            let key = |s: &FairnessSpec| {
-                let p = if s.id == DISPARATE_IMPACT {
-                    privileged.unwrap_or("")
-                } else {
-                    ""
-                };
-                format!("fairness|{}|{column}|{min_size}|{p}", s.id)
-            };
-            ctx.replicates(&key(spec), || {
-                let boot = Bootstrap {
-                    rounds: settings.bootstrap_rounds,
-                    seed: settings.seed,
-                    confidence: settings.confidence,
-                };
-                let all = super::MEASURES;
-                let reps = boot.replicates(frame.rows(), w, all.len(), |bw| {
-                    let r = group_rates(y, yhat, &grouping.codes, n_groups, Some(bw));
-                    all.iter()
-                        .map(|s| {
-                            let p = privileged_code.filter(|_| s.id == DISPARATE_IMPACT);
-                            gap_of(s, &r, &kept, p)
-                        })
-                        .collect()
-                });
-                all.iter().map(|s| key(s)).zip(reps).collect()
+            // One resampling pass gives the replicates of every measure over every grouping.
+            ctx.replicates(&replicate_key(spec, column, min_size, privileged), || {
+                all_replicates(ctx, all, outcomes, min_size, privileged)
             })
             .and_then(|r| percentile_interval(&r, settings.confidence, "bootstrap percentile"))
         } else {
@@ -352,6 +399,7 @@ impl Check for FairnessCheck {
             .map(|g| {
                 self.measure_grouping(
                     ctx,
+                    &groupings,
                     g,
                     &outcomes,
                     min_size,

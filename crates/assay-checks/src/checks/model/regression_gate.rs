@@ -137,7 +137,7 @@ impl Check for RegressionGate {
             why: "A retrained model must not ship if it is worse than the one in production; a tolerance alone flags noise, significance alone misses small real losses: the gate asks for both.",
             parameters: "metrics: names (default accuracy, f1, roc_auc, log_loss for classifiers with probabilities; rmse, mae, r2 for regressors) or a map name: tolerance | {tolerance, relative}. tolerance: allowed degradation (default 0). relative: tolerance as a share of the baseline value (default false). alpha: significance level (default 0.05). require_significance: only significant degradations fail (default true).",
             default_condition: "degradation <= tolerance (per metric)",
-            exactness: "Metrics exact; p-values exact (McNemar exact) or asymptotic (McNemar chi-square, DeLong), the bootstrap's resolution 1/rounds.",
+            exactness: "Metrics exact; p-values exact (McNemar exact) or asymptotic (McNemar chi-square, DeLong), a paired-bootstrap p-value is at least 1 / (rounds + 1), the bootstrap's resolution.",
             references: "McNemar (1947); DeLong, DeLong & Clarke-Pearson (1988); Efron & Tibshirani (1993) paired bootstrap; statsmodels mcnemar.",
         }
     }
@@ -187,11 +187,19 @@ impl Check for RegressionGate {
             let spec = gm.spec;
             let name = spec.id.trim_start_matches("model.");
             if spec.task != frame.task {
-                out.push(Measurement::skipped(
-                    Some(name),
-                    format!("`{name}` does not apply to this task"),
+                return Err(format!(
+                    "params.metrics: `{name}` is a {} metric; this evaluation is a {}",
+                    if spec.task == EvalTask::Regression {
+                        "regression"
+                    } else {
+                        "classification"
+                    },
+                    if frame.task == EvalTask::Regression {
+                        "regression"
+                    } else {
+                        "classification"
+                    }
                 ));
-                continue;
             }
             if spec.needs == Needs::Probabilities
                 && (cand.probabilities.is_none() || base.probabilities.is_none())
@@ -238,7 +246,9 @@ impl Check for RegressionGate {
             } else {
                 Vec::new()
             };
-            let interval = percentile_interval(&reps, settings.confidence, "paired bootstrap");
+            // The interval in the unit of the value (relative to the baseline when asked).
+            let scaled: Vec<f64> = reps.iter().map(|d| scale(*d)).collect();
+            let interval = percentile_interval(&scaled, settings.confidence, "paired bootstrap");
             let (test, p_value) = if spec.id == "model.accuracy" && w.is_none() {
                 let right_c: Vec<bool> = cand
                     .labels
@@ -283,7 +293,11 @@ impl Check for RegressionGate {
                     delong_paired(&dc.positives, &sc, &sb).map(|d| d.p_value),
                 )
             } else {
-                ("paired bootstrap", bootstrap_p_value(&reps))
+                // Resolution of the bootstrap: never below 1 / (rounds + 1).
+                (
+                    "paired bootstrap",
+                    bootstrap_p_value(&reps).map(|p| p.max(1.0 / (reps.len() as f64 + 1.0))),
+                )
             };
             let significant = p_value.is_some_and(|p| p < alpha);
             let mut message = format!(

@@ -61,10 +61,37 @@ pub fn stratified(d: &MetricData, w: Option<&[f64]>) -> Option<f64> {
     }
 }
 
-/// Share of the positive class (binary).
+/// Average precision: binary on the positive class's probability; with more classes the
+/// mean of one-vs-rest average precisions over the classes present in the target
+/// (scikit-learn's `average="macro"` on the label-binarized target).
+pub fn average_precision(d: &MetricData, w: Option<&[f64]>) -> Option<f64> {
+    if d.binary() {
+        return d.ranked.as_ref()?.average_precision(&d.positives, w);
+    }
+    let k = d.frame.k();
+    let p = d.proba()?;
+    let shares = d.class_shares(None);
+    let mut total = 0.0;
+    let mut classes = 0;
+    for (c, share) in shares.iter().enumerate() {
+        if *share <= 0.0 {
+            continue;
+        }
+        let scores: Vec<f64> = p.chunks(k).map(|r| r[c]).collect();
+        let positive: Vec<bool> = d.frame.y_class.iter().map(|y| *y as usize == c).collect();
+        total += ranking::RankedScores::new(&scores)?.average_precision(&positive, w)?;
+        classes += 1;
+    }
+    (classes > 0).then(|| total / classes as f64)
+}
+
+/// Expected average precision of a random ranking: the positive class's share (binary), else
+/// the mean share of the classes present, 1 / (classes present).
 pub fn prevalence(d: &MetricData, w: Option<&[f64]>) -> Option<f64> {
-    let p = d.frame.positive.filter(|_| d.binary())?;
-    d.class_shares(w).get(p).copied()
+    match d.frame.positive.filter(|_| d.binary()) {
+        Some(p) => d.class_shares(w).get(p).copied(),
+        None => chance(d, w),
+    }
 }
 
 fn positive_scores(d: &MetricData) -> Option<Vec<f64>> {
@@ -176,8 +203,19 @@ pub fn confusion_details(d: &MetricData, w: Option<&[f64]>, details: &mut Map<St
     details.insert("matrix".into(), json!(rows));
 }
 
-/// Weighted median (the smallest value whose cumulative weight reaches half the total).
+/// Median as numpy's (the mean of the two middle values of an even count) without weights;
+/// with weights, the smallest value whose cumulative weight reaches half the total.
 pub fn weighted_median(values: &[f64], w: Option<&[f64]>) -> Option<f64> {
+    if w.is_none() && !values.is_empty() {
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        let m = v.len() / 2;
+        return Some(if v.len().is_multiple_of(2) {
+            (v[m - 1] + v[m]) / 2.0
+        } else {
+            v[m]
+        });
+    }
     let mut idx: Vec<usize> = (0..values.len())
         .filter(|i| w.is_none_or(|w| w[*i] > 0.0))
         .collect();
@@ -320,7 +358,11 @@ mod tests {
     #[test]
     fn weighted_median_is_the_lower_median_by_weight() {
         assert_eq!(weighted_median(&[3.0, 1.0, 2.0], None), Some(2.0));
-        assert_eq!(weighted_median(&[1.0, 2.0, 3.0, 4.0], None), Some(2.0));
+        assert_eq!(weighted_median(&[1.0, 2.0, 3.0, 4.0], None), Some(2.5));
+        assert_eq!(
+            weighted_median(&[1.0, 2.0, 3.0, 4.0], Some(&[1.0; 4])),
+            Some(2.0)
+        );
         assert_eq!(
             weighted_median(&[1.0, 2.0, 3.0], Some(&[0.0, 0.0, 5.0])),
             Some(3.0)
