@@ -19,6 +19,10 @@ use crate::onnx_ml;
 /// input order (written by `scripts/train_models.py`; any exporter can add it).
 pub const FEATURES_METADATA_KEY: &str = "assay.features";
 
+/// Rows per model call: the model is prepared for exactly this many rows (the last chunk of
+/// a batch is padded), so that tract runs it without resolving shapes.
+pub const CHUNK_ROWS: usize = 2048;
+
 /// Element type of a model input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ElementType {
@@ -317,7 +321,9 @@ impl OnnxModel {
         let mut model = onnx
             .model_for_proto_model(&proto)
             .map_err(run_err("building the graph"))?;
-        let n = model.symbols.sym("N");
+        // A concrete batch size: with a symbolic one, tract resolves shapes on every run,
+        // which costs far more than the trees themselves. Short chunks are padded.
+        let n = CHUNK_ROWS;
         for (ix, input) in inputs.iter().enumerate() {
             let dt = match input.element {
                 ElementType::F32 => f32::datum_type(),
@@ -541,7 +547,28 @@ impl OnnxModel {
         start: usize,
         end: usize,
     ) -> Result<Predictions, ModelError> {
-        let rows = end - start;
+        let mut out = Predictions::default();
+        let mut s = start;
+        while s < end {
+            let e = (s + CHUNK_ROWS).min(end);
+            let p = self.run_chunk(matrices, s, e)?;
+            append(&mut out.labels, p.labels);
+            append(&mut out.probabilities, p.probabilities);
+            append(&mut out.values, p.values);
+            s = e;
+        }
+        Ok(out)
+    }
+
+    /// Runs at most [`CHUNK_ROWS`] rows, padded to exactly that many.
+    fn run_chunk(
+        &self,
+        matrices: &[Vec<f64>],
+        start: usize,
+        end: usize,
+    ) -> Result<Predictions, ModelError> {
+        let used = end - start;
+        let rows = CHUNK_ROWS;
         let run_err = |e: TractError| ModelError::Run {
             path: self.path.clone(),
             context: "running the model".into(),
@@ -550,7 +577,9 @@ impl OnnxModel {
         let mut values: TVec<TValue> = TVec::new();
         for (input, m) in self.inputs.iter().zip(matrices) {
             let w = input.width;
-            let slice = &m[start * w..end * w];
+            let mut padded = m[start * w..end * w].to_vec();
+            padded.resize(rows * w, 0.0);
+            let slice = padded.as_slice();
             let shape: Vec<usize> = if input.rank == 1 {
                 vec![rows]
             } else {
@@ -563,16 +592,11 @@ impl OnnxModel {
                 }
                 ElementType::F64 => Tensor::from_shape(&shape, slice),
                 ElementType::I64 => {
-                    if slice.iter().any(|x| !x.is_finite()) {
-                        return Err(ModelError::Binding {
-                            path: self.path.clone(),
-                            reason: format!(
-                                "input `{}` takes integers but a row has a null or non-finite value",
-                                input.name
-                            ),
-                        });
-                    }
-                    let v: Vec<i64> = slice.iter().map(|x| *x as i64).collect();
+                    // Null or non-finite values (rows the caller leaves out) become 0.
+                    let v: Vec<i64> = slice
+                        .iter()
+                        .map(|x| if x.is_finite() { *x as i64 } else { 0 })
+                        .collect();
                     Tensor::from_shape(&shape, &v)
                 }
             }
@@ -686,6 +710,16 @@ impl OnnxModel {
                     })
                     .collect(),
             );
+        }
+        // Drop the padding.
+        if let Some(l) = out.labels.as_mut() {
+            l.truncate(used);
+        }
+        if let (Some(p), Some(classes)) = (out.probabilities.as_mut(), classes) {
+            p.truncate(used * classes.len());
+        }
+        if let Some(v) = out.values.as_mut() {
+            v.truncate(used);
         }
         Ok(out)
     }
