@@ -10,6 +10,7 @@ mod scaler;
 mod tree_ensemble;
 mod tree_ensemble_classifier;
 mod tree_ensemble_regressor;
+pub mod tree_eval;
 mod zip_map;
 
 use tract_onnx::model::OnnxOpRegister;

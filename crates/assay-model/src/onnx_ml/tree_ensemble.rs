@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::{NodeProto, TensorProto};
 use tract_onnx::tract_hir::internal::*;
-use tract_onnx_opl::ml::tree::{Aggregate, Cmp, TreeEnsemble, TreeEnsembleData};
+use tract_onnx_opl::ml::tree::{Aggregate, Cmp};
+
+use super::tree_eval::{Combine, FastNode, FastTrees};
 
 /// Reads a float list attribute given as `NAME` (floats) or `NAME_as_tensor` (a tensor of
 /// doubles or floats, ai.onnx.ml opset 3).
@@ -60,7 +62,7 @@ pub(crate) fn build(
     leaf_prefix: &str,
     n_outputs: usize,
     aggregate: Aggregate,
-) -> TractResult<TreeEnsemble> {
+) -> TractResult<FastTrees> {
     let n = node.get_attr_slice::<i64>("nodes_featureids")?.len();
     node.expect_attr("nodes_featureids", n > 0, "at least one node")?;
     let tree_ids = ids(node, "nodes_treeids", n)?;
@@ -190,33 +192,44 @@ pub(crate) fn build(
     if let Some((t, k)) = roots_per_tree.iter().find(|(_, k)| **k != 1) {
         bail!("tree {t} has {k} root nodes (expected exactly one)");
     }
-    let data = TreeEnsembleData {
-        trees: rctensor1(&roots),
-        nodes: tensor1(&nodes)
-            .into_shape(&[nodes.len() / 5, 5])?
-            .into_arc_tensor(),
-        leaves: tensor1(&leaves)
-            .into_shape(&[leaves.len() / 2, 2])?
-            .into_arc_tensor(),
-    };
-    TreeEnsemble::build(data, max_feature, n_outputs, aggregate)
+    let fast: Vec<FastNode> = nodes
+        .chunks(5)
+        .map(|r| {
+            let mode = (r[4] & 0xFF) as u8;
+            FastNode {
+                feature: r[0],
+                threshold: r[3],
+                mode,
+                nan_true: r[4] & 0x0100 != 0,
+                a: r[if mode == 0 { 0 } else { 1 }],
+                b: r[if mode == 0 { 1 } else { 2 }],
+            }
+        })
+        .collect();
+    Ok(FastTrees {
+        nodes: fast,
+        roots,
+        weights: leaves.chunks(2).map(|p| (p[0], p[1])).collect(),
+        outputs: n_outputs,
+        max_feature,
+        combine: match aggregate {
+            Aggregate::Sum => Combine::Sum,
+            Aggregate::Avg => Combine::Average,
+            Aggregate::Min => Combine::Min,
+            Aggregate::Max => Combine::Max,
+        },
+    })
 }
 
 /// Wires the ensemble's raw scores `[N, outputs]` and adds `base_values` when given.
 pub(crate) fn wire_scores(
     prefix: &str,
     model: &mut TypedModel,
-    ensemble: &TreeEnsemble,
+    ensemble: &FastTrees,
     base_values: Option<&Arc<Tensor>>,
     inputs: &[OutletId],
 ) -> TractResult<TVec<OutletId>> {
-    let mut scores = model.wire_node(
-        format!("{prefix}.trees"),
-        tract_onnx_opl::ml::tree_ensemble_classifier::TreeEnsembleClassifier {
-            ensemble: ensemble.clone(),
-        },
-        inputs,
-    )?;
+    let mut scores = model.wire_node(format!("{prefix}.trees"), ensemble.clone(), inputs)?;
     if let Some(base) = base_values {
         let base = base
             .clone()

@@ -12,7 +12,9 @@ use tract_onnx::pb::NodeProto;
 use tract_onnx::tract_core::ops::nn::{Reduce, Reducer, Softmax};
 use tract_onnx::tract_hir::internal::*;
 use tract_onnx::tract_hir::ops::array::TypedConcat;
-use tract_onnx_opl::ml::tree::{Aggregate, TreeEnsemble};
+use tract_onnx_opl::ml::tree::Aggregate;
+
+use super::tree_eval::FastTrees;
 
 use super::tree_ensemble::{build, float_list, wire_scores};
 
@@ -27,7 +29,7 @@ enum Transform {
 /// The classifier.
 #[derive(Debug, Clone)]
 pub struct TreeEnsembleClassifier {
-    ensemble: TreeEnsemble,
+    ensemble: FastTrees,
     labels: Arc<Tensor>,
     base_values: Option<Arc<Tensor>>,
     transform: Transform,
@@ -87,7 +89,7 @@ pub(crate) fn parse(
 }
 
 /// The ensemble of the single-score layout: class ids read as 0 whatever they are.
-fn build_single(ctx: &ParsingContext, node: &NodeProto) -> TractResult<TreeEnsemble> {
+fn build_single(ctx: &ParsingContext, node: &NodeProto) -> TractResult<FastTrees> {
     let mut copy = node.clone();
     for a in copy.attribute.iter_mut() {
         if a.name == "class_ids" {

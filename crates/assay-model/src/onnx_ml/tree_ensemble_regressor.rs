@@ -6,14 +6,16 @@
 use tract_onnx::model::ParsingContext;
 use tract_onnx::pb::NodeProto;
 use tract_onnx::tract_hir::internal::*;
-use tract_onnx_opl::ml::tree::{Aggregate, TreeEnsemble};
+use tract_onnx_opl::ml::tree::Aggregate;
+
+use super::tree_eval::FastTrees;
 
 use super::tree_ensemble::{build, float_list, wire_scores};
 
 /// The regressor: the ensemble and its base values.
 #[derive(Debug, Clone)]
 pub struct TreeEnsembleRegressor {
-    ensemble: TreeEnsemble,
+    ensemble: FastTrees,
     base_values: Option<Arc<Tensor>>,
     n_targets: usize,
 }
