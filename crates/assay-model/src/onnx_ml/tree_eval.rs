@@ -149,3 +149,65 @@ impl TypedOp for FastTrees {
 
     as_op!();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two stumps on feature 0 (threshold 0.5, `<=`): leaves (1.0 | 3.0) and (5.0 | 7.0).
+    fn stumps(combine: Combine) -> FastTrees {
+        let branch = |a, b| FastNode {
+            feature: 0,
+            threshold: 0.5f32.to_bits(),
+            mode: 5,
+            nan_true: true,
+            a,
+            b,
+        };
+        let leaf = |a, b| FastNode {
+            feature: 0,
+            threshold: 0,
+            mode: 0,
+            nan_true: false,
+            a,
+            b,
+        };
+        FastTrees {
+            nodes: vec![
+                branch(1, 2),
+                leaf(0, 1),
+                leaf(1, 2),
+                branch(4, 5),
+                leaf(2, 3),
+                leaf(3, 4),
+            ],
+            roots: vec![0, 3],
+            weights: [1.0f32, 3.0, 5.0, 7.0]
+                .iter()
+                .map(|w| (0, w.to_bits()))
+                .collect(),
+            outputs: 1,
+            max_feature: 0,
+            combine,
+        }
+    }
+
+    fn score(t: &FastTrees, x: f32) -> f32 {
+        let mut out = [0f32];
+        t.score_row(&[x], &mut out, &mut [0]);
+        out[0]
+    }
+
+    #[test]
+    fn every_aggregation_and_missing_values() {
+        assert_eq!(score(&stumps(Combine::Sum), 0.0), 6.0);
+        assert_eq!(score(&stumps(Combine::Sum), 1.0), 10.0);
+        assert_eq!(score(&stumps(Combine::Average), 1.0), 5.0);
+        assert_eq!(score(&stumps(Combine::Min), 0.0), 1.0);
+        assert_eq!(score(&stumps(Combine::Max), 0.0), 5.0);
+        // NaN follows the true branch here (nan_true).
+        assert_eq!(score(&stumps(Combine::Sum), f32::NAN), 6.0);
+        // The boundary belongs to `<=`.
+        assert_eq!(score(&stumps(Combine::Sum), 0.5), 6.0);
+    }
+}
