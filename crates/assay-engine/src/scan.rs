@@ -2,7 +2,8 @@
 //! (duplicates, train–test overlap, id uniqueness, PII, leakage).
 
 use arrow::record_batch::RecordBatch;
-use datafusion::prelude::ident;
+use datafusion::execution::SessionStateBuilder;
+use datafusion::prelude::{ident, DataFrame};
 use futures::StreamExt;
 
 use crate::error::{read_error, EngineError, Result};
@@ -55,7 +56,16 @@ where
         .select(exprs)
         .map_err(|e| read_error(&label, e))?;
     let streams = if in_order {
-        df.execute_stream_partitioned()
+        // One partition: DataFusion may otherwise repartition round-robin (for example
+        // ahead of the CSV null-marker projection), and partitions concatenated are then no
+        // longer in file order.
+        let (state, plan) = df.into_parts();
+        let config = state.config().clone().with_target_partitions(1);
+        let state = SessionStateBuilder::new_from_existing(state)
+            .with_config(config)
+            .build();
+        DataFrame::new(state, plan)
+            .execute_stream_partitioned()
             .await
             .map_err(|e| read_error(&label, e))?
     } else {
