@@ -5,7 +5,10 @@
 //! exact-then-sketched distinct values and frequencies, string kinds and lengths), and
 //! [`Profile`], a dataset's set of column states, which is what assay saves, ships and merges.
 //! Two-sample drift tests live in [`drift`]; model-evaluation metrics, intervals, the
-//! bootstrap, significance tests and group fairness in [`metrics`].
+//! bootstrap, significance tests and group fairness in [`metrics`]. Cross-validation splitters
+//! (scikit-learn's, fold for fold, plus purged k-fold) live in [`splitters`].
+//! Global sensitivity analysis (SALib's Sobol', Morris and one-at-a-time designs and
+//! estimators, designs streamed in blocks) lives in [`sensitivity`].
 //!
 //! ```
 //! use assay_stats::{ColumnBody, ColumnState};
@@ -34,6 +37,8 @@ pub mod moments;
 pub mod pii;
 pub mod profile;
 pub mod quantile;
+pub mod sensitivity;
+pub mod splitters;
 pub mod text_kind;
 pub mod value_counter;
 
