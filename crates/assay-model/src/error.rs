@@ -45,4 +45,12 @@ pub enum ModelError {
         /// tract's message.
         reason: String,
     },
+    /// Settings given to a model operation are invalid (e.g. a benchmark batch size of 0).
+    #[error("{path}: {reason}")]
+    Config {
+        /// Model file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
 }

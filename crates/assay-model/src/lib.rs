@@ -15,12 +15,25 @@
 
 #![warn(missing_docs)]
 
+pub mod benchmark;
 mod error;
+pub mod learners;
 mod model;
 pub mod onnx_ml;
+pub mod trainer;
 
 pub use error::ModelError;
+pub use model::CHUNK_ROWS;
 pub use model::{
     column_f64, Binding, ElementType, ModelInput, ModelTask, OnnxModel, Predictions,
     FEATURES_METADATA_KEY,
+};
+
+pub use benchmark::{
+    bench, BenchConfig, BenchResult, LatencyStats, Throughput, HISTOGRAM_BINS_PER_DECADE,
+    MAX_ITERATIONS,
+};
+pub use trainer::{
+    write_rows, FoldFileFormat, FoldFiles, TrainerCommand, TrainerError, TrainerRun, TrainerStatus,
+    STDERR_TAIL_BYTES, STDOUT_TAIL_BYTES, WRITE_CHUNK_ROWS,
 };
