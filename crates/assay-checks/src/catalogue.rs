@@ -37,6 +37,11 @@ pub fn catalogue() -> Vec<Box<dyn Check>> {
     all.extend(crate::checks::drift::checks());
     all.extend(crate::checks::model::checks());
     all.extend(crate::checks::fairness::checks());
+    all.extend(crate::checks::crossval::checks());
+    all.extend(crate::checks::generalization::checks());
+    all.extend(crate::checks::sensitivity::checks());
+    all.extend(crate::checks::robustness::checks());
+    all.extend(crate::checks::performance::checks());
     all
 }
 

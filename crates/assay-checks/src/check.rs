@@ -56,6 +56,9 @@ pub struct Inputs<'a> {
     pub condition_is_explicit: bool,
     /// Model evaluation data, when a check of the suite needs it.
     pub evaluation: Option<&'a crate::evaluation::EvalContext>,
+    /// Model validation data (cross-validation, analysed model, benchmarks), when a check
+    /// of the suite needs it.
+    pub validation: Option<&'a crate::validation::ValidationContext>,
 }
 
 impl Inputs<'_> {
@@ -247,6 +250,15 @@ pub trait Check: Send + Sync {
     /// True when the check evaluates a model (it reads [`Inputs::evaluation`]).
     fn needs_evaluation(&self) -> bool {
         false
+    }
+    /// What it needs prepared by model validation (cross-validation, the analysed model,
+    /// benchmarks), given its suite entry.
+    fn validation_needs(
+        &self,
+        _suite: &crate::suite::Suite,
+        _entry: &crate::suite::CheckEntry,
+    ) -> crate::validation::ValidationNeeds {
+        crate::validation::ValidationNeeds::default()
     }
     /// Row passes it needs over raw data (default: none; the profiles suffice).
     fn row_passes(&self, _inputs: &Inputs) -> Result<Vec<RowPass>, String> {

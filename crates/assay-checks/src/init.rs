@@ -168,6 +168,9 @@ pub fn starter_suite(
         roles,
         options: SuiteOptions::default(),
         evaluation: Default::default(),
+        validation: Default::default(),
+        sensitivity: Default::default(),
+        performance: Default::default(),
         checks,
     }
 }

@@ -16,9 +16,11 @@ pub mod drift;
 pub mod evaluation;
 pub mod init;
 pub mod runner;
+pub mod sections;
 pub mod suite;
 #[cfg(test)]
 pub mod testing;
+pub mod validation;
 
 pub use catalogue::{catalogue, explain, find};
 pub use condition::Condition;

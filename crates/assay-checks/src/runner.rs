@@ -35,6 +35,14 @@ pub enum RunError {
         /// What went wrong.
         message: String,
     },
+    /// Model validation could not be set up (splitter, learner, trainer, model, budgets).
+    #[error("{suite}: {message}")]
+    Validation {
+        /// The suite file (or command).
+        suite: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Unreadable data named by a suite key (`data.current`, `data.reference`).
     #[error("{key} in {suite}")]
     Data {
@@ -81,9 +89,19 @@ pub async fn run_suite(
         ),
         None => None,
     };
-    let current = load_dataset(engine, &loaded.current_spec(), &profile_options)
-        .await
-        .map_err(data_error("data.current"))?;
+    let current_spec = loaded.current_spec();
+    let current = if current_spec.paths.is_empty() {
+        // No data (for example `assay sensitivity` on declared input distributions).
+        Dataset {
+            label: "(no data)".into(),
+            profile: assay_stats::Profile::new(Vec::new(), 0, Vec::new()),
+            source: None,
+        }
+    } else {
+        load_dataset(engine, &current_spec, &profile_options)
+            .await
+            .map_err(data_error("data.current"))?
+    };
     let columns = current.columns();
     suite
         .roles
@@ -152,6 +170,24 @@ async fn run_checks(
     } else {
         None
     };
+    let mut needs = crate::validation::ValidationNeeds::default();
+    for (check, entry) in checks.iter().zip(&suite.checks) {
+        if let Some(check) = check {
+            needs.merge(check.validation_needs(suite, entry));
+        }
+    }
+    let validation = if needs.any() {
+        Some(
+            crate::validation::prepare(loaded, current, reference, &needs)
+                .await
+                .map_err(|message| RunError::Validation {
+                    suite: loaded.path.clone(),
+                    message,
+                })?,
+        )
+    } else {
+        None
+    };
     let inputs_of = |i: usize| Inputs {
         current,
         reference,
@@ -161,6 +197,7 @@ async fn run_checks(
         condition: &conditions[i],
         condition_is_explicit: suite.checks[i].condition.is_some(),
         evaluation: evaluation.as_ref(),
+        validation: validation.as_ref(),
     };
     // Plan the row passes.
     let mut planned: Vec<Planned> = Vec::new();

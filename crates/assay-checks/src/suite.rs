@@ -10,6 +10,9 @@ use assay_engine::{CsvSettings, DataFormat, Roles, SourceSpec};
 
 use crate::catalogue;
 use crate::condition::Condition;
+pub use crate::sections::{
+    DataSide, InputDistribution, PerformanceSection, SensitivitySection, ValidationSection,
+};
 
 /// Severity of a condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -194,6 +197,15 @@ pub struct Suite {
     /// Model evaluation settings (models to run, positive class, intervals, slices).
     #[serde(default)]
     pub evaluation: EvaluationSection,
+    /// Cross-validation settings (splitter, learner or external trainer, metrics).
+    #[serde(default)]
+    pub validation: ValidationSection,
+    /// Sensitivity analysis settings (model, input distributions, designs).
+    #[serde(default)]
+    pub sensitivity: SensitivitySection,
+    /// Inference benchmark settings (model, baseline, batch sizes).
+    #[serde(default)]
+    pub performance: PerformanceSection,
     /// Checks to run, in order.
     pub checks: Vec<CheckEntry>,
 }

@@ -65,6 +65,7 @@ pub fn measure(
         condition: &check.default_condition(reference.is_some()),
         condition_is_explicit: false,
         evaluation: None,
+        validation: None,
     };
     check.measure(&inputs, Vec::new()).expect("measure")
 }

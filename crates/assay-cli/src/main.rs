@@ -5,6 +5,7 @@
 mod commands;
 mod data_args;
 mod output;
+mod report_args;
 
 use std::process::ExitCode;
 
@@ -41,6 +42,18 @@ enum Command {
     /// Evaluate a model (ONNX, or prediction columns): metrics with intervals, slices,
     /// fairness over protected attributes, and a regression gate against a baseline.
     Evaluate(Box<commands::evaluate::EvaluateArgs>),
+    /// Cross-validate a built-in learner or your own training command (external trainer):
+    /// per-fold metrics, mean, spread, interval, the trivial baseline and overfitting.
+    Crossval(Box<commands::crossval::CrossvalArgs>),
+    /// Write cross-validation folds (0-based row indices, JSON) with any splitter, as
+    /// scikit-learn assigns them.
+    Split(Box<commands::split::SplitArgs>),
+    /// Sensitivity of a model's output to each input: Sobol indices, Morris effects,
+    /// one-at-a-time sweeps, or permutation importance on data.
+    Sensitivity(Box<commands::sensitivity::SensitivityArgs>),
+    /// Benchmark a model's inference: load time, latency percentiles per batch size,
+    /// throughput, memory; budgets and a baseline comparison.
+    BenchModel(Box<commands::bench_model::BenchModelArgs>),
     /// Write a starter suite inferred from a dataset (schema, ranges, categories, null thresholds).
     Init(commands::init::InitArgs),
     /// List the check catalogue.
@@ -83,6 +96,10 @@ fn main() -> ExitCode {
             Command::Check(args) => commands::check::run(&engine, args).await,
             Command::Drift(args) => commands::drift::run(&engine, *args).await,
             Command::Evaluate(args) => commands::evaluate::run(&engine, *args).await,
+            Command::Crossval(args) => commands::crossval::run(&engine, *args).await,
+            Command::Split(args) => commands::split::run(&engine, *args).await,
+            Command::Sensitivity(args) => commands::sensitivity::run(&engine, *args).await,
+            Command::BenchModel(args) => commands::bench_model::run(&engine, *args).await,
             Command::Profile(args) => commands::profile::run(&engine, args).await,
             Command::Init(args) => commands::init::run(&engine, args).await,
             Command::Checks => commands::explain::list(),

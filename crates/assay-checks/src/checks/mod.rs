@@ -1,12 +1,17 @@
 //! The catalogue: one file per check, grouped by family.
 
+pub mod crossval;
 pub mod drift;
 pub mod fairness;
+pub mod generalization;
 pub mod integrity;
 pub mod leakage;
 pub mod model;
+pub mod performance;
 pub mod privacy;
+pub mod robustness;
 pub mod schema;
+pub mod sensitivity;
 pub mod target;
 
 use std::any::Any;

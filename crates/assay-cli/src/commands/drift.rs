@@ -178,6 +178,9 @@ pub fn suite_of(args: &DriftArgs) -> Result<Suite> {
         roles,
         options: SuiteOptions::default(),
         evaluation: Default::default(),
+        validation: Default::default(),
+        sensitivity: Default::default(),
+        performance: Default::default(),
         checks,
     })
 }

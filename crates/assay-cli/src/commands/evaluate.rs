@@ -226,6 +226,9 @@ pub fn suite_of(args: &EvaluateArgs) -> Result<Suite> {
         roles,
         options: SuiteOptions::default(),
         evaluation,
+        validation: Default::default(),
+        sensitivity: Default::default(),
+        performance: Default::default(),
         checks,
     })
 }

@@ -3,6 +3,8 @@
 
 pub mod measure;
 
+pub mod counterfactual_invariance;
+
 pub mod demographic_parity_difference;
 pub mod demographic_parity_ratio;
 pub mod disparate_impact;
@@ -25,8 +27,12 @@ pub const MEASURES: &[&FairnessSpec] = &[
 
 /// Every fairness check.
 pub fn checks() -> Vec<Box<dyn Check>> {
-    MEASURES
+    let mut all: Vec<Box<dyn Check>> = MEASURES
         .iter()
         .map(|s| Box::new(FairnessCheck(s)) as Box<dyn Check>)
-        .collect()
+        .collect();
+    all.push(Box::new(
+        counterfactual_invariance::CounterfactualInvariance,
+    ));
+    all
 }

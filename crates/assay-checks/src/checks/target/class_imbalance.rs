@@ -150,6 +150,7 @@ mod tests {
             condition: &crate::condition::Condition::equals(0.0),
             condition_is_explicit: false,
             evaluation: None,
+            validation: None,
         };
         let m = ClassImbalance.measure(&inputs, Vec::new()).unwrap();
         assert_eq!(m[0].value, Some(0.25));
@@ -165,6 +166,7 @@ mod tests {
             condition: &crate::condition::Condition::equals(0.0),
             condition_is_explicit: false,
             evaluation: None,
+            validation: None,
         };
         assert!(ClassImbalance.measure(&inputs, Vec::new()).unwrap()[0]
             .skipped

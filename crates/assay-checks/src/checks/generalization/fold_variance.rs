@@ -1,0 +1,90 @@
+//! `generalization.fold_variance`: how much a metric varies from fold to fold.
+
+use std::any::Any;
+
+use crate::check::{Check, CheckDoc, Inputs, Measurement};
+use crate::checks::crossval::{crossval_needs, failures, fold_table, run_of, selected, short};
+use crate::condition::Condition;
+use crate::suite::{CheckEntry, Suite};
+use crate::validation::crossval::summarize;
+use crate::validation::ValidationNeeds;
+
+/// Spread of validation scores across folds.
+pub struct FoldVariance;
+
+impl Check for FoldVariance {
+    fn id(&self) -> &'static str {
+        "generalization.fold_variance"
+    }
+
+    fn doc(&self) -> CheckDoc {
+        CheckDoc {
+            summary: "Spread of a metric's validation score from fold to fold.",
+            computes: "Over the cross-validation folds with a score: by default the coefficient of variation sd / |mean| (sample sd, n − 1); with params.measure: sd, the standard deviation itself. Details: mean, sd, min, max and the range.",
+            why: "A model whose score swings between folds depends on which rows it saw: its headline mean hides how unlucky the next training set can be.",
+            parameters: "metric: metric name or list (default: every metric of validation.metrics); measure: cv (default) or sd.",
+            default_condition: "<= 0.1",
+            exactness: "Exact.",
+            references: "Kohavi (1995) 'A study of cross-validation and bootstrap for accuracy estimation and model selection'.",
+        }
+    }
+
+    fn default_condition(&self, _: bool) -> Condition {
+        Condition::at_most(0.1)
+    }
+
+    fn known_params(&self) -> &'static [&'static str] {
+        &["metric", "measure"]
+    }
+
+    fn validation_needs(&self, suite: &Suite, entry: &CheckEntry) -> ValidationNeeds {
+        crossval_needs(suite, entry)
+    }
+
+    fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+        let run = run_of(inputs)?;
+        let use_sd = match inputs.param_str("measure")?.as_deref() {
+            None | Some("cv") => false,
+            Some("sd") => true,
+            Some(o) => return Err(format!("params.measure must be cv or sd, got `{o}`")),
+        };
+        let mut out = Vec::new();
+        for m in selected(inputs, run)? {
+            let name = short(run.metrics[m].id);
+            let scores = run.scores(m);
+            let Some(s) = summarize(&scores, run.confidence).filter(|s| s.n >= 2) else {
+                out.push(Measurement::error(
+                    Some(name),
+                    failures(run)
+                        .unwrap_or_else(|| format!("{name}: fewer than two folds with a score")),
+                ));
+                continue;
+            };
+            let min = scores.iter().copied().fold(f64::INFINITY, f64::min);
+            let max = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let cv = if s.mean != 0.0 {
+                s.sd / s.mean.abs()
+            } else {
+                f64::INFINITY
+            };
+            let value = if use_sd { s.sd } else { cv };
+            let message = format!(
+                "{name} varies from {min:.4} to {max:.4} over {} folds: sd {:.4}, coefficient of variation {:.4}",
+                s.n, s.sd, cv
+            );
+            let mut measurement = Measurement::value(Some(name), value, message)
+                .detail("metric", name)
+                .detail("measure", if use_sd { "sd" } else { "cv" })
+                .detail("mean", s.mean)
+                .detail("sd", s.sd)
+                .detail("cv", if cv.is_finite() { Some(cv) } else { None })
+                .detail("min", min)
+                .detail("max", max)
+                .detail("range", max - min)
+                .detail("folds", fold_table(run, m));
+            measurement.failed_anyway = failures(run);
+            out.push(measurement);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,161 @@
+//! Folds of a cross-validation: the `validation:` section's splitter over the data's rows.
+
+use serde_json::Value;
+
+use assay_stats::splitters::{
+    Embargo, GroupKFold, SplitData, SplitParams, SplitSize, SplitterKind, SplitterSpec,
+};
+
+use super::crossval::FoldIndices;
+use super::data::CvData;
+use crate::evaluation::EvalTask;
+use crate::sections::ValidationSection;
+
+/// The splitter's name: `validation.splitter`, else `stratified_kfold` for classification and
+/// `kfold` for regression (scikit-learn's `cross_validate` defaults).
+pub fn splitter_spec(settings: &ValidationSection, task: EvalTask) -> String {
+    settings.splitter.clone().unwrap_or_else(|| {
+        match task {
+            EvalTask::Classification => "stratified_kfold",
+            EvalTask::Regression => "kfold",
+        }
+        .to_string()
+    })
+}
+
+/// A size given as a number (int: rows, float: share) or text (`20%`).
+pub fn size_of(key: &str, v: &Value) -> Result<SplitSize, String> {
+    match v {
+        Value::Number(n) if n.is_u64() => Ok(SplitSize::Count(n.as_u64().unwrap_or(0) as usize)),
+        Value::Number(n) => Ok(SplitSize::Fraction(n.as_f64().unwrap_or(f64::NAN))),
+        Value::String(s) => s.parse().map_err(|e| format!("{key}: {e}")),
+        other => Err(format!(
+            "{key} must be a share (0.2) or a row count (200), got {other}"
+        )),
+    }
+}
+
+/// The embargo of purged folds.
+pub fn embargo_of(v: &Value) -> Result<Embargo, String> {
+    match v {
+        Value::Number(n) => Ok(Embargo::Fraction(n.as_f64().unwrap_or(f64::NAN))),
+        Value::String(s) => s.parse().map_err(|e| format!("validation.embargo: {e}")),
+        other => Err(format!(
+            "validation.embargo must be a share (0.01) or duration:SPAN, got {other}"
+        )),
+    }
+}
+
+/// The splitter of `settings` (parameters passed only to splitters that take them).
+pub fn build_spec(name: &str, settings: &ValidationSection) -> Result<SplitterSpec, String> {
+    let kind: SplitterKind = name
+        .parse()
+        .map_err(|e| format!("validation.splitter: {e}"))?;
+    use SplitterKind as K;
+    let k_fold = matches!(
+        kind,
+        K::KFold | K::StratifiedKFold | K::GroupKFold | K::StratifiedGroupKFold
+    );
+    let repeated = matches!(kind, K::RepeatedKFold | K::RepeatedStratifiedKFold);
+    let shuffled = matches!(kind, K::ShuffleSplit | K::StratifiedShuffleSplit);
+    let params = SplitParams {
+        n_splits: (kind != K::LeaveOneGroupOut).then_some(settings.folds),
+        n_repeats: repeated.then_some(settings.repeats),
+        shuffle: (k_fold && settings.shuffle).then_some(true),
+        seed: ((k_fold && settings.shuffle) || repeated || shuffled).then_some(settings.seed),
+        test_size: settings
+            .test_size
+            .as_ref()
+            .map(|v| size_of("validation.test_size", v))
+            .transpose()?,
+        train_size: settings
+            .train_size
+            .as_ref()
+            .map(|v| size_of("validation.train_size", v))
+            .transpose()?,
+        gap: (kind == K::TimeSeries).then_some(settings.gap),
+        max_train_size: settings.max_train_size,
+        embargo: settings.embargo.as_ref().map(embargo_of).transpose()?,
+    };
+    SplitterSpec::from_name(name, &params).map_err(|e| e.to_string())
+}
+
+/// The folds of `data` under the section's splitter.
+pub fn make_folds(data: &CvData, settings: &ValidationSection) -> Result<Vec<FoldIndices>, String> {
+    let name = splitter_spec(settings, data.task);
+    let spec = build_spec(&name, settings)?;
+    let needs = spec.what_it_needs();
+    let classes: Option<Vec<u32>> = if needs.classes {
+        Some(match &settings.stratify {
+            Some(c) => data.codes_of(c)?.0,
+            None if data.task == EvalTask::Classification => data.y_class.clone(),
+            None => {
+                return Err(format!(
+                    "splitter `{name}` stratifies on classes, but the target is numeric: name a column in validation.stratify (--stratify)"
+                ))
+            }
+        })
+    } else {
+        None
+    };
+    let groups: Option<Vec<u32>> = if needs.groups {
+        let g = settings.group.as_ref().ok_or_else(|| {
+            format!("splitter `{name}` needs a group column: validation.group (--group)")
+        })?;
+        Some(data.codes_of(g)?.0)
+    } else {
+        None
+    };
+    let intervals: Option<(Vec<f64>, Vec<f64>)> = if needs.intervals {
+        let (Some(s), Some(e)) = (&settings.interval_start, &settings.interval_end) else {
+            return Err(format!(
+                "splitter `{name}` needs each row's label interval: validation.interval_start and interval_end (--interval-start, --interval-end)"
+            ));
+        };
+        Some((data.numbers_of(s)?, data.numbers_of(e)?))
+    } else {
+        None
+    };
+    let mut split = SplitData::new(data.rows());
+    if let Some(c) = &classes {
+        split = split.with_classes(c);
+    }
+    if let Some(g) = &groups {
+        split = split.with_groups(g);
+    }
+    if let Some((s, e)) = &intervals {
+        split = split.with_intervals(s, e);
+    }
+    let folds = spec.split(&split).map_err(|e| e.to_string())?;
+    let reps = folds.n_repetitions().max(1);
+    let per_rep = (folds.len() / reps).max(1);
+    Ok(folds
+        .iter()
+        .map(|f| FoldIndices {
+            repeat: f.index() / per_rep,
+            fold: f.index() % per_rep,
+            train: f.train_to_vec(),
+            test: f.test_to_vec(),
+        })
+        .collect())
+}
+
+/// A group k-fold over `codes` with `k` folds.
+pub fn group_folds(codes: &[u32], k: usize) -> Result<Vec<FoldIndices>, String> {
+    let splitter = GroupKFold {
+        n_splits: k,
+        shuffle: None,
+    };
+    let folds = splitter
+        .split(&SplitData::new(codes.len()).with_groups(codes))
+        .map_err(|e| e.to_string())?;
+    Ok(folds
+        .iter()
+        .map(|f| FoldIndices {
+            repeat: 0,
+            fold: f.index(),
+            train: f.train_to_vec(),
+            test: f.test_to_vec(),
+        })
+        .collect())
+}

@@ -1,0 +1,216 @@
+//! `assay bench-model MODEL.onnx`: inference latency, throughput, memory and load time, with
+//! budgets, and a comparison against a baseline model measured in the same run.
+
+use std::io::IsTerminal;
+
+use anyhow::{bail, Result};
+use clap::Args;
+use serde_json::{Map, Value};
+
+use assay_checks::suite::{
+    CheckEntry, DataSection, EvaluationSection, Paths, PerformanceSection, Severity, SuiteOptions,
+};
+use assay_checks::{run_suite, LoadedSuite, RunOptions, Suite};
+use assay_engine::{Engine, Roles};
+
+use crate::data_args::DataArgs;
+use crate::report_args::{entry, ReportArgs};
+
+/// Arguments of `assay bench-model`.
+#[derive(Args, Debug)]
+pub struct BenchModelArgs {
+    /// The ONNX model.
+    pub model: String,
+    /// Rows to feed the model (default: uniform random values in [0, 1) for each input).
+    #[arg(long)]
+    pub data: Option<String>,
+    /// Feature columns in input order, for a model with one [N, F] input (default: the
+    /// model's `assay.features` metadata).
+    #[arg(long, value_delimiter = ',')]
+    pub features: Vec<String>,
+    /// A baseline model measured in the same run (performance.regression).
+    #[arg(long)]
+    pub baseline_model: Option<String>,
+    /// Batch sizes whose latency is measured (default 1,8,64,512).
+    #[arg(long, value_delimiter = ',')]
+    pub batch_sizes: Vec<usize>,
+    /// Untimed warm-up calls per batch size (default 5).
+    #[arg(long)]
+    pub warmup: Option<usize>,
+    /// Timed calls per batch size, at least (default 30).
+    #[arg(long)]
+    pub iterations: Option<usize>,
+    /// Seconds per batch size (calls go on until both limits are reached; default 2).
+    #[arg(long)]
+    pub seconds: Option<f64>,
+    /// Thread counts of the throughput runs (default 1 and every core).
+    #[arg(long, value_delimiter = ',')]
+    pub threads: Vec<usize>,
+    /// Rows of each throughput run (default 100000).
+    #[arg(long)]
+    pub throughput_rows: Option<usize>,
+    /// A budget (repeatable): `p99@1<5` (latency percentile p50/p90/p99/max/mean at a batch
+    /// size, in ms), `throughput>=50000` (rows/s, every thread count), `memory<=512` (peak
+    /// MiB), `load_time<=2000` (ms), `regression<=1.2` (slow-down against the baseline).
+    #[arg(long = "budget", value_name = "BUDGET")]
+    pub budgets: Vec<String>,
+    /// Report options.
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// How to read the data.
+    #[command(flatten)]
+    pub data_args: DataArgs,
+}
+
+/// Splits `p99@1<5` into ("p99@1", "<5").
+fn split_budget(b: &str) -> Option<(&str, &str)> {
+    let at = b.find(['<', '>', '='])?;
+    Some((b[..at].trim(), b[at..].trim()))
+}
+
+/// The suite entry a budget describes.
+pub fn budget_entry(b: &str) -> Result<CheckEntry> {
+    let Some((what, condition)) = split_budget(b) else {
+        bail!("--budget `{b}`: expected WHAT OP NUMBER, e.g. p99@1<5 or throughput>=50000");
+    };
+    assay_checks::Condition::parse(condition)
+        .map_err(|e| anyhow::anyhow!("--budget `{b}`: {e}"))?;
+    let mut params = Map::new();
+    let id = match what {
+        "throughput" => "performance.throughput",
+        "memory" => "performance.memory",
+        "load_time" | "load" => "performance.load_time",
+        "regression" => "performance.regression",
+        other => {
+            let (pct, batch) = other.split_once('@').unwrap_or((other, ""));
+            if !["p50", "p90", "p99", "max", "mean"].contains(&pct) {
+                bail!(
+                    "--budget `{b}`: `{what}` is not one of pXX@BATCH (p50, p90, p99, max, mean), throughput, memory, load_time, regression"
+                );
+            }
+            params.insert("percentile".into(), Value::from(pct));
+            if !batch.is_empty() {
+                let n: usize = batch.parse().map_err(|_| {
+                    anyhow::anyhow!("--budget `{b}`: batch `{batch}` is not a whole number")
+                })?;
+                params.insert("batch".into(), Value::from(n));
+            }
+            "performance.latency"
+        }
+    };
+    let mut e = entry(id, params, Severity::Fail);
+    e.condition = Some(condition.to_string());
+    Ok(e)
+}
+
+/// Builds the suite the flags describe.
+pub fn suite_of(args: &BenchModelArgs) -> Result<Suite> {
+    let d = PerformanceSection::default();
+    if let Some(s) = args.seconds {
+        if !(s.is_finite() && s > 0.0) {
+            bail!("--seconds must be a positive number, got {s}");
+        }
+    }
+    if args.batch_sizes.contains(&0) || args.threads.contains(&0) {
+        bail!("--batch-sizes and --threads must be at least 1");
+    }
+    let performance = PerformanceSection {
+        model: Some(args.model.clone()),
+        baseline_model: args.baseline_model.clone(),
+        features: (!args.features.is_empty()).then(|| args.features.clone()),
+        batch_sizes: if args.batch_sizes.is_empty() {
+            d.batch_sizes.clone()
+        } else {
+            args.batch_sizes.clone()
+        },
+        warmup: args.warmup.unwrap_or(d.warmup),
+        iterations: args.iterations.unwrap_or(d.iterations).max(1),
+        seconds_per_size: args.seconds.unwrap_or(d.seconds_per_size),
+        threads: args.threads.clone(),
+        throughput_rows: args.throughput_rows.unwrap_or(d.throughput_rows).max(1),
+        sample_rows: d.sample_rows,
+    };
+    let mut checks: Vec<CheckEntry> = Vec::new();
+    let budgets: Vec<CheckEntry> = args
+        .budgets
+        .iter()
+        .map(|b| budget_entry(b))
+        .collect::<Result<_>>()?;
+    // Every figure is reported (as a warning-level result with the default condition),
+    // unless a budget already covers all of that check's results.
+    for id in [
+        "performance.load_time",
+        "performance.latency",
+        "performance.throughput",
+        "performance.memory",
+    ] {
+        let covered = budgets
+            .iter()
+            .any(|b| b.check == id && !b.params.contains_key("batch"));
+        if !covered {
+            checks.push(entry(id, Map::new(), Severity::Warn));
+        }
+    }
+    if args.baseline_model.is_some() && !budgets.iter().any(|b| b.check == "performance.regression")
+    {
+        checks.push(entry("performance.regression", Map::new(), Severity::Warn));
+    }
+    checks.extend(budgets);
+    let spec = args.data_args.spec(Vec::new())?;
+    Ok(Suite {
+        name: Some(format!("bench-model: {}", args.model)),
+        data: DataSection {
+            current: match &args.data {
+                Some(d) => Paths::One(d.clone()),
+                None => Paths::Many(Vec::new()),
+            },
+            reference: None,
+            format: args.data_args.format.clone(),
+            csv: spec.csv,
+        },
+        roles: Roles::default(),
+        options: SuiteOptions::default(),
+        evaluation: EvaluationSection::default(),
+        validation: Default::default(),
+        sensitivity: Default::default(),
+        performance,
+        checks,
+    })
+}
+
+/// Runs the benchmark; returns the exit code.
+pub async fn run(engine: &Engine, args: BenchModelArgs) -> Result<u8> {
+    let suite = suite_of(&args)?;
+    let loaded = LoadedSuite::from_suite(suite, "assay bench-model")?;
+    let options = RunOptions {
+        progress: std::io::stderr().is_terminal(),
+    };
+    let report = run_suite(engine, &loaded, &options).await?;
+    args.report.finish(&report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budgets_become_checks_with_conditions() {
+        let e = budget_entry("p99@1<5").unwrap();
+        assert_eq!(e.check, "performance.latency");
+        assert_eq!(e.params["percentile"], "p99");
+        assert_eq!(e.params["batch"], 1);
+        assert_eq!(e.condition.as_deref(), Some("<5"));
+        assert_eq!(
+            budget_entry("throughput>=1000").unwrap().check,
+            "performance.throughput"
+        );
+        assert_eq!(
+            budget_entry("memory <= 512").unwrap().condition.as_deref(),
+            Some("<= 512")
+        );
+        assert!(budget_entry("p42@1<5").is_err());
+        assert!(budget_entry("p99@x<5").is_err());
+        assert!(budget_entry("p99@1").is_err());
+        assert!(budget_entry("memory<=lots").is_err());
+    }
+}

@@ -1,0 +1,280 @@
+//! `assay split DATA`: cross-validation folds as 0-based row indices, written as JSON so any
+//! tool can reuse them.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+use anyhow::{bail, Context, Result};
+use arrow::array::ArrayRef;
+use arrow::compute::concat;
+use clap::Args;
+use serde_json::Value;
+
+use assay_checks::evaluation::label_texts;
+use assay_checks::sections::ValidationSection;
+use assay_checks::validation::data::encode;
+use assay_checks::validation::folds::build_spec;
+use assay_engine::scan::for_each_batch_in_order;
+use assay_engine::{open_source, Engine};
+use assay_stats::splitters::{Folds, SplitData, SplitterKind};
+
+use crate::data_args::DataArgs;
+
+/// Arguments of `assay split`.
+#[derive(Args, Debug)]
+pub struct SplitArgs {
+    /// The data (file, directory, glob or URL).
+    pub data: String,
+    /// kfold, stratified_kfold, group_kfold, stratified_group_kfold, repeated_kfold,
+    /// repeated_stratified_kfold, shuffle_split, stratified_shuffle_split, time_series,
+    /// leave_one_group_out or purged_kfold.
+    #[arg(long)]
+    pub splitter: String,
+    /// Folds (n_splits; default 5).
+    #[arg(long)]
+    pub folds: Option<usize>,
+    /// Repetitions of the repeated splitters (default 10).
+    #[arg(long)]
+    pub repeats: Option<usize>,
+    /// Column whose classes are stratified.
+    #[arg(long)]
+    pub stratify: Option<String>,
+    /// Group column.
+    #[arg(long)]
+    pub group: Option<String>,
+    /// Rows between training and test rows (time_series).
+    #[arg(long)]
+    pub gap: Option<usize>,
+    /// Test size: a share (0.2, 20%) or rows (200) (shuffle splits, time_series).
+    #[arg(long)]
+    pub test_size: Option<String>,
+    /// Training size: a share or rows (shuffle splits).
+    #[arg(long)]
+    pub train_size: Option<String>,
+    /// Most training rows of a fold (time_series).
+    #[arg(long)]
+    pub max_train_size: Option<usize>,
+    /// Label start column (purged_kfold).
+    #[arg(long)]
+    pub interval_start: Option<String>,
+    /// Label end column (purged_kfold).
+    #[arg(long)]
+    pub interval_end: Option<String>,
+    /// Embargo after each test block: a share of rows (0.01, 1%) or duration:SPAN
+    /// (purged_kfold).
+    #[arg(long)]
+    pub embargo: Option<String>,
+    /// Shuffle before splitting (k-fold splitters).
+    #[arg(long)]
+    pub shuffle: bool,
+    /// Seed (numpy RandomState semantics, as scikit-learn's random_state; default 0).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Where to write the folds (JSON); `-` for standard output.
+    #[arg(short, long, default_value = "-")]
+    pub output: String,
+    /// How to read the data.
+    #[command(flatten)]
+    pub data_args: DataArgs,
+}
+
+/// Writes `{"splitter", "n_rows", "folds": [{"train": [...], "test": [...]}]}`.
+pub fn write_folds(out: &mut impl Write, folds: &Folds) -> std::io::Result<()> {
+    write!(
+        out,
+        "{{\"splitter\":\"{}\",\"n_rows\":{},\"folds\":[",
+        folds.splitter(),
+        folds.n_rows()
+    )?;
+    for (i, f) in folds.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        for (key, rows) in [("train", f.train()), ("test", f.test())] {
+            write!(out, "{}\"{key}\":[", if key == "train" { "{" } else { "," })?;
+            let mut first = true;
+            for r in rows {
+                if !first {
+                    out.write_all(b",")?;
+                }
+                first = false;
+                write!(out, "{r}")?;
+            }
+            out.write_all(b"]")?;
+        }
+        out.write_all(b"}")?;
+    }
+    out.write_all(b"]}\n")
+}
+
+fn column(batches: &[ArrayRef]) -> Result<ArrayRef> {
+    let refs: Vec<&dyn arrow::array::Array> = batches.iter().map(|a| a.as_ref()).collect();
+    Ok(concat(&refs)?)
+}
+
+/// Runs the split; returns the exit code.
+pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
+    let kind: SplitterKind = args
+        .splitter
+        .parse()
+        .map_err(|e: assay_stats::splitters::SplitError| anyhow::anyhow!("--splitter: {e}"))?;
+    let settings = ValidationSection {
+        splitter: Some(args.splitter.clone()),
+        folds: args.folds.unwrap_or(5),
+        repeats: args.repeats.unwrap_or(10),
+        shuffle: args.shuffle,
+        seed: args.seed.unwrap_or(0),
+        test_size: args.test_size.clone().map(Value::String),
+        train_size: args.train_size.clone().map(Value::String),
+        gap: args.gap.unwrap_or(0),
+        max_train_size: args.max_train_size,
+        embargo: args.embargo.clone().map(Value::String),
+        ..ValidationSection::default()
+    };
+    if args.seed.is_some()
+        && !args.shuffle
+        && matches!(
+            kind,
+            SplitterKind::KFold
+                | SplitterKind::StratifiedKFold
+                | SplitterKind::GroupKFold
+                | SplitterKind::StratifiedGroupKFold
+        )
+    {
+        bail!(
+            "--seed has no effect without --shuffle for `{}`",
+            args.splitter
+        );
+    }
+    let spec = build_spec(&args.splitter, &settings).map_err(anyhow::Error::msg)?;
+    let needs = spec.what_it_needs();
+    let want = |flag: &str, v: &Option<String>, needed: bool| -> Result<Option<String>> {
+        match (v, needed) {
+            (Some(c), true) => Ok(Some(c.clone())),
+            (None, true) => bail!("splitter `{}` needs {flag}", args.splitter),
+            (Some(_), false) => bail!("{flag} does not apply to splitter `{}`", args.splitter),
+            (None, false) => Ok(None),
+        }
+    };
+    let stratify = want("--stratify COLUMN", &args.stratify, needs.classes)?;
+    let group = want("--group COLUMN", &args.group, needs.groups)?;
+    let start = want(
+        "--interval-start COLUMN",
+        &args.interval_start,
+        needs.intervals,
+    )?;
+    let end = want("--interval-end COLUMN", &args.interval_end, needs.intervals)?;
+    let source_spec = args.data_args.spec(vec![args.data.clone()])?;
+    let opened = open_source(engine.ctx(), &source_spec)
+        .await
+        .with_context(|| format!("reading {}", args.data))?;
+    let mut columns: Vec<String> = [&stratify, &group, &start, &end]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    columns.dedup();
+    // Row count: scan the needed columns, or the first column when none is needed.
+    let scan_columns = if columns.is_empty() {
+        opened
+            .schema
+            .fields()
+            .first()
+            .map(|f| vec![f.name().clone()])
+            .unwrap_or_default()
+    } else {
+        columns.clone()
+    };
+    let mut parts: Vec<Vec<ArrayRef>> = vec![Vec::new(); scan_columns.len()];
+    let mut n_rows = 0usize;
+    for_each_batch_in_order(&opened, &scan_columns, |b| {
+        n_rows += b.num_rows();
+        if !columns.is_empty() {
+            for (j, c) in scan_columns.iter().enumerate() {
+                if let Some(a) = b.column_by_name(c) {
+                    parts[j].push(a.clone());
+                }
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    if n_rows == 0 {
+        bail!("{} has no rows", args.data);
+    }
+    let array_of = |name: &str| -> Result<ArrayRef> {
+        let j = scan_columns
+            .iter()
+            .position(|c| c == name)
+            .context("internal: column not scanned")?;
+        column(&parts[j])
+    };
+    let codes = |name: &str| -> Result<Vec<u32>> {
+        let a = array_of(name)?;
+        let texts = label_texts(&a, name).map_err(anyhow::Error::msg)?;
+        let (mut codes, levels) = encode(&texts);
+        let null = levels.len() as u32;
+        codes
+            .iter_mut()
+            .filter(|c| **c == u32::MAX)
+            .for_each(|c| *c = null);
+        Ok(codes)
+    };
+    let numbers = |name: &str| -> Result<Vec<f64>> {
+        let a = array_of(name)?;
+        let f = arrow::compute::cast(&a, &arrow::datatypes::DataType::Float64)
+            .with_context(|| format!("column `{name}` is not numeric"))?;
+        let f = f
+            .as_any()
+            .downcast_ref::<arrow::array::Float64Array>()
+            .context("cast")?;
+        Ok(f.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+    };
+    let classes = stratify.as_deref().map(codes).transpose()?;
+    let groups = group.as_deref().map(codes).transpose()?;
+    let intervals = match (&start, &end) {
+        (Some(s), Some(e)) => Some((numbers(s)?, numbers(e)?)),
+        _ => None,
+    };
+    let mut data = SplitData::new(n_rows);
+    if let Some(c) = &classes {
+        data = data.with_classes(c);
+    }
+    if let Some(g) = &groups {
+        data = data.with_groups(g);
+    }
+    if let Some((s, e)) = &intervals {
+        data = data.with_intervals(s, e);
+    }
+    let folds = spec.split(&data).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if args.output == "-" {
+        let stdout = std::io::stdout();
+        let mut w = BufWriter::new(stdout.lock());
+        write_folds(&mut w, &folds)?;
+        w.flush()?;
+    } else {
+        let file =
+            File::create(&args.output).with_context(|| format!("cannot write {}", args.output))?;
+        let mut w = BufWriter::new(file);
+        write_folds(&mut w, &folds)?;
+        w.flush()?;
+    }
+    let sizes: Vec<String> = folds
+        .iter()
+        .take(10)
+        .map(|f| format!("{}/{}", f.train_len(), f.test_len()))
+        .collect();
+    eprintln!(
+        "{} folds of {n_rows} rows ({}; train/test {}{}){}",
+        folds.len(),
+        folds.splitter(),
+        sizes.join(" "),
+        if folds.len() > 10 { " ..." } else { "" },
+        if args.output == "-" {
+            String::new()
+        } else {
+            format!(" → {}", args.output)
+        }
+    );
+    Ok(0)
+}
