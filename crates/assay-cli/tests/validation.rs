@@ -132,7 +132,9 @@ fn split_matches_scikit_learn_fold_assignments() {
         "0",
     ]);
     assert_eq!(folds["n_rows"], f["adult_rows"]);
-    let want = f["stratified_kfold_5_shuffle_seed0_test"].as_array().unwrap();
+    let want = f["stratified_kfold_5_shuffle_seed0_test"]
+        .as_array()
+        .unwrap();
     let got = folds["folds"].as_array().unwrap();
     assert_eq!(got.len(), 5);
     let n = num(&f["adult_rows"]) as usize;
@@ -178,12 +180,11 @@ fn split_matches_scikit_learn_fold_assignments() {
         "--max-train-size",
         "5000",
     ]);
-    for (g, w) in folds["folds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .zip(f["time_series_4_test1000_gap24_max5000"].as_array().unwrap())
-    {
+    for (g, w) in folds["folds"].as_array().unwrap().iter().zip(
+        f["time_series_4_test1000_gap24_max5000"]
+            .as_array()
+            .unwrap(),
+    ) {
         for key in ["train", "test"] {
             let got = indices(&g[key]);
             let (lo, hi) = (w[key][0].as_u64().unwrap(), w[key][1].as_u64().unwrap());
@@ -240,7 +241,12 @@ fn crossval_with_the_example_external_trainer_matches_scikit_learn() {
         .iter()
         .zip(want)
     {
-        close(num(&g["train_score"]), num(&w["train_accuracy"]), SAME_MODEL, "train accuracy");
+        close(
+            num(&g["train_score"]),
+            num(&w["train_accuracy"]),
+            SAME_MODEL,
+            "train accuracy",
+        );
     }
     let beats = find(&report, "crossval.beats_baseline", Some("roc_auc"));
     assert_eq!(beats["status"], "pass");
@@ -253,12 +259,12 @@ fn flaky_trainer(dir: &Path) -> String {
     fs::write(
         &script,
         format!(
-            "#!/bin/sh\nif [ \"$ASSAY_FOLD\" = 1 ]; then echo 'boom: out of GPU memory' >&2; exit 3; fi\ncp '{}' \"$1\"\n",
+            "#!/bin/sh\nif [ \"$ASSAY_FOLD\" = 1 ]; then echo 'boom: out of GPU memory' >&2; exit 3; fi\ncp '{}' \"$2\"\n",
             repo("examples/adult/models/adult_gbt.onnx")
         ),
     )
     .unwrap();
-    format!("sh {} {{model}}", script.display())
+    format!("sh {} {{train}} {{model}}", script.display())
 }
 
 #[test]
@@ -283,11 +289,17 @@ fn a_failing_trainer_marks_its_fold_and_the_others_are_reported() {
     let res = find(&report, "crossval.score", Some("accuracy"));
     assert_eq!(res["status"], "fail");
     assert_eq!(res["details"]["failed_folds"], 1);
-    assert!(res["message"].as_str().unwrap().contains("1 of 3 folds failed"));
+    assert!(res["message"]
+        .as_str()
+        .unwrap()
+        .contains("1 of 3 folds failed"));
     let folds = res["details"]["folds"].as_array().unwrap();
     assert_eq!(folds[1]["status"], "error");
     let err = folds[1]["error"].as_str().unwrap();
-    assert!(err.contains("boom: out of GPU memory") && err.contains("fold 1"), "{err}");
+    assert!(
+        err.contains("boom: out of GPU memory") && err.contains("fold 1"),
+        "{err}"
+    );
     for f in [&folds[0], &folds[2]] {
         assert_eq!(f["status"], "ok");
         let s = num(&f["score"]);
@@ -309,7 +321,7 @@ fn a_failing_trainer_marks_its_fold_and_the_others_are_reported() {
         "--target",
         "income-per-year",
         "--trainer",
-        "true {model}",
+        "true {train} {model}",
         "--folds",
         "2",
         "--metrics",
@@ -318,7 +330,11 @@ fn a_failing_trainer_marks_its_fold_and_the_others_are_reported() {
     assert_eq!(r.code, 1);
     let res = find(&report, "crossval.score", Some("accuracy"));
     assert_eq!(res["status"], "error");
-    assert!(res["message"].as_str().unwrap().contains("model"), "{}", res["message"]);
+    assert!(
+        res["message"].as_str().unwrap().contains("model"),
+        "{}",
+        res["message"]
+    );
 }
 
 #[test]
@@ -358,7 +374,10 @@ fn builtin_linear_regression_matches_scikit_learn_per_fold() {
 fn builtin_learners_on_adult_with_categorical_features_beat_the_baseline() {
     for (learner, params) in [
         ("logistic_regression", vec![]),
-        ("random_forest", vec!["--param", "trees=15", "--param", "max_depth=8"]),
+        (
+            "random_forest",
+            vec!["--param", "trees=15", "--param", "max_depth=8"],
+        ),
     ] {
         let mut args = vec![
             "crossval",
@@ -423,7 +442,8 @@ fn sobol_indices_of_an_onnx_ishigami_model_match_the_analytic_values() {
     }
     // Morris ranks x1 first and x3's effects as interaction-heavy (σ > μ*... at least large).
     let report = ishigami("morris", &["--samples", "200", "--levels", "4"]);
-    let mu_star = |x: &str| num(&find(&report, "sensitivity.morris", Some(x))["details"]["mu_star"]);
+    let mu_star =
+        |x: &str| num(&find(&report, "sensitivity.morris", Some(x))["details"]["mu_star"]);
     assert!(mu_star("x1") > mu_star("x3") && mu_star("x2") > 0.0);
     // OAT at the nominal point (0, 0, 0): x2 swings 7·sin² from 0 to 7; x3 acts only through
     // sin(x1) = 0, so one-at-a-time sees nothing (which Sobol's ST3 = 0.24 does see).
@@ -447,7 +467,14 @@ fn adult_sensitivity_suite_runs_every_analysis() {
     let r = assay(&["check", "examples/adult/sensitivity.yaml", "-o", "json=-"]);
     assert!(r.code == 0 || r.code == 1, "{}\n{}", r.stdout, r.stderr);
     let report = r.json();
-    for f in ["age", "fnlwgt", "education-num", "capital-gain", "capital-loss", "hours-per-week"] {
+    for f in [
+        "age",
+        "fnlwgt",
+        "education-num",
+        "capital-gain",
+        "capital-loss",
+        "hours-per-week",
+    ] {
         let s = find(&report, "sensitivity.sobol", Some(f));
         for k in ["s1", "st", "s1_conf", "st_conf"] {
             assert!(s["details"][k].is_number(), "{f} {k}");
@@ -488,7 +515,11 @@ fn counterfactual_invariance_on_a_model_that_reads_the_attribute() {
     .unwrap();
     let r = assay(&["check", suite.to_str().unwrap(), "-o", "json=-"]);
     let report = r.json();
-    let w = find(&report, "fairness.counterfactual_invariance", Some("workingday"));
+    let w = find(
+        &report,
+        "fairness.counterfactual_invariance",
+        Some("workingday"),
+    );
     assert_eq!(w["status"], "fail");
     let share = num(&w["value"]);
     assert!(share > 0.3 && share <= 1.0, "{share}");
@@ -521,14 +552,27 @@ fn bench_model_reports_latency_percentiles_and_enforces_budgets() {
     for b in ["batch 1", "batch 16"] {
         let l = find(&report, "performance.latency", Some(b));
         let d = &l["details"];
-        let (p50, p90, p99, max) = (num(&d["p50_ms"]), num(&d["p90_ms"]), num(&d["p99_ms"]), num(&d["max_ms"]));
+        let (p50, p90, p99, max) = (
+            num(&d["p50_ms"]),
+            num(&d["p90_ms"]),
+            num(&d["p99_ms"]),
+            num(&d["max_ms"]),
+        );
         assert!(p50 > 0.0 && p50 <= p90 && p90 <= p99 && p99 <= max, "{d}");
         assert!(num(&d["iterations"]) >= 5.0);
-        let counted: u64 = d["histogram"].as_array().unwrap().iter().map(|h| h["count"].as_u64().unwrap()).sum();
+        let counted: u64 = d["histogram"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["count"].as_u64().unwrap())
+            .sum();
         assert_eq!(counted, d["iterations"].as_u64().unwrap());
     }
     assert!(num(&find(&report, "performance.throughput", Some("2 threads"))["value"]) > 0.0);
-    assert!(find(&report, "performance.regression", Some("batch 1"))["details"]["baseline_ms"].is_number());
+    assert!(
+        find(&report, "performance.regression", Some("batch 1"))["details"]["baseline_ms"]
+            .is_number()
+    );
     // An impossible budget fails the run (exit 1); a malformed one is an input error.
     let mut args = vec!["bench-model", model];
     args.extend_from_slice(&quick);
@@ -577,11 +621,23 @@ fn validation_bad_inputs_are_clear_errors() {
         &["group_kfold", "3"],
     );
     assert_input_error(
-        &assay(&["split", "examples/adult/adult_reference.csv", "--splitter", "kfoldd"]),
+        &assay(&[
+            "split",
+            "examples/adult/adult_reference.csv",
+            "--splitter",
+            "kfoldd",
+        ]),
         &["kfoldd"],
     );
     assert_input_error(
-        &assay(&["split", "examples/adult/adult_reference.csv", "--splitter", "kfold", "--seed", "3"]),
+        &assay(&[
+            "split",
+            "examples/adult/adult_reference.csv",
+            "--splitter",
+            "kfold",
+            "--seed",
+            "3",
+        ]),
         &["--shuffle"],
     );
     let empty_dir = tempfile::tempdir().unwrap();
@@ -594,11 +650,25 @@ fn validation_bad_inputs_are_clear_errors() {
     // Learner / trainer problems.
     let adult = "examples/adult/adult_current.csv";
     assert_input_error(
-        &assay(&["crossval", adult, "--target", "income-per-year", "--learner", "svm"]),
+        &assay(&[
+            "crossval",
+            adult,
+            "--target",
+            "income-per-year",
+            "--learner",
+            "svm",
+        ]),
         &["svm", "logistic_regression"],
     );
     assert_input_error(
-        &assay(&["crossval", adult, "--target", "income-per-year", "--trainer", "python train.py {trian} {model}"]),
+        &assay(&[
+            "crossval",
+            adult,
+            "--target",
+            "income-per-year",
+            "--trainer",
+            "python train.py {trian} {model}",
+        ]),
         &["{trian}"],
     );
     assert_input_error(
@@ -610,14 +680,32 @@ fn validation_bad_inputs_are_clear_errors() {
         &["nope"],
     );
     assert_input_error(
-        &assay(&["crossval", adult, "--target", "income-per-year", "--learner", "random_forest", "--param", "trees=0"]),
+        &assay(&[
+            "crossval",
+            adult,
+            "--target",
+            "income-per-year",
+            "--learner",
+            "random_forest",
+            "--param",
+            "trees=0",
+        ]),
         &["trees"],
     );
     // Sensitivity: outside a declared domain, no distribution, missing and corrupt models.
     let model = "examples/adult/models/adult_gbt.onnx";
     assert_input_error(
         &assay(&[
-            "sensitivity", model, "--data", adult, "--null-value", "?", "--bounds", "age=0:150", "--domain", "age=17:90",
+            "sensitivity",
+            model,
+            "--data",
+            adult,
+            "--null-value",
+            "?",
+            "--bounds",
+            "age=0:150",
+            "--domain",
+            "age=17:90",
         ]),
         &["age", "domain", "[17, 90]"],
     );
@@ -625,16 +713,31 @@ fn validation_bad_inputs_are_clear_errors() {
         &assay(&["sensitivity", model, "--bounds", "age=17:90"]),
         &["fnlwgt", "--bounds"],
     );
-    assert_input_error(&assay(&["sensitivity", "nope.onnx", "--bounds", "a=0:1"]), &["nope.onnx"]);
+    assert_input_error(
+        &assay(&["sensitivity", "nope.onnx", "--bounds", "a=0:1"]),
+        &["nope.onnx"],
+    );
     let dir = tempfile::tempdir().unwrap();
     let corrupt = dir.path().join("corrupt.onnx");
     fs::write(&corrupt, b"not a model").unwrap();
     assert_input_error(
-        &assay(&["sensitivity", corrupt.to_str().unwrap(), "--bounds", "a=0:1"]),
+        &assay(&[
+            "sensitivity",
+            corrupt.to_str().unwrap(),
+            "--bounds",
+            "a=0:1",
+        ]),
         &["corrupt.onnx"],
     );
     assert_input_error(
-        &assay(&["sensitivity", model, "--method", "sobol", "--bounds", "age=90:17"]),
+        &assay(&[
+            "sensitivity",
+            model,
+            "--method",
+            "sobol",
+            "--bounds",
+            "age=90:17",
+        ]),
         &["--bounds", "age=90:17"],
     );
     // A malformed validation section names the key and line.
@@ -660,11 +763,21 @@ fn validate_suite_example_runs_with_the_external_trainer() {
     );
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     let report = r.json();
-    assert_eq!(find(&report, "crossval.score", Some("roc_auc"))["status"], "pass");
+    assert_eq!(
+        find(&report, "crossval.score", Some("roc_auc"))["status"],
+        "pass"
+    );
     let unseen = find(&report, "generalization.unseen_segments", Some("race"));
     assert!(unseen["details"]["values"].as_array().unwrap().len() >= 4);
     let joint = find(&report, "generalization.validation_coverage", None);
     assert!(num(&joint["value"]) < 0.01);
-    let country = find(&report, "generalization.validation_coverage", Some("native-country"));
-    assert_eq!(country["details"]["unseen"][0]["value"], "Holand-Netherlands");
+    let country = find(
+        &report,
+        "generalization.validation_coverage",
+        Some("native-country"),
+    );
+    assert_eq!(
+        country["details"]["unseen"][0]["value"],
+        "Holand-Netherlands"
+    );
 }

@@ -70,7 +70,8 @@ pub struct SplitArgs {
     /// Seed (numpy RandomState semantics, as scikit-learn's random_state; default 0).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Where to write the folds (JSON); `-` for standard output.
+    /// Where to write the folds (JSON); `-` for standard output, `none` to only print the
+    /// summary (fold sizes and the assignment time).
     #[arg(short, long, default_value = "-")]
     pub output: String,
     /// How to read the data.
@@ -246,8 +247,11 @@ pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
     if let Some((s, e)) = &intervals {
         data = data.with_intervals(s, e);
     }
+    let started = std::time::Instant::now();
     let folds = spec.split(&data).map_err(|e| anyhow::anyhow!("{e}"))?;
-    if args.output == "-" {
+    let assigned = started.elapsed();
+    if args.output == "none" {
+    } else if args.output == "-" {
         let stdout = std::io::stdout();
         let mut w = BufWriter::new(stdout.lock());
         write_folds(&mut w, &folds)?;
@@ -265,12 +269,13 @@ pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
         .map(|f| format!("{}/{}", f.train_len(), f.test_len()))
         .collect();
     eprintln!(
-        "{} folds of {n_rows} rows ({}; train/test {}{}){}",
+        "{} folds of {n_rows} rows ({}; train/test {}{}), assigned in {:.1} ms{}",
         folds.len(),
         folds.splitter(),
         sizes.join(" "),
         if folds.len() > 10 { " ..." } else { "" },
-        if args.output == "-" {
+        assigned.as_secs_f64() * 1000.0,
+        if args.output == "-" || args.output == "none" {
             String::new()
         } else {
             format!(" → {}", args.output)
