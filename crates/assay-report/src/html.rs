@@ -19,6 +19,15 @@
 //! weak slices, and per protected attribute the rates per group and the fairness measures (see
 //! `html/model_section.rs`; the figures are read by [`crate::model`]).
 //!
+//! After it, when the report has model-validation results, up to three more sections (see
+//! `html/validation_section.rs`; the figures are read by [`crate::validation`]):
+//! cross-validation and generalization (summary and per-fold tables, overfitting, fold
+//! variance, held-out segment values, validation coverage), sensitivity and robustness (Sobol
+//! and permutation-importance bars with error bars, the Morris μ*–σ plane, one-at-a-time
+//! swings, per-input flip rates under noise, monotonicity, counterfactual invariance), and
+//! inference performance (latency percentiles and histograms, throughput, memory, load time,
+//! ratios against a baseline model).
+//!
 //! Only the report's aggregates are shown, never raw rows. All text is escaped; SVG coordinates
 //! carry at most one decimal.
 
@@ -31,6 +40,7 @@ use crate::numbers::{format_count, format_percent, format_value};
 use crate::{CheckResult, ColumnDistribution, DatasetInfo, Report, Status};
 
 mod model_section;
+mod validation_section;
 
 /// Escapes `s` for HTML text and quoted attribute values (`&`, `<`, `>`, `"`, `'`);
 /// control characters other than tab and line breaks become spaces.
@@ -107,6 +117,13 @@ svg text{font-size:11px;fill:var(--muted);font-family:inherit}
 .r{fill:var(--ref)}.c{fill:var(--cur)}.ov .c{fill-opacity:.6}.ax{stroke:var(--line);stroke-width:1}.bl{stroke:#8c959f;stroke-width:1}
 svg .lb{fill:var(--fg);text-anchor:end}svg .v{font-size:10px}svg .nw{fill:var(--warn);font-weight:700}.nb{fill:var(--warn);fill-opacity:.1}
 footer{margin-top:36px;color:var(--muted);font-size:12px}
+"#;
+
+/// CSS shared by the model and the model-validation sections, added to pages that have one.
+const SECTION_CSS: &str = r#"h2 .dim,h3 .dim{font-size:13px;font-weight:400;margin-left:8px}
+h3{font-size:15px;margin:26px 0 8px}
+.dg{stroke:#8c959f;stroke-width:1;stroke-dasharray:4 3;fill:none}.tv{stroke:var(--warn);stroke-width:1.5;stroke-dasharray:5 3}
+.pt{fill:var(--cur);fill-opacity:.8;stroke:#fff;stroke-width:1}.t{fill:#1b7c83}svg .tvl{fill:var(--warn)}
 "#;
 
 fn status_class(s: Status) -> &'static str {
@@ -305,17 +322,28 @@ pub fn render_html(report: &Report) -> String {
     let s = &report.summary;
     let suite = escape_html(&report.suite);
     let model = crate::model::ModelFigures::of(&report.results);
+    let validation = crate::validation::ValidationFigures::of(&report.results);
+    let section_css = if model.is_empty() && validation.is_empty() {
+        ""
+    } else {
+        SECTION_CSS
+    };
     let model_css = if model.is_empty() {
         ""
     } else {
         model_section::MODEL_CSS
+    };
+    let validation_css = if validation.is_empty() {
+        ""
+    } else {
+        validation_section::VALIDATION_CSS
     };
     let mut out = String::with_capacity(16 * 1024);
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n\
-         <title>assay: {suite} {}</title>\n<style>\n{CSS}{model_css}</style>\n</head>\n<body>\n<main>\n",
+         <title>assay: {suite} {}</title>\n<style>\n{CSS}{section_css}{model_css}{validation_css}</style>\n</head>\n<body>\n<main>\n",
         s.verdict_word()
     );
 
@@ -362,6 +390,7 @@ pub fn render_html(report: &Report) -> String {
 
     drift_section(&mut out, report, &charts);
     model_section::model_section(&mut out, &model);
+    validation_section::validation_sections(&mut out, &validation);
 
     // Results: problems worst first (suite order within a status), then the passed and the
     // skipped ones collapsed.
@@ -559,9 +588,21 @@ fn valid_edges(edges: &[f64], counts: &[f64]) -> bool {
         && edges[edges.len() - 1] > edges[0]
 }
 
-/// The largest share rounded up to a readable axis maximum.
-/// The share axis of a horizontal bar chart: ticks at 0, half and `top`, and its `label`.
+/// The share axis of a horizontal bar chart: ticks at 0, half and `top` (as percentages),
+/// and its `label`.
 fn bar_axis(svg: &mut String, top: f64, rows_bottom: f64, label: &str) {
+    bar_axis_with(svg, top, rows_bottom, label, format_percent);
+}
+
+/// The axis of a horizontal bar chart: ticks at 0, half and `top`, labelled by `fmt`, and
+/// its `label` (markup: escape it).
+fn bar_axis_with(
+    svg: &mut String,
+    top: f64,
+    rows_bottom: f64,
+    label: &str,
+    fmt: impl Fn(f64) -> String,
+) {
     let x = |share: f64| BAR_X0 + (share / top).clamp(0.0, 1.0) * (BAR_X1 - BAR_X0);
     for frac in [0.0, 0.5, 1.0] {
         let xx = n1(x(top * frac));
@@ -572,7 +613,7 @@ fn bar_axis(svg: &mut String, top: f64, rows_bottom: f64, label: &str) {
             n1(ROWS_TOP),
             n1(rows_bottom),
             n1(rows_bottom + 13.0),
-            format_percent(top * frac)
+            fmt(top * frac)
         );
     }
     let _ = write!(
@@ -583,6 +624,7 @@ fn bar_axis(svg: &mut String, top: f64, rows_bottom: f64, label: &str) {
     );
 }
 
+/// The largest share rounded up to a readable axis maximum (at most 1).
 fn nice_top(max_share: f64) -> f64 {
     if max_share.is_nan() || max_share <= 0.0 {
         return 1.0;

@@ -31,6 +31,7 @@ pub mod model;
 pub mod numbers;
 pub mod report;
 pub mod terminal;
+pub mod validation;
 
 use std::fmt;
 use std::str::FromStr;

@@ -2,7 +2,11 @@
 //!
 //! A title with the overall verdict (`PASSED`, `WARNINGS`, `FAILED`), a table of counts, the
 //! drift table, one-row-per-result tables of model metrics (value, interval, baseline), of the
-//! regression gate and of fairness measures when the report has them, a table of the failed,
+//! regression gate and of fairness measures when the report has them, the cross-validation
+//! summary (mean ± sd, interval, trivial predictor, folds), the sensitivity of each input
+//! (Sobol S1 and ST with their confidence half-widths, Morris μ* and σ, one-at-a-time swing,
+//! permutation importance ± sd) and the latency percentiles per batch size when it has those,
+//! a table of the failed,
 //! errored and warned results, then the passed and skipped results in
 //! collapsed `<details>` sections. Every cell is escaped: `|`, newlines, Markdown punctuation
 //! and `<`, `>`, `&` cannot break the table or inject markup.
@@ -11,6 +15,7 @@ use std::fmt::Write as _;
 
 use crate::model::ModelFigures;
 use crate::numbers::{format_count, format_opt, format_percent, format_value};
+use crate::validation::ValidationFigures;
 use crate::{CheckResult, DatasetInfo, Report, Status};
 
 /// Escapes `s` for a Markdown table cell (or inline text): backslash-escapes Markdown
@@ -251,6 +256,126 @@ fn model_tables(out: &mut String, report: &Report) {
     }
 }
 
+/// `value ± half-width`, the value alone, or `–`.
+fn plus_minus(value: Option<f64>, half_width: Option<f64>) -> String {
+    match (value, half_width) {
+        (Some(v), Some(h)) => format!("{} ± {}", format_value(v), format_value(h)),
+        (v, _) => format_opt(v, "–"),
+    }
+}
+
+/// The model-validation sections: the cross-validation summary, the sensitivity of each
+/// input, and the latency per batch size.
+fn validation_tables(out: &mut String, report: &Report) {
+    let f = ValidationFigures::of(&report.results);
+    if !f.crossval.is_empty() {
+        let heading = ci_heading(
+            f.crossval
+                .iter()
+                .filter(|r| r.ci.is_some())
+                .map(|r| r.confidence),
+        );
+        let _ = writeln!(
+            out,
+            "\n### Cross-validation\n\n| Metric | Mean ± sd | {heading} | Trivial | Folds | Status |\n\
+             |---|---:|---:|---:|---:|---|"
+        );
+        for r in &f.crossval {
+            let folds = match (r.n_folds, r.failed_folds) {
+                (Some(n), Some(failed)) if failed > 0.0 => {
+                    format!("{} ({} failed)", format_value(n), format_value(failed))
+                }
+                (None, Some(failed)) if failed > 0.0 => format!("{} failed", format_value(failed)),
+                (n, _) => format_opt(n, "–"),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                code(r.metric),
+                plus_minus(r.mean, r.sd),
+                interval(r.ci),
+                format_opt(r.trivial_mean, "–"),
+                folds,
+                status_word(r.result.status),
+            );
+        }
+    }
+    let inputs = f.sensitivity_inputs();
+    if !inputs.is_empty() {
+        // One column per figure some input has.
+        let sobol = !f.sobol.is_empty();
+        let morris = !f.morris.is_empty();
+        let oat = !f.oat.is_empty();
+        let importance = !f.importance.is_empty();
+        let mut head = vec!["Input"];
+        if sobol {
+            head.extend(["S1 ± conf", "ST ± conf"]);
+        }
+        if morris {
+            head.extend(["μ\\*", "σ"]);
+        }
+        if oat {
+            head.push("Swing");
+        }
+        if importance {
+            head.push("Importance ± sd");
+        }
+        let _ = writeln!(
+            out,
+            "\n### Sensitivity\n\n| {} |\n|---|{}",
+            head.join(" | "),
+            "---:|".repeat(head.len() - 1)
+        );
+        for input in inputs {
+            let mut cells = vec![escape_cell(input)];
+            if sobol {
+                let r = f.sobol.iter().find(|r| r.input == input);
+                cells.push(plus_minus(r.and_then(|r| r.s1), r.and_then(|r| r.s1_conf)));
+                cells.push(plus_minus(r.and_then(|r| r.st), r.and_then(|r| r.st_conf)));
+            }
+            if morris {
+                let r = f.morris.iter().find(|r| r.input == input);
+                cells.push(format_opt(r.map(|r| r.mu_star), "–"));
+                cells.push(format_opt(r.map(|r| r.sigma), "–"));
+            }
+            if oat {
+                let r = f.oat.iter().find(|r| r.input == input);
+                cells.push(format_opt(r.map(|r| r.swing), "–"));
+            }
+            if importance {
+                let r = f.importance.iter().find(|r| r.input == input);
+                cells.push(plus_minus(r.map(|r| r.importance), r.and_then(|r| r.sd)));
+            }
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+    }
+    if !f.latency.is_empty() {
+        out.push_str("\n### Performance\n\n");
+        out.push_str(
+            "| Batch rows | p50 (ms) | p90 (ms) | p99 (ms) | Max (ms) | Rows/s | Status |\n",
+        );
+        out.push_str("|---:|---:|---:|---:|---:|---:|---|\n");
+        for r in &f.latency {
+            let batch = match r.batch_rows {
+                Some(b) => format_value(b),
+                None => escape_cell(r.label),
+            };
+            let _ = writeln!(
+                out,
+                "| {batch} | {} | {} | {} | {} | {} | {} |",
+                format_opt(r.p50_ms, "–"),
+                format_opt(r.p90_ms, "–"),
+                format_opt(r.p99_ms, "–"),
+                format_opt(r.max_ms, "–"),
+                r.rows_per_s
+                    .map(|x| format_count(x.round() as u64))
+                    .unwrap_or_else(|| "–".to_string()),
+                status_word(r.result.status),
+            );
+        }
+    }
+}
+
 /// Renders `report` as GitHub-flavoured Markdown. Ends with a newline.
 pub fn render_markdown(report: &Report) -> String {
     let s = &report.summary;
@@ -279,6 +404,7 @@ pub fn render_markdown(report: &Report) -> String {
 
     drift_table(&mut out, report);
     model_tables(&mut out, report);
+    validation_tables(&mut out, report);
 
     let mut problems: Vec<&CheckResult> = report
         .results

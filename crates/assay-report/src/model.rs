@@ -20,16 +20,16 @@ const NOT_METRICS: [&str; 4] = [
     "model.prediction_stability",
 ];
 
-fn num(d: &Map<String, Value>, key: &str) -> Option<f64> {
+pub(crate) fn num(d: &Map<String, Value>, key: &str) -> Option<f64> {
     d.get(key).and_then(Value::as_f64)
 }
 
-fn text<'a>(d: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+pub(crate) fn text<'a>(d: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     d.get(key).and_then(Value::as_str)
 }
 
 /// A finite `(low, high)` pair from `ci_low` and `ci_high`.
-fn interval(d: &Map<String, Value>) -> Option<(f64, f64)> {
+pub(crate) fn interval(d: &Map<String, Value>) -> Option<(f64, f64)> {
     match (num(d, "ci_low"), num(d, "ci_high")) {
         (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() => Some((lo, hi)),
         _ => None,
@@ -37,14 +37,14 @@ fn interval(d: &Map<String, Value>) -> Option<(f64, f64)> {
 }
 
 /// The numbers of a JSON array (non-numbers become NaN, so positions are kept).
-fn numbers(v: Option<&Value>) -> Vec<f64> {
+pub(crate) fn numbers(v: Option<&Value>) -> Vec<f64> {
     v.and_then(Value::as_array)
         .map(|a| a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect())
         .unwrap_or_default()
 }
 
 /// A JSON scalar as a label: strings bare, numbers and booleans as JSON.
-fn label(v: &Value) -> String {
+pub(crate) fn label(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -535,11 +535,15 @@ fn group_rates(d: &Map<String, Value>) -> Vec<GroupRates> {
     groups
 }
 
-/// The fairness rows, in suite order: every `fairness.*` result about a column.
+/// Fairness checks shown with the model's sensitivity instead (they perturb the model's
+/// inputs rather than compare groups).
+const NOT_GROUP_MEASURES: [&str; 1] = ["fairness.counterfactual_invariance"];
+
+/// The fairness rows, in suite order: every group-measure `fairness.*` result about a column.
 pub fn fairness_rows(results: &[CheckResult]) -> Vec<FairnessRow<'_>> {
     results
         .iter()
-        .filter(|r| r.id.starts_with("fairness."))
+        .filter(|r| r.id.starts_with("fairness.") && !NOT_GROUP_MEASURES.contains(&r.id.as_str()))
         .filter_map(|r| {
             let d = &r.details;
             Some(FairnessRow {

@@ -1411,3 +1411,914 @@ fn markdown_model_tables_are_escaped() {
     let plain = render_markdown(&sample_report());
     assert!(!plain.contains("### Model") && !plain.contains("### Fairness"));
 }
+
+// ---------------------------------------------------------------------------------------
+// Model validation: cross-validation, generalization, sensitivity, robustness, performance
+
+/// An error message every format must escape.
+const NASTY_ERROR: &str = "trainer exited with status 1: ValueError: Input contains NaN <'&\">";
+/// An unseen category with markup characters.
+const NASTY_CATEGORY: &str = "<?> & \"unknown\"";
+
+/// A log-spaced latency histogram as `performance.latency` writes it: edges `10^(k/10)` ms
+/// from `first_k`, with `counts`.
+fn latency_histogram(first_k: i32, counts: &[u64]) -> Value {
+    Value::Array(
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                json!({"upper_ms": 10f64.powf(f64::from(first_k + i as i32) / 10.0), "count": c})
+            })
+            .collect(),
+    )
+}
+
+/// The Adult income model validated: figures from `assay crossval`, `assay check
+/// examples/adult/validate.yaml`, `examples/adult/sensitivity.yaml` and `assay bench-model`
+/// on the Adult data (rounded), with one cross-validation fold that failed, a duplicated Sobol
+/// entry (the same index under a stricter condition), a counterfactual result and a skipped
+/// memory result.
+fn validation_report() -> Report {
+    // (repeat, fold, validation, training, trivial) per metric; repeat 1 fold 2 failed.
+    type Fold = (u32, u32, Option<f64>, Option<f64>, f64);
+    let folds = |scores: &[Fold]| -> Value {
+        Value::Array(
+            scores
+                .iter()
+                .map(|&(repeat, fold, score, train, trivial)| {
+                    let failed = score.is_none();
+                    json!({"repeat": repeat, "fold": fold,
+                           "train_rows": if fold == 2 { 15196 } else { 15195 },
+                           "test_rows": if fold == 2 { 7597 } else { 7598 },
+                           "score": score, "train_score": train,
+                           "trivial_score": if failed { None } else { Some(trivial) },
+                           "seconds": if failed { 0.41 } else { 5.34 - f64::from(fold) * 0.9 },
+                           "status": if failed { "error" } else { "ok" },
+                           "error": if failed { Some(NASTY_ERROR) } else { None }})
+                })
+                .collect(),
+        )
+    };
+    let roc_folds = folds(&[
+        (0, 0, Some(0.8572), Some(0.8681), 0.5),
+        (0, 1, Some(0.8608), Some(0.8672), 0.5),
+        (0, 2, Some(0.8671), Some(0.866), 0.5),
+        (1, 0, Some(0.8597), Some(0.8669), 0.5),
+        (1, 1, Some(0.8634), Some(0.8675), 0.5),
+        (1, 2, None, None, 0.5),
+    ]);
+    let accuracy_folds = folds(&[
+        (0, 0, Some(0.8336), Some(0.8408), 0.7603),
+        (0, 1, Some(0.8375), Some(0.8392), 0.7603),
+        (0, 2, Some(0.8395), Some(0.8394), 0.7603),
+        (1, 0, Some(0.8352), Some(0.8401), 0.7603),
+        (1, 1, Some(0.8381), Some(0.8397), 0.7603),
+        (1, 2, None, None, 0.7603),
+    ]);
+    let log_loss_folds = folds(&[
+        (0, 0, Some(0.3697), Some(0.3596), 0.5507),
+        (0, 1, Some(0.3676), Some(0.3604), 0.5507),
+        (0, 2, Some(0.3615), Some(0.3622), 0.5507),
+        (1, 0, Some(0.3683), Some(0.3601), 0.5507),
+        (1, 1, Some(0.3652), Some(0.3611), 0.5507),
+        (1, 2, None, None, 0.5507),
+    ]);
+    let failed_message = format!("1 of 6 folds failed (repeat 1 fold 2: {NASTY_ERROR})");
+    let crossval = |metric: &str,
+                    status: Status,
+                    summary: [f64; 6],
+                    higher: bool,
+                    condition: &str,
+                    threshold: f64,
+                    fold_table: &Value| {
+        let [mean, sd, lo, hi, train, trivial] = summary;
+        result(
+            "crossval.score",
+            Some(metric),
+            status,
+            Some(mean),
+            Some(threshold),
+            Some(condition),
+            &format!("{metric} {mean} ± {sd} (sd) over 5 folds; {failed_message}"),
+            json!({"metric": metric, "mean": mean, "sd": sd, "ci_low": lo, "ci_high": hi,
+                   "confidence": 0.95, "n_folds": 5, "failed_folds": 1, "train_mean": train,
+                   "trivial_mean": trivial, "higher_is_better": higher,
+                   "splitter": "repeated_stratified_kfold",
+                   "training": "external trainer `python3 train.py {train} {model}`",
+                   "folds": fold_table}),
+        )
+    };
+    let sobol = [
+        ("age", 0.1098, 0.0405, 0.1913, 0.0378),
+        ("fnlwgt", 0.0043, 0.0077, 0.0137, 0.0043),
+        ("education-num", 0.1895, 0.0459, 0.2184, 0.0318),
+        ("capital-gain", 0.3472, 0.0944, 0.3836, 0.0668),
+        ("capital-loss", 0.0977, 0.0475, 0.1107, 0.0331),
+        ("hours-per-week", 0.0932, 0.0367, 0.1542, 0.0228),
+    ];
+    let morris = [
+        ("age", 0.0768, 0.2421, 0.3518, 0.0167),
+        ("fnlwgt", -0.0093, 0.0706, 0.1183, 0.0061),
+        ("education-num", 0.403, 0.4047, 0.3052, 0.0157),
+        ("capital-gain", 0.2832, 0.2833, 0.4562, 0.0293),
+        ("capital-loss", 0.1843, 0.1843, 0.3226, 0.0198),
+        ("hours-per-week", 0.2265, 0.2387, 0.208, 0.0128),
+    ];
+    // (input, swing, nominal, sweep inputs, sweep outputs)
+    type Sweep = (&'static str, f64, f64, [f64; 6], [f64; 6]);
+    let oat: [Sweep; 6] = [
+        (
+            "age",
+            0.3573,
+            53.5,
+            [17.0, 31.6, 46.2, 60.8, 75.4, 90.0],
+            [0.0203, 0.1824, 0.3775, 0.349, 0.3267, 0.245],
+        ),
+        (
+            "fnlwgt",
+            0.1085,
+            177624.5,
+            [13769.0, 106963.4, 157597.6, 194832.8, 256428.0, 1484705.0],
+            [0.3531, 0.3647, 0.3947, 0.3947, 0.3882, 0.4616],
+        ),
+        (
+            "education-num",
+            0.664,
+            10.0,
+            [1.0, 9.0, 9.0, 10.0, 13.0, 16.0],
+            [0.117, 0.3195, 0.3195, 0.3947, 0.5901, 0.7809],
+        ),
+        (
+            "capital-gain",
+            0.5828,
+            0.0,
+            [0.0, 0.0, 0.0, 0.0, 0.0, 99999.0],
+            [0.3947, 0.3947, 0.3947, 0.3947, 0.3947, 0.9775],
+        ),
+        (
+            "capital-loss",
+            0.3508,
+            0.0,
+            [0.0, 0.0, 0.0, 0.0, 0.0, 3004.0],
+            [0.3947, 0.3947, 0.3947, 0.3947, 0.3947, 0.7455],
+        ),
+        (
+            "hours-per-week",
+            0.2758,
+            45.232,
+            [1.0, 28.648, 40.1, 50.908, 64.994, 99.0],
+            [0.1444, 0.1315, 0.2936, 0.4073, 0.4036, 0.4028],
+        ),
+    ];
+    let importance = [
+        ("age", 0.1169, 0.0061),
+        ("fnlwgt", 0.0005, 0.0005),
+        ("education-num", 0.0727, 0.002),
+        ("capital-gain", 0.0613, 0.0015),
+        ("capital-loss", 0.0246, 0.001),
+        ("hours-per-week", 0.0327, 0.0009),
+    ];
+    let mut results = vec![
+        crossval(
+            "roc_auc",
+            Status::Fail,
+            [0.8616, 0.0039, 0.8568, 0.8665, 0.8671, 0.5],
+            true,
+            "value >= 0.85",
+            0.85,
+            &roc_folds,
+        ),
+        crossval(
+            "accuracy",
+            Status::Fail,
+            [0.8368, 0.0023, 0.8339, 0.8396, 0.8398, 0.7603],
+            true,
+            "value > 0.7603",
+            0.7603,
+            &accuracy_folds,
+        ),
+        crossval(
+            "log_loss",
+            Status::Fail,
+            [0.3665, 0.0031, 0.3626, 0.3703, 0.3607, 0.5507],
+            false,
+            "value < 0.5507",
+            0.5507,
+            &log_loss_folds,
+        ),
+        result(
+            "crossval.beats_baseline",
+            Some("roc_auc"),
+            Status::Pass,
+            Some(0.0000792),
+            Some(0.05),
+            Some("value < 0.05"),
+            "roc_auc: the model beats the trivial predictor by +0.3616 on average over 5 folds",
+            json!({"metric": "roc_auc", "mean_improvement": 0.3616, "t": 79.43,
+                   "p_value": 0.0000792, "test_train_ratio": 0.5, "folds": roc_folds}),
+        ),
+        result(
+            "generalization.overfitting",
+            Some("roc_auc"),
+            Status::Pass,
+            Some(0.0054),
+            Some(0.02),
+            Some("value <= 0.02"),
+            "roc_auc: training 0.8671, validation 0.8616: mean gap +0.0054",
+            json!({"metric": "roc_auc", "train_mean": 0.8671, "validation_mean": 0.8616,
+                   "largest_gap": 0.0109, "relative": false, "folds": roc_folds}),
+        ),
+        result(
+            "generalization.overfitting",
+            Some("log_loss"),
+            Status::Warn,
+            Some(0.0161),
+            Some(0.01),
+            Some("value <= 0.01"),
+            "log_loss: training 0.3607, validation 0.3665: mean relative gap +0.0161",
+            json!({"metric": "log_loss", "train_mean": 0.3607, "validation_mean": 0.3665,
+                   "largest_gap": 0.0281, "relative": true, "folds": log_loss_folds}),
+        ),
+        result(
+            "generalization.fold_variance",
+            Some("roc_auc"),
+            Status::Pass,
+            Some(0.0045),
+            Some(0.1),
+            Some("value <= 0.1"),
+            "roc_auc varies from 0.8572 to 0.8671 over 5 folds",
+            json!({"metric": "roc_auc", "measure": "cv", "mean": 0.8616, "sd": 0.0039,
+                   "cv": 0.0045, "min": 0.8572, "max": 0.8671, "range": 0.0099}),
+        ),
+        result(
+            "generalization.fold_variance",
+            Some("accuracy"),
+            Status::Pass,
+            Some(0.0023),
+            Some(0.01),
+            Some("value <= 0.01"),
+            "accuracy varies from 0.8336 to 0.8395 over 5 folds",
+            json!({"metric": "accuracy", "measure": "sd", "mean": 0.8368, "sd": 0.0023,
+                   "cv": 0.0027, "min": 0.8336, "max": 0.8395, "range": 0.0059}),
+        ),
+        result(
+            "generalization.unseen_segments",
+            Some("race"),
+            Status::Pass,
+            Some(0.0167),
+            Some(0.05),
+            Some("value <= 0.05"),
+            "roc_auc on 5 held-out values of `race`: 0.8441 vs 0.8608 (drop +0.0167)",
+            json!({"metric": "roc_auc", "held_out_score": 0.8441, "crossval_score": 0.8608,
+                   "reference_value": 0.8608, "folds": 3,
+                   "values": [{"value": "Amer-Indian-Eskimo", "rows": 209, "score": 0.8331},
+                              {"value": "Asian-Pac-Islander", "rows": 710, "score": 0.8643},
+                              {"value": "Black", "rows": 2216, "score": 0.8781},
+                              {"value": "Other", "rows": 193, "score": 0.9282},
+                              {"value": "White", "rows": 19465, "score": 0.8505}]}),
+        ),
+        result(
+            "generalization.validation_coverage",
+            Some("age"),
+            Status::Pass,
+            Some(0.0),
+            Some(0.01),
+            Some("value <= 0.01"),
+            "0% of production values lie outside the validation range [17, 90]",
+            json!({"validation_min": 17.0, "validation_max": 90.0, "below": 0, "above": 0,
+                   "outside_rows": 0}),
+        ),
+        result(
+            "generalization.validation_coverage",
+            Some("hours-per-week"),
+            Status::Pass,
+            Some(0.0003),
+            Some(0.01),
+            Some("value <= 0.01"),
+            "0.03% of production values lie outside the validation range [1, 98]",
+            json!({"validation_min": 1.0, "validation_max": 98.0, "below": 0, "above": 3,
+                   "outside_rows": 3}),
+        ),
+        result(
+            "generalization.validation_coverage",
+            Some("native-country"),
+            Status::Warn,
+            Some(0.0002),
+            Some(0.0),
+            Some("value <= 0"),
+            "0.02% of production rows have a category validation never had",
+            json!({"validation_categories": 40, "outside_rows": 2,
+                   "unseen": [{"value": "Holand-Netherlands", "count": 1},
+                              {"value": NASTY_CATEGORY, "count": 1}]}),
+        ),
+        result(
+            "generalization.validation_coverage",
+            None,
+            Status::Pass,
+            Some(0.0005),
+            Some(0.01),
+            Some("value <= 0.01"),
+            "0.05% of 9768 production rows have at least one feature outside",
+            json!({"rows": 9768, "uncovered_rows": 5, "features": 6}),
+        ),
+    ];
+    let plain = |id: &str, column: &str, value: f64, message: String, d: Value| {
+        result(
+            id,
+            Some(column),
+            Status::Pass,
+            Some(value),
+            None,
+            Some("value > -inf"),
+            &message,
+            d,
+        )
+    };
+    for (input, s1, s1c, st, stc) in sobol {
+        results.push(plain(
+            "sensitivity.sobol",
+            input,
+            st,
+            format!("S1 {s1} ± {s1c}, ST {st} ± {stc} of the variance of P(>50K)"),
+            json!({"s1": s1, "s1_conf": s1c, "st": st, "st_conf": stc, "index": "st",
+                   "base_samples": 1024, "evaluations": 8192,
+                   "distribution": "the data's distribution"}),
+        ));
+    }
+    // The same index again under a stricter condition: one row, this result's status.
+    results.push(result(
+        "sensitivity.sobol",
+        Some("fnlwgt"),
+        Status::Warn,
+        Some(0.0137),
+        Some(0.01),
+        Some("value <= 0.01"),
+        "S1 0.0043 ± 0.0077, ST 0.0137 ± 0.0043 of the variance of P(>50K)",
+        json!({"s1": 0.0043, "s1_conf": 0.0077, "st": 0.0137, "st_conf": 0.0043, "index": "st",
+               "base_samples": 1024, "evaluations": 8192}),
+    ));
+    for (input, mu, mu_star, sigma, conf) in morris {
+        results.push(plain(
+            "sensitivity.morris",
+            input,
+            mu_star,
+            format!("μ* {mu_star} ± {conf}, μ {mu}, σ {sigma}"),
+            json!({"mu": mu, "mu_star": mu_star, "sigma": sigma, "mu_star_conf": conf,
+                   "trajectories": 1024, "levels": 6, "evaluations": 7168}),
+        ));
+    }
+    for (input, swing, nominal, xs, ys) in oat {
+        let slope = (ys[5] - ys[0]) / (xs[5] - xs[0]);
+        results.push(plain(
+            "sensitivity.oat",
+            input,
+            swing,
+            format!("P(>50K) swings by {swing} as `{input}` goes over its range"),
+            json!({"swing": swing, "nominal": nominal, "nominal_output": 0.3947,
+                   "inputs": xs, "outputs": ys, "slope": slope}),
+        ));
+    }
+    for (input, mean, sd) in importance {
+        results.push(plain(
+            "sensitivity.permutation_importance",
+            input,
+            mean,
+            format!("shuffling `{input}` costs +{mean} roc_auc (± {sd} over 5 repeats)"),
+            json!({"metric": "roc_auc", "importance": mean, "sd": sd, "baseline_score": 0.8699,
+                   "repeats": [mean, mean, mean, mean, mean], "rows": 9768}),
+        ));
+    }
+    results.extend([
+        result(
+            "robustness.noise",
+            None,
+            Status::Pass,
+            Some(0.0261),
+            Some(0.05),
+            Some("value <= 0.05"),
+            "with noise of 0.05 sd on every input, 2.61% of 9768 predicted classes flip",
+            json!({"scale": 0.05, "repeats": 3, "rows": 9768, "mean_abs_change": 0.0274,
+                   "output": "P(>50K)",
+                   "inputs": [{"input": "capital-gain", "flip_rate": 0.0182, "sd": 7569.58},
+                              {"input": "capital-loss", "flip_rate": 0.007, "sd": 403.7},
+                              {"input": "hours-per-week", "flip_rate": 0.0021, "sd": 12.36},
+                              {"input": "age", "flip_rate": 0.0018, "sd": 13.44},
+                              {"input": "fnlwgt", "flip_rate": 0.0009, "sd": 107015.3},
+                              {"input": "education-num", "flip_rate": 0.0, "sd": 2.56}]}),
+        ),
+        result(
+            "robustness.monotonicity",
+            Some("education-num"),
+            Status::Warn,
+            Some(0.2),
+            Some(0.0),
+            Some("value == 0"),
+            "20.00% of 300 rows break `education-num` increasing",
+            json!({"direction": "increasing", "rows": 300, "violating_rows": 60,
+                   "largest_violation": 0.0117, "grid": {"low": 1.0, "high": 16.0, "levels": 10}}),
+        ),
+        result(
+            "robustness.monotonicity",
+            Some("capital-gain"),
+            Status::Warn,
+            Some(0.12),
+            Some(0.0),
+            Some("value == 0"),
+            "12.00% of 300 rows break `capital-gain` increasing",
+            json!({"direction": "increasing", "rows": 300, "violating_rows": 36,
+                   "largest_violation": 0.0288,
+                   "grid": {"low": 0.0, "high": 99999.0, "levels": 10}}),
+        ),
+        result(
+            "fairness.counterfactual_invariance",
+            Some("sex"),
+            Status::Fail,
+            Some(0.0141),
+            Some(0.01),
+            Some("value <= 0.01"),
+            "changing only `sex` changes the prediction of 1.41% of 9768 rows",
+            json!({"rows": 9768, "changed_rows": 138, "mean_abs_change": 0.0123,
+                   "values": [{"value": 0.0, "rows": 6551, "changed": 97, "share": 0.0148},
+                              {"value": 1.0, "rows": 3217, "changed": 41, "share": 0.0127}]}),
+        ),
+    ]);
+    let latency = [
+        (
+            1,
+            -18,
+            vec![
+                54757, 24656, 605, 181, 52, 101, 176, 135, 59, 25, 48, 51, 9, 5, 0, 0, 2, 1, 1, 0,
+                2, 1, 13, 8, 4, 126, 2, 1,
+            ],
+            [0.0155, 0.0165, 0.0327, 6.7, 0.0237, 42106.49],
+            81021,
+        ),
+        (
+            8,
+            -14,
+            vec![
+                15, 28139, 383, 161, 211, 110, 11, 6, 6, 19, 7, 7, 3, 1, 2, 2, 5, 3, 5, 4, 7, 130,
+                4, 0, 2, 0, 0, 0, 0, 0, 1,
+            ],
+            [0.0432, 0.0454, 0.1058, 33.5602, 0.0679, 117886.16],
+            29244,
+        ),
+        (
+            64,
+            -6,
+            vec![2818, 4315, 54, 4, 3, 1, 0, 2, 4, 2, 1, 0, 2, 29],
+            [0.2534, 0.2759, 0.3301, 4.507, 0.2759, 231968.95],
+            7235,
+        ),
+        (
+            512,
+            3,
+            vec![920, 11, 11, 6, 2, 39, 2],
+            [1.8194, 1.904, 5.9692, 7.2536, 2.0216, 253262.13],
+            991,
+        ),
+    ];
+    for (batch, first_k, counts, [p50, p90, p99, max, mean, rows_per_s], iterations) in latency {
+        let status = if p99 <= 5.0 {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
+        results.push(result(
+            "performance.latency",
+            Some(&format!("batch {batch}")),
+            status,
+            Some(p99),
+            Some(5.0),
+            Some("value <= 5"),
+            &format!("batch {batch}: p99 {p99} ms (p50 {p50}, p90 {p90}, max {max}) over {iterations} calls"),
+            json!({"model": "models/adult_gbt.onnx", "batch_rows": batch, "percentile": "p99",
+                   "iterations": iterations, "p50_ms": p50, "p90_ms": p90, "p99_ms": p99,
+                   "max_ms": max, "mean_ms": mean, "rows_per_s": rows_per_s,
+                   "histogram": latency_histogram(first_k, &counts)}),
+        ));
+    }
+    results.extend([
+        result(
+            "performance.throughput",
+            Some("1 thread"),
+            Status::Pass,
+            Some(200297.63),
+            Some(100000.0),
+            Some("value >= 100000"),
+            "200298 rows/s with 1 thread(s) (100000 rows in 0.499 s)",
+            json!({"model": "models/adult_gbt.onnx", "threads": 1, "rows": 100000,
+                   "seconds": 0.4993, "speedup": 1.0}),
+        ),
+        result(
+            "performance.throughput",
+            Some("2 threads"),
+            Status::Pass,
+            Some(177341.42),
+            Some(100000.0),
+            Some("value >= 100000"),
+            "177341 rows/s with 2 thread(s) (100000 rows in 0.564 s), 0.89× one thread",
+            json!({"model": "models/adult_gbt.onnx", "threads": 2, "rows": 100000,
+                   "seconds": 0.5639, "speedup": 0.8854}),
+        ),
+        result(
+            "performance.memory",
+            None,
+            Status::Pass,
+            Some(69.59),
+            Some(1024.0),
+            Some("value <= 1024"),
+            "peak memory 69.6 MiB (the model itself 0.7 MiB)",
+            json!({"model": "models/adult_gbt.onnx", "peak_mib": 69.59, "model_mib": 0.668}),
+        ),
+        result(
+            "performance.memory",
+            None,
+            Status::Skipped,
+            None,
+            None,
+            None,
+            "memory figures are unavailable on this platform (/proc/self/status)",
+            json!({}),
+        ),
+        result(
+            "performance.load_time",
+            None,
+            Status::Pass,
+            Some(7.9363),
+            Some(5000.0),
+            Some("value <= 5000"),
+            "models/adult_gbt.onnx loads in 7.9 ms",
+            json!({"model": "models/adult_gbt.onnx", "baseline_load_ms": 1.5728}),
+        ),
+        result(
+            "performance.regression",
+            Some("batch 1"),
+            Status::Pass,
+            Some(0.928),
+            Some(1.2),
+            Some("value <= 1.2"),
+            "batch 1: p50 0.018 ms vs baseline 0.019 ms (0.93×)",
+            json!({"percentile": "p50", "model_ms": 0.0177, "baseline_ms": 0.0191,
+                   "baseline": "models/adult_lr.onnx", "reference_value": 0.0191}),
+        ),
+        result(
+            "performance.regression",
+            Some("batch 64"),
+            Status::Warn,
+            Some(5.1771),
+            Some(1.2),
+            Some("value <= 1.2"),
+            "batch 64: p50 0.295 ms vs baseline 0.057 ms (5.18×)",
+            json!({"percentile": "p50", "model_ms": 0.2948, "baseline_ms": 0.0569,
+                   "baseline": "models/adult_lr.onnx", "reference_value": 0.0569}),
+        ),
+        result(
+            "performance.regression",
+            Some("throughput"),
+            Status::Warn,
+            Some(5.39),
+            Some(1.2),
+            Some("value <= 1.2"),
+            "throughput with 2 threads: 158321 rows/s vs baseline 853348 (5.39× slower)",
+            json!({"model_rows_per_s": 158320.69, "baseline_rows_per_s": 853348.32,
+                   "threads": 2}),
+        ),
+    ]);
+    let summary = Summary::of(&results);
+    Report {
+        schema_version: REPORT_SCHEMA_VERSION,
+        assay_version: "0.1.0".to_string(),
+        suite: "adult-model-validation".to_string(),
+        current: DatasetInfo {
+            sources: vec!["examples/adult/adult_current.csv".to_string()],
+            rows: 9768,
+            columns: 15,
+            from_profile: false,
+        },
+        reference: Some(DatasetInfo {
+            sources: vec!["examples/adult/adult_reference.csv".to_string()],
+            rows: 22793,
+            columns: 15,
+            from_profile: false,
+        }),
+        summary,
+        results,
+        distributions: vec![],
+    }
+}
+
+/// The `<section id="…">` of a page.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<section id=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let rest = &html[start..];
+    &rest[..rest.find("</section>").expect("end of section") + "</section>".len()]
+}
+
+#[test]
+fn snapshot_html_crossval_section() {
+    let html = render_html(&validation_report());
+    insta::assert_snapshot!(section(&html, "crossval"));
+}
+
+#[test]
+fn snapshot_html_sensitivity_section() {
+    let html = render_html(&validation_report());
+    insta::assert_snapshot!(section(&html, "sensitivity"));
+}
+
+#[test]
+fn snapshot_html_performance_section() {
+    let html = render_html(&validation_report());
+    insta::assert_snapshot!(section(&html, "performance"));
+}
+
+#[test]
+fn snapshot_markdown_validation() {
+    insta::assert_snapshot!(render_markdown(&validation_report()));
+}
+
+#[test]
+fn html_validation_sections_are_escaped_complete_and_ordered() {
+    let report = validation_report();
+    let html = render_html(&report);
+    assert_no_raw_markup(&html);
+    assert!(!html.contains("<script"));
+    if let Ok(path) = std::env::var("ASSAY_VALIDATION_HTML_OUT") {
+        std::fs::write(path, &html).unwrap();
+    }
+    // No model section (the counterfactual result is shown with sensitivity, not as a group
+    // fairness measure); the validation sections come before the results.
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s}"));
+    assert!(!html.contains("<section id=\"model\">"));
+    assert!(at("<section id=\"crossval\">") < at("<section id=\"sensitivity\">"));
+    assert!(at("<section id=\"sensitivity\">") < at("<section id=\"performance\">"));
+    assert!(at("<section id=\"performance\">") < at("<section id=\"results\">"));
+
+    let cv = section(&html, "crossval");
+    // The summary: one row per metric, the mean with its t interval, the failed fold counted.
+    let roc = cv
+        .lines()
+        .find(|l| l.contains("<code>roc_auc</code> <span"))
+        .expect("roc_auc row");
+    assert!(
+        roc.contains(">0.8616<")
+            && roc.contains("[0.8568, 0.8665] <span class=\"dim\">95% t</span>")
+    );
+    assert!(
+        roc.contains("5 <span class=\"dim\">scored</span> · 1 <span class=\"dim\">failed</span>")
+    );
+    // One fold table per metric, opened because a fold failed, the error escaped.
+    assert_eq!(cv.matches("<details class=\"folds\" open>").count(), 3);
+    assert_eq!(
+        cv.matches("<div class=\"err\">trainer exited with status 1: ValueError: Input contains NaN &lt;&#39;&amp;&quot;&gt;</div>").count(),
+        3
+    );
+    assert!(!html.contains(NASTY_ERROR));
+    // 6 folds per table, 5 of them ok.
+    assert_eq!(
+        cv.matches("<span class=\"chip s-pass\">ok</span>").count(),
+        15
+    );
+    // Generalization: the relative gap as a percentage, the measure compared marked.
+    assert!(cv.contains("+1.6% <span class=\"dim\">relative</span>"));
+    assert_eq!(
+        cv.matches("<b title=\"compared by the condition\">")
+            .count(),
+        2
+    );
+    // Unseen values: a bar per value, the cross-validated score as a line.
+    let unseen = &cv[cv.find("aria-label=\"held-out scores of race\"").unwrap()..];
+    let unseen = &unseen[..unseen.find("</svg>").unwrap()];
+    assert_eq!(unseen.matches("<g><title>").count(), 5);
+    assert!(unseen.contains("<g><title>Amer-Indian-Eskimo · n=209 · roc_auc 0.8331</title>"));
+    assert!(unseen.contains(">cross-validated 0.8608</text>"));
+    // Coverage: range, categories (escaped), joint.
+    assert!(cv.contains("<td class=\"n\">[1, 98]</td>"));
+    assert!(cv.contains("<code>&lt;?&gt; &amp; &quot;unknown&quot;</code> (1)"));
+    assert!(cv.contains("<td class=\"n\">5 of 9,768</td>"));
+
+    let s = section(&html, "sensitivity");
+    for label in [
+        "Sobol indices",
+        "Morris screening",
+        "one-at-a-time swing",
+        "permutation importance",
+        "noise robustness per input",
+    ] {
+        assert_eq!(
+            s.matches(&format!("aria-label=\"{label}\"")).count(),
+            1,
+            "{label}"
+        );
+    }
+    // Sobol: one row per input (the duplicate folded, its warn kept), largest ST first, two
+    // bars and two error bars each.
+    let sobol = &s[s.find("aria-label=\"Sobol indices\"").unwrap()..];
+    let sobol = &sobol[..sobol.find("</svg>").unwrap()];
+    assert_eq!(sobol.matches("<g><title>").count(), 6);
+    assert!(
+        sobol.find("<title>capital-gain").unwrap() < sobol.find("<title>education-num").unwrap()
+    );
+    assert!(sobol.contains("<title>fnlwgt · S1 0.0043 ± 0.0077 · ST 0.0137 ± 0.0043</title>"));
+    assert_eq!(sobol.matches("class=\"eb\"").count(), 12);
+    let caption = &s[..s.find("aria-label=\"Sobol indices\"").unwrap()];
+    assert!(caption.ends_with(
+        "<span class=\"chip s-warn\" title=\"sensitivity.sobol [age]: pass\nsensitivity.sobol [fnlwgt]: warn\nsensitivity.sobol [education-num]: pass\nsensitivity.sobol [capital-gain]: pass\nsensitivity.sobol [capital-loss]: pass\nsensitivity.sobol [hours-per-week]: pass\">warn</span></figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 480 204\" role=\"img\" "
+    ));
+    // Morris: one labelled point per input.
+    let morris = &s[s.find("aria-label=\"Morris screening\"").unwrap()..];
+    let morris = &morris[..morris.find("</svg>").unwrap()];
+    assert_eq!(morris.matches("<circle class=\"pt\"").count(), 6);
+    assert_eq!(texts_with(morris, "class=\"ml\"").len(), 6);
+    assert!(morris.contains(">σ = μ*</text>"));
+    // Noise: percentages.
+    assert!(s.contains(">1.8%</text>"));
+    // Monotonicity and counterfactual tables.
+    assert!(s.contains("20% <span class=\"dim\">(60 of 300)</span>"));
+    assert!(s.contains("<code>0</code> 1.5% <span class=\"dim\">of 6,551</span>"));
+
+    let p = section(&html, "performance");
+    assert!(p.contains("<h2>Inference performance<span class=\"dim\">model <code>models/adult_gbt.onnx</code></span></h2>"));
+    // The percentile compared is marked; batch 512 fails its p99 budget.
+    assert_eq!(
+        p.matches("<b title=\"compared by the condition\">").count(),
+        4
+    );
+    assert!(p.contains("<b title=\"compared by the condition\">5.9692</b>"));
+    // A histogram per batch size, one bar per non-empty bin, p50 and p99 marked.
+    for (batch, bins) in [(1, 25), (8, 25), (64, 12), (512, 7)] {
+        let h = &p[p
+            .find(&format!("aria-label=\"call times of batch {batch}\""))
+            .unwrap()..];
+        let h = &h[..h.find("</svg>").unwrap()];
+        assert_eq!(
+            h.matches("<rect class=\"c\"").count(),
+            bins,
+            "batch {batch}"
+        );
+        assert!(h.contains(">p50 ") && h.contains(">p99 "), "batch {batch}");
+    }
+    assert!(p.contains("<title>(0.01259, 0.01585] ms · 54,757 calls (67.6%)</title>"));
+    // Throughput, memory (the skipped result left out), load time, regression ratios.
+    assert!(p.contains(">2 threads (0.89×)</text>"));
+    assert_eq!(p.matches("Peak memory").count(), 1);
+    assert!(p.contains("<td class=\"n\">7.9363 ms</td><td>baseline model 1.5728 ms</td>"));
+    assert!(p.contains("<td>batch 64 · p50</td><td class=\"n\">0.2948 ms</td><td class=\"n\">0.0569 ms</td><td class=\"n\">5.18×</td>"));
+    assert!(p.contains("<td>throughput · 2 threads</td><td class=\"n\">158,321 rows/s</td><td class=\"n\">853,348 rows/s</td><td class=\"n\">5.39×</td>"));
+
+    // Coordinates carry at most one decimal.
+    for part in [cv, s, p] {
+        for attr in [
+            " x=\"",
+            " y=\"",
+            "width=\"",
+            "height=\"",
+            "x1=\"",
+            "y2=\"",
+            "cx=\"",
+        ] {
+            for (i, _) in part.match_indices(attr) {
+                let v = &part[i + attr.len()..];
+                let v = &v[..v.find('"').unwrap()];
+                assert!(v.parse::<f64>().is_ok(), "{attr}{v}");
+                assert!(
+                    v.split('.').nth(1).is_none_or(|d| d.len() == 1),
+                    "{attr}{v}"
+                );
+            }
+        }
+    }
+    // The sections' CSS is only on pages that have them.
+    assert!(html.contains(".eb{"));
+    assert!(!render_html(&html_report()).contains(".eb{"));
+    assert!(!render_html(&model_report()).contains(".eb{"));
+    assert!(!render_html(&model_report()).contains("<section id=\"crossval\">"));
+}
+
+#[test]
+fn html_validation_sections_survive_malformed_details() {
+    let mut report = validation_report();
+    for r in &mut report.results {
+        r.value = None;
+        for v in r.details.values_mut() {
+            *v = match v {
+                Value::Number(_) => json!("NaN"),
+                Value::Array(_) => json!({"not": "a list"}),
+                Value::String(_) => json!(17),
+                _ => json!([1, 2]),
+            };
+        }
+    }
+    let html = render_html(&report);
+    assert_no_raw_markup(&html);
+    // Every figure is missing or mistyped: no validation section, the results still listed.
+    assert!(!html.contains("<section id=\"crossval\">"));
+    assert!(!html.contains("<section id=\"sensitivity\">"));
+    assert!(!html.contains("<section id=\"performance\">"));
+    assert!(html.contains(&format!("<h2>Results ({})</h2>", report.results.len())));
+    let md = render_markdown(&report);
+    assert!(!md.contains("### Cross-validation") && !md.contains("### Sensitivity"));
+    assert!(!md.contains("### Performance"));
+}
+
+#[test]
+fn markdown_validation_tables() {
+    let md = render_markdown(&validation_report());
+    let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s}"));
+    assert!(at("\n### Cross-validation\n") < at("\n### Sensitivity\n"));
+    assert!(at("\n### Sensitivity\n") < at("\n### Performance\n"));
+    assert!(at("\n### Performance\n") < at("\n### Failures, errors and warnings\n"));
+    assert!(md.contains("| Metric | Mean ± sd | 95% CI | Trivial | Folds | Status |\n"));
+    assert!(md.contains(
+        "| `log_loss` | 0.3665 ± 0.0031 | [0.3626, 0.3703] | 0.5507 | 5 (1 failed) | **FAIL** |"
+    ));
+    // One row per input (the duplicated Sobol entry folded), every figure of each method.
+    assert!(md.contains(
+        "| Input | S1 ± conf | ST ± conf | μ\\* | σ | Swing | Importance ± sd |\n|---|---:|---:|---:|---:|---:|---:|\n"
+    ));
+    assert_eq!(md.matches("\n| fnlwgt |").count(), 1);
+    assert!(md.contains(
+        "| capital-gain | 0.3472 ± 0.0944 | 0.3836 ± 0.0668 | 0.2833 | 0.4562 | 0.5828 | 0.0613 ± 0.0015 |"
+    ));
+    assert!(md.contains("| 512 | 1.8194 | 1.904 | 5.9692 | 7.2536 | 253,262 | **FAIL** |"));
+    // The fold error is escaped wherever it appears.
+    assert!(!md.contains(NASTY_ERROR));
+    // Table rows keep their borders.
+    let start = at("\n### Cross-validation\n");
+    let end = at("\n### Failures");
+    for line in md[start..end].lines().filter(|l| l.starts_with('|')) {
+        let borders = line.matches('|').count() - line.matches("\\|").count();
+        assert!((7..=8).contains(&borders), "{line}");
+    }
+    // Reports without these results keep their Markdown: no such section.
+    for plain in [
+        render_markdown(&sample_report()),
+        render_markdown(&model_report()),
+    ] {
+        assert!(!plain.contains("### Cross-validation") && !plain.contains("### Sensitivity"));
+        assert!(!plain.contains("### Performance"));
+    }
+}
+
+/// Only some figures present: the sensitivity table has only their columns, a cross-validation
+/// whose every fold failed still lists its folds, a latency without histogram has no chart.
+#[test]
+fn partial_validation_results() {
+    let results = vec![
+        result(
+            "crossval.score",
+            Some("f1"),
+            Status::Error,
+            None,
+            None,
+            None,
+            "1 of 1 folds failed",
+            json!({"folds": [{"repeat": 0, "fold": 0, "train_rows": 10, "test_rows": 5,
+                              "score": null, "status": "error", "error": "boom <b>"}]}),
+        ),
+        result(
+            "sensitivity.morris",
+            Some("x1"),
+            Status::Pass,
+            Some(0.5),
+            None,
+            None,
+            "",
+            json!({"mu_star": 0.5, "sigma": 0.1}),
+        ),
+        result(
+            "performance.latency",
+            Some("batch 1"),
+            Status::Pass,
+            Some(0.2),
+            None,
+            None,
+            "",
+            json!({"batch_rows": 1, "p50_ms": 0.1, "p99_ms": 0.2}),
+        ),
+    ];
+    let report = Report {
+        summary: Summary::of(&results),
+        results,
+        ..sample_report()
+    };
+    let md = render_markdown(&report);
+    assert!(
+        md.contains("| `f1` | – | – | – | 1 failed | **ERROR** |"),
+        "{md}"
+    );
+    assert!(md.contains("| Input | μ\\* | σ |\n|---|---:|---:|\n| x1 | 0.5 | 0.1 |\n"));
+    assert!(md.contains("| 1 | 0.1 | – | 0.2 | – | – | pass |"));
+    let html = render_html(&report);
+    assert_no_raw_markup(&html);
+    let cv = section(&html, "crossval");
+    assert!(cv.contains("<div class=\"err\">boom &lt;b&gt;</div>"));
+    assert!(!section(&html, "sensitivity").contains("aria-label=\"Sobol indices\""));
+    assert_eq!(section(&html, "sensitivity").matches("<circle").count(), 1);
+    let p = section(&html, "performance");
+    assert!(p.contains("<h3>Latency") && !p.contains("aria-label=\"call times"));
+}

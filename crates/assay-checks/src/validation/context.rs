@@ -16,7 +16,7 @@ use assay_model::trainer::{FoldFileFormat, TrainerCommand};
 use assay_model::OnnxModel;
 
 use super::analysis::AnalysisSetup;
-use super::crossval::{self, pooled_scores, CrossvalRun, FoldIndices, FoldResult, Training};
+use super::crossval::{self, pooled_scores, CrossvalRun, FoldResult, Training};
 use super::data::{self, CvData};
 use super::folds::{group_folds, make_folds, splitter_spec};
 use crate::checks::model::metric::MetricSpec;
@@ -240,7 +240,7 @@ fn unseen_segment(
         ));
     }
     let k = folds.min(values.len()).max(2);
-    let indices: Vec<FoldIndices> = group_folds(&codes, k)?;
+    let indices = group_folds(&codes, k)?;
     let results = crossval::run(data, training, &indices, metrics, parallel);
     let (pooled, per_value) = match pooled_scores(data, &results, metrics) {
         Some((rows, s)) => {

@@ -16,6 +16,7 @@ use assay_model::trainer::{FoldFileFormat, FoldFiles, TrainerCommand};
 use assay_model::{ModelTask, OnnxModel, Predictions};
 
 use super::data::{CvData, FeatureData};
+use super::folds::FoldPlan;
 use crate::checks::model::metric::{MetricData, MetricParams, MetricSpec};
 use crate::evaluation::{EvalFrame, EvalTask, Outputs};
 use crate::suite::EvaluationSection;
@@ -480,11 +481,12 @@ fn run_fold(
     result
 }
 
-/// Runs every fold, `parallel` at a time; a failed fold is reported, the others go on.
+/// Runs every fold, `parallel` at a time; a failed fold is reported, the others go on. Each
+/// fold's row lists are made by its worker, so only `parallel` folds' lists exist at once.
 pub fn run(
     data: &CvData,
     training: &Training,
-    folds: &[FoldIndices],
+    folds: &FoldPlan,
     metrics: &[&'static MetricSpec],
     parallel: usize,
 ) -> Vec<FoldResult> {
@@ -495,8 +497,11 @@ pub fn run(
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(idx) = folds.get(i) else { break };
-                let r = run_fold(data, training, idx, i, metrics);
+                if i >= folds.len() {
+                    break;
+                }
+                let Some(idx) = folds.indices(i) else { break };
+                let r = run_fold(data, training, &idx, i, metrics);
                 if let Ok(mut all) = results.lock() {
                     all[i] = Some(r);
                 }
@@ -509,11 +514,14 @@ pub fn run(
         .into_iter()
         .enumerate()
         .map(|(i, r)| {
-            r.unwrap_or_else(|| FoldResult {
-                repeat: folds[i].repeat,
-                fold: folds[i].fold,
-                error: Some("internal: the fold's worker stopped".into()),
-                ..FoldResult::default()
+            r.unwrap_or_else(|| {
+                let (repeat, fold) = folds.position(i);
+                FoldResult {
+                    repeat,
+                    fold,
+                    error: Some("internal: the fold's worker stopped".into()),
+                    ..FoldResult::default()
+                }
             })
         })
         .collect()

@@ -3,13 +3,58 @@
 use serde_json::Value;
 
 use assay_stats::splitters::{
-    Embargo, GroupKFold, SplitData, SplitParams, SplitSize, SplitterKind, SplitterSpec,
+    Embargo, Folds, GroupKFold, SplitData, SplitParams, SplitSize, SplitterKind, SplitterSpec,
 };
 
 use super::crossval::FoldIndices;
 use super::data::CvData;
 use crate::evaluation::EvalTask;
 use crate::sections::ValidationSection;
+
+/// The folds of a run: the splitter's compact index sets, each fold's row lists made only
+/// when that fold is trained.
+pub struct FoldPlan {
+    folds: Folds,
+    per_repetition: usize,
+}
+
+impl FoldPlan {
+    fn new(folds: Folds) -> Self {
+        let reps = folds.n_repetitions().max(1);
+        let per_repetition = (folds.len() / reps).max(1);
+        Self {
+            folds,
+            per_repetition,
+        }
+    }
+
+    /// Number of folds (over every repetition).
+    pub fn len(&self) -> usize {
+        self.folds.len()
+    }
+
+    /// True when there is no fold.
+    pub fn is_empty(&self) -> bool {
+        self.folds.is_empty()
+    }
+
+    /// (repetition, fold within it) of fold `i`.
+    pub fn position(&self, i: usize) -> (usize, usize) {
+        (i / self.per_repetition, i % self.per_repetition)
+    }
+
+    /// The training and validation rows of fold `i`.
+    pub fn indices(&self, i: usize) -> Option<FoldIndices> {
+        let f = self.folds.fold(i)?;
+        let (repeat, fold) = self.position(i);
+        Some(FoldIndices {
+            repeat,
+            fold,
+            train: f.train_to_vec(),
+            test: f.test_to_vec(),
+        })
+    }
+}
 
 /// The splitter's name: `validation.splitter`, else `stratified_kfold` for classification and
 /// `kfold` for regression (scikit-learn's `cross_validate` defaults).
@@ -81,7 +126,7 @@ pub fn build_spec(name: &str, settings: &ValidationSection) -> Result<SplitterSp
 }
 
 /// The folds of `data` under the section's splitter.
-pub fn make_folds(data: &CvData, settings: &ValidationSection) -> Result<Vec<FoldIndices>, String> {
+pub fn make_folds(data: &CvData, settings: &ValidationSection) -> Result<FoldPlan, String> {
     let name = splitter_spec(settings, data.task);
     let spec = build_spec(&name, settings)?;
     let needs = spec.what_it_needs();
@@ -127,21 +172,11 @@ pub fn make_folds(data: &CvData, settings: &ValidationSection) -> Result<Vec<Fol
         split = split.with_intervals(s, e);
     }
     let folds = spec.split(&split).map_err(|e| e.to_string())?;
-    let reps = folds.n_repetitions().max(1);
-    let per_rep = (folds.len() / reps).max(1);
-    Ok(folds
-        .iter()
-        .map(|f| FoldIndices {
-            repeat: f.index() / per_rep,
-            fold: f.index() % per_rep,
-            train: f.train_to_vec(),
-            test: f.test_to_vec(),
-        })
-        .collect())
+    Ok(FoldPlan::new(folds))
 }
 
 /// A group k-fold over `codes` with `k` folds.
-pub fn group_folds(codes: &[u32], k: usize) -> Result<Vec<FoldIndices>, String> {
+pub fn group_folds(codes: &[u32], k: usize) -> Result<FoldPlan, String> {
     let splitter = GroupKFold {
         n_splits: k,
         shuffle: None,
@@ -149,13 +184,5 @@ pub fn group_folds(codes: &[u32], k: usize) -> Result<Vec<FoldIndices>, String> 
     let folds = splitter
         .split(&SplitData::new(codes.len()).with_groups(codes))
         .map_err(|e| e.to_string())?;
-    Ok(folds
-        .iter()
-        .map(|f| FoldIndices {
-            repeat: 0,
-            fold: f.index(),
-            train: f.train_to_vec(),
-            test: f.test_to_vec(),
-        })
-        .collect())
+    Ok(FoldPlan::new(folds))
 }

@@ -27,14 +27,11 @@ use crate::model::{
 use crate::numbers::format_percent;
 use crate::CheckResult;
 
-/// CSS for the model section, appended to the page's style sheet when the section is drawn.
-pub(super) const MODEL_CSS: &str = r#"h2 .dim{font-size:13px;font-weight:400;margin-left:8px}
-h3{font-size:15px;margin:26px 0 8px}
-.mcharts{grid-template-columns:repeat(auto-fill,minmax(330px,1fr));margin-top:16px}
+/// CSS for the model section, appended to the page's style sheet (after
+/// [`super::SECTION_CSS`]) when the section is drawn.
+pub(super) const MODEL_CSS: &str = r#".mcharts{grid-template-columns:repeat(auto-fill,minmax(330px,1fr));margin-top:16px}
 .cv{fill:none;stroke:var(--cur);stroke-width:2;stroke-linejoin:round}.ca{fill:var(--cur);fill-opacity:.08}
-.dg{stroke:#8c959f;stroke-width:1;stroke-dasharray:4 3;fill:none}.tv{stroke:var(--warn);stroke-width:1.5;stroke-dasharray:5 3}
-.pt{fill:var(--cur);fill-opacity:.8;stroke:#fff;stroke-width:1}.t{fill:#1b7c83}
-.ex .c,.ex .t{fill-opacity:.35}.xb{fill:var(--skipped);fill-opacity:.08}svg .xl{fill:var(--skipped);font-style:italic}svg .tvl{fill:var(--warn)}
+.ex .c,.ex .t{fill-opacity:.35}.xb{fill:var(--skipped);fill-opacity:.08}svg .xl{fill:var(--skipped);font-style:italic}
 .cmw{overflow-x:auto}table.cm{width:auto;margin-top:4px}.cm th,.cm td{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .cm td small{display:block;font-size:11px;opacity:.85}.cm th.tc{text-align:left}
 ul.weak{margin:4px 0;padding-left:20px}ul.weak li{margin:5px 0}
@@ -56,12 +53,12 @@ fn py(v: f64) -> f64 {
     PB - v.clamp(0.0, 1.0) * (PB - PT)
 }
 
-fn opt(x: Option<f64>) -> String {
+pub(super) fn opt(x: Option<f64>) -> String {
     x.map(format_number).unwrap_or_else(|| "–".to_string())
 }
 
 /// A difference with its sign: `+0.012`, `-0.004`, `0`.
-fn signed(x: f64) -> String {
+pub(super) fn signed(x: f64) -> String {
     if x > 0.0 {
         format!("+{}", format_number(x))
     } else {
@@ -70,7 +67,7 @@ fn signed(x: f64) -> String {
 }
 
 /// A status chip whose tooltip is the result's message and condition.
-fn chip_for(r: &CheckResult) -> String {
+pub(super) fn chip_for(r: &CheckResult) -> String {
     let mut tip = r.message.clone();
     if let Some(cond) = &r.condition {
         if !tip.is_empty() {
@@ -87,7 +84,11 @@ fn chip_for(r: &CheckResult) -> String {
 }
 
 /// `[low, high]`, then the confidence and method dimmed, or `–`.
-fn interval_html(ci: Option<(f64, f64)>, confidence: Option<f64>, method: Option<&str>) -> String {
+pub(super) fn interval_html(
+    ci: Option<(f64, f64)>,
+    confidence: Option<f64>,
+    method: Option<&str>,
+) -> String {
     let Some((lo, hi)) = ci else {
         return "–".to_string();
     };

@@ -155,7 +155,7 @@ impl Check for ValidationCoverage {
     fn doc(&self) -> CheckDoc {
         CheckDoc {
             summary: "Share of production rows outside what the validation data exercised.",
-            computes: "Current data = production, reference = the validation data. Per feature column: the share of production rows (non-null) whose category never occurs in the validation data, or whose number lies below its minimum or above its maximum (details: below/above shares, unseen categories with counts). One dataset-level result: the share of production rows with at least one feature outside the validation data's coverage (the joint figure a per-column view understates).",
+            computes: "Current data = production, reference = the validation data. Per feature column: the share of production rows (non-null) whose category never occurs in the validation data, or whose number lies below its minimum or above its maximum (details: below/above row counts, unseen categories with counts). One dataset-level result: the share of production rows with at least one feature outside the validation data's coverage (the joint figure a per-column view understates).",
             why: "A validation score only vouches for the region of input space the validation data covers. Production rows outside it are predicted on faith: categories the model never saw, ranges it never extrapolated to.",
             parameters: "none (columns: restricts the features).",
             default_condition: "<= 0.01",
