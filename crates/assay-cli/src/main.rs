@@ -6,6 +6,7 @@ mod commands;
 mod data_args;
 mod output;
 mod report_args;
+mod splitter_args;
 
 use std::process::ExitCode;
 

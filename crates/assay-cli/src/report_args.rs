@@ -62,3 +62,20 @@ pub fn key_values(
     }
     Ok(out)
 }
+
+/// Runs a suite built from flags (`label` names the command in messages) and writes its
+/// report; returns the exit code.
+pub async fn run_flags_suite(
+    engine: &assay_engine::Engine,
+    suite: assay_checks::Suite,
+    label: &str,
+    report: &ReportArgs,
+) -> anyhow::Result<u8> {
+    use std::io::IsTerminal;
+    let loaded = assay_checks::LoadedSuite::from_suite(suite, label)?;
+    let options = assay_checks::RunOptions {
+        progress: std::io::stderr().is_terminal(),
+    };
+    let result = assay_checks::run_suite(engine, &loaded, &options).await?;
+    report.finish(&result)
+}

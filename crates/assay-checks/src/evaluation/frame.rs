@@ -106,6 +106,35 @@ impl EvalFrame {
     pub fn k(&self) -> usize {
         self.classes.len()
     }
+
+    /// A frame holding only targets, for scoring predictions made elsewhere
+    /// (cross-validation folds, perturbed data): no weights, groupings or slices.
+    pub fn for_scoring(
+        task: EvalTask,
+        classes: Vec<String>,
+        positive: Option<usize>,
+        y_class: Vec<u32>,
+        y_value: Vec<f64>,
+    ) -> Self {
+        let rows = y_class.len().max(y_value.len()) as u64;
+        EvalFrame {
+            task,
+            classes,
+            positive,
+            y_class,
+            y_value,
+            weights: None,
+            candidate: Outputs::default(),
+            baseline: None,
+            segments: Vec::new(),
+            protected: Vec::new(),
+            discovery: Vec::new(),
+            slices: Vec::new(),
+            rows_read: rows,
+            dropped: Vec::new(),
+            settings: EvaluationSection::default(),
+        }
+    }
 }
 
 /// What to build a frame from.

@@ -19,7 +19,6 @@ use super::data::{CvData, FeatureData};
 use super::folds::FoldPlan;
 use crate::checks::model::metric::{MetricData, MetricParams, MetricSpec};
 use crate::evaluation::{EvalFrame, EvalTask, Outputs};
-use crate::suite::EvaluationSection;
 
 /// The rows of one fold.
 #[derive(Debug, Clone)]
@@ -337,29 +336,19 @@ pub fn score(
     out: &Outputs,
     metrics: &[&'static MetricSpec],
 ) -> Vec<Option<f64>> {
-    let frame = EvalFrame {
-        task: data.task,
-        classes: data.classes.clone(),
-        positive: data.positive,
-        y_class: match data.task {
+    let frame = EvalFrame::for_scoring(
+        data.task,
+        data.classes.clone(),
+        data.positive,
+        match data.task {
             EvalTask::Classification => rows.iter().map(|r| data.y_class[*r as usize]).collect(),
             EvalTask::Regression => Vec::new(),
         },
-        y_value: match data.task {
+        match data.task {
             EvalTask::Regression => rows.iter().map(|r| data.y_value[*r as usize]).collect(),
             EvalTask::Classification => Vec::new(),
         },
-        weights: None,
-        candidate: Outputs::default(),
-        baseline: None,
-        segments: Vec::new(),
-        protected: Vec::new(),
-        discovery: Vec::new(),
-        slices: Vec::new(),
-        rows_read: rows.len() as u64,
-        dropped: Vec::new(),
-        settings: EvaluationSection::default(),
-    };
+    );
     let params = MetricParams::parse(&Map::new()).ok();
     metrics
         .iter()

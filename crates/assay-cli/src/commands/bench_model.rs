@@ -1,8 +1,6 @@
 //! `assay bench-model MODEL.onnx`: inference latency, throughput, memory and load time, with
 //! budgets, and a comparison against a baseline model measured in the same run.
 
-use std::io::IsTerminal;
-
 use anyhow::{bail, Result};
 use clap::Args;
 use serde_json::{Map, Value};
@@ -10,11 +8,11 @@ use serde_json::{Map, Value};
 use assay_checks::suite::{
     CheckEntry, DataSection, EvaluationSection, Paths, PerformanceSection, Severity, SuiteOptions,
 };
-use assay_checks::{run_suite, LoadedSuite, RunOptions, Suite};
+use assay_checks::Suite;
 use assay_engine::{Engine, Roles};
 
 use crate::data_args::DataArgs;
-use crate::report_args::{entry, ReportArgs};
+use crate::report_args::{entry, run_flags_suite, ReportArgs};
 
 /// Arguments of `assay bench-model`.
 #[derive(Args, Debug)]
@@ -181,12 +179,7 @@ pub fn suite_of(args: &BenchModelArgs) -> Result<Suite> {
 /// Runs the benchmark; returns the exit code.
 pub async fn run(engine: &Engine, args: BenchModelArgs) -> Result<u8> {
     let suite = suite_of(&args)?;
-    let loaded = LoadedSuite::from_suite(suite, "assay bench-model")?;
-    let options = RunOptions {
-        progress: std::io::stderr().is_terminal(),
-    };
-    let report = run_suite(engine, &loaded, &options).await?;
-    args.report.finish(&report)
+    run_flags_suite(engine, suite, "assay bench-model", &args.report).await
 }
 
 #[cfg(test)]

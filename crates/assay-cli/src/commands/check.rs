@@ -16,19 +16,9 @@ use crate::output::{write_outputs, OutputTarget};
 pub struct CheckArgs {
     /// The suite file (.yaml, .yml, .toml or .json).
     pub suite: String,
-    /// Where to write the report: FORMAT=PATH, repeatable; formats terminal, json, junit,
-    /// markdown, html; PATH `-` is standard output. Default: terminal to standard output.
-    #[arg(short, long = "output", value_name = "FORMAT=PATH")]
-    pub outputs: Vec<OutputTarget>,
-    /// Treat warnings as failures (exit 1).
-    #[arg(long)]
-    pub strict: bool,
-    /// Terminal output lists every result, passed ones included.
-    #[arg(short, long)]
-    pub verbose: bool,
-    /// Print nothing on standard output unless asked by --output.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// Report options.
+    #[command(flatten)]
+    pub report: crate::report_args::ReportArgs,
 }
 
 /// Runs the suite; returns the exit code.
@@ -38,13 +28,7 @@ pub async fn run(engine: &Engine, args: CheckArgs) -> Result<u8> {
         progress: std::io::stderr().is_terminal(),
     };
     let report = run_suite(engine, &loaded, &options).await?;
-    finish(
-        &report,
-        &args.outputs,
-        args.quiet,
-        args.verbose,
-        args.strict,
-    )
+    args.report.finish(&report)
 }
 
 /// Writes the report where asked (the terminal by default) and returns the exit code.

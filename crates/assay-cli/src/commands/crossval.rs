@@ -1,18 +1,16 @@
 //! `assay crossval DATA`: cross-validation with a built-in learner or an external trainer,
 //! without a suite file.
 
-use std::io::IsTerminal;
-
 use anyhow::{bail, Result};
 use clap::Args;
 use serde_json::{Map, Value};
 
 use assay_checks::suite::{DataSection, Paths, Severity, SuiteOptions, ValidationSection};
-use assay_checks::{run_suite, LoadedSuite, RunOptions, Suite};
+use assay_checks::Suite;
 use assay_engine::{Engine, Roles};
 
 use crate::data_args::DataArgs;
-use crate::report_args::{entry, key_values, ReportArgs};
+use crate::report_args::{entry, key_values, run_flags_suite, ReportArgs};
 
 /// Arguments of `assay crossval`.
 #[derive(Args, Debug)]
@@ -43,49 +41,9 @@ pub struct CrossvalArgs {
     /// Keep fold files and models in this directory (default: a temporary one, removed).
     #[arg(long)]
     pub workdir: Option<String>,
-    /// Splitter (default: stratified_kfold for classification, kfold for regression); see
-    /// `assay split --help`.
-    #[arg(long)]
-    pub splitter: Option<String>,
-    /// Folds (default 5).
-    #[arg(long)]
-    pub folds: Option<usize>,
-    /// Repetitions of the repeated splitters (default 10).
-    #[arg(long)]
-    pub repeats: Option<usize>,
-    /// Shuffle before splitting.
-    #[arg(long)]
-    pub shuffle: bool,
-    /// Seed of shuffles and learners (default 0).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Column stratified on (default: the target, for stratified splitters).
-    #[arg(long)]
-    pub stratify: Option<String>,
-    /// Group column of the group splitters.
-    #[arg(long)]
-    pub group: Option<String>,
-    /// Rows between training and test rows of time-series folds.
-    #[arg(long)]
-    pub gap: Option<usize>,
-    /// Test size of shuffle and time-series splitters: a share (0.2, 20%) or rows (200).
-    #[arg(long)]
-    pub test_size: Option<String>,
-    /// Training size of shuffle splitters: a share or rows.
-    #[arg(long)]
-    pub train_size: Option<String>,
-    /// Most training rows of a time-series fold.
-    #[arg(long)]
-    pub max_train_size: Option<usize>,
-    /// Label start column of purged folds.
-    #[arg(long)]
-    pub interval_start: Option<String>,
-    /// Label end column of purged folds.
-    #[arg(long)]
-    pub interval_end: Option<String>,
-    /// Embargo of purged folds: a share of rows (0.01, 1%) or duration:SPAN.
-    #[arg(long)]
-    pub embargo: Option<String>,
+    /// How rows are split into folds.
+    #[command(flatten)]
+    pub split: crate::splitter_args::SplitterArgs,
     /// Metrics (comma-separated; default accuracy,roc_auc,f1,log_loss or rmse,mae,r2).
     #[arg(long, value_delimiter = ',')]
     pub metrics: Vec<String>,
@@ -131,20 +89,6 @@ pub fn suite_of(args: &CrossvalArgs) -> Result<Suite> {
         features: (!args.features.is_empty()).then(|| args.features.clone()),
         task: args.task.clone(),
         positive_class: args.positive_class.clone(),
-        splitter: args.splitter.clone(),
-        folds: args.folds.unwrap_or(defaults.folds),
-        repeats: args.repeats.unwrap_or(defaults.repeats),
-        shuffle: args.shuffle,
-        seed: args.seed.unwrap_or(defaults.seed),
-        test_size: args.test_size.clone().map(Value::String),
-        train_size: args.train_size.clone().map(Value::String),
-        gap: args.gap.unwrap_or(0),
-        max_train_size: args.max_train_size,
-        embargo: args.embargo.clone().map(Value::String),
-        stratify: args.stratify.clone(),
-        group: args.group.clone(),
-        interval_start: args.interval_start.clone(),
-        interval_end: args.interval_end.clone(),
         learner: args.learner.clone(),
         learner_params: key_values("--param", &args.learner_params)?,
         trainer: args.trainer.clone(),
@@ -158,7 +102,7 @@ pub fn suite_of(args: &CrossvalArgs) -> Result<Suite> {
         metrics: args.metrics.clone(),
         confidence: args.confidence.unwrap_or(defaults.confidence),
         unseen_segments: (!args.unseen_segments.is_empty()).then(|| args.unseen_segments.clone()),
-        ..defaults
+        ..args.split.section()
     };
     let spec = args.data_args.spec(Vec::new())?;
     let mut checks = vec![
@@ -198,10 +142,5 @@ pub fn suite_of(args: &CrossvalArgs) -> Result<Suite> {
 /// Runs the cross-validation; returns the exit code.
 pub async fn run(engine: &Engine, args: CrossvalArgs) -> Result<u8> {
     let suite = suite_of(&args)?;
-    let loaded = LoadedSuite::from_suite(suite, "assay crossval")?;
-    let options = RunOptions {
-        progress: std::io::stderr().is_terminal(),
-    };
-    let report = run_suite(engine, &loaded, &options).await?;
-    args.report.finish(&report)
+    run_flags_suite(engine, suite, "assay crossval", &args.report).await
 }

@@ -12,7 +12,6 @@ use assay_checks::{run_suite, LoadedSuite, RunOptions, Suite};
 use assay_engine::{Engine, Roles};
 
 use crate::data_args::DataArgs;
-use crate::output::OutputTarget;
 
 /// Arguments of `assay drift`.
 #[derive(Args, Debug)]
@@ -65,19 +64,9 @@ pub struct DriftArgs {
     /// A drifted column is a warning, not a failure.
     #[arg(long)]
     pub warn_only: bool,
-    /// Where to write the report: FORMAT=PATH, repeatable (terminal, json, junit, markdown,
-    /// html; PATH `-` is standard output). Default: terminal to standard output.
-    #[arg(short, long = "output", value_name = "FORMAT=PATH")]
-    pub outputs: Vec<OutputTarget>,
-    /// Treat warnings as failures (exit 1).
-    #[arg(long)]
-    pub strict: bool,
-    /// Terminal output lists every column, undrifted ones included.
-    #[arg(short, long)]
-    pub verbose: bool,
-    /// Print nothing on standard output unless asked by --output.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// Report options.
+    #[command(flatten)]
+    pub report: crate::report_args::ReportArgs,
     /// How to read the data.
     #[command(flatten)]
     pub data: DataArgs,
@@ -193,11 +182,5 @@ pub async fn run(engine: &Engine, args: DriftArgs) -> Result<u8> {
         progress: std::io::stderr().is_terminal(),
     };
     let report = run_suite(engine, &loaded, &options).await?;
-    super::check::finish(
-        &report,
-        &args.outputs,
-        args.quiet,
-        args.verbose,
-        args.strict,
-    )
+    args.report.finish(&report)
 }

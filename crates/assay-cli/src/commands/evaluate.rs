@@ -17,7 +17,6 @@ use assay_engine::{Engine, Roles};
 use assay_report::{Report, Summary};
 
 use crate::data_args::DataArgs;
-use crate::output::OutputTarget;
 
 /// Arguments of `assay evaluate`.
 #[derive(Args, Debug)]
@@ -97,19 +96,9 @@ pub struct EvaluateArgs {
     /// per-metric tolerances in a suite: `params.metrics` of model.regression_gate).
     #[arg(long)]
     pub tolerance: Option<f64>,
-    /// Where to write the report: FORMAT=PATH, repeatable (terminal, json, junit, markdown,
-    /// html; PATH `-` is standard output). Default: terminal to standard output.
-    #[arg(short, long = "output", value_name = "FORMAT=PATH")]
-    pub outputs: Vec<OutputTarget>,
-    /// Treat warnings as failures (exit 1).
-    #[arg(long)]
-    pub strict: bool,
-    /// Terminal output lists every result, passed ones included.
-    #[arg(short, long)]
-    pub verbose: bool,
-    /// Print nothing on standard output unless asked by --output.
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// Report options.
+    #[command(flatten)]
+    pub report: crate::report_args::ReportArgs,
     /// How to read the data.
     #[command(flatten)]
     pub data_args: DataArgs,
@@ -258,11 +247,5 @@ pub async fn run(engine: &Engine, args: EvaluateArgs) -> Result<u8> {
             args.metrics.join(",")
         );
     }
-    super::check::finish(
-        &report,
-        &args.outputs,
-        args.quiet,
-        args.verbose,
-        args.strict,
-    )
+    args.report.finish(&report)
 }

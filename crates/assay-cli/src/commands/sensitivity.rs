@@ -1,22 +1,20 @@
 //! `assay sensitivity MODEL.onnx`: Sobol, Morris, one-at-a-time or permutation sensitivity of
 //! a model, without a suite file.
 
-use std::collections::BTreeMap;
-use std::io::IsTerminal;
-
 use anyhow::{bail, Result};
 use clap::Args;
 use serde_json::Map;
+use std::collections::BTreeMap;
 
 use assay_checks::suite::{
     DataSection, EvaluationSection, InputDistribution, Paths, SensitivitySection, Severity,
     SuiteOptions,
 };
-use assay_checks::{run_suite, LoadedSuite, RunOptions, Suite};
+use assay_checks::Suite;
 use assay_engine::{Engine, Roles};
 
 use crate::data_args::DataArgs;
-use crate::report_args::{entry, ReportArgs};
+use crate::report_args::{entry, run_flags_suite, ReportArgs};
 
 /// Arguments of `assay sensitivity`.
 #[derive(Args, Debug)]
@@ -185,12 +183,7 @@ pub fn suite_of(args: &SensitivityArgs) -> Result<Suite> {
 /// Runs the analysis; returns the exit code.
 pub async fn run(engine: &Engine, args: SensitivityArgs) -> Result<u8> {
     let suite = suite_of(&args)?;
-    let loaded = LoadedSuite::from_suite(suite, "assay sensitivity")?;
-    let options = RunOptions {
-        progress: std::io::stderr().is_terminal(),
-    };
-    let report = run_suite(engine, &loaded, &options).await?;
-    args.report.finish(&report)
+    run_flags_suite(engine, suite, "assay sensitivity", &args.report).await
 }
 
 #[cfg(test)]

@@ -8,10 +8,8 @@ use anyhow::{bail, Context, Result};
 use arrow::array::ArrayRef;
 use arrow::compute::concat;
 use clap::Args;
-use serde_json::Value;
 
 use assay_checks::evaluation::label_texts;
-use assay_checks::sections::ValidationSection;
 use assay_checks::validation::data::encode;
 use assay_checks::validation::folds::build_spec;
 use assay_engine::scan::for_each_batch_in_order;
@@ -25,51 +23,9 @@ use crate::data_args::DataArgs;
 pub struct SplitArgs {
     /// The data (file, directory, glob or URL).
     pub data: String,
-    /// kfold, stratified_kfold, group_kfold, stratified_group_kfold, repeated_kfold,
-    /// repeated_stratified_kfold, shuffle_split, stratified_shuffle_split, time_series,
-    /// leave_one_group_out or purged_kfold.
-    #[arg(long)]
-    pub splitter: String,
-    /// Folds (n_splits; default 5).
-    #[arg(long)]
-    pub folds: Option<usize>,
-    /// Repetitions of the repeated splitters (default 10).
-    #[arg(long)]
-    pub repeats: Option<usize>,
-    /// Column whose classes are stratified.
-    #[arg(long)]
-    pub stratify: Option<String>,
-    /// Group column.
-    #[arg(long)]
-    pub group: Option<String>,
-    /// Rows between training and test rows (time_series).
-    #[arg(long)]
-    pub gap: Option<usize>,
-    /// Test size: a share (0.2, 20%) or rows (200) (shuffle splits, time_series).
-    #[arg(long)]
-    pub test_size: Option<String>,
-    /// Training size: a share or rows (shuffle splits).
-    #[arg(long)]
-    pub train_size: Option<String>,
-    /// Most training rows of a fold (time_series).
-    #[arg(long)]
-    pub max_train_size: Option<usize>,
-    /// Label start column (purged_kfold).
-    #[arg(long)]
-    pub interval_start: Option<String>,
-    /// Label end column (purged_kfold).
-    #[arg(long)]
-    pub interval_end: Option<String>,
-    /// Embargo after each test block: a share of rows (0.01, 1%) or duration:SPAN
-    /// (purged_kfold).
-    #[arg(long)]
-    pub embargo: Option<String>,
-    /// Shuffle before splitting (k-fold splitters).
-    #[arg(long)]
-    pub shuffle: bool,
-    /// Seed (numpy RandomState semantics, as scikit-learn's random_state; default 0).
-    #[arg(long)]
-    pub seed: Option<u64>,
+    /// How rows are split into folds (--splitter is required).
+    #[command(flatten)]
+    pub split: crate::splitter_args::SplitterArgs,
     /// Where to write the folds (JSON); `-` for standard output, `none` to only print the
     /// summary (fold sizes and the assignment time).
     #[arg(short, long, default_value = "-")]
@@ -115,25 +71,17 @@ fn column(batches: &[ArrayRef]) -> Result<ArrayRef> {
 
 /// Runs the split; returns the exit code.
 pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
-    let kind: SplitterKind = args
+    let split = &args.split;
+    let name = split
         .splitter
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("--splitter is required (kfold, stratified_kfold, ...)"))?;
+    let kind: SplitterKind = name
         .parse()
         .map_err(|e: assay_stats::splitters::SplitError| anyhow::anyhow!("--splitter: {e}"))?;
-    let settings = ValidationSection {
-        splitter: Some(args.splitter.clone()),
-        folds: args.folds.unwrap_or(5),
-        repeats: args.repeats.unwrap_or(10),
-        shuffle: args.shuffle,
-        seed: args.seed.unwrap_or(0),
-        test_size: args.test_size.clone().map(Value::String),
-        train_size: args.train_size.clone().map(Value::String),
-        gap: args.gap.unwrap_or(0),
-        max_train_size: args.max_train_size,
-        embargo: args.embargo.clone().map(Value::String),
-        ..ValidationSection::default()
-    };
-    if args.seed.is_some()
-        && !args.shuffle
+    let settings = split.section();
+    if split.seed.is_some()
+        && !split.shuffle
         && matches!(
             kind,
             SplitterKind::KFold
@@ -142,29 +90,30 @@ pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
                 | SplitterKind::StratifiedGroupKFold
         )
     {
-        bail!(
-            "--seed has no effect without --shuffle for `{}`",
-            args.splitter
-        );
+        bail!("--seed has no effect without --shuffle for `{name}`");
     }
-    let spec = build_spec(&args.splitter, &settings).map_err(anyhow::Error::msg)?;
+    let spec = build_spec(&name, &settings).map_err(anyhow::Error::msg)?;
     let needs = spec.what_it_needs();
     let want = |flag: &str, v: &Option<String>, needed: bool| -> Result<Option<String>> {
         match (v, needed) {
             (Some(c), true) => Ok(Some(c.clone())),
-            (None, true) => bail!("splitter `{}` needs {flag}", args.splitter),
-            (Some(_), false) => bail!("{flag} does not apply to splitter `{}`", args.splitter),
+            (None, true) => bail!("splitter `{name}` needs {flag}"),
+            (Some(_), false) => bail!("{flag} does not apply to splitter `{name}`"),
             (None, false) => Ok(None),
         }
     };
-    let stratify = want("--stratify COLUMN", &args.stratify, needs.classes)?;
-    let group = want("--group COLUMN", &args.group, needs.groups)?;
+    let stratify = want("--stratify COLUMN", &split.stratify, needs.classes)?;
+    let group = want("--group COLUMN", &split.group, needs.groups)?;
     let start = want(
         "--interval-start COLUMN",
-        &args.interval_start,
+        &split.interval_start,
         needs.intervals,
     )?;
-    let end = want("--interval-end COLUMN", &args.interval_end, needs.intervals)?;
+    let end = want(
+        "--interval-end COLUMN",
+        &split.interval_end,
+        needs.intervals,
+    )?;
     let source_spec = args.data_args.spec(vec![args.data.clone()])?;
     let opened = open_source(engine.ctx(), &source_spec)
         .await

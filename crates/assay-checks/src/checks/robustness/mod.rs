@@ -135,7 +135,7 @@ impl Scorer {
         target: &str,
         metric: &str,
     ) -> Result<(Scorer, RecordBatch), String> {
-        use crate::evaluation::{label_texts, EvalFrame, EvalTask, Outputs};
+        use crate::evaluation::{label_texts, EvalFrame, EvalTask};
         use assay_model::ModelTask;
         let spec = crate::checks::model::metric_named(metric)
             .ok_or_else(|| format!("params.metric: unknown metric `{metric}`"))?;
@@ -197,23 +197,7 @@ impl Scorer {
                 "no row has a target value the model knows (`{target}`)"
             ));
         }
-        let frame = EvalFrame {
-            task,
-            classes,
-            positive,
-            y_class,
-            y_value,
-            weights: None,
-            candidate: Outputs::default(),
-            baseline: None,
-            segments: Vec::new(),
-            protected: Vec::new(),
-            discovery: Vec::new(),
-            slices: Vec::new(),
-            rows_read: kept.num_rows() as u64,
-            dropped: Vec::new(),
-            settings: crate::suite::EvaluationSection::default(),
-        };
+        let frame = EvalFrame::for_scoring(task, classes, positive, y_class, y_value);
         let params = crate::checks::model::metric::MetricParams::parse(&serde_json::Map::new())?;
         Ok((
             Scorer {
