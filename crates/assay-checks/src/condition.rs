@@ -220,6 +220,9 @@ fn parse_bound(s: &str) -> Option<Bound> {
 impl fmt::Display for Condition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.bound {
+            Bound::Absolute(b) if b.is_infinite() && matches!(self.op, Op::Gt | Op::Lt) => {
+                write!(f, "informational (always passes)")
+            }
             Bound::Absolute(b) => write!(f, "value {} {}", self.op.symbol(), b),
             Bound::Relative { factor, offset } => {
                 write!(f, "value {} reference", self.op.symbol())?;

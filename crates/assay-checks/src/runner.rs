@@ -418,7 +418,8 @@ pub fn decide(
             };
         }
         Verdict::Evaluated { holds, threshold } => {
-            result.threshold = Some(threshold);
+            // An infinite bound is an informational check's (it always passes): no threshold.
+            result.threshold = threshold.is_finite().then_some(threshold);
             if !holds {
                 if let Some(why) = &m.immaterial {
                     result.message = format!("{}; {why}", m.message);

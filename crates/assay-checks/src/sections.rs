@@ -274,3 +274,121 @@ impl Default for PerformanceSection {
         }
     }
 }
+
+/// A section value out of range: the key (for the error's line) and the message.
+pub type SectionError = (&'static str, String);
+
+fn share(key: &'static str, section: &str, v: f64) -> Result<(), SectionError> {
+    if v > 0.0 && v < 1.0 {
+        Ok(())
+    } else {
+        Err((
+            key,
+            format!("{section}.{key} must be between 0 and 1, got {v}"),
+        ))
+    }
+}
+
+fn at_least(key: &'static str, section: &str, v: usize, min: usize) -> Result<(), SectionError> {
+    if v >= min {
+        Ok(())
+    } else {
+        Err((
+            key,
+            format!("{section}.{key} must be at least {min}, got {v}"),
+        ))
+    }
+}
+
+impl ValidationSection {
+    /// Checks the values serde cannot (ranges, names).
+    pub fn check(&self) -> Result<(), SectionError> {
+        if let Some(t) = &self.task {
+            if t != "classification" && t != "regression" {
+                return Err((
+                    "task",
+                    format!("validation.task `{t}` must be classification or regression"),
+                ));
+            }
+        }
+        share("confidence", "validation", self.confidence)?;
+        at_least("folds", "validation", self.folds, 2)?;
+        at_least("repeats", "validation", self.repeats, 1)?;
+        if let Some(p) = self.parallel {
+            at_least("parallel", "validation", p, 1)?;
+        }
+        if let Some(t) = self.trainer_timeout {
+            if !(t.is_finite() && t > 0.0) {
+                return Err((
+                    "trainer_timeout",
+                    format!(
+                        "validation.trainer_timeout must be a positive number of seconds, got {t}"
+                    ),
+                ));
+            }
+        }
+        if !["csv", "parquet"].contains(&self.trainer_format.as_str()) {
+            return Err((
+                "trainer_format",
+                format!(
+                    "validation.trainer_format must be csv or parquet, got `{}`",
+                    self.trainer_format
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl SensitivitySection {
+    /// Checks the values serde cannot (ranges, domains).
+    pub fn check(&self) -> Result<(), SectionError> {
+        at_least("samples", "sensitivity", self.samples, 1)?;
+        at_least("levels", "sensitivity", self.levels, 2)?;
+        at_least("resamples", "sensitivity", self.resamples, 2)?;
+        at_least("block_rows", "sensitivity", self.block_rows, 1)?;
+        share("confidence", "sensitivity", self.confidence)?;
+        for (name, [lo, hi]) in &self.domains {
+            if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+                return Err((
+                    "domains",
+                    format!(
+                        "sensitivity.domains.{name} must be [low, high] with low < high, got [{lo}, {hi}]"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl PerformanceSection {
+    /// Checks the values serde cannot (ranges).
+    pub fn check(&self) -> Result<(), SectionError> {
+        if self.batch_sizes.is_empty() || self.batch_sizes.contains(&0) {
+            return Err((
+                "batch_sizes",
+                format!(
+                    "performance.batch_sizes must list batch sizes of at least 1 row, got {:?}",
+                    self.batch_sizes
+                ),
+            ));
+        }
+        if self.threads.contains(&0) {
+            return Err(("threads", "performance.threads must be at least 1".into()));
+        }
+        at_least("iterations", "performance", self.iterations, 1)?;
+        at_least("throughput_rows", "performance", self.throughput_rows, 1)?;
+        at_least("sample_rows", "performance", self.sample_rows, 1)?;
+        if !(self.seconds_per_size.is_finite() && self.seconds_per_size > 0.0) {
+            return Err((
+                "seconds_per_size",
+                format!(
+                    "performance.seconds_per_size must be a positive number of seconds, got {}",
+                    self.seconds_per_size
+                ),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -342,6 +342,15 @@ impl LoadedSuite {
                 ));
             }
         }
+        for checked in [
+            self.suite.validation.check(),
+            self.suite.sensitivity.check(),
+            self.suite.performance.check(),
+        ] {
+            if let Err((key, message)) = checked {
+                return Err(self.error_at(&[key], message));
+            }
+        }
         let ev = &self.suite.evaluation;
         if let Some(t) = &ev.task {
             if t != "classification" && t != "regression" {

@@ -539,7 +539,7 @@ fn bench_model_reports_latency_percentiles_and_enforces_budgets() {
         "5",
         "--warmup",
         "1",
-        "--threads",
+        "--throughput-threads",
         "1,2",
         "--throughput-rows",
         "4000",
@@ -740,6 +740,115 @@ fn validation_bad_inputs_are_clear_errors() {
         ]),
         &["--bounds", "age=90:17"],
     );
+    // The target among the features; a learner that does not fit the target; a class too
+    // small, by its label; a fold per group of a 15,000-value column.
+    assert_input_error(
+        &assay(&[
+            "crossval",
+            adult,
+            "--null-value",
+            "?",
+            "--target",
+            "income-per-year",
+            "--learner",
+            "decision_tree",
+            "--features",
+            "age,income-per-year",
+        ]),
+        &["income-per-year", "features"],
+    );
+    assert_input_error(
+        &assay(&[
+            "crossval",
+            adult,
+            "--null-value",
+            "?",
+            "--target",
+            "income-per-year",
+            "--learner",
+            "linear_regression",
+        ]),
+        &["linear_regression", "classification", "income-per-year"],
+    );
+    assert_input_error(
+        &assay(&[
+            "split",
+            "examples/adult/adult_reference.csv",
+            "--splitter",
+            "stratified_kfold",
+            "--stratify",
+            "age",
+            "--folds",
+            "5",
+        ]),
+        &["class `", "of column `age`"],
+    );
+    assert_input_error(
+        &assay(&[
+            "crossval",
+            adult,
+            "--null-value",
+            "?",
+            "--target",
+            "income-per-year",
+            "--learner",
+            "decision_tree",
+            "--splitter",
+            "leave_one_group_out",
+            "--group",
+            "fnlwgt",
+        ]),
+        &["leave_one_group_out", "folds", "1000"],
+    );
+    // Benchmark data with a header and no rows.
+    let header_only = dir.path().join("header.csv");
+    fs::write(&header_only, "age,fnlwgt\n").unwrap();
+    assert_input_error(
+        &assay(&[
+            "bench-model",
+            model,
+            "--data",
+            header_only.to_str().unwrap(),
+        ]),
+        &["header.csv", "no rows"],
+    );
+    // Out-of-range section values are configuration errors with their line, never a panic
+    // or a hang.
+    for (section, line, needle) in [
+        (
+            "validation:\n  learner: decision_tree\n  confidence: 1.5\n",
+            "crossval.score",
+            "validation.confidence",
+        ),
+        (
+            "sensitivity:\n  block_rows: 0\n",
+            "sensitivity.sobol",
+            "sensitivity.block_rows",
+        ),
+        (
+            "performance:\n  throughput_rows: 0\n",
+            "performance.throughput",
+            "performance.throughput_rows",
+        ),
+        (
+            "sensitivity:\n  domains: { age: [90, 17] }\n",
+            "sensitivity.oat",
+            "sensitivity.domains.age",
+        ),
+    ] {
+        let suite = dir.path().join("range.yaml");
+        fs::write(
+            &suite,
+            format!(
+                "data: {{ current: {} }}\nroles: {{ target: income-per-year }}\nevaluation: {{ model: {} }}\n{section}checks:\n  - check: {line}\n",
+                repo(adult),
+                repo(model)
+            ),
+        )
+        .unwrap();
+        let r = assay(&["check", suite.to_str().unwrap()]);
+        assert_input_error(&r, &[needle, "range.yaml:"]);
+    }
     // A malformed validation section names the key and line.
     let suite = dir.path().join("bad.yaml");
     fs::write(

@@ -430,6 +430,30 @@ pub async fn prepare(
             }
         };
         let training = training_of(loaded, workdir)?;
+        if let Training::Learner(spec) = &training {
+            use assay_model::learners::LearnerKind;
+            let fits = match spec.kind {
+                LearnerKind::LogisticRegression => data.task == EvalTask::Classification,
+                LearnerKind::LinearRegression | LearnerKind::Ridge => {
+                    data.task == EvalTask::Regression
+                }
+                _ => true,
+            };
+            if !fits {
+                return Err(format!(
+                    "learner `{}` does not fit a {} target (`{}`): use {}",
+                    spec.kind.name(),
+                    task_name(data.task),
+                    data.target,
+                    match data.task {
+                        EvalTask::Classification =>
+                            "logistic_regression, random_forest or decision_tree",
+                        EvalTask::Regression =>
+                            "linear_regression, ridge, random_forest or decision_tree",
+                    }
+                ));
+            }
+        }
         let parallel = v.parallel.unwrap_or_else(threads).max(1);
         if needs.crossval {
             let folds = make_folds(&data, v)?;
@@ -440,6 +464,7 @@ pub async fn prepare(
                 metrics: metrics.clone(),
                 folds: results,
                 confidence: v.confidence,
+                kept_files: v.workdir.is_some() || v.learner.is_some(),
             });
         }
         for column in &needs.unseen_segments {
@@ -488,11 +513,15 @@ pub async fn prepare(
             .as_ref()
             .or(suite.evaluation.baseline_model.as_ref());
         let features = p.features.as_ref().or(suite.evaluation.features.as_ref());
+        let given = current.source.is_some();
         let (sample, columns) = match read_all(current).await? {
             Some(batch) => (
                 batch.slice(0, batch.num_rows().min(p.sample_rows.max(1))),
                 current.columns(),
             ),
+            None if given => {
+                return Err(format!("{} has no rows to feed the model", current.label))
+            }
             None => {
                 let model = OnnxModel::load(&loaded.resolve(path)).map_err(|e| e.to_string())?;
                 let columns = columns_for(&model, current, features);

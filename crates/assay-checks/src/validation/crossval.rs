@@ -100,6 +100,8 @@ pub struct CrossvalRun {
     pub folds: Vec<FoldResult>,
     /// Confidence level of the intervals.
     pub confidence: f64,
+    /// Whether fold files are kept (a `workdir` was given) or were temporary.
+    pub kept_files: bool,
 }
 
 /// Mean, standard deviation and interval of a metric over folds.

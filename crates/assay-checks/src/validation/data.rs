@@ -219,6 +219,12 @@ pub async fn load(
     if features.is_empty() {
         return Err("cross-validation has no feature columns (validation.features)".into());
     }
+    if features.contains(&target) {
+        return Err(format!(
+            "the target `{target}` is listed among the features: a model given its own answer \
+             scores perfectly and proves nothing (validation.features / --features)"
+        ));
+    }
     for f in &features {
         if !columns.contains(f) {
             return Err(format!(

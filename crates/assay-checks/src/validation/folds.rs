@@ -3,8 +3,31 @@
 use serde_json::Value;
 
 use assay_stats::splitters::{
-    Embargo, Folds, GroupKFold, SplitData, SplitParams, SplitSize, SplitterKind, SplitterSpec,
+    Embargo, Folds, GroupKFold, SplitData, SplitError, SplitParams, SplitSize, SplitterKind,
+    SplitterSpec,
 };
+
+/// Most folds a cross-validation trains (one model each).
+pub const MAX_FOLDS: usize = 1000;
+
+/// A split error with class codes replaced by the class labels of `column`.
+pub fn describe_split_error(e: SplitError, column: &str, levels: &[String]) -> String {
+    match e {
+        SplitError::ClassTooSmall {
+            splitter,
+            class,
+            count,
+            needed,
+            why,
+        } => format!(
+            "splitter `{splitter}`: class `{}` of column `{column}` has only {count} row(s), fewer than the {needed} required ({why})",
+            levels
+                .get(class as usize)
+                .map_or_else(|| class.to_string(), Clone::clone)
+        ),
+        other => other.to_string(),
+    }
+}
 
 use super::crossval::FoldIndices;
 use super::data::CvData;
@@ -130,18 +153,27 @@ pub fn make_folds(data: &CvData, settings: &ValidationSection) -> Result<FoldPla
     let name = splitter_spec(settings, data.task);
     let spec = build_spec(&name, settings)?;
     let needs = spec.what_it_needs();
-    let classes: Option<Vec<u32>> = if needs.classes {
-        Some(match &settings.stratify {
-            Some(c) => data.codes_of(c)?.0,
-            None if data.task == EvalTask::Classification => data.y_class.clone(),
-            None => {
-                return Err(format!(
-                    "splitter `{name}` stratifies on classes, but the target is numeric: name a column in validation.stratify (--stratify)"
-                ))
+    let (classes, class_column, class_levels): (Option<Vec<u32>>, String, Vec<String>) = if needs
+        .classes
+    {
+        match &settings.stratify {
+                Some(c) => {
+                    let (codes, levels) = data.codes_of(c)?;
+                    (Some(codes), c.clone(), levels)
+                }
+                None if data.task == EvalTask::Classification => (
+                    Some(data.y_class.clone()),
+                    data.target.clone(),
+                    data.classes.clone(),
+                ),
+                None => {
+                    return Err(format!(
+                        "splitter `{name}` stratifies on classes, but the target is numeric: name a column in validation.stratify (--stratify)"
+                    ))
+                }
             }
-        })
     } else {
-        None
+        (None, String::new(), Vec::new())
     };
     let groups: Option<Vec<u32>> = if needs.groups {
         let g = settings.group.as_ref().ok_or_else(|| {
@@ -171,7 +203,15 @@ pub fn make_folds(data: &CvData, settings: &ValidationSection) -> Result<FoldPla
     if let Some((s, e)) = &intervals {
         split = split.with_intervals(s, e);
     }
-    let folds = spec.split(&split).map_err(|e| e.to_string())?;
+    let folds = spec
+        .split(&split)
+        .map_err(|e| describe_split_error(e, &class_column, &class_levels))?;
+    if folds.len() > MAX_FOLDS {
+        return Err(format!(
+            "splitter `{name}` makes {} folds: cross-validation trains a model per fold and stops at {MAX_FOLDS} (group the column more coarsely, or use group_kfold)",
+            folds.len()
+        ));
+    }
     Ok(FoldPlan::new(folds))
 }
 

@@ -134,12 +134,24 @@ pub fn resolve(settings: &SensitivitySection, a: &AnalysisSetup) -> Result<Vec<M
                 v.sort_by(f64::total_cmp);
                 Marginal::Empirical(v)
             }
-            _ => {
+            (None, Some(_)) => {
+                return Err(format!(
+                    "input `{name}`: the data has no row whose model inputs are all present and finite, so there is no distribution to sample from; declare sensitivity.inputs.{name} (--bounds {name}=LOW:HIGH)"
+                ))
+            }
+            (None, None) => {
                 return Err(format!(
                     "input `{name}` has no distribution: declare sensitivity.inputs.{name} (--bounds {name}=LOW:HIGH) or give data to sample from"
                 ))
             }
         };
+        if let Marginal::Empirical(v) = &m {
+            if v.is_empty() {
+                return Err(format!(
+                    "input `{name}` has no finite value in the data: declare sensitivity.inputs.{name} (--bounds {name}=LOW:HIGH)"
+                ));
+            }
+        }
         if let Some([lo, hi]) = settings.domains.get(name) {
             if let Marginal::Declared(d) = &m {
                 if !d.is_bounded() {

@@ -43,7 +43,7 @@ pub struct BenchModelArgs {
     pub seconds: Option<f64>,
     /// Thread counts of the throughput runs (default 1 and every core).
     #[arg(long, value_delimiter = ',')]
-    pub threads: Vec<usize>,
+    pub throughput_threads: Vec<usize>,
     /// Rows of each throughput run (default 100000).
     #[arg(long)]
     pub throughput_rows: Option<usize>,
@@ -109,8 +109,8 @@ pub fn suite_of(args: &BenchModelArgs) -> Result<Suite> {
             bail!("--seconds must be a positive number, got {s}");
         }
     }
-    if args.batch_sizes.contains(&0) || args.threads.contains(&0) {
-        bail!("--batch-sizes and --threads must be at least 1");
+    if args.batch_sizes.contains(&0) || args.throughput_threads.contains(&0) {
+        bail!("--batch-sizes and --throughput-threads must be at least 1");
     }
     let performance = PerformanceSection {
         model: Some(args.model.clone()),
@@ -119,12 +119,15 @@ pub fn suite_of(args: &BenchModelArgs) -> Result<Suite> {
         batch_sizes: if args.batch_sizes.is_empty() {
             d.batch_sizes.clone()
         } else {
-            args.batch_sizes.clone()
+            let mut b = args.batch_sizes.clone();
+            b.sort_unstable();
+            b.dedup();
+            b
         },
         warmup: args.warmup.unwrap_or(d.warmup),
         iterations: args.iterations.unwrap_or(d.iterations).max(1),
         seconds_per_size: args.seconds.unwrap_or(d.seconds_per_size),
-        threads: args.threads.clone(),
+        threads: args.throughput_threads.clone(),
         throughput_rows: args.throughput_rows.unwrap_or(d.throughput_rows).max(1),
         sample_rows: d.sample_rows,
     };
@@ -135,7 +138,12 @@ pub fn suite_of(args: &BenchModelArgs) -> Result<Suite> {
         .map(|b| budget_entry(b))
         .collect::<Result<_>>()?;
     // Every figure is reported (as a warning-level result with the default condition),
-    // unless a budget already covers all of that check's results.
+    // unless a budget already covers it: latency budgets cover their batch size.
+    let budgeted_batches: Vec<u64> = budgets
+        .iter()
+        .filter(|b| b.check == "performance.latency")
+        .filter_map(|b| b.params.get("batch").and_then(Value::as_u64))
+        .collect();
     for id in [
         "performance.load_time",
         "performance.latency",
@@ -145,9 +153,23 @@ pub fn suite_of(args: &BenchModelArgs) -> Result<Suite> {
         let covered = budgets
             .iter()
             .any(|b| b.check == id && !b.params.contains_key("batch"));
-        if !covered {
-            checks.push(entry(id, Map::new(), Severity::Warn));
+        if covered {
+            continue;
         }
+        let mut params = Map::new();
+        if id == "performance.latency" && !budgeted_batches.is_empty() {
+            let rest: Vec<Value> = performance
+                .batch_sizes
+                .iter()
+                .filter(|b| !budgeted_batches.contains(&(**b as u64)))
+                .map(|b| Value::from(*b))
+                .collect();
+            if rest.is_empty() {
+                continue;
+            }
+            params.insert("batch".into(), Value::Array(rest));
+        }
+        checks.push(entry(id, params, Severity::Warn));
     }
     if args.baseline_model.is_some() && !budgets.iter().any(|b| b.check == "performance.regression")
     {

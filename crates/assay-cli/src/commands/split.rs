@@ -11,12 +11,15 @@ use clap::Args;
 
 use assay_checks::evaluation::label_texts;
 use assay_checks::validation::data::encode;
-use assay_checks::validation::folds::build_spec;
+use assay_checks::validation::folds::{build_spec, describe_split_error};
 use assay_engine::scan::for_each_batch_in_order;
 use assay_engine::{open_source, Engine};
 use assay_stats::splitters::{Folds, SplitData, SplitterKind};
 
 use crate::data_args::DataArgs;
+
+/// Most row indices `assay split` writes (about 4 GB of JSON).
+const MAX_WRITTEN_INDICES: u64 = 500_000_000;
 
 /// Arguments of `assay split`.
 #[derive(Args, Debug)]
@@ -159,16 +162,19 @@ pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
             .context("internal: column not scanned")?;
         column(&parts[j])
     };
-    let codes = |name: &str| -> Result<Vec<u32>> {
+    let codes = |name: &str| -> Result<(Vec<u32>, Vec<String>)> {
         let a = array_of(name)?;
         let texts = label_texts(&a, name).map_err(anyhow::Error::msg)?;
-        let (mut codes, levels) = encode(&texts);
+        let (mut codes, mut levels) = encode(&texts);
         let null = levels.len() as u32;
-        codes
-            .iter_mut()
-            .filter(|c| **c == u32::MAX)
-            .for_each(|c| *c = null);
-        Ok(codes)
+        if codes.contains(&u32::MAX) {
+            levels.push("(null)".into());
+            codes
+                .iter_mut()
+                .filter(|c| **c == u32::MAX)
+                .for_each(|c| *c = null);
+        }
+        Ok((codes, levels))
     };
     let numbers = |name: &str| -> Result<Vec<f64>> {
         let a = array_of(name)?;
@@ -180,8 +186,11 @@ pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
             .context("cast")?;
         Ok(f.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
     };
-    let classes = stratify.as_deref().map(codes).transpose()?;
-    let groups = group.as_deref().map(codes).transpose()?;
+    let (classes, class_levels) = match stratify.as_deref().map(codes).transpose()? {
+        Some((c, l)) => (Some(c), l),
+        None => (None, Vec::new()),
+    };
+    let groups = group.as_deref().map(codes).transpose()?.map(|(c, _)| c);
     let intervals = match (&start, &end) {
         (Some(s), Some(e)) => Some((numbers(s)?, numbers(e)?)),
         _ => None,
@@ -197,8 +206,25 @@ pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
         data = data.with_intervals(s, e);
     }
     let started = std::time::Instant::now();
-    let folds = spec.split(&data).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let folds = spec.split(&data).map_err(|e| {
+        anyhow::anyhow!(describe_split_error(
+            e,
+            stratify.as_deref().unwrap_or(""),
+            &class_levels
+        ))
+    })?;
     let assigned = started.elapsed();
+    let indices: u64 = folds
+        .iter()
+        .map(|f| (f.train_len() + f.test_len()) as u64)
+        .sum();
+    if args.output != "none" && indices > MAX_WRITTEN_INDICES {
+        bail!(
+            "{} folds would write {indices} row indices (about {} GB of JSON): use fewer folds (for example group_kfold instead of leave_one_group_out) or --output none",
+            folds.len(),
+            indices * 8 / 1_000_000_000
+        );
+    }
     if args.output == "none" {
     } else if args.output == "-" {
         let stdout = std::io::stdout();
@@ -206,8 +232,14 @@ pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
         write_folds(&mut w, &folds)?;
         w.flush()?;
     } else {
-        let file =
-            File::create(&args.output).with_context(|| format!("cannot write {}", args.output))?;
+        let path = args.output.strip_prefix("json=").unwrap_or(&args.output);
+        if let Some(dir) = std::path::Path::new(path).parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+        }
+        let file = File::create(path).with_context(|| format!("cannot write {path}"))?;
         let mut w = BufWriter::new(file);
         write_folds(&mut w, &folds)?;
         w.flush()?;

@@ -94,16 +94,32 @@ pub(crate) fn fold_table(run: &CrossvalRun, m: usize) -> Value {
     )
 }
 
-/// "2 of 5 folds failed (fold 3: ...)" when folds failed.
+/// "2 of 5 folds failed (first: ...)" when folds failed.
 pub(crate) fn failures(run: &CrossvalRun) -> Option<String> {
     let failed = run.failed();
     let first = failed.first()?;
     Some(format!(
-        "{} of {} folds failed (repeat {} fold {}: {})",
+        "{} of {} folds failed (first: {}){}",
         failed.len(),
         run.folds.len(),
-        first.repeat,
-        first.fold,
-        first.error.as_deref().unwrap_or("")
+        first.error.as_deref().unwrap_or("").trim_end(),
+        if run.kept_files {
+            ""
+        } else {
+            "; keep the fold files with --workdir DIR (validation.workdir)"
+        }
     ))
+}
+
+/// Metrics in the target's unit (their gaps and spreads only mean something relative to
+/// their size).
+pub(crate) fn scale_dependent(id: &str) -> bool {
+    matches!(
+        id,
+        "model.mae"
+            | "model.mse"
+            | "model.rmse"
+            | "model.max_error"
+            | "model.median_absolute_error"
+    )
 }

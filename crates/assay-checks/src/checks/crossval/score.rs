@@ -60,14 +60,27 @@ impl Check for CrossvalScore {
             };
             let trivial = summarize(&run.trivial_scores(m), run.confidence).map(|t| t.mean);
             let train = summarize(&run.train_scores(m), run.confidence).map(|t| t.mean);
+            let undefined = run.folds.len() - run.failed().len() - s.n;
+            let spread = if s.n >= 2 {
+                format!(
+                    " ± {:.4} (sd) over {} folds, {:.0}% interval [{:.4}, {:.4}]",
+                    s.sd,
+                    s.n,
+                    run.confidence * 100.0,
+                    s.low,
+                    s.high
+                )
+            } else {
+                " on a single fold (no spread or interval)".to_string()
+            };
             let message = format!(
-                "{name} {:.4} ± {:.4} (sd) over {} folds, {:.0}% interval [{:.4}, {:.4}]{}",
+                "{name} {:.4}{spread}{}{}",
                 s.mean,
-                if s.sd.is_finite() { s.sd } else { 0.0 },
-                s.n,
-                run.confidence * 100.0,
-                s.low,
-                s.high,
+                if undefined > 0 {
+                    format!("; undefined on {undefined} fold(s), left out")
+                } else {
+                    String::new()
+                },
                 trivial.map_or(String::new(), |t| format!("; trivial predictor {t:.4}"))
             );
             let mut measurement = Measurement::value(Some(name), s.mean, message)

@@ -3,7 +3,9 @@
 use std::any::Any;
 
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
-use crate::checks::crossval::{crossval_needs, failures, fold_table, run_of, selected, short};
+use crate::checks::crossval::{
+    crossval_needs, failures, fold_table, run_of, scale_dependent, selected, short,
+};
 use crate::condition::Condition;
 use crate::suite::{CheckEntry, Suite};
 use crate::validation::crossval::summarize;
@@ -20,10 +22,10 @@ impl Check for FoldVariance {
     fn doc(&self) -> CheckDoc {
         CheckDoc {
             summary: "Spread of a metric's validation score from fold to fold.",
-            computes: "Over the cross-validation folds with a score: by default the coefficient of variation sd / |mean| (sample sd, n − 1); with params.measure: sd, the standard deviation itself. Details: mean, sd, min, max and the range.",
+            computes: "Over the cross-validation folds with a score: the standard deviation (sample, n − 1) for scale-free metrics (accuracy, AUC, F1, R², log loss, ...), the coefficient of variation sd / |mean| for metrics in the target's unit (MAE, MSE, RMSE, max and median absolute error); params.measure picks one. Details: mean, sd, cv, min, max and the range.",
             why: "A model whose score swings between folds depends on which rows it saw: its headline mean hides how unlucky the next training set can be.",
-            parameters: "metric: metric name or list (default: every metric of validation.metrics); measure: cv (default) or sd.",
-            default_condition: "<= 0.1",
+            parameters: "metric: metric name or list (default: every metric of validation.metrics); measure: sd or cv (default by metric, above).",
+            default_condition: "sd <= 0.05; cv <= 0.1",
             exactness: "Exact.",
             references: "Kohavi (1995) 'A study of cross-validation and bootstrap for accuracy estimation and model selection'.",
         }
@@ -43,14 +45,16 @@ impl Check for FoldVariance {
 
     fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
         let run = run_of(inputs)?;
-        let use_sd = match inputs.param_str("measure")?.as_deref() {
-            None | Some("cv") => false,
-            Some("sd") => true,
+        let measure = match inputs.param_str("measure")?.as_deref() {
+            None => None,
+            Some("cv") => Some(false),
+            Some("sd") => Some(true),
             Some(o) => return Err(format!("params.measure must be cv or sd, got `{o}`")),
         };
         let mut out = Vec::new();
         for m in selected(inputs, run)? {
             let name = short(run.metrics[m].id);
+            let use_sd = measure.unwrap_or(!scale_dependent(run.metrics[m].id));
             let scores = run.scores(m);
             let Some(s) = summarize(&scores, run.confidence).filter(|s| s.n >= 2) else {
                 out.push(Measurement::error(
@@ -82,6 +86,9 @@ impl Check for FoldVariance {
                 .detail("max", max)
                 .detail("range", max - min)
                 .detail("folds", fold_table(run, m));
+            if !inputs.condition_is_explicit && use_sd {
+                measurement.condition = Some(Condition::at_most(0.05));
+            }
             measurement.failed_anyway = failures(run);
             out.push(measurement);
         }

@@ -4,7 +4,9 @@
 use std::any::Any;
 
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
-use crate::checks::crossval::{crossval_needs, failures, fold_table, run_of, selected, short};
+use crate::checks::crossval::{
+    crossval_needs, failures, fold_table, run_of, scale_dependent, selected, short,
+};
 use crate::condition::Condition;
 use crate::suite::{CheckEntry, Suite};
 use crate::validation::ValidationNeeds;
@@ -20,9 +22,9 @@ impl Check for Overfitting {
     fn doc(&self) -> CheckDoc {
         CheckDoc {
             summary: "Gap between training and validation scores over cross-validation folds (overfitting).",
-            computes: "Per fold, the metric on the fold's training rows minus the metric on its validation rows, oriented so that a positive gap means worse on validation (train − validation for higher-is-better metrics, validation − train for losses); the value is the mean over folds. With params.relative: true, each gap is divided by the absolute training score.",
+            computes: "Per fold, the metric on the fold's training rows minus the metric on its validation rows, oriented so that a positive gap means worse on validation (train − validation for higher-is-better metrics, validation − train for losses); the value is the mean over folds. With params.relative: true (the default for metrics in the target's unit: MAE, MSE, RMSE, max and median absolute error), each gap is divided by the absolute training score.",
             why: "A model that fits its training rows much better than unseen rows has memorized noise; its validation score will not hold in production either as the data moves.",
-            parameters: "metric: metric name or list (default: every metric of validation.metrics); relative: gap relative to the training score (default false).",
+            parameters: "metric: metric name or list (default: every metric of validation.metrics); relative: gap relative to the training score (default: true for the metrics in the target's unit — mae, mse, rmse, max_error, median_absolute_error — false for the others).",
             default_condition: "<= 0.05",
             exactness: "Exact.",
             references: "Hastie, Tibshirani & Friedman, The Elements of Statistical Learning §7.4; scikit-learn cross_validate(return_train_score=True).",
@@ -43,10 +45,11 @@ impl Check for Overfitting {
 
     fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
         let run = run_of(inputs)?;
-        let relative = inputs.param_bool("relative")?.unwrap_or(false);
+        let relative_param = inputs.param_bool("relative")?;
         let mut out = Vec::new();
         for m in selected(inputs, run)? {
             let spec = run.metrics[m];
+            let relative = relative_param.unwrap_or_else(|| scale_dependent(spec.id));
             let name = short(spec.id);
             let gaps: Vec<f64> = run
                 .folds

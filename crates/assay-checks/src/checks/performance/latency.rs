@@ -24,7 +24,7 @@ impl Check for Latency {
             summary: "Inference latency of the model per batch size (p50, p90, p99, max), in milliseconds.",
             computes: "For each batch size of performance.batch_sizes, the model is prepared for exactly that many rows (no padding), called performance.warmup times untimed, then timed single-threaded until both performance.iterations calls and performance.seconds_per_size seconds are reached. Value: the chosen percentile of the call times (numpy's linear interpolation), one result per batch size; details: every percentile, the mean, rows/s and a log-spaced histogram.",
             why: "Serving budgets are written as tail latencies at a batch size ('p99 at batch 1 under 5 ms'); a model that meets its accuracy target but misses its latency budget cannot ship.",
-            parameters: "percentile: p50, p90, p99 (default), max or mean; batch: only this batch size.",
+            parameters: "percentile: p50, p90, p99 (default), max or mean; batch: only this batch size (or list of sizes).",
             default_condition: "<= 100 (ms)",
             exactness: "Measured wall time on this machine: percentiles of the timed calls, exact for those calls; noisy across machines and runs (compare models within one run with performance.regression).",
             references: "MLPerf Inference (single-stream latency percentiles); numpy.percentile.",

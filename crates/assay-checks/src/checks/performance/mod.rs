@@ -68,27 +68,49 @@ pub(crate) fn figure(s: &LatencyStats, which: &str) -> f64 {
     }
 }
 
-/// Latency rows of `result` restricted to `params.batch` when given.
+/// Latency rows of `result` restricted to `params.batch` (a batch size or a list) when given.
 pub(crate) fn latencies<'a>(
     inputs: &Inputs,
     result: &'a BenchResult,
 ) -> Result<Vec<&'a LatencyStats>, String> {
-    let wanted = inputs.param_f64("batch")?;
+    let wanted: Option<Vec<f64>> = match inputs.params.get("batch") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::Array(a)) => Some(
+            a.iter()
+                .map(|v| {
+                    v.as_f64()
+                        .ok_or_else(|| format!("params.batch must list batch sizes, got {v}"))
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        Some(v) => Some(vec![v
+            .as_f64()
+            .ok_or_else(|| format!("params.batch must be a batch size, got {v}"))?]),
+    };
     let rows: Vec<&LatencyStats> = result
         .latency
         .iter()
-        .filter(|l| wanted.is_none_or(|b| l.batch_rows as f64 == b))
+        .filter(|l| {
+            wanted
+                .as_ref()
+                .is_none_or(|w| w.contains(&(l.batch_rows as f64)))
+        })
         .collect();
-    if let (Some(b), true) = (wanted, rows.is_empty()) {
-        return Err(format!(
-            "params.batch: {b} is not a measured batch size (performance.batch_sizes: {})",
-            result
-                .latency
-                .iter()
-                .map(|l| l.batch_rows.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+    if let Some(w) = &wanted {
+        if let Some(missing) = w
+            .iter()
+            .find(|b| !result.latency.iter().any(|l| l.batch_rows as f64 == **b))
+        {
+            return Err(format!(
+                "params.batch: {missing} is not a measured batch size (performance.batch_sizes: {})",
+                result
+                    .latency
+                    .iter()
+                    .map(|l| l.batch_rows.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
     }
     Ok(rows)
 }

@@ -52,9 +52,9 @@ impl Check for Noise {
     fn doc(&self) -> CheckDoc {
         CheckDoc {
             summary: "Share of predictions that change when the numeric inputs get small Gaussian noise.",
-            computes: "On the current data's rows (the first params.max_rows whose inputs are complete): every numeric model input x_j gets independent noise N(0, (scale·sd_j)²), sd_j its standard deviation in the data (clipped to sensitivity.domains where declared); the model predicts again. Value: the share of rows whose predicted class changes (classifiers) or whose prediction moves by more than params.tolerance (regressors), averaged over params.repeats draws. Details: the mean absolute change of the analysed output, and the flip rate with noise on each input alone.",
+            computes: "On the current data's rows (the first params.max_rows whose inputs are complete): every numeric model input x_j gets independent noise N(0, (scale·sd_j)²), sd_j its standard deviation in the data (clipped to sensitivity.domains where declared); the model predicts again. Value: the share of rows whose predicted class changes (classifiers) or whose prediction moves by more than params.tolerance (regressors; default 5% of the predictions' standard deviation), averaged over params.repeats draws. Details: the mean absolute change of the analysed output, and the flip rate with noise on each input alone.",
             why: "Measurement error, rounding and benign data drift are small perturbations; a model whose decisions flip under them is brittle and its errors look random to users.",
-            parameters: "scale: noise sd as a share of each input's sd (default 0.1); repeats (default 3); seed (default 0); max_rows (default 10000); tolerance: regressor change that counts (default 0: any).",
+            parameters: "scale: noise sd as a share of each input's sd (default 0.1); repeats (default 3); seed (default 0); max_rows (default 10000); tolerance: regressor change that counts (default 5% of the standard deviation of the model's predictions on the rows).",
             default_condition: "<= 0.05",
             exactness: "Exact for the drawn noise (seeded: identical run to run); a Monte-Carlo estimate of the flip probability.",
             references: "Deepchecks robustness; Hendrycks & Dietterich (2019) on corruption robustness.",
@@ -80,7 +80,7 @@ impl Check for Noise {
                 "params.scale must be a positive number, got {scale}"
             ));
         }
-        let tolerance = inputs.param_f64("tolerance")?.unwrap_or(0.0);
+        let tolerance_param = inputs.param_f64("tolerance")?;
         let repeats = param_usize(inputs, "repeats", 3, 1)?;
         let max_rows = param_usize(inputs, "max_rows", 10_000, 1)?;
         let seed = inputs.param_f64("seed")?.unwrap_or(0.0) as u64;
@@ -88,6 +88,13 @@ impl Check for Noise {
         let batch = head(all, max_rows);
         let n = batch.num_rows();
         let base = a.predict(&batch)?;
+        // Regressors: a prediction moves when it changes by more than 5% of the spread of the
+        // model's predictions on these rows (unless params.tolerance says otherwise).
+        let tolerance = match (tolerance_param, &a.output) {
+            (Some(t), _) => t,
+            (None, OutputChoice::Value) => 0.05 * spread(&a.output_of(&base)?),
+            (None, OutputChoice::Probability { .. }) => 0.0,
+        };
         let features = &a.features;
         let mut cols: Vec<Vec<f64>> = Vec::with_capacity(features.len());
         let mut sds = Vec::with_capacity(features.len());
@@ -155,6 +162,7 @@ impl Check for Noise {
             ),
         )
         .detail("scale", scale)
+        .detail("tolerance", tolerance)
         .detail("repeats", repeats)
         .detail("rows", n)
         .detail("mean_abs_change", change)
