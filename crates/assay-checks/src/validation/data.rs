@@ -1,7 +1,7 @@
 //! [`CvData`]: the rows cross-validation splits, held once in memory (folds are index sets
 //! over them), with the target encoded and the features ready for the built-in learners.
 
-use arrow::array::{Array, AsArray};
+use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::compute::{cast, concat_batches, filter_record_batch};
 use arrow::datatypes::{DataType, Float64Type};
 use arrow::record_batch::RecordBatch;
@@ -73,8 +73,7 @@ impl CvData {
                 column_names(&self.batch).join(", ")
             )
         })?;
-        let texts = label_texts(a, column)?;
-        let (mut codes, mut levels) = encode(&texts);
+        let (mut codes, mut levels) = encode_array(a, column)?;
         if codes.contains(&MISSING) {
             let null = levels.len() as u32;
             levels.push("(null)".into());
@@ -124,6 +123,96 @@ fn numbers(a: &dyn Array, column: &str) -> Result<Vec<f64>, String> {
     Ok((0..f.len())
         .map(|i| if f.is_null(i) { f64::NAN } else { f.value(i) })
         .collect())
+}
+
+/// Codes of a column's values into its sorted distinct values ([`MISSING`] for nulls and
+/// NaN), as [`encode`] of [`label_texts`] would give, without making a string per row:
+/// integers and text are hashed as they are (10M rows in well under a second).
+pub fn encode_array(a: &ArrayRef, name: &str) -> Result<(Vec<u32>, Vec<String>), String> {
+    use std::collections::HashMap;
+    fn finish<K: Copy + Eq + std::hash::Hash>(
+        keys: Vec<Option<K>>,
+        mut distinct: Vec<K>,
+        sort: impl Fn(&mut Vec<K>),
+        text: impl Fn(K) -> String,
+    ) -> (Vec<u32>, Vec<String>) {
+        sort(&mut distinct);
+        let index: HashMap<K, u32> = distinct
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (*k, i as u32))
+            .collect();
+        let codes = keys
+            .iter()
+            .map(|k| k.and_then(|k| index.get(&k).copied()).unwrap_or(MISSING))
+            .collect();
+        (codes, distinct.into_iter().map(text).collect())
+    }
+    let dt = a.data_type();
+    if dt.is_integer() {
+        let v = cast(a, &DataType::Int64).map_err(|e| format!("column `{name}`: {e}"))?;
+        let v = v.as_primitive::<arrow::datatypes::Int64Type>();
+        let mut seen = std::collections::HashSet::new();
+        let keys: Vec<Option<i64>> = (0..v.len())
+            .map(|i| {
+                (!v.is_null(i)).then(|| {
+                    let x = v.value(i);
+                    seen.insert(x);
+                    x
+                })
+            })
+            .collect();
+        return Ok(finish(
+            keys,
+            seen.into_iter().collect(),
+            |d| d.sort_unstable(),
+            |k| k.to_string(),
+        ));
+    }
+    if matches!(
+        dt,
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    ) {
+        let s = cast(a, &DataType::Utf8).map_err(|e| format!("column `{name}` as text: {e}"))?;
+        let s = s.as_string::<i32>();
+        let mut index: HashMap<&str, u32> = HashMap::new();
+        let mut first: Vec<&str> = Vec::new();
+        let raw: Vec<u32> = (0..s.len())
+            .map(|i| {
+                if s.is_null(i) {
+                    return MISSING;
+                }
+                let t = s.value(i);
+                *index.entry(t).or_insert_with(|| {
+                    first.push(t);
+                    (first.len() - 1) as u32
+                })
+            })
+            .collect();
+        let mut levels: Vec<String> = first.iter().map(|t| t.to_string()).collect();
+        sort_classes(&mut levels);
+        let rank: HashMap<&str, u32> = levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.as_str(), i as u32))
+            .collect();
+        let remap: Vec<u32> = first
+            .iter()
+            .map(|t| rank.get(t).copied().unwrap_or(MISSING))
+            .collect();
+        let codes = raw
+            .into_iter()
+            .map(|c| {
+                if c == MISSING {
+                    MISSING
+                } else {
+                    remap[c as usize]
+                }
+            })
+            .collect();
+        return Ok((codes, levels));
+    }
+    Ok(encode(&label_texts(a, name)?))
 }
 
 /// Codes into sorted levels ([`MISSING`] for nulls).
@@ -325,6 +414,46 @@ pub async fn load(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn array_encoding_matches_the_text_encoding() {
+        use arrow::array::{Float64Array, Int64Array, StringArray};
+        use std::sync::Arc;
+        let arrays: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from(vec![
+                Some(10),
+                None,
+                Some(-2),
+                Some(9),
+                Some(10),
+            ])),
+            Arc::new(StringArray::from(vec![
+                Some("b"),
+                None,
+                Some("a"),
+                Some("10"),
+                Some("b"),
+            ])),
+            Arc::new(Float64Array::from(vec![
+                Some(1.0),
+                Some(f64::NAN),
+                Some(0.5),
+                None,
+            ])),
+        ];
+        for a in arrays {
+            let fast = encode_array(&a, "c").unwrap();
+            let slow = encode(&label_texts(&a, "c").unwrap());
+            assert_eq!(fast, slow);
+        }
+        let (codes, levels) = encode_array(
+            &(Arc::new(Int64Array::from(vec![10, 9, 10])) as ArrayRef),
+            "c",
+        )
+        .unwrap();
+        assert_eq!(levels, vec!["9", "10"]);
+        assert_eq!(codes, vec![1, 0, 1]);
+    }
 
     #[test]
     fn codes_follow_sorted_levels_and_nulls_are_missing() {

@@ -9,8 +9,7 @@ use arrow::array::ArrayRef;
 use arrow::compute::concat;
 use clap::Args;
 
-use assay_checks::evaluation::label_texts;
-use assay_checks::validation::data::encode;
+use assay_checks::validation::data::encode_array;
 use assay_checks::validation::folds::{build_spec, describe_split_error};
 use assay_engine::scan::for_each_batch_in_order;
 use assay_engine::{open_source, Engine};
@@ -164,8 +163,7 @@ pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
     };
     let codes = |name: &str| -> Result<(Vec<u32>, Vec<String>)> {
         let a = array_of(name)?;
-        let texts = label_texts(&a, name).map_err(anyhow::Error::msg)?;
-        let (mut codes, mut levels) = encode(&texts);
+        let (mut codes, mut levels) = encode_array(&a, name).map_err(anyhow::Error::msg)?;
         let null = levels.len() as u32;
         if codes.contains(&u32::MAX) {
             levels.push("(null)".into());
