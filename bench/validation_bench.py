@@ -71,6 +71,8 @@ SPLIT_GENERATOR_VERSION = 1
 SOBOL_TRAIN_ROWS = 20_000
 # assay bench-model's default number of sample rows read from --data (DataSection.sample_rows)
 LATENCY_SAMPLE_ROWS = 10_000
+# assay bench-model's cap on timed calls per batch size (assay_model::benchmark::MAX_ITERATIONS)
+MAX_CALLS = 1_000_000
 CHILD_ENV = {"DO_NOT_TRACK": "1", "PYTHONWARNINGS": "ignore"}
 
 
@@ -289,7 +291,7 @@ def child_cv(a: dict) -> dict:
 def child_ort_latency(a: dict) -> dict:
     """A Python loop over sess.run, as assay bench-model measures its own calls: `warmup`
     untimed calls, then timed calls until at least `iterations` and `seconds` are both reached
-    (at most 100,000), successive windows of the sample rows, one thread."""
+    (at most MAX_CALLS), successive windows of the sample rows, one thread."""
     import numpy as np
     import onnxruntime as ort
     import pandas as pd
@@ -315,7 +317,7 @@ def child_ort_latency(a: dict) -> dict:
                 sess.run(outputs, {name: pool[s:s + b]})
             times = []
             started = time.perf_counter()
-            while len(times) < a["iterations"] or (len(times) < 100_000 and time.perf_counter() - started < a["seconds"]):
+            while len(times) < a["iterations"] or (len(times) < MAX_CALLS and time.perf_counter() - started < a["seconds"]):
                 s = ((a["warmup"] + len(times)) * b) % windows
                 batch = pool[s:s + b]
                 t = time.perf_counter()
@@ -379,6 +381,7 @@ def measure(cmd: list[str], workdir: Path, tag: str, timeout: float, wrapper: li
     done = threading.Event()
     timed_out = threading.Event()
     tree_peak = [0]
+    load_before = round(os.getloadavg()[0], 2)  # machine load around the run (other users show up here)
     with open(so_path, "wb") as so, open(se_path, "wb") as se:
         t0 = time.perf_counter()
         proc = subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=so, stderr=se, env=env,
@@ -427,7 +430,7 @@ def measure(cmd: list[str], workdir: Path, tag: str, timeout: float, wrapper: li
     except (OSError, ValueError, IndexError):
         pass
     r = {"seconds": round(wall, 4), "max_rss_mib": rss, "cpu_seconds": round(ru.ru_utime + ru.ru_stime, 3),
-         "exit_code": code}
+         "exit_code": code, "loadavg_1m": [load_before, round(os.getloadavg()[0], 2)]}
     if tree_rss:
         r["tree_rss_mib"] = round(tree_peak[0] / 1024, 1)
     stdout = so_path.read_text(errors="replace")
@@ -672,17 +675,22 @@ def part_crossval(args, assay: str, assay_skip: str | None, workdir: Path) -> tu
             cmd += ["-q", "-o", f"json={out}"]
             entries.append(skip(Entry("crossval", f"assay-{tag}", f"assay crossval {learner}", cmd, "assay",
                                       ok_codes=(0, 1), parse=parse_assay_cv(out), output=out, case=case), assay_skip))
-            entries.append(Entry("crossval", f"sklearn-{tag}", f"scikit-learn cross_validate {learner}",
-                                 child_cmd("cv", {"data": str(data), "learner": learner, "folds": args.folds,
-                                                  "trees": args.cv_trees, "n_jobs": args.sklearn_jobs}),
-                                 "python", parse=child_json, tree_rss=args.sklearn_jobs != 1, case=case))
+            # n_jobs=1 of a forest on a replicated size takes ~2x the n_jobs=-1 run: not by default
+            scaled_forest = rows is not None and learner == "random_forest"
+            for jobs in (args.sklearn_jobs_scaled if scaled_forest else args.sklearn_jobs):
+                entries.append(Entry("crossval", f"sklearn-{tag}-jobs{jobs}",
+                                     f"scikit-learn cross_validate {learner} n_jobs={jobs}",
+                                     child_cmd("cv", {"data": str(data), "learner": learner, "folds": args.folds,
+                                                      "trees": args.cv_trees, "n_jobs": jobs}),
+                                     "python", parse=child_json, tree_rss=jobs != 1, case=case))
     # the replicated sizes are heavy: they run --heavy-repeat times
     base = [e for e in entries if e.case.endswith(" 22,793 rows")]
     scaled = [e for e in entries if e not in base]
     run_round_robin(base, args.repeat, workdir, args)
     run_round_robin(scaled, args.heavy_repeat, workdir, args)
     return entries, {"data": data_info, "features": ADULT_FEATURES, "target": ADULT_TARGET,
-                     "sklearn_n_jobs": args.sklearn_jobs, "trees": args.cv_trees}
+                     "sklearn_n_jobs": args.sklearn_jobs, "sklearn_n_jobs_scaled": args.sklearn_jobs_scaled,
+                     "trees": args.cv_trees}
 
 
 def parse_assay_latency(path: Path):
@@ -781,13 +789,15 @@ def summarize(parts: dict) -> list[dict]:
         es = parts["crossval"]["entries"]
         for case in dict.fromkeys(e.case for e in es):
             a = next(e for e in es if e.case == case and e.side == "assay")
+            for s in [e for e in es if e.case == case and e.side == "python"]:
+                jobs = s.key.rsplit("jobs", 1)[-1]
+                add("crossval", case, f"process wall s (sklearn n_jobs={jobs})", a.median("seconds"),
+                    s.median("seconds"), "s", a.peak(), s.peak("tree_rss_mib") if s.tree_rss else s.peak(),
+                    note=f"sklearn load {fmt(s.median('load_s', True))} s, cross_validate {fmt(s.median('cv_s', True))} s"
+                         + ("; sklearn MiB: all its processes (joblib workers)" if s.tree_rss else ""))
+                add("crossval", case, f"in-process s (sklearn n_jobs={jobs}: load + cross_validate)",
+                    a.median("seconds"), s.median("seconds", True), "s")
             s = next(e for e in es if e.case == case and e.side == "python")
-            add("crossval", case, "process wall s", a.median("seconds"), s.median("seconds"), "s", a.peak(),
-                s.peak("tree_rss_mib") if s.tree_rss else s.peak(),
-                note=f"sklearn load {fmt(s.median('load_s', True))} s, cross_validate {fmt(s.median('cv_s', True))} s"
-                     + (", sklearn MiB: all its processes (joblib workers)" if s.tree_rss else ""))
-            add("crossval", case, "in-process s (sklearn: load + cross_validate)", a.median("seconds"),
-                s.median("seconds", True), "s")
             for m in ("roc_auc", "accuracy"):
                 av = a.inner.get(m) if a.inner else None
                 sv = s.inner.get(m) if s.inner else None
@@ -900,7 +910,9 @@ def environment(args, assay: str) -> dict:
         "assay": {"bin": assay, "version": cmd_out([assay, "--version"]),
                   "bin_mtime": (dt.datetime.fromtimestamp(binary.stat().st_mtime).astimezone().isoformat(timespec="seconds")
                                 if binary.exists() else None)},
+        # HEAD at run time; the binary may be older (or built from a dirty tree): compare bin_mtime
         "git": {"commit": cmd_out(["git", "-C", str(REPO), "rev-parse", "HEAD"]),
+                "commit_date": cmd_out(["git", "-C", str(REPO), "log", "-1", "--format=%cI"]),
                 "dirty": bool(cmd_out(["git", "-C", str(REPO), "status", "--porcelain"]))},
         "params": {k: v for k, v in vars(args).items() if k not in ("wrapper_cmd",)},
     }
@@ -940,8 +952,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cv-trees", type=int, default=100)
     p.add_argument("--cv-scale", "--scale", dest="cv_scale", type=int, nargs="*", default=[], metavar="N",
                    help="also cross-validate on the Adult rows replicated to N rows (e.g. 1000000)")
-    p.add_argument("--sklearn-jobs", type=int, default=-1,
-                   help="cross_validate n_jobs (default -1: every core, as assay trains folds in parallel)")
+    p.add_argument("--sklearn-jobs", type=int, nargs="+", default=[-1, 1],
+                   help="cross_validate n_jobs values timed on the shipped rows (default -1, every core, as assay "
+                        "trains folds in parallel, and 1, which saves joblib's worker start-up)")
+    p.add_argument("--sklearn-jobs-scaled", type=int, nargs="+", default=[-1],
+                   help="cross_validate n_jobs values of random_forest on the --cv-scale sizes (default -1; "
+                        "logistic_regression uses --sklearn-jobs at every size)")
     p.add_argument("--batch-sizes", type=lambda s: [int(v) for v in s.split(",")], default=[1, 64, 1024])
     p.add_argument("--latency-seconds", type=float, default=2.0, help="timed seconds per batch size (both tools)")
     p.add_argument("--timeout", type=float, default=3600.0, help="per run")
@@ -957,6 +973,10 @@ def main(argv: list[str] | None = None) -> int:
     if load > 0.5 * (os.cpu_count() or 1):
         log(f"warning: load average {load:.2f} on {os.cpu_count()} CPUs; timings will be noisy")
     env = environment(args, assay)
+    if env["assay"]["bin_mtime"] and env["git"]["commit_date"]:
+        if dt.datetime.fromisoformat(env["assay"]["bin_mtime"]) < dt.datetime.fromisoformat(env["git"]["commit_date"]):
+            log(f"warning: {assay} ({env['assay']['bin_mtime']}) is older than HEAD "
+                f"({env['git']['commit'][:7]}, {env['git']['commit_date']}); rebuild it to measure HEAD")
     needs = {"split": "split", "sobol": "sensitivity", "crossval": "crossval", "latency": "bench-model"}
     workdir = Path(tempfile.mkdtemp(prefix="assay-validation-bench-"))
     parts: dict[str, dict] = {}
@@ -999,6 +1019,7 @@ def main(argv: list[str] | None = None) -> int:
         suffix = f"-{args.results_suffix}" if args.results_suffix else ""
         out = BENCH / "results" / f"{dt.date.today()}-validation{suffix}.json"
         out.parent.mkdir(exist_ok=True)
+        env["host"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
         doc = {**env, "table": rows, "targets": tg,
                "parts": {k: {**v["extra"], "results": [e.to_json() for e in v["entries"]]} for k, v in parts.items()}}
         out.write_text(json.dumps(doc, indent=1) + "\n")
@@ -1011,7 +1032,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def render_indices(rows: list[dict], markdown: bool) -> str:
-    head = ["input", "assay S1", "SALib S1", "|ΔS1|", "assay ST", "SALib ST", "|ΔST|", "assay S1_conf",
+    head = ["input", "assay S1", "SALib S1", "abs ΔS1", "assay ST", "SALib ST", "abs ΔST", "assay S1_conf",
             "SALib S1_conf"]
     body = [[r["input"], f"{r['assay_s1']:.5f}", f"{r['salib_s1']:.5f}", f"{abs(r['assay_s1'] - r['salib_s1']):.2e}",
              f"{r['assay_st']:.5f}", f"{r['salib_st']:.5f}", f"{abs(r['assay_st'] - r['salib_st']):.2e}",
