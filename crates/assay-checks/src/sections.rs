@@ -43,8 +43,10 @@ pub struct ValidationSection {
     pub repeats: usize,
     /// Shuffle before splitting (k-fold splitters).
     pub shuffle: bool,
-    /// Seed of every random choice (shuffles, learners).
-    pub seed: u64,
+    /// Seed of the splitter's random choices (default 0; k-fold splitters take one only with
+    /// `shuffle: true`, as scikit-learn).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
     /// Test size of the shuffle splitters and time-series folds: a share (`0.2`, `20%`) or
     /// a row count (`200`), as scikit-learn's float / int.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -119,7 +121,7 @@ impl Default for ValidationSection {
             folds: 5,
             repeats: 10,
             shuffle: false,
-            seed: 0,
+            seed: None,
             test_size: None,
             train_size: None,
             gap: 0,

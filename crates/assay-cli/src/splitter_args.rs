@@ -65,7 +65,7 @@ impl SplitterArgs {
             folds: self.folds.unwrap_or(d.folds),
             repeats: self.repeats.unwrap_or(d.repeats),
             shuffle: self.shuffle,
-            seed: self.seed.unwrap_or(d.seed),
+            seed: self.seed,
             test_size: self.test_size.clone().map(Value::String),
             train_size: self.train_size.clone().map(Value::String),
             gap: self.gap.unwrap_or(d.gap),

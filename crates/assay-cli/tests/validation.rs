@@ -410,6 +410,21 @@ fn builtin_learners_on_adult_with_categorical_features_beat_the_baseline() {
     }
 }
 
+/// A suite asking for a seed on an unshuffled k-fold (and the directory holding it).
+fn empty_dir_for_seed() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("seed.yaml");
+    fs::write(
+        &suite,
+        format!(
+            "data: {{ current: {} }}\nroles: {{ target: income-per-year }}\nvalidation: {{ splitter: kfold, seed: 4, learner: decision_tree }}\nchecks:\n  - check: crossval.score\n",
+            repo("examples/adult/adult_current.csv")
+        ),
+    )
+    .unwrap();
+    (dir, suite)
+}
+
 fn ishigami(method: &str, extra: &[&str]) -> Value {
     let pi = std::f64::consts::PI.to_string();
     let bounds: Vec<String> = ["x1", "x2", "x3"]
@@ -639,6 +654,33 @@ fn validation_bad_inputs_are_clear_errors() {
             "3",
         ]),
         &["--shuffle"],
+    );
+    assert_input_error(
+        &assay(&[
+            "split",
+            "examples/bike_sharing/half_a.csv",
+            "--splitter",
+            "time_series",
+            "--seed",
+            "3",
+        ]),
+        &["--seed", "time_series"],
+    );
+    assert_input_error(
+        &assay(&[
+            "split",
+            "examples/bike_sharing/half_a.csv",
+            "--splitter",
+            "time_series",
+            "--shuffle",
+        ]),
+        &["--shuffle", "time_series"],
+    );
+    // A suite seed on a k-fold splitter without shuffle is refused too.
+    let seeded = empty_dir_for_seed();
+    assert_input_error(
+        &assay(&["check", seeded.1.to_str().unwrap()]),
+        &["validation.seed", "shuffle"],
     );
     let empty_dir = tempfile::tempdir().unwrap();
     let empty = empty_dir.path().join("empty.csv");

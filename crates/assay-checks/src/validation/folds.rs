@@ -126,11 +126,19 @@ pub fn build_spec(name: &str, settings: &ValidationSection) -> Result<SplitterSp
     );
     let repeated = matches!(kind, K::RepeatedKFold | K::RepeatedStratifiedKFold);
     let shuffled = matches!(kind, K::ShuffleSplit | K::StratifiedShuffleSplit);
+    let draws = (k_fold && settings.shuffle) || repeated || shuffled;
+    if settings.seed.is_some() && !draws {
+        return Err(format!(
+            "validation.seed has no effect on splitter `{name}`{} (as scikit-learn, which refuses a random_state there)",
+            if k_fold { " without shuffle: true" } else { "" }
+        ));
+    }
     let params = SplitParams {
         n_splits: (kind != K::LeaveOneGroupOut).then_some(settings.folds),
         n_repeats: repeated.then_some(settings.repeats),
         shuffle: (k_fold && settings.shuffle).then_some(true),
-        seed: ((k_fold && settings.shuffle) || repeated || shuffled).then_some(settings.seed),
+        seed: ((k_fold && settings.shuffle) || repeated || shuffled)
+            .then_some(settings.seed.unwrap_or(0)),
         test_size: settings
             .test_size
             .as_ref()

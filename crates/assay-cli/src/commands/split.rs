@@ -82,17 +82,28 @@ pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
         .parse()
         .map_err(|e: assay_stats::splitters::SplitError| anyhow::anyhow!("--splitter: {e}"))?;
     let settings = split.section();
-    if split.seed.is_some()
-        && !split.shuffle
-        && matches!(
-            kind,
-            SplitterKind::KFold
-                | SplitterKind::StratifiedKFold
-                | SplitterKind::GroupKFold
-                | SplitterKind::StratifiedGroupKFold
-        )
-    {
-        bail!("--seed has no effect without --shuffle for `{name}`");
+    let k_fold = matches!(
+        kind,
+        SplitterKind::KFold
+            | SplitterKind::StratifiedKFold
+            | SplitterKind::GroupKFold
+            | SplitterKind::StratifiedGroupKFold
+    );
+    let random = matches!(
+        kind,
+        SplitterKind::RepeatedKFold
+            | SplitterKind::RepeatedStratifiedKFold
+            | SplitterKind::ShuffleSplit
+            | SplitterKind::StratifiedShuffleSplit
+    );
+    if split.seed.is_some() && !random && !(k_fold && split.shuffle) {
+        if k_fold {
+            bail!("--seed has no effect without --shuffle for `{name}`");
+        }
+        bail!("--seed has no effect on `{name}`: it draws nothing at random");
+    }
+    if split.shuffle && !k_fold {
+        bail!("--shuffle applies to the k-fold splitters, not to `{name}`");
     }
     let spec = build_spec(&name, &settings).map_err(anyhow::Error::msg)?;
     let needs = spec.what_it_needs();
