@@ -474,6 +474,8 @@ pub async fn prepare(
         }
         ctx.data = Some(data);
     }
+    // The current data's rows, read once for the analysed model and the benchmarks.
+    let mut current_rows: Option<Option<RecordBatch>> = None;
     if needs.analysis {
         let s = &suite.sensitivity;
         let path =
@@ -491,7 +493,8 @@ pub async fn prepare(
             suite.evaluation.positive_class.as_deref(),
             threads(),
         )?;
-        if let Some(batch) = read_all(current).await? {
+        current_rows = Some(read_all(current).await?);
+        if let Some(batch) = current_rows.clone().flatten() {
             let (kept, dropped) = complete_rows(&batch, &setup.features)?;
             setup.batch = Some(kept);
             setup.dropped = dropped;
@@ -514,7 +517,11 @@ pub async fn prepare(
             .or(suite.evaluation.baseline_model.as_ref());
         let features = p.features.as_ref().or(suite.evaluation.features.as_ref());
         let given = current.source.is_some();
-        let (sample, columns) = match read_all(current).await? {
+        let rows = match current_rows.take() {
+            Some(rows) => rows,
+            None => read_all(current).await?,
+        };
+        let (sample, columns) = match rows {
             Some(batch) => (
                 batch.slice(0, batch.num_rows().min(p.sample_rows.max(1))),
                 current.columns(),
