@@ -57,6 +57,15 @@ enum Command {
     BenchModel(Box<commands::bench_model::BenchModelArgs>),
     /// Write a starter suite inferred from a dataset (schema, ranges, categories, null thresholds).
     Init(commands::init::InitArgs),
+    /// Run the monitoring service: ingest rows, labels and profiles over HTTP, evaluate
+    /// windows, alert, serve a dashboard and metrics.
+    Serve(Box<commands::serve::ServeArgs>),
+    /// Manage the service's API tokens (works before the service runs).
+    Token(commands::serve::TokenArgs),
+    /// Profile data here and send only the profile to a monitor (hybrid mode).
+    Push(Box<commands::push::PushArgs>),
+    /// Create monitors on a running service from a suite file.
+    Monitor(Box<commands::push::MonitorArgs>),
     /// List the check catalogue.
     Checks,
     /// Print a check's documentation.
@@ -103,6 +112,10 @@ fn main() -> ExitCode {
             Command::BenchModel(args) => commands::bench_model::run(&engine, *args).await,
             Command::Profile(args) => commands::profile::run(&engine, args).await,
             Command::Init(args) => commands::init::run(&engine, args).await,
+            Command::Serve(args) => commands::serve::run(*args).await,
+            Command::Token(args) => commands::serve::run_token(args).await,
+            Command::Push(args) => commands::push::run(&engine, *args).await,
+            Command::Monitor(args) => commands::push::run_monitor(&engine, *args).await,
             Command::Checks => commands::explain::list(),
             Command::Explain(args) => commands::explain::run(args),
         }

@@ -7,5 +7,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod init;
 pub mod profile;
+pub mod push;
 pub mod sensitivity;
+pub mod serve;
 pub mod split;

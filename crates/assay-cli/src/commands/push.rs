@@ -1,0 +1,231 @@
+//! `assay push DATA --server URL --monitor NAME`: profiles data locally and sends only the
+//! profile to a monitor (hybrid mode: raw rows never leave the machine). Also
+//! `assay monitor create`, which profiles a reference locally and creates a monitor from a
+//! suite file.
+
+use std::io::IsTerminal;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use serde_json::{json, Value};
+
+use assay_engine::{profile_source, read_profile, Engine, ProfileOptions};
+use assay_stats::Profile;
+
+use crate::data_args::DataArgs;
+
+/// Where the service is and how to authenticate.
+#[derive(Args, Debug, Clone)]
+pub struct ServerArgs {
+    /// The service's base URL.
+    #[arg(long, env = "ASSAY_SERVER", default_value = "http://127.0.0.1:8080")]
+    pub server: String,
+    /// API token (or set ASSAY_TOKEN).
+    #[arg(long, env = "ASSAY_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+}
+
+impl ServerArgs {
+    async fn post(&self, path: &str, content_type: &str, body: Vec<u8>) -> Result<Value> {
+        let Some(token) = &self.token else {
+            bail!("give an API token with --token or ASSAY_TOKEN (make one with `assay token create --role writer`)");
+        };
+        let url = format!("{}{path}", self.server.trim_end_matches('/'));
+        let response = reqwest::Client::new()
+            .post(&url)
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {url}"))?;
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        let value: Value = serde_json::from_str(&text).unwrap_or(Value::String(text.clone()));
+        if !status.is_success() {
+            let message = value["error"].as_str().map(str::to_string).unwrap_or(text);
+            bail!("{url}: HTTP {status}: {message}");
+        }
+        Ok(value)
+    }
+}
+
+/// Arguments of `assay push`.
+#[derive(Args, Debug)]
+pub struct PushArgs {
+    /// Data to profile (files, a directory, a glob or URLs), or a saved profile.
+    #[arg(required = true)]
+    pub data: Vec<String>,
+    /// The monitor to send the profile to.
+    #[arg(long)]
+    pub monitor: String,
+    /// Event time of the data (ms since the epoch or RFC 3339) for time windows (default: now).
+    #[arg(long)]
+    pub time: Option<String>,
+    /// The service.
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// How to read the data.
+    #[command(flatten)]
+    pub data_args: DataArgs,
+}
+
+async fn profile_of(engine: &Engine, data: &[String], data_args: &DataArgs) -> Result<Profile> {
+    if let [only] = data {
+        if assay_engine::dataset::is_profile_file(only) {
+            return Ok(read_profile(only)?);
+        }
+    }
+    let spec = data_args.spec(data.to_vec())?;
+    let options = ProfileOptions {
+        progress: std::io::stderr().is_terminal(),
+        ..ProfileOptions::default()
+    };
+    Ok(profile_source(engine, &spec, &options).await?)
+}
+
+/// Runs `assay push`.
+pub async fn run(engine: &Engine, args: PushArgs) -> Result<u8> {
+    let profile = profile_of(engine, &args.data, &args.data_args).await?;
+    let mut path = format!("/api/v1/monitors/{}/profiles", args.monitor);
+    if let Some(t) = &args.time {
+        path.push_str(&format!("?time={}", url_encode(t)));
+    }
+    let answer = args
+        .server
+        .post(&path, "application/json", profile.to_json()?.into_bytes())
+        .await?;
+    eprintln!(
+        "pushed the profile of {} rows × {} columns to monitor {} (window {}); no rows were sent",
+        profile.rows,
+        profile.columns.len(),
+        args.monitor,
+        answer["windows"][0]
+    );
+    Ok(0)
+}
+
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Arguments of `assay monitor`.
+#[derive(Args, Debug)]
+pub struct MonitorArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: MonitorCommand,
+}
+
+/// Monitor commands.
+#[derive(Subcommand, Debug)]
+pub enum MonitorCommand {
+    /// Create a monitor from a suite file: its roles and checks, its `data.reference` (or
+    /// --reference) profiled here and sent as a profile.
+    Create {
+        /// Monitor name.
+        #[arg(long)]
+        name: String,
+        /// Suite file (YAML): roles, options, checks (and data.reference).
+        #[arg(long)]
+        suite: String,
+        /// Reference data or saved profile (default: the suite's data.reference).
+        #[arg(long)]
+        reference: Option<String>,
+        /// Row-count windows of this many rows.
+        #[arg(long, conflicts_with = "every")]
+        rows: Option<u64>,
+        /// Time windows of this length (30s, 15m, 1h, 1d).
+        #[arg(long)]
+        every: Option<String>,
+        /// Late-row wait after a time window ends.
+        #[arg(long, requires = "every")]
+        grace: Option<String>,
+        /// Webhook URL; append `,slack` for a Slack-compatible body (repeatable).
+        #[arg(long = "webhook")]
+        webhooks: Vec<String>,
+        /// Minimum time between firing alerts.
+        #[arg(long)]
+        cooldown: Option<String>,
+        /// Alert from warn upwards (default: fail).
+        #[arg(long)]
+        alert_on_warn: bool,
+        /// The service.
+        #[command(flatten)]
+        server: ServerArgs,
+        /// How to read the reference data.
+        #[command(flatten)]
+        data_args: DataArgs,
+    },
+}
+
+/// Runs `assay monitor …`.
+pub async fn run_monitor(engine: &Engine, args: MonitorArgs) -> Result<u8> {
+    let MonitorCommand::Create {
+        name,
+        suite,
+        reference,
+        rows,
+        every,
+        grace,
+        webhooks,
+        cooldown,
+        alert_on_warn,
+        server,
+        data_args,
+    } = args.command;
+    let text = std::fs::read_to_string(&suite)
+        .with_context(|| format!("cannot read the suite {suite}"))?;
+    let reference = match reference {
+        Some(r) => r,
+        None => {
+            let loaded = assay_checks::LoadedSuite::load(&suite)?;
+            let Some(spec) = loaded.reference_spec() else {
+                bail!("{suite}: no data.reference; give --reference DATA");
+            };
+            spec.paths.join(",")
+        }
+    };
+    let paths: Vec<String> = reference.split(',').map(str::to_string).collect();
+    let profile = profile_of(engine, &paths, &data_args).await?;
+    let window = match (rows, every) {
+        (Some(n), None) => json!({ "rows": n }),
+        (None, Some(e)) => json!({ "every": e, "grace": grace }),
+        _ => bail!("give --rows N (row-count windows) or --every DURATION (time windows)"),
+    };
+    let hooks: Vec<Value> = webhooks
+        .iter()
+        .map(|w| match w.strip_suffix(",slack") {
+            Some(url) => json!({"url": url, "format": "slack"}),
+            None => json!({"url": w, "format": "json"}),
+        })
+        .collect();
+    let body = json!({
+        "name": name,
+        "suite": text,
+        "reference_profile": serde_json::from_str::<Value>(&profile.to_json()?)?,
+        "window": window,
+        "alerts": {"webhooks": hooks, "cooldown": cooldown, "on": if alert_on_warn { "warn" } else { "fail" }},
+    });
+    let answer = server
+        .post(
+            "/api/v1/monitors",
+            "application/json",
+            serde_json::to_vec(&body)?,
+        )
+        .await?;
+    eprintln!(
+        "created monitor {} ({}; reference: {} rows profiled here)",
+        answer["name"].as_str().unwrap_or(&name),
+        answer["window"].as_str().unwrap_or(""),
+        profile.rows
+    );
+    Ok(0)
+}

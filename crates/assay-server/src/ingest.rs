@@ -1,0 +1,489 @@
+//! Reading posted rows (JSON Lines, CSV, Arrow IPC) into Arrow batches with a monitor's schema,
+//! and cutting them into windows.
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use arrow::array::{new_null_array, Array, ArrayRef, Int64Array, RecordBatch, StringArray};
+use arrow::compute::{cast_with_options, CastOptions};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow::util::display::FormatOptions;
+
+/// A body format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFormat {
+    /// One JSON object per line.
+    JsonLines,
+    /// CSV with a header row.
+    Csv,
+    /// Arrow IPC stream (or file) format.
+    ArrowIpc,
+}
+
+impl BodyFormat {
+    /// From a `Content-Type` header value.
+    pub fn from_content_type(value: &str) -> Option<BodyFormat> {
+        let essence = value
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        match essence.as_str() {
+            "application/x-ndjson"
+            | "application/jsonl"
+            | "application/json-lines"
+            | "application/json" => Some(BodyFormat::JsonLines),
+            "text/csv" => Some(BodyFormat::Csv),
+            "application/vnd.apache.arrow.stream" | "application/vnd.apache.arrow.file" => {
+                Some(BodyFormat::ArrowIpc)
+            }
+            _ => None,
+        }
+    }
+
+    /// Its name in metrics.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            BodyFormat::JsonLines => "jsonl",
+            BodyFormat::Csv => "csv",
+            BodyFormat::ArrowIpc => "arrow",
+        }
+    }
+}
+
+/// Rows decoded from one request, in the monitor's schema.
+pub type Decoded = Vec<RecordBatch>;
+
+/// Decodes a body into batches of `schema` (every column present, in order; missing columns
+/// are null). Unknown columns and values that do not fit their column's type are errors that
+/// name the column (and the line, for text formats).
+pub fn decode(body: &[u8], format: BodyFormat, schema: &SchemaRef) -> Result<Decoded, String> {
+    if body.is_empty() {
+        return Err("the body is empty (expected rows)".into());
+    }
+    match format {
+        BodyFormat::JsonLines => decode_json(body, schema),
+        BodyFormat::Csv => decode_csv(body, schema),
+        BodyFormat::ArrowIpc => decode_ipc(body, schema),
+    }
+}
+
+fn decode_json(body: &[u8], schema: &SchemaRef) -> Result<Decoded, String> {
+    let run = || -> Result<Decoded, arrow::error::ArrowError> {
+        let reader = arrow::json::ReaderBuilder::new(schema.clone())
+            .with_batch_size(65_536)
+            .with_strict_mode(true)
+            .with_coerce_primitive(true)
+            .build(Cursor::new(body))?;
+        reader.collect()
+    };
+    run().map_err(|e| explain_json_error(body, schema, &e.to_string()))
+}
+
+/// Finds the first offending line of a JSON Lines body (only on the error path).
+fn explain_json_error(body: &[u8], schema: &Schema, arrow_message: &str) -> String {
+    let text = String::from_utf8_lossy(body);
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => return format!("line {}: not JSON ({e})", i + 1),
+        };
+        let Some(object) = value.as_object() else {
+            return format!("line {}: expected a JSON object per line", i + 1);
+        };
+        for key in object.keys() {
+            if schema.field_with_name(key).is_err() {
+                return format!(
+                    "line {}: unknown column `{key}` (the monitor's columns: {})",
+                    i + 1,
+                    column_names(schema)
+                );
+            }
+        }
+    }
+    format!("JSON Lines: {arrow_message}")
+}
+
+fn column_names(schema: &Schema) -> String {
+    schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn decode_csv(body: &[u8], schema: &SchemaRef) -> Result<Decoded, String> {
+    let header_end = body.iter().position(|b| *b == b'\n').unwrap_or(body.len());
+    let header = String::from_utf8_lossy(&body[..header_end]);
+    let mut fields = Vec::new();
+    for name in header.trim_end_matches('\r').split(',') {
+        let name = name.trim().trim_matches('"');
+        let field = schema.field_with_name(name).map_err(|_| {
+            format!(
+                "line 1: unknown column `{name}` (the monitor's columns: {})",
+                column_names(schema)
+            )
+        })?;
+        if fields.iter().any(|f: &Field| f.name() == name) {
+            return Err(format!("line 1: column `{name}` appears twice"));
+        }
+        fields.push(field.clone());
+    }
+    let file_schema = Arc::new(Schema::new(fields));
+    let reader = arrow::csv::ReaderBuilder::new(file_schema)
+        .with_header(true)
+        .with_batch_size(65_536)
+        .build(Cursor::new(body))
+        .map_err(|e| format!("CSV: {e}"))?;
+    let mut out = Vec::new();
+    for batch in reader {
+        // arrow-csv names the line in its parse errors.
+        let batch = batch.map_err(|e| format!("CSV: {e}"))?;
+        out.push(conform(&batch, schema)?);
+    }
+    Ok(out)
+}
+
+fn decode_ipc(body: &[u8], schema: &SchemaRef) -> Result<Decoded, String> {
+    let batches: Vec<RecordBatch> = if body.starts_with(b"ARROW1") {
+        arrow::ipc::reader::FileReader::try_new(Cursor::new(body), None)
+            .map_err(|e| format!("Arrow IPC file: {e}"))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("Arrow IPC file: {e}"))?
+    } else {
+        arrow::ipc::reader::StreamReader::try_new(Cursor::new(body), None)
+            .map_err(|e| format!("Arrow IPC stream: {e}"))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("Arrow IPC stream: {e}"))?
+    };
+    batches.iter().map(|b| conform(b, schema)).collect()
+}
+
+/// Reorders, casts and completes a batch to `schema`.
+pub fn conform(batch: &RecordBatch, schema: &SchemaRef) -> Result<RecordBatch, String> {
+    for f in batch.schema().fields() {
+        if schema.field_with_name(f.name()).is_err() {
+            return Err(format!(
+                "unknown column `{}` (the monitor's columns: {})",
+                f.name(),
+                column_names(schema)
+            ));
+        }
+    }
+    let options = CastOptions {
+        safe: false,
+        format_options: FormatOptions::default(),
+    };
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
+    for field in schema.fields() {
+        let column = match batch.column_by_name(field.name()) {
+            None => new_null_array(field.data_type(), batch.num_rows()),
+            Some(c) if c.data_type() == field.data_type() => c.clone(),
+            Some(c) => cast_with_options(c, field.data_type(), &options).map_err(|e| {
+                format!(
+                    "column `{}`: {} values do not fit the monitor's type {} ({e})",
+                    field.name(),
+                    c.data_type(),
+                    field.data_type()
+                )
+            })?,
+        };
+        columns.push(column);
+    }
+    RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
+}
+
+/// Event times in milliseconds of a time column (integers are milliseconds; text is an
+/// integer or an RFC 3339 / ISO 8601 time; nulls and unparseable values are errors naming
+/// the row).
+pub fn event_times(
+    batch: &RecordBatch,
+    column: &str,
+    row_offset: usize,
+) -> Result<Vec<i64>, String> {
+    let Some(array) = batch.column_by_name(column) else {
+        return Err(format!("no time column `{column}`"));
+    };
+    let bad =
+        |i: usize, what: &str| format!("row {}: time column `{column}` {what}", row_offset + i + 1);
+    let mut out = Vec::with_capacity(array.len());
+    match array.data_type() {
+        DataType::Utf8 => {
+            let Some(strings) = array.as_any().downcast_ref::<StringArray>() else {
+                return Err(format!("time column `{column}`: unreadable text"));
+            };
+            for i in 0..strings.len() {
+                if strings.is_null(i) {
+                    return Err(bad(i, "is empty (every row needs an event time)"));
+                }
+                let s = strings.value(i).trim();
+                let ms = match s.parse::<i64>() {
+                    Ok(v) => v,
+                    Err(_) => arrow::compute::kernels::cast_utils::string_to_timestamp_nanos(s)
+                        .map(|ns| ns.div_euclid(1_000_000))
+                        .map_err(|_| bad(i, &format!("has `{s}`, not milliseconds since the epoch or an RFC 3339 time")))?,
+                };
+                out.push(ms);
+            }
+        }
+        DataType::Timestamp(unit, _) => {
+            let ms = cast_with_options(array, &DataType::Int64, &CastOptions::default())
+                .map_err(|e| e.to_string())?;
+            let Some(ints) = ms.as_any().downcast_ref::<Int64Array>() else {
+                return Err(format!("time column `{column}`: unreadable"));
+            };
+            let div = match unit {
+                TimeUnit::Second => -1000,
+                TimeUnit::Millisecond => 1,
+                TimeUnit::Microsecond => 1_000,
+                TimeUnit::Nanosecond => 1_000_000,
+            };
+            for i in 0..ints.len() {
+                if ints.is_null(i) {
+                    return Err(bad(i, "is empty (every row needs an event time)"));
+                }
+                let v = ints.value(i);
+                out.push(if div < 0 {
+                    v.saturating_mul(1000)
+                } else {
+                    v.div_euclid(div)
+                });
+            }
+        }
+        _ => {
+            let ints = cast_with_options(array, &DataType::Int64, &CastOptions::default())
+                .map_err(|e| format!("time column `{column}`: {e}"))?;
+            let Some(ints) = ints.as_any().downcast_ref::<Int64Array>() else {
+                return Err(format!("time column `{column}`: unreadable"));
+            };
+            for i in 0..ints.len() {
+                if ints.is_null(i) {
+                    return Err(bad(
+                        i,
+                        "is empty or not an integer (every row needs an event time)",
+                    ));
+                }
+                out.push(ints.value(i));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Splits a batch by window key (time windows): `(key, rows of that key in order)`.
+pub fn split_by_key(batch: &RecordBatch, keys: &[i64]) -> Result<Vec<(i64, RecordBatch)>, String> {
+    if let (Some(first), true) = (keys.first(), !keys.is_empty()) {
+        if keys.iter().all(|k| k == first) {
+            return Ok(vec![(*first, batch.clone())]);
+        }
+    }
+    let mut distinct: Vec<i64> = keys.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut out = Vec::with_capacity(distinct.len());
+    for key in distinct {
+        let indices = arrow::array::UInt32Array::from(
+            keys.iter()
+                .enumerate()
+                .filter(|(_, k)| **k == key)
+                .map(|(i, _)| i as u32)
+                .collect::<Vec<_>>(),
+        );
+        let columns = batch
+            .columns()
+            .iter()
+            .map(|c| arrow::compute::take(c.as_ref(), &indices, None))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        out.push((
+            key,
+            RecordBatch::try_new(batch.schema(), columns).map_err(|e| e.to_string())?,
+        ));
+    }
+    Ok(out)
+}
+
+/// Arrow IPC stream bytes of batches.
+pub fn encode_ipc(batches: &[RecordBatch]) -> Result<Vec<u8>, String> {
+    let Some(first) = batches.first() else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    {
+        let mut writer = arrow::ipc::writer::StreamWriter::try_new(&mut out, &first.schema())
+            .map_err(|e| e.to_string())?;
+        for b in batches {
+            writer.write(b).map_err(|e| e.to_string())?;
+        }
+        writer.finish().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Batches of Arrow IPC stream bytes.
+pub fn decode_stored(bytes: &[u8]) -> Result<Vec<RecordBatch>, String> {
+    arrow::ipc::reader::StreamReader::try_new(Cursor::new(bytes), None)
+        .map_err(|e| e.to_string())?
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())
+}
+
+/// Labels posted for events: `(event id, label as text)`; rows must carry both columns.
+pub fn labels_of(
+    batches: &[RecordBatch],
+    id_column: &str,
+    label_column: &str,
+) -> Result<Vec<(String, Option<String>)>, String> {
+    let mut out = Vec::new();
+    let mut row = 0usize;
+    for batch in batches {
+        let ids = text_column(batch, id_column)?;
+        let labels = text_column(batch, label_column)?;
+        for i in 0..batch.num_rows() {
+            row += 1;
+            if ids.is_null(i) {
+                return Err(format!(
+                    "row {row}: no `{id_column}` (labels are joined to events by id)"
+                ));
+            }
+            let label = (!labels.is_null(i)).then(|| labels.value(i).to_string());
+            out.push((ids.value(i).to_string(), label));
+        }
+    }
+    Ok(out)
+}
+
+fn text_column(batch: &RecordBatch, name: &str) -> Result<StringArray, String> {
+    let Some(c) = batch.column_by_name(name) else {
+        return Err(format!("no column `{name}`"));
+    };
+    let text = arrow::compute::cast(c, &DataType::Utf8).map_err(|e| e.to_string())?;
+    text.as_any()
+        .downcast_ref::<StringArray>()
+        .cloned()
+        .ok_or_else(|| format!("column `{name}`: unreadable"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema() -> SchemaRef {
+        Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Utf8, true),
+            Field::new("x", DataType::Float64, true),
+            Field::new("n", DataType::Int64, true),
+            Field::new("ts", DataType::Utf8, true),
+        ]))
+    }
+
+    #[test]
+    fn json_lines_fill_missing_columns_and_coerce_numbers_to_text() {
+        let body = b"{\"id\": 7, \"x\": 1.5, \"ts\": 60000}\n{\"id\": \"b\", \"n\": 3, \"ts\": \"1970-01-01T00:02:00Z\"}\n";
+        let batches = decode(body, BodyFormat::JsonLines, &schema()).unwrap();
+        let b = &batches[0];
+        assert_eq!(b.num_rows(), 2);
+        assert_eq!(b.column(2).null_count(), 1);
+        assert_eq!(event_times(b, "ts", 0).unwrap(), vec![60_000, 120_000]);
+        let labels = labels_of(&batches, "id", "n").unwrap();
+        assert_eq!(
+            labels,
+            vec![
+                ("7".to_string(), None),
+                ("b".to_string(), Some("3".to_string()))
+            ]
+        );
+    }
+
+    #[test]
+    fn json_errors_name_the_line_and_column() {
+        let e = decode(
+            b"{\"x\": 1}\n{\"y\": 2}\n",
+            BodyFormat::JsonLines,
+            &schema(),
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("line 2") && e.contains("unknown column `y`"),
+            "{e}"
+        );
+        let e = decode(b"{\"x\": 1}\n{\"x\": \n", BodyFormat::JsonLines, &schema()).unwrap_err();
+        assert!(e.contains("line 2") && e.contains("not JSON"), "{e}");
+        let e = decode(b"", BodyFormat::JsonLines, &schema()).unwrap_err();
+        assert!(e.contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn csv_reads_columns_by_header_name() {
+        let body = b"n,x\n1,2.5\n2,\n";
+        let b = &decode(body, BodyFormat::Csv, &schema()).unwrap()[0];
+        assert_eq!(b.num_rows(), 2);
+        let x = b
+            .column(1)
+            .as_any()
+            .downcast_ref::<arrow::array::Float64Array>()
+            .unwrap();
+        assert_eq!(x.value(0), 2.5);
+        assert!(x.is_null(1));
+        let e = decode(b"n,zz\n1,2\n", BodyFormat::Csv, &schema()).unwrap_err();
+        assert!(e.contains("unknown column `zz`"), "{e}");
+        let e = decode(b"n\nabc\n", BodyFormat::Csv, &schema()).unwrap_err();
+        assert!(e.contains("abc"), "{e}");
+    }
+
+    #[test]
+    fn ipc_round_trips_and_casts_to_the_monitor_types() {
+        let narrow = Arc::new(Schema::new(vec![Field::new("n", DataType::Int32, false)]));
+        let batch = RecordBatch::try_new(
+            narrow,
+            vec![Arc::new(arrow::array::Int32Array::from(vec![1, 2, 3]))],
+        )
+        .unwrap();
+        let bytes = encode_ipc(&[batch]).unwrap();
+        let b = &decode(&bytes, BodyFormat::ArrowIpc, &schema()).unwrap()[0];
+        assert_eq!(b.schema(), schema());
+        assert_eq!(
+            b.column(2)
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap()
+                .values(),
+            &[1, 2, 3]
+        );
+        let e = decode(b"garbage bytes", BodyFormat::ArrowIpc, &schema()).unwrap_err();
+        assert!(e.starts_with("Arrow IPC"), "{e}");
+    }
+
+    #[test]
+    fn rows_split_by_window_key_keep_their_order() {
+        let b = decode(b"n\n1\n2\n3\n4\n", BodyFormat::Csv, &schema())
+            .unwrap()
+            .remove(0);
+        let parts = split_by_key(&b, &[10, 20, 10, 20]).unwrap();
+        assert_eq!(parts.len(), 2);
+        let n = |b: &RecordBatch| {
+            b.column(2)
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap()
+                .values()
+                .to_vec()
+        };
+        assert_eq!((parts[0].0, n(&parts[0].1)), (10, vec![1, 3]));
+        assert_eq!((parts[1].0, n(&parts[1].1)), (20, vec![2, 4]));
+    }
+
+    #[test]
+    fn bad_times_name_the_row() {
+        let b = decode(b"ts\n1000\nyesterday\n", BodyFormat::Csv, &schema())
+            .unwrap()
+            .remove(0);
+        let e = event_times(&b, "ts", 10).unwrap_err();
+        assert!(e.contains("row 12") && e.contains("yesterday"), "{e}");
+    }
+}

@@ -1,0 +1,318 @@
+//! Storing what arrives: rows cut into windows, pushed profiles, delayed labels. Everything is
+//! committed to the database before the request is acknowledged.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+
+use arrow::array::RecordBatch;
+use serde::Serialize;
+
+use assay_stats::Profile;
+
+use crate::ingest::{encode_ipc, event_times, split_by_key};
+use crate::monitor::Windowing;
+use crate::state::MonitorEntry;
+use crate::store::{now_ms, Store};
+
+/// What an ingest request stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stored {
+    /// Rows acknowledged.
+    pub accepted: u64,
+    /// Keys of the windows the rows went to.
+    pub windows: Vec<i64>,
+    /// Windows this request closed (row-count windows).
+    pub closed: Vec<i64>,
+}
+
+/// Why storing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreRowsError {
+    /// The rows are wrong (400).
+    #[error("{0}")]
+    Rows(String),
+    /// The database failed (500).
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Cuts decoded batches into windows and stores them in one transaction.
+pub async fn store_rows(
+    store: &Store,
+    entry: &MonitorEntry,
+    batches: Vec<RecordBatch>,
+) -> Result<Stored, StoreRowsError> {
+    let monitor = &entry.monitor;
+    let _guard = entry.ingest_lock.lock().await;
+    let now = now_ms();
+    let mut parts: BTreeMap<i64, Vec<RecordBatch>> = BTreeMap::new();
+    let mut accepted = 0u64;
+    let mut closed = Vec::new();
+    let mut total = entry.rows_total.load(Ordering::SeqCst);
+    match monitor.windowing {
+        Windowing::Rows(n) => {
+            for batch in batches {
+                let mut offset = 0usize;
+                while offset < batch.num_rows() {
+                    let key = (total / n) as i64;
+                    let room = (n - total % n) as usize;
+                    let take = room.min(batch.num_rows() - offset);
+                    parts
+                        .entry(key)
+                        .or_default()
+                        .push(batch.slice(offset, take));
+                    offset += take;
+                    total += take as u64;
+                    accepted += take as u64;
+                    if total % n == 0 {
+                        closed.push(key);
+                    }
+                }
+            }
+        }
+        Windowing::Time { size_ms, .. } => {
+            let mut row_offset = 0usize;
+            for batch in batches {
+                let times = match &monitor.time_column {
+                    Some(c) => event_times(&batch, c, row_offset).map_err(StoreRowsError::Rows)?,
+                    None => vec![now; batch.num_rows()],
+                };
+                row_offset += batch.num_rows();
+                let keys: Vec<i64> = times
+                    .iter()
+                    .map(|t| Windowing::key_of_time(size_ms, *t))
+                    .collect();
+                for (key, part) in split_by_key(&batch, &keys).map_err(StoreRowsError::Rows)? {
+                    accepted += part.num_rows() as u64;
+                    parts.entry(key).or_default().push(part);
+                }
+            }
+        }
+    }
+    if accepted == 0 {
+        return Ok(Stored {
+            accepted: 0,
+            windows: Vec::new(),
+            closed: Vec::new(),
+        });
+    }
+    let mut tx = store.pool().begin().await?;
+    for (key, batches) in &parts {
+        let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
+        let bytes = encode_ipc(batches).map_err(StoreRowsError::Rows)?;
+        sqlx::query("INSERT INTO batches (monitor_id, window_key, rows, received_ms, data) VALUES ($1, $2, $3, $4, $5)")
+            .bind(monitor.id)
+            .bind(*key)
+            .bind(rows as i64)
+            .bind(now)
+            .bind(bytes)
+            .execute(&mut *tx)
+            .await?;
+        let (start, end) = match monitor.windowing {
+            Windowing::Rows(_) => (now, now),
+            w @ Windowing::Time { .. } => w.bounds(*key),
+        };
+        upsert_window(&mut tx, monitor.id, *key, start, end, rows as i64, 0, now).await?;
+    }
+    if let Windowing::Rows(_) = monitor.windowing {
+        sqlx::query("UPDATE monitors SET rows_total = $1 WHERE id = $2")
+            .bind(total as i64)
+            .bind(monitor.id)
+            .execute(&mut *tx)
+            .await?;
+        for key in &closed {
+            sqlx::query("UPDATE windows SET state = 'closed', closed_ms = $1 WHERE monitor_id = $2 AND window_key = $3 AND state = 'open'")
+                .bind(now)
+                .bind(monitor.id)
+                .bind(*key)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    entry.rows_total.store(total, Ordering::SeqCst);
+    Ok(Stored {
+        accepted,
+        windows: parts.keys().copied().collect(),
+        closed,
+    })
+}
+
+/// Adds rows (and pushed-profile rows) to a window, creating it open. Rows arriving for a
+/// window already evaluated mark it for another evaluation.
+#[allow(clippy::too_many_arguments)]
+async fn upsert_window(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    monitor_id: i64,
+    key: i64,
+    start: i64,
+    end: i64,
+    rows: i64,
+    profile_rows: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO windows (monitor_id, window_key, start_ms, end_ms, rows, profile_rows, state, opened_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7) \
+         ON CONFLICT (monitor_id, window_key) DO UPDATE SET \
+           rows = windows.rows + excluded.rows, \
+           profile_rows = windows.profile_rows + excluded.profile_rows, \
+           end_ms = CASE WHEN excluded.end_ms > windows.end_ms THEN excluded.end_ms ELSE windows.end_ms END, \
+           dirty = CASE WHEN windows.state = 'evaluated' THEN 1 ELSE windows.dirty END",
+    )
+    .bind(monitor_id)
+    .bind(key)
+    .bind(start)
+    .bind(end)
+    .bind(rows)
+    .bind(profile_rows)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Stores a pushed profile in the window of `time_ms` (time windows) or the open window
+/// (row-count windows; a profile is never split, so it may carry a window past its size).
+pub async fn store_profile(
+    store: &Store,
+    entry: &MonitorEntry,
+    profile: &Profile,
+    time_ms: Option<i64>,
+) -> Result<Stored, StoreRowsError> {
+    let monitor = &entry.monitor;
+    let _guard = entry.ingest_lock.lock().await;
+    let now = now_ms();
+    let rows = profile.rows;
+    let text = profile
+        .to_json()
+        .map_err(|e| StoreRowsError::Rows(e.to_string()))?;
+    let mut closed = Vec::new();
+    let mut total = entry.rows_total.load(Ordering::SeqCst);
+    let (key, start, end) = match monitor.windowing {
+        Windowing::Rows(n) => {
+            let key = (total / n) as i64;
+            let before = total;
+            total += rows;
+            if total / n > before / n || total % n == 0 {
+                closed.push(key);
+                // The next window starts empty.
+                total = total.div_ceil(n) * n;
+            }
+            (key, now, now)
+        }
+        w @ Windowing::Time { size_ms, .. } => {
+            let key = Windowing::key_of_time(size_ms, time_ms.unwrap_or(now));
+            let (s, e) = w.bounds(key);
+            (key, s, e)
+        }
+    };
+    let mut tx = store.pool().begin().await?;
+    sqlx::query("INSERT INTO pushed_profiles (monitor_id, window_key, rows, received_ms, profile) VALUES ($1, $2, $3, $4, $5)")
+        .bind(monitor.id)
+        .bind(key)
+        .bind(rows as i64)
+        .bind(now)
+        .bind(text)
+        .execute(&mut *tx)
+        .await?;
+    upsert_window(&mut tx, monitor.id, key, start, end, 0, rows as i64, now).await?;
+    if let Windowing::Rows(_) = monitor.windowing {
+        sqlx::query("UPDATE monitors SET rows_total = $1 WHERE id = $2")
+            .bind(total as i64)
+            .bind(monitor.id)
+            .execute(&mut *tx)
+            .await?;
+        for key in &closed {
+            sqlx::query("UPDATE windows SET state = 'closed', closed_ms = $1 WHERE monitor_id = $2 AND window_key = $3 AND state = 'open'")
+                .bind(now)
+                .bind(monitor.id)
+                .bind(*key)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    entry.rows_total.store(total, Ordering::SeqCst);
+    Ok(Stored {
+        accepted: rows,
+        windows: vec![key],
+        closed,
+    })
+}
+
+/// Stores labels (replacing earlier labels of the same events) and marks recently evaluated
+/// windows for another evaluation. Returns how many windows were marked.
+pub async fn store_labels(
+    store: &Store,
+    entry: &MonitorEntry,
+    labels: &[(String, Option<String>)],
+) -> Result<u64, sqlx::Error> {
+    let monitor = &entry.monitor;
+    let now = now_ms();
+    let mut tx = store.pool().begin().await?;
+    // 4 parameters a row; SQLite allows 32766 per statement.
+    for chunk in labels.chunks(2_000) {
+        let mut sql =
+            String::from("INSERT INTO labels (monitor_id, event_id, label, received_ms) VALUES ");
+        for i in 0..chunk.len() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            let p = i * 4;
+            sql.push_str(&format!("(${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4));
+        }
+        sql.push_str(" ON CONFLICT (monitor_id, event_id) DO UPDATE SET label = excluded.label, received_ms = excluded.received_ms");
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (id, label) in chunk {
+            q = q
+                .bind(monitor.id)
+                .bind(id.clone())
+                .bind(label.clone())
+                .bind(now);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    let marked = sqlx::query("UPDATE windows SET dirty = 1 WHERE monitor_id = $1 AND state = 'evaluated' AND closed_ms >= $2")
+        .bind(monitor.id)
+        .bind(now - monitor.label_wait_ms)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(marked)
+}
+
+/// Closes a monitor's open windows now (`POST …/close`); returns their keys.
+pub async fn close_open_windows(
+    store: &Store,
+    entry: &MonitorEntry,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let monitor = &entry.monitor;
+    let _guard = entry.ingest_lock.lock().await;
+    let now = now_ms();
+    let keys: Vec<(i64,)> = sqlx::query_as("SELECT window_key FROM windows WHERE monitor_id = $1 AND state = 'open' ORDER BY window_key")
+        .bind(monitor.id)
+        .fetch_all(store.pool())
+        .await?;
+    let mut tx = store.pool().begin().await?;
+    sqlx::query("UPDATE windows SET state = 'closed', closed_ms = $1 WHERE monitor_id = $2 AND state = 'open'")
+        .bind(now)
+        .bind(monitor.id)
+        .execute(&mut *tx)
+        .await?;
+    if let Windowing::Rows(n) = monitor.windowing {
+        // The next row starts a new window.
+        let total = entry.rows_total.load(Ordering::SeqCst).div_ceil(n) * n;
+        sqlx::query("UPDATE monitors SET rows_total = $1 WHERE id = $2")
+            .bind(total as i64)
+            .bind(monitor.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        entry.rows_total.store(total, Ordering::SeqCst);
+    } else {
+        tx.commit().await?;
+    }
+    Ok(keys.into_iter().map(|k| k.0).collect())
+}
