@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use assay_stats::Profile;
 
 use crate::auth::{self, Role};
-use crate::ingest::{decode, labels_of, BodyFormat};
+use crate::ingest::{decode_with, labels_of, BodyFormat};
 use crate::metrics::labels;
 use crate::monitor::{self, Monitor, MonitorSpec};
 use crate::records::{DeliveryRecord, FigureRecord, WindowRecord, WINDOW_COLUMNS};
@@ -270,18 +270,29 @@ async fn entry_of(state: &AppState, name: &str) -> ApiResult<Arc<MonitorEntry>> 
         .ok_or_else(|| ApiError::not_found(format!("no monitor named `{name}`")))
 }
 
+/// A webhook URL with its path and query hidden (Slack webhook paths are secrets).
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => format!("{}://{}/…", u.scheme(), u.host_str().unwrap_or("")),
+        Err(_) => "…".into(),
+    }
+}
+
 fn monitor_view(entry: &MonitorEntry) -> Value {
     let m = &entry.monitor;
+    let mut spec = m.spec.clone();
+    for hook in &mut spec.alerts.webhooks {
+        hook.url = redact_url(&hook.url);
+    }
     json!({
         "name": m.name(),
         "window": m.windowing.describe(),
-        "spec": m.spec,
+        "spec": spec,
         "columns": m.schema.fields().iter().map(|f| json!({"name": f.name(), "type": f.data_type().to_string()})).collect::<Vec<_>>(),
         "reference_rows": m.reference.rows,
         "event_id_column": m.id_column,
         "timestamp_column": m.time_column,
         "label_column": m.label_column,
-        "rows_total": entry.rows_total.load(Ordering::SeqCst),
     })
 }
 
@@ -301,7 +312,11 @@ async fn create_monitor(State(state): State<Arc<AppState>>, body: Bytes) -> ApiR
     // Validate before storing.
     let probe =
         Monitor::build(0, spec.clone(), reference.clone()).map_err(|e| ApiError::bad(e.0))?;
-    let Some(id) = monitor::insert(&state.store, &spec, &reference, &probe.schema).await? else {
+    let inserted = match monitor::insert(&state.store, &spec, &reference, &probe.schema).await {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => None,
+        other => other?,
+    };
+    let Some(id) = inserted else {
         return Err(ApiError {
             status: StatusCode::CONFLICT,
             message: format!("a monitor named `{}` exists", spec.name),
@@ -335,6 +350,7 @@ async fn list_monitors(State(state): State<Arc<AppState>>) -> ApiResult<Json<Vec
                     obj.insert("windows".into(), json!(s.0));
                     obj.insert("last_status".into(), json!(s.1));
                     obj.insert("last_window_end_ms".into(), json!(s.2));
+                    obj.insert("rows".into(), json!(s.3));
                 }
                 v
             })
@@ -342,10 +358,11 @@ async fn list_monitors(State(state): State<Arc<AppState>>) -> ApiResult<Json<Vec
     ))
 }
 
-/// Per monitor: evaluated windows, the newest window's status and end.
-pub async fn monitor_stats(
-    state: &AppState,
-) -> ApiResult<BTreeMap<i64, (i64, Option<String>, Option<i64>)>> {
+/// Per monitor: evaluated windows, the newest evaluated window's status and end, rows received.
+pub type MonitorStats = (i64, Option<String>, Option<i64>, i64);
+
+/// Per monitor: evaluated windows, the newest window's status and end, rows received.
+pub async fn monitor_stats(state: &AppState) -> ApiResult<BTreeMap<i64, MonitorStats>> {
     let counts: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT monitor_id, COUNT(*) FROM windows WHERE state = 'evaluated' GROUP BY monitor_id",
     )
@@ -358,7 +375,15 @@ pub async fn monitor_stats(
     )
     .fetch_all(state.store.pool())
     .await?;
-    let mut out: BTreeMap<i64, (i64, Option<String>, Option<i64>)> = BTreeMap::new();
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT monitor_id, CAST(COALESCE(SUM(rows + profile_rows), 0) AS BIGINT) FROM windows GROUP BY monitor_id",
+    )
+    .fetch_all(state.store.pool())
+    .await?;
+    let mut out: BTreeMap<i64, MonitorStats> = BTreeMap::new();
+    for (id, n) in rows {
+        out.entry(id).or_default().3 = n;
+    }
     for (id, n) in counts {
         out.entry(id).or_default().0 = n;
     }
@@ -478,7 +503,8 @@ async fn ingest_rows(
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     let schema = entry.monitor.schema.clone();
-    let batches = tokio::task::spawn_blocking(move || decode(&body, format, &schema))
+    let nulls = entry.monitor.suite.suite.data.csv.null_values.clone();
+    let batches = tokio::task::spawn_blocking(move || decode_with(&body, format, &schema, &nulls))
         .await
         .map_err(ApiError::internal)?
         .map_err(|e| ApiError::bad(format!("rows ({}): {e}", format.as_str())))?;
@@ -526,8 +552,9 @@ async fn post_labels(
         .collect();
     let schema = Arc::new(arrow::datatypes::Schema::new(fields));
     let (id2, label2) = (id_col.clone(), label_col.clone());
+    let nulls = m.suite.suite.data.csv.null_values.clone();
     let rows = tokio::task::spawn_blocking(move || {
-        decode(&body, format, &schema).and_then(|b| labels_of(&b, &id2, &label2))
+        decode_with(&body, format, &schema, &nulls).and_then(|b| labels_of(&b, &id2, &label2))
     })
     .await
     .map_err(ApiError::internal)?
@@ -567,6 +594,9 @@ async fn post_profile(
     let _slot = ingest_slot(&state).await?;
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::bad("profile: not UTF-8 text"))?;
     let profile = Profile::from_json(text).map_err(|e| ApiError::bad(format!("profile: {e}")))?;
+    if profile.rows == 0 {
+        return Err(ApiError::bad("profile: it profiles no rows"));
+    }
     for c in &profile.columns {
         if entry.monitor.schema.field_with_name(&c.name).is_err() {
             return Err(ApiError::bad(format!(
@@ -834,8 +864,8 @@ pub async fn heatmap_of(
     entry: &MonitorEntry,
 ) -> ApiResult<Vec<crate::dashboard::HeatCell>> {
     let rows: Vec<(String, i64, Option<f64>, String)> = sqlx::query_as(
-        "SELECT column_name, window_key, value, status FROM figures \
-         WHERE monitor_id = $1 AND check_id LIKE 'drift.%' AND column_name <> '' ORDER BY column_name, window_key",
+        "SELECT column_name, window_key, score, status FROM figures \
+         WHERE monitor_id = $1 AND score IS NOT NULL ORDER BY column_name, window_key",
     )
     .bind(entry.monitor.id)
     .fetch_all(state.store.pool())

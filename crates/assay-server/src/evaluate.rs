@@ -358,24 +358,15 @@ pub async fn evaluate_window(
         .map_err(db)?;
     for (chunk_index, chunk) in report.results.chunks(500).enumerate() {
         let mut sql = String::from(
-            "INSERT INTO figures (monitor_id, window_key, position, check_id, column_name, value, threshold, status) VALUES ",
+            "INSERT INTO figures (monitor_id, window_key, position, check_id, column_name, value, threshold, score, status) VALUES ",
         );
         for i in 0..chunk.len() {
             if i > 0 {
                 sql.push_str(", ");
             }
-            let p = i * 8;
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                p + 1,
-                p + 2,
-                p + 3,
-                p + 4,
-                p + 5,
-                p + 6,
-                p + 7,
-                p + 8
-            ));
+            let p = i * 9;
+            let placeholders: Vec<String> = (1..=9).map(|k| format!("${}", p + k)).collect();
+            sql.push_str(&format!("({})", placeholders.join(", ")));
         }
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (i, r) in chunk.iter().enumerate() {
@@ -387,6 +378,7 @@ pub async fn evaluate_window(
                 .bind(r.column.clone().unwrap_or_default())
                 .bind(r.value.filter(|v| v.is_finite()))
                 .bind(r.threshold.filter(|v| v.is_finite()))
+                .bind(drift_score(r))
                 .bind(r.status.as_str());
         }
         q.execute(&mut *tx).await.map_err(db)?;
@@ -434,10 +426,10 @@ pub async fn evaluate_window(
                         ("column", &column),
                     ]))
                     .set(v);
-                if r.id.starts_with("drift.") && !column.is_empty() {
+                if let (Some(score), false) = (drift_score(r), column.is_empty()) {
                     m.drift_score
                         .get_or_create(&labels(&[("monitor", name), ("column", &column)]))
-                        .set(v);
+                        .set(score);
                 }
             }
         }
@@ -456,6 +448,19 @@ pub async fn evaluate_window(
         "window evaluated"
     );
     Ok(())
+}
+
+/// The drift score of a per-column drift result: the method's statistic (KS D, PSI, Jensen–
+/// Shannon distance, …), which grows with drift, unlike the p-value a test's condition reads.
+pub fn drift_score(r: &CheckResult) -> Option<f64> {
+    if !r.id.starts_with("drift.") || r.column.is_none() {
+        return None;
+    }
+    r.details
+        .get("statistic")
+        .and_then(|v| v.as_f64())
+        .or(r.value)
+        .filter(|v| v.is_finite())
 }
 
 async fn store_failure(

@@ -59,12 +59,22 @@ pub type Decoded = Vec<RecordBatch>;
 /// are null). Unknown columns and values that do not fit their column's type are errors that
 /// name the column (and the line, for text formats).
 pub fn decode(body: &[u8], format: BodyFormat, schema: &SchemaRef) -> Result<Decoded, String> {
+    decode_with(body, format, schema, &[])
+}
+
+/// [`decode`], with CSV values read as null (exact match, e.g. `?`, `NA`).
+pub fn decode_with(
+    body: &[u8],
+    format: BodyFormat,
+    schema: &SchemaRef,
+    csv_null_values: &[String],
+) -> Result<Decoded, String> {
     if body.is_empty() {
         return Err("the body is empty (expected rows)".into());
     }
     match format {
         BodyFormat::JsonLines => decode_json(body, schema),
-        BodyFormat::Csv => decode_csv(body, schema),
+        BodyFormat::Csv => decode_csv(body, schema, csv_null_values),
         BodyFormat::ArrowIpc => decode_ipc(body, schema),
     }
 }
@@ -117,7 +127,7 @@ fn column_names(schema: &Schema) -> String {
         .join(", ")
 }
 
-fn decode_csv(body: &[u8], schema: &SchemaRef) -> Result<Decoded, String> {
+fn decode_csv(body: &[u8], schema: &SchemaRef, null_values: &[String]) -> Result<Decoded, String> {
     let header_end = body.iter().position(|b| *b == b'\n').unwrap_or(body.len());
     let header = String::from_utf8_lossy(&body[..header_end]);
     let mut fields = Vec::new();
@@ -135,9 +145,18 @@ fn decode_csv(body: &[u8], schema: &SchemaRef) -> Result<Decoded, String> {
         fields.push(field.clone());
     }
     let file_schema = Arc::new(Schema::new(fields));
-    let reader = arrow::csv::ReaderBuilder::new(file_schema)
+    let mut builder = arrow::csv::ReaderBuilder::new(file_schema)
         .with_header(true)
-        .with_batch_size(65_536)
+        .with_batch_size(65_536);
+    if !null_values.is_empty() {
+        let alternatives: Vec<String> = std::iter::once(String::new())
+            .chain(null_values.iter().map(|v| regex::escape(v)))
+            .collect();
+        let pattern = format!("^(?:{})$", alternatives.join("|"));
+        let re = regex::Regex::new(&pattern).map_err(|e| format!("null values: {e}"))?;
+        builder = builder.with_null_regex(re);
+    }
+    let reader = builder
         .build(Cursor::new(body))
         .map_err(|e| format!("CSV: {e}"))?;
     let mut out = Vec::new();
@@ -476,6 +495,16 @@ mod tests {
         };
         assert_eq!((parts[0].0, n(&parts[0].1)), (10, vec![1, 3]));
         assert_eq!((parts[1].0, n(&parts[1].1)), (20, vec![2, 4]));
+    }
+
+    #[test]
+    fn csv_null_markers_read_as_null() {
+        let body = b"n,x\n?,2.5\nNA,?\n3,\n";
+        let nulls = vec!["?".to_string(), "NA".to_string()];
+        let b = &decode_with(body, BodyFormat::Csv, &schema(), &nulls).unwrap()[0];
+        assert_eq!(b.column(2).null_count(), 2);
+        assert_eq!(b.column(1).null_count(), 2);
+        assert!(decode(body, BodyFormat::Csv, &schema()).is_err());
     }
 
     #[test]

@@ -256,13 +256,22 @@ pub fn parse_suite(name: &str, text: &str) -> Result<LoadedSuite, SpecError> {
             "{label}: expected a mapping with `roles` and `checks`"
         )));
     };
+    // Keep the suite's CSV settings (null markers apply to CSV rows posted to the monitor).
+    let csv = map
+        .get("data")
+        .and_then(|d| d.get("csv"))
+        .cloned()
+        .map(serde_norway::from_value::<assay_engine::format::CsvSettings>)
+        .transpose()
+        .map_err(|e| SpecError(format!("{label}: data.csv: {e}")))?
+        .unwrap_or_default();
     map.insert(
         serde_norway::Value::from("data"),
         serde_norway::to_value(DataSection {
             current: Paths::Many(Vec::new()),
             reference: None,
             format: None,
-            csv: Default::default(),
+            csv,
         })
         .map_err(|e| SpecError(format!("{label}: {e}")))?,
     );

@@ -115,14 +115,15 @@ async fn monitors(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
-    let open: Vec<(i64, i64)> = sqlx::query_as("SELECT monitor_id, CAST(COALESCE(SUM(rows + profile_rows), 0) AS BIGINT) FROM windows WHERE state = 'open' GROUP BY monitor_id")
-        .fetch_all(state.store.pool())
-        .await
-        .unwrap_or_default();
-    let totals: Vec<(i64, i64)> = sqlx::query_as("SELECT monitor_id, CAST(COALESCE(SUM(rows + profile_rows), 0) AS BIGINT) FROM windows GROUP BY monitor_id")
-        .fetch_all(state.store.pool())
-        .await
-        .unwrap_or_default();
+    let open: Vec<(i64, i64)> = match sqlx::query_as(
+        "SELECT monitor_id, CAST(COALESCE(SUM(rows + profile_rows), 0) AS BIGINT) FROM windows WHERE state = 'open' GROUP BY monitor_id",
+    )
+    .fetch_all(state.store.pool())
+    .await
+    {
+        Ok(o) => o,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
     let summaries: Vec<MonitorSummary> = state
         .all_monitors()
         .await
@@ -134,11 +135,7 @@ async fn monitors(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
                 name: e.monitor.name().to_string(),
                 window: e.monitor.windowing.describe(),
                 windows: s.0.max(0) as u64,
-                rows: totals
-                    .iter()
-                    .find(|t| t.0 == id)
-                    .map(|t| t.1.max(0) as u64)
-                    .unwrap_or(0),
+                rows: s.3.max(0) as u64,
                 last_status: s.1,
                 last_window_end_ms: s.2,
                 open_window_rows: open
@@ -252,7 +249,16 @@ async fn report(
             .into_response();
     };
     let html = async {
-        let key = resolve_key(&state, &entry, "latest").await?;
+        let key = match resolve_key(&state, &entry, "latest").await {
+            Ok(k) => k,
+            Err(e) if e.status == StatusCode::NOT_FOUND => {
+                return Ok(format!(
+                    "<!doctype html><title>assay · {0}</title><h1>{0}</h1><p>No window has been evaluated yet.</p><p><a href=\"/ui/\">Monitors</a></p>",
+                    dashboard::escape(&name)
+                ))
+            }
+            Err(e) => return Err(e),
+        };
         let text = stored_report(&state, &entry, key).await?;
         match serde_json::from_str::<assay_report::Report>(&text) {
             Ok(report) => Ok::<String, ApiError>(assay_report::html::render_html(&report)),

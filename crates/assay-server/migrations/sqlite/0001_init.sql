@@ -76,6 +76,7 @@ CREATE TABLE figures (
     column_name TEXT NOT NULL,
     value DOUBLE PRECISION,
     threshold DOUBLE PRECISION,
+    score DOUBLE PRECISION,
     status TEXT NOT NULL,
     PRIMARY KEY (monitor_id, window_key, position)
 );
