@@ -253,17 +253,24 @@ pub async fn evaluate_window(
             write_rows(dir.path(), "window.arrow", &batches)?
         } else {
             let mut merged: Option<Profile> = None;
-            if !batches.is_empty() {
-                let path = write_rows(dir.path(), "rows.arrow", &batches)?;
-                merged = Some(profile_rows(state, &monitor.suite, &path).await?);
-            }
             for (text,) in &pushed {
                 let p = Profile::from_json(text).map_err(|e| format!("pushed profile: {e}"))?;
                 match merged.as_mut() {
                     None => merged = Some(p),
-                    Some(m) => m.merge(&p).map_err(|e| {
-                        format!("pushed profile does not merge with the window: {e}")
-                    })?,
+                    Some(m) => m
+                        .merge(&p)
+                        .map_err(|e| format!("pushed profiles do not merge: {e}"))?,
+                }
+            }
+            if !batches.is_empty() {
+                let path = write_rows(dir.path(), "rows.arrow", &batches)?;
+                let mut rows = profile_rows(state, &monitor.suite, &path).await?;
+                if let Some(m) = merged.as_mut() {
+                    // Pushed profiles carry no id or time columns: compare what both have.
+                    rows.columns.retain(|c| m.column(&c.name).is_some());
+                    m.merge(&rows).map_err(|e| {
+                        format!("pushed profiles do not merge with the window's rows: {e}")
+                    })?;
                 }
             }
             let p = merged.ok_or("empty window")?;
@@ -368,7 +375,8 @@ pub async fn evaluate_window(
             let placeholders: Vec<String> = (1..=9).map(|k| format!("${}", p + k)).collect();
             sql.push_str(&format!("({})", placeholders.join(", ")));
         }
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        // Not cached: nulls bound in one evaluation must not fix parameter types for the next.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
         for (i, r) in chunk.iter().enumerate() {
             q = q
                 .bind(monitor.id)
@@ -509,6 +517,26 @@ async fn run_part(
         .map(|(c, _)| c.clone())
         .collect();
     loaded.suite.data.current = Paths::One(current.to_string());
+    // Id and time columns are bookkeeping: a pushed profile need not have them.
+    if current.ends_with(".profile.json") {
+        let text = std::fs::read_to_string(current).map_err(|e| e.to_string())?;
+        let profile = Profile::from_json(&text).map_err(|e| e.to_string())?;
+        let roles = &mut loaded.suite.roles;
+        if roles
+            .id
+            .as_ref()
+            .is_some_and(|c| profile.column(c).is_none())
+        {
+            roles.id = None;
+        }
+        if roles
+            .timestamp
+            .as_ref()
+            .is_some_and(|c| profile.column(c).is_none())
+        {
+            roles.timestamp = None;
+        }
+    }
     loaded.suite.data.reference = Some(Paths::One(reference.to_string()));
     loaded.suite.data.format = None;
     run_suite(&state.engine, &loaded, &RunOptions::default())

@@ -263,7 +263,8 @@ pub async fn store_labels(
             sql.push_str(&format!("(${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4));
         }
         sql.push_str(" ON CONFLICT (monitor_id, event_id) DO UPDATE SET label = excluded.label, received_ms = excluded.received_ms");
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        // Not cached: nulls bound in one evaluation must not fix parameter types for the next.
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
         for (id, label) in chunk {
             q = q
                 .bind(monitor.id)

@@ -678,10 +678,10 @@ pub fn core_scenario(db: &[String], dir: &Path) -> (Server, String, AdultData, W
     );
     let accuracy = report["results"]
         .as_array()
-        .unwrap()
+        .unwrap_or_else(|| panic!("no results in {report}"))
         .iter()
         .find(|r| r["id"] == "model.accuracy")
-        .unwrap()
+        .unwrap_or_else(|| panic!("no model.accuracy in {report}"))
         .clone();
     assert_eq!(accuracy["status"], "skipped", "{accuracy}");
     assert!(
@@ -721,10 +721,10 @@ pub fn core_scenario(db: &[String], dir: &Path) -> (Server, String, AdultData, W
     );
     let accuracy = report["results"]
         .as_array()
-        .unwrap()
+        .unwrap_or_else(|| panic!("no results in {report}"))
         .iter()
         .find(|r| r["id"] == "model.accuracy")
-        .unwrap()
+        .unwrap_or_else(|| panic!("no model.accuracy in {report}"))
         .clone();
     let expected = data.accuracy(w0);
     assert!(
