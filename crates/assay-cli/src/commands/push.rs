@@ -183,18 +183,102 @@ pub async fn run_monitor(engine: &Engine, args: MonitorArgs) -> Result<u8> {
     } = args.command;
     let text = std::fs::read_to_string(&suite)
         .with_context(|| format!("cannot read the suite {suite}"))?;
-    let reference = match reference {
-        Some(r) => r,
+    let profile = match reference {
+        Some(r) => {
+            let paths: Vec<String> = r.split(',').map(str::to_string).collect();
+            profile_of(engine, &paths, &data_args).await?
+        }
         None => {
-            let loaded = assay_checks::LoadedSuite::load(&suite)?;
-            let Some(spec) = loaded.reference_spec() else {
+            // The suite's data.reference (relative to the suite), read with its CSV settings.
+            let doc: serde_norway::Value = serde_norway::from_str(&text)
+                .with_context(|| format!("{suite}: not a YAML suite"))?;
+            let data = doc.get("data");
+            let Some(paths) = data.and_then(|d| d.get("reference")) else {
                 bail!("{suite}: no data.reference; give --reference DATA");
             };
-            spec.paths.join(",")
+            let paths: Vec<String> = match paths {
+                serde_norway::Value::String(p) => vec![p.clone()],
+                serde_norway::Value::Sequence(ps) => ps
+                    .iter()
+                    .filter_map(|p| p.as_str().map(str::to_string))
+                    .collect(),
+                _ => bail!("{suite}: data.reference: expected a path or a list of paths"),
+            };
+            let base = std::path::Path::new(&suite)
+                .parent()
+                .unwrap_or(std::path::Path::new(""));
+            let csv: assay_engine::format::CsvSettings = match data.and_then(|d| d.get("csv")) {
+                Some(c) => serde_norway::from_value(c.clone())
+                    .with_context(|| format!("{suite}: data.csv"))?,
+                None => Default::default(),
+            };
+            let spec = assay_engine::source::SourceSpec {
+                paths: paths
+                    .iter()
+                    .map(|p| {
+                        if assay_engine::source::is_url(p) || std::path::Path::new(p).is_absolute()
+                        {
+                            p.clone()
+                        } else {
+                            base.join(p).to_string_lossy().into_owned()
+                        }
+                    })
+                    .collect(),
+                format: None,
+                csv,
+            };
+            if let [only] = spec.paths.as_slice() {
+                if assay_engine::dataset::is_profile_file(only) {
+                    return create(
+                        read_profile(only)?,
+                        &text,
+                        &name,
+                        rows,
+                        every,
+                        grace,
+                        &webhooks,
+                        cooldown,
+                        alert_on_warn,
+                        &server,
+                    )
+                    .await;
+                }
+            }
+            let options = ProfileOptions {
+                progress: std::io::stderr().is_terminal(),
+                ..ProfileOptions::default()
+            };
+            profile_source(engine, &spec, &options).await?
         }
     };
-    let paths: Vec<String> = reference.split(',').map(str::to_string).collect();
-    let profile = profile_of(engine, &paths, &data_args).await?;
+    create(
+        profile,
+        &text,
+        &name,
+        rows,
+        every,
+        grace,
+        &webhooks,
+        cooldown,
+        alert_on_warn,
+        &server,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn create(
+    profile: Profile,
+    text: &str,
+    name: &str,
+    rows: Option<u64>,
+    every: Option<String>,
+    grace: Option<String>,
+    webhooks: &[String],
+    cooldown: Option<String>,
+    alert_on_warn: bool,
+    server: &ServerArgs,
+) -> Result<u8> {
     let window = match (rows, every) {
         (Some(n), None) => json!({ "rows": n }),
         (None, Some(e)) => json!({ "every": e, "grace": grace }),
