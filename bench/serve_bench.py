@@ -49,8 +49,8 @@ Notes on the numbers:
     start of the phase until the last in-flight request returned;
   * a 429 answer is counted, the client sleeps 50 ms and sends the same body again; latency
     percentiles are over acknowledged (200) requests only, each timed from its own send;
-  * the monitors' suite is the built-in SUITE_YAML below (the service contract's); `--suite FILE`
-    sends another YAML file instead, e.g. if the server refuses a role or check name in it;
+  * the monitors' suite is the built-in SUITE_YAML below (drift of every column and null shares);
+    `--suite FILE` sends another YAML file instead;
   * client and server share this machine's cores (`nproc` in the JSON): on a small machine the
     Python clients take CPU time from the server.
 """
@@ -93,15 +93,15 @@ SEND_TIMEOUT_S = 600.0
 ARROW_CT = "application/vnd.apache.arrow.stream"
 JSON_CT = "application/x-ndjson"
 
-# The monitors' suite (YAML text sent as the `suite` field), as given by the service's contract.
+# The monitors' suite (YAML text sent as the `suite` field).
 SUITE_YAML = """\
 roles:
-  ids: [id]
+  id: id
   timestamp: ts
   prediction: prediction
 checks:
-  - check: drift.column
-  - check: integrity.nulls
+  - check: drift.auto
+  - check: integrity.null_share
 """
 
 # First timestamp of the generated events: 2026-01-01T00:00:00Z, then one event every 10 ms.

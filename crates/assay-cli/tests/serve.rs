@@ -352,6 +352,30 @@ fn bad_inputs_get_clear_errors() {
         400,
         &["roles.target", "`y`"],
     );
+    // Slice expressions are expressions, not statements: no way to run SQL.
+    let injected =
+        "evaluation:\n  slices: [\"x > 1; DROP TABLE monitors\"]\nchecks:\n  - check: drift.ks\n";
+    expect(
+        create(monitor_spec(
+            "m",
+            injected,
+            &reference,
+            serde_json::json!({"rows": 5}),
+        )),
+        400,
+        &["evaluation.slices", "not a valid expression"],
+    );
+    let subquery = "evaluation:\n  slices: [\"x > (SELECT count(*) FROM monitors)\"]\nchecks:\n  - check: drift.ks\n";
+    expect(
+        create(monitor_spec(
+            "m",
+            subquery,
+            &reference,
+            serde_json::json!({"rows": 5}),
+        )),
+        400,
+        &["evaluation.slices"],
+    );
     let mut bad_ref = reference.clone();
     bad_ref["columns"] = serde_json::json!("nope");
     expect(
@@ -892,4 +916,88 @@ fn token_command_creates_lists_and_revokes_before_the_server_runs() {
         .unwrap();
     assert_eq!(bad_url.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad_url.stderr).contains("postgres://"));
+}
+
+#[test]
+fn alerts_dedup_cool_down_and_resolve_with_json_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite(dir.path());
+    let admin = make_token(&db, "admin");
+    let server = Server::start(&db, &["--log-format", "json"], dir.path());
+    let sink = WebhookSink::start(0);
+    let reference = reference_profile(dir.path(), &small_reference());
+    let spec = serde_json::json!({
+        "name": "a", "suite": SMALL_SUITE, "reference_profile": reference, "window": {"rows": 100},
+        "alerts": {"cooldown": "1h", "webhooks": [{"url": sink.url("/hook")}]},
+    });
+    let (status, body) = post(
+        &server.url("/api/v1/monitors"),
+        &admin,
+        "application/json",
+        serde_json::to_vec(&spec).unwrap(),
+    );
+    assert_eq!(status, 201, "{body}");
+    let window = |shift: i64| -> Vec<u8> {
+        let mut csv = String::from("x,c\n");
+        for i in 0..100 {
+            csv.push_str(&format!("{},a\n", i % 50 + shift));
+        }
+        csv.into_bytes()
+    };
+    // ok, drifted, drifted, ok, drifted: fire, (same status: nothing), resolve, (cooldown: nothing).
+    let statuses: Vec<String> = [0, 100, 100, 0, 100]
+        .iter()
+        .enumerate()
+        .map(|(k, shift)| {
+            let (status, body) = post(
+                &server.url("/api/v1/monitors/a/rows"),
+                &admin,
+                "text/csv",
+                window(*shift),
+            );
+            assert_eq!(status, 200, "{body}");
+            wait_evaluated(&server, &admin, "a", k as i64, 1)["status"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(statuses, ["pass", "fail", "fail", "pass", "fail"]);
+    let alerts = get_json(&server.url("/api/v1/monitors/a/alerts"), &admin);
+    let kinds: Vec<(&str, i64)> = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|a| {
+            (
+                a["kind"].as_str().unwrap(),
+                a["window_key"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(kinds, [("firing", 1), ("resolved", 3)], "{alerts}");
+    let hooks = wait_for(30, "two webhooks", || {
+        let got = sink.on("/hook");
+        (got.len() >= 2).then_some(got)
+    });
+    assert_eq!(hooks.len(), 2);
+    // Structured logs: one JSON object per line, with the evaluation's fields.
+    let log = server.log_text();
+    let evaluated: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l)
+                .unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))
+        })
+        .filter(|v| v["message"] == "window evaluated")
+        .collect();
+    assert_eq!(evaluated.len(), 5, "{log}");
+    assert_eq!(evaluated[1]["monitor"], "a");
+    assert_eq!(evaluated[1]["status"], "fail");
+    assert_eq!(evaluated[1]["rows"], 100);
+    assert!(
+        log.contains("\"message\":\"alert held back by the cooldown\""),
+        "{log}"
+    );
 }

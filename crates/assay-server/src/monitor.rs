@@ -432,6 +432,12 @@ impl Monitor {
                 )));
             }
         }
+        // Slices are SQL expressions evaluated in memory on the window's rows (never a query,
+        // never the database): check them now against the columns rows will have.
+        for slice in &suite.suite.evaluation.slices {
+            assay_checks::evaluation::slices::SliceExpr::parse(slice, &schema)
+                .map_err(|e| SpecError(format!("suite evaluation.slices: {e}")))?;
+        }
         for entry in &suite.suite.checks {
             for c in entry.columns.iter().flatten() {
                 if !reference_columns.contains(&c.as_str()) {

@@ -149,6 +149,11 @@ async fn monitors(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
     Html(dashboard::monitors_page(&summaries)).into_response()
 }
 
+fn no_such_monitor(name: &str) -> Response {
+    let page = format!("<p>No monitor named {}.</p>", dashboard::escape(name));
+    (StatusCode::NOT_FOUND, Html(page)).into_response()
+}
+
 async fn monitor(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -158,14 +163,7 @@ async fn monitor(
         return r;
     }
     let Some(entry) = state.monitor(&name).await else {
-        return (
-            StatusCode::NOT_FOUND,
-            Html(format!(
-                "<p>No monitor named {}.</p>",
-                dashboard::escape(&name)
-            )),
-        )
-            .into_response();
+        return no_such_monitor(&name);
     };
     let page = async {
         let windows: Vec<WindowRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -239,14 +237,7 @@ async fn report(
         return r;
     }
     let Some(entry) = state.monitor(&name).await else {
-        return (
-            StatusCode::NOT_FOUND,
-            Html(format!(
-                "<p>No monitor named {}.</p>",
-                dashboard::escape(&name)
-            )),
-        )
-            .into_response();
+        return no_such_monitor(&name);
     };
     let html = async {
         let key = match resolve_key(&state, &entry, "latest").await {

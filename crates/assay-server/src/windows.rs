@@ -115,19 +115,7 @@ pub async fn store_rows(
         upsert_window(&mut tx, monitor.id, *key, start, end, rows as i64, 0, now).await?;
     }
     if let Windowing::Rows(_) = monitor.windowing {
-        sqlx::query("UPDATE monitors SET rows_total = $1 WHERE id = $2")
-            .bind(total as i64)
-            .bind(monitor.id)
-            .execute(&mut *tx)
-            .await?;
-        for key in &closed {
-            sqlx::query("UPDATE windows SET state = 'closed', closed_ms = $1 WHERE monitor_id = $2 AND window_key = $3 AND state = 'open'")
-                .bind(now)
-                .bind(monitor.id)
-                .bind(*key)
-                .execute(&mut *tx)
-                .await?;
-        }
+        advance_row_windows(&mut tx, monitor.id, total, &closed, now).await?;
     }
     tx.commit().await?;
     entry.rows_total.store(total, Ordering::SeqCst);
@@ -136,6 +124,30 @@ pub async fn store_rows(
         windows: parts.keys().copied().collect(),
         closed,
     })
+}
+
+/// Row-count windows: stores the row cursor and closes the windows that filled up.
+async fn advance_row_windows(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    monitor_id: i64,
+    total: u64,
+    closed: &[i64],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE monitors SET rows_total = $1 WHERE id = $2")
+        .bind(total as i64)
+        .bind(monitor_id)
+        .execute(&mut **tx)
+        .await?;
+    for key in closed {
+        sqlx::query("UPDATE windows SET state = 'closed', closed_ms = $1 WHERE monitor_id = $2 AND window_key = $3 AND state = 'open'")
+            .bind(now)
+            .bind(monitor_id)
+            .bind(*key)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Adds rows (and pushed-profile rows) to a window, creating it open. Rows arriving for a
@@ -218,19 +230,7 @@ pub async fn store_profile(
         .await?;
     upsert_window(&mut tx, monitor.id, key, start, end, 0, rows as i64, now).await?;
     if let Windowing::Rows(_) = monitor.windowing {
-        sqlx::query("UPDATE monitors SET rows_total = $1 WHERE id = $2")
-            .bind(total as i64)
-            .bind(monitor.id)
-            .execute(&mut *tx)
-            .await?;
-        for key in &closed {
-            sqlx::query("UPDATE windows SET state = 'closed', closed_ms = $1 WHERE monitor_id = $2 AND window_key = $3 AND state = 'open'")
-                .bind(now)
-                .bind(monitor.id)
-                .bind(*key)
-                .execute(&mut *tx)
-                .await?;
-        }
+        advance_row_windows(&mut tx, monitor.id, total, &closed, now).await?;
     }
     tx.commit().await?;
     entry.rows_total.store(total, Ordering::SeqCst);

@@ -6,7 +6,7 @@
 mod context;
 mod frame;
 mod labels;
-mod slices;
+pub mod slices;
 
 pub use context::{prepare, EvalContext, DISCOVERY_MAX_DISTINCT};
 pub use frame::{build_frame, EvalFrame, EvalSetup, EvalTask, Grouping, Outputs, Slice};
