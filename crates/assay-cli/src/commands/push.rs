@@ -307,7 +307,7 @@ async fn create(
         .await?;
     eprintln!(
         "created monitor {} ({}; reference: {} rows profiled here)",
-        answer["name"].as_str().unwrap_or(&name),
+        answer["name"].as_str().unwrap_or(name),
         answer["window"].as_str().unwrap_or(""),
         profile.rows
     );
