@@ -491,6 +491,80 @@ fn bad_inputs_get_clear_errors() {
         404,
         &["no route GET /api/v1/nothing"],
     );
+    // Deeply nested JSON is refused before decoding (it used to overflow the stack).
+    let deep = format!("{{\"x\": {}1{}}}\n", "[".repeat(30_000), "]".repeat(30_000));
+    expect(
+        send("application/x-ndjson", deep.as_bytes()),
+        400,
+        &["nested 30001 levels"],
+    );
+    expect(
+        send("application/x-ndjson", b"{\"x\": 1}\n{\"x\": 2.5}\n"),
+        400,
+        &["line 2", "`x`"],
+    );
+    let long = format!("{{\"c\": \"{}\"}}\n", "a".repeat(70_000));
+    expect(
+        send("application/x-ndjson", long.as_bytes()),
+        400,
+        &["column `c`", "70000 bytes"],
+    );
+    // A pushed profile must have the monitor's types.
+    let text_x = reference_profile(dir.path(), "x,c\nten,a\neleven,b\n");
+    expect(
+        post(
+            &server.url("/api/v1/monitors/m/profiles"),
+            &admin,
+            "application/json",
+            serde_json::to_vec(&text_x).unwrap(),
+        ),
+        400,
+        &["column `x` is Utf8 in the profile but Int64"],
+    );
+    // One service per data directory.
+    let second = std::process::Command::new(bin())
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port())])
+        .args(&db)
+        .output()
+        .unwrap();
+    assert_eq!(second.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&second.stderr)
+            .contains("another `assay serve` is using the data directory"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    let both = std::process::Command::new(bin())
+        .args([
+            "token",
+            "create",
+            "--role",
+            "admin",
+            "--database",
+            "postgres://x@127.0.0.1:1/x",
+        ])
+        .args(&db)
+        .output()
+        .unwrap();
+    assert_eq!(both.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&both.stderr).contains("not both"));
+    let refused = std::process::Command::new(bin())
+        .args([
+            "token",
+            "create",
+            "--role",
+            "admin",
+            "--database",
+            "postgres://x@127.0.0.1:1/x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("refused"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
     // The server is still healthy and never panicked.
     assert_eq!(
         client()

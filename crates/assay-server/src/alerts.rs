@@ -24,7 +24,7 @@ pub async fn on_window_status(
     state: &AppState,
     entry: &MonitorEntry,
     key: i64,
-    bounds: (i64, i64),
+    window: (i64, i64, u64),
     status: Status,
     report: &Report,
 ) -> Result<(), sqlx::Error> {
@@ -35,7 +35,9 @@ pub async fn on_window_status(
             .bind(monitor.id)
             .fetch_one(pool)
             .await?;
-    let alerted = row.0.unwrap_or_else(|| "pass".into());
+    let bounds = (window.0, window.1);
+    let rows = window.2;
+    let alerted = row.0.unwrap_or_else(|| "none".into());
     let now = now_ms();
     let new = status.as_str();
     let kind = if is_bad(new, monitor.alert_on_warn) {
@@ -58,14 +60,34 @@ pub async fn on_window_status(
         .execute(pool)
         .await?;
     let Some(kind) = kind else { return Ok(()) };
+    // What the monitor showed before this window: the previous evaluated window's status.
+    let previous: Option<(Option<String>,)> = sqlx::query_as(
+        "SELECT status FROM windows WHERE monitor_id = $1 AND state = 'evaluated' AND window_key < $2 \
+         ORDER BY window_key DESC LIMIT 1",
+    )
+    .bind(monitor.id)
+    .bind(key)
+    .fetch_optional(pool)
+    .await?;
+    let previous = previous.and_then(|p| p.0).unwrap_or_else(|| "none".into());
+    let was = if previous == "none" {
+        String::new()
+    } else {
+        format!(" (was {previous})")
+    };
     let window_text = match monitor.windowing {
-        Windowing::Rows(n) => format!("window {key} ({n} rows)"),
+        Windowing::Rows(_) => format!("window {key} ({rows} rows)"),
         Windowing::Time { .. } => format!(
-            "window {} – {}",
+            "window {} – {} ({rows} rows)",
             crate::dashboard::format_utc(bounds.0),
             crate::dashboard::format_utc(bounds.1)
         ),
     };
+    let bad_result = |r: &&assay_report::CheckResult| {
+        matches!(r.status, Status::Fail | Status::Error)
+            || (r.status == Status::Warn && monitor.alert_on_warn)
+    };
+    let failing_total = report.results.iter().filter(bad_result).count();
     let failing: Vec<Value> = report
         .results
         .iter()
@@ -86,29 +108,29 @@ pub async fn on_window_status(
             })
             .collect();
         format!(
-            "assay monitor {}: {} (was {}) in {}; {} check(s) failing: {}",
+            "assay monitor {}: {}{} in {}; {} check(s) failing: {}",
             monitor.name(),
             new,
-            alerted,
+            was,
             window_text,
-            failing.len(),
+            failing_total,
             names.join(", ")
         )
     } else {
         format!(
-            "assay monitor {}: resolved, {} is {} (was {})",
+            "assay monitor {}: resolved, {} is {} (alerted on {alerted})",
             monitor.name(),
             window_text,
             new,
-            alerted
         )
     };
     let payload = json!({
         "monitor": monitor.name(),
         "kind": kind,
         "status": new,
-        "previous_status": alerted,
-        "window": {"key": key, "start_ms": bounds.0, "end_ms": bounds.1},
+        "previous_status": previous,
+        "window": {"key": key, "start_ms": bounds.0, "end_ms": bounds.1, "rows": rows},
+        "failing_total": failing_total,
         "summary": report.summary,
         "failing": failing,
         "message": message,
@@ -123,7 +145,7 @@ pub async fn on_window_status(
     .bind(key)
     .bind(kind)
     .bind(new)
-    .bind(&alerted)
+    .bind(&previous)
     .bind(&message)
     .bind(payload.to_string())
     .bind(now)
@@ -151,7 +173,7 @@ pub async fn on_window_status(
         .alerts
         .get_or_create(&labels(&[("monitor", monitor.name()), ("kind", kind)]))
         .inc();
-    tracing::warn!(monitor = %monitor.name(), kind, status = new, previous = %alerted, "alert");
+    tracing::warn!(monitor = %monitor.name(), kind, status = new, previous = %previous, "alert");
     state.deliver_now.notify_one();
     Ok(())
 }
@@ -210,16 +232,22 @@ async fn send_due(state: &AppState, client: &reqwest::Client) -> Result<(), sqlx
     .bind(now_ms())
     .fetch_all(pool)
     .await?;
-    for (id, url, format, attempts, payload) in due {
-        let payload: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
-        let body = webhook_body(&format, &payload);
-        let outcome = client.post(&url).json(&body).send().await;
-        let attempts = attempts + 1;
-        let error = match outcome {
-            Ok(r) if r.status().is_success() => None,
-            Ok(r) => Some(format!("HTTP {}", r.status())),
-            Err(e) => Some(e.to_string()),
-        };
+    // Concurrently: one slow or hanging endpoint does not hold the others back.
+    let sends = due
+        .into_iter()
+        .map(|(id, url, format, attempts, payload)| async move {
+            let payload: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
+            let body = webhook_body(&format, &payload);
+            let outcome = client.post(&url).json(&body).send().await;
+            let error = match outcome {
+                Ok(r) if r.status().is_success() => None,
+                Ok(r) => Some(format!("HTTP {}", r.status())),
+                Err(e) => Some(error_chain(&e)),
+            };
+            (id, url, attempts + 1, error)
+        });
+    for (id, url, attempts, error) in futures::future::join_all(sends).await {
+        let shown = crate::api::redact_url(&url);
         let now = now_ms();
         match error {
             None => {
@@ -236,7 +264,7 @@ async fn send_due(state: &AppState, client: &reqwest::Client) -> Result<(), sqlx
                     .inc();
             }
             Some(e) if attempts >= state.limits.webhook_max_attempts => {
-                tracing::error!(url = %url, attempts, error = %e, "webhook delivery given up");
+                tracing::error!(url = %shown, attempts, error = %e, "webhook delivery given up");
                 sqlx::query("UPDATE deliveries SET gave_up_ms = $1, attempts = $2, last_error = $3 WHERE id = $4")
                     .bind(now)
                     .bind(attempts)
@@ -252,7 +280,7 @@ async fn send_due(state: &AppState, client: &reqwest::Client) -> Result<(), sqlx
             }
             Some(e) => {
                 let next = now + backoff_ms(state.limits.webhook_retry_base_ms, attempts);
-                tracing::warn!(url = %url, attempts, error = %e, retry_in_ms = next - now, "webhook delivery failed");
+                tracing::warn!(url = %shown, attempts, error = %e, retry_in_ms = next - now, "webhook delivery failed");
                 sqlx::query("UPDATE deliveries SET next_attempt_ms = $1, attempts = $2, last_error = $3 WHERE id = $4")
                     .bind(next)
                     .bind(attempts)
@@ -269,6 +297,27 @@ async fn send_due(state: &AppState, client: &reqwest::Client) -> Result<(), sqlx
         }
     }
     Ok(())
+}
+
+/// An error with its causes ("error sending request: connection refused"), URL paths hidden.
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut text = if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connect() {
+        "cannot connect".to_string()
+    } else {
+        "request failed".to_string()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
 }
 
 #[cfg(test)]

@@ -273,7 +273,10 @@ async fn entry_of(state: &AppState, name: &str) -> ApiResult<Arc<MonitorEntry>> 
 /// A webhook URL with its path and query hidden (Slack webhook paths are secrets).
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
-        Ok(u) => format!("{}://{}/…", u.scheme(), u.host_str().unwrap_or("")),
+        Ok(u) => match u.port() {
+            Some(port) => format!("{}://{}:{port}/…", u.scheme(), u.host_str().unwrap_or("")),
+            None => format!("{}://{}/…", u.scheme(), u.host_str().unwrap_or("")),
+        },
         Err(_) => "…".into(),
     }
 }
@@ -327,6 +330,7 @@ async fn create_monitor(State(state): State<Arc<AppState>>, body: Bytes) -> ApiR
         monitor,
         ingest_lock: Default::default(),
         rows_total: AtomicU64::new(0),
+        deleted: Default::default(),
     });
     state
         .monitors
@@ -408,6 +412,7 @@ async fn delete_monitor(
 ) -> ApiResult<StatusCode> {
     let entry = entry_of(&state, &name).await?;
     let _guard = entry.ingest_lock.lock().await;
+    entry.deleted.store(true, Ordering::SeqCst);
     let id = entry.monitor.id;
     let mut tx = state.store.pool().begin().await?;
     for table in [
@@ -513,6 +518,9 @@ async fn ingest_rows(
         .map_err(|e| match e {
             StoreRowsError::Rows(m) => ApiError::bad(format!("rows: {m}")),
             StoreRowsError::Database(e) => ApiError::from(e),
+            StoreRowsError::Deleted => {
+                ApiError::not_found(format!("monitor `{}` was deleted", entry.monitor.name()))
+            }
         })?;
     state
         .metrics
@@ -564,6 +572,15 @@ async fn post_labels(
             format.as_str()
         ))
     })?;
+    if rows.iter().all(|(_, label)| label.is_none()) {
+        return Err(ApiError::bad(format!(
+            "labels: no `{}` values (each row needs the event id and its label)",
+            m.label_column.as_deref().unwrap_or("target")
+        )));
+    }
+    if entry.deleted.load(Ordering::SeqCst) {
+        return Err(ApiError::not_found(format!("monitor `{name}` was deleted")));
+    }
     let marked = store_labels(&state.store, &entry, &rows).await?;
     state
         .metrics
@@ -598,10 +615,19 @@ async fn post_profile(
         return Err(ApiError::bad("profile: it profiles no rows"));
     }
     for c in &profile.columns {
-        if entry.monitor.schema.field_with_name(&c.name).is_err() {
+        let Ok(field) = entry.monitor.schema.field_with_name(&c.name) else {
             return Err(ApiError::bad(format!(
                 "profile: column `{}` is not one of the monitor's columns",
                 c.name
+            )));
+        };
+        let pushed = monitor::ingest_type(&c.data_type);
+        if &pushed != field.data_type() {
+            return Err(ApiError::bad(format!(
+                "profile: column `{}` is {} in the profile but {} in the monitor (profile data of the same types as the reference)",
+                c.name,
+                c.data_type,
+                field.data_type()
             )));
         }
     }
@@ -626,6 +652,7 @@ async fn post_profile(
         .map_err(|e| match e {
             StoreRowsError::Rows(m) => ApiError::bad(m),
             StoreRowsError::Database(e) => ApiError::from(e),
+            StoreRowsError::Deleted => ApiError::not_found(format!("monitor `{name}` was deleted")),
         })?;
     state
         .metrics
@@ -721,6 +748,17 @@ async fn window_rows(
     } else {
         resolve_key(&state, &entry, &key).await?
     };
+    let exists: Option<(i64,)> =
+        sqlx::query_as("SELECT rows FROM windows WHERE monitor_id = $1 AND window_key = $2")
+            .bind(entry.monitor.id)
+            .bind(key)
+            .fetch_optional(state.store.pool())
+            .await?;
+    if exists.is_none() {
+        return Err(ApiError::not_found(format!(
+            "monitor `{name}` has no window {key}"
+        )));
+    }
     let blobs: Vec<(Vec<u8>,)> = sqlx::query_as(
         "SELECT data FROM batches WHERE monitor_id = $1 AND window_key = $2 ORDER BY id",
     )
@@ -781,24 +819,46 @@ pub async fn stored_report(state: &AppState, entry: &MonitorEntry, key: i64) -> 
 struct SeriesQuery {
     check: Option<String>,
     column: Option<String>,
+    /// The newest this many windows (default 500).
+    windows: Option<i64>,
 }
 
 /// Every figure over time: `(check, column) → points`.
+/// The key of the oldest of the newest `windows` windows (the start of a bounded history).
+pub async fn first_key_of_last(
+    state: &AppState,
+    entry: &MonitorEntry,
+    windows: i64,
+) -> ApiResult<i64> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT window_key FROM windows WHERE monitor_id = $1 ORDER BY window_key DESC LIMIT 1 OFFSET $2",
+    )
+    .bind(entry.monitor.id)
+    .bind(windows.max(1) - 1)
+    .fetch_optional(state.store.pool())
+    .await?;
+    Ok(row.map(|r| r.0).unwrap_or(i64::MIN))
+}
+
+/// Every figure of the newest `windows` windows as time series.
 pub async fn series_of(
     state: &AppState,
     entry: &MonitorEntry,
     check: Option<&str>,
     column: Option<&str>,
+    windows: i64,
 ) -> ApiResult<Vec<crate::dashboard::Series>> {
+    let from = first_key_of_last(state, entry, windows).await?;
     let rows: Vec<FigureRecord> = sqlx::query_as(
         "SELECT f.check_id, f.column_name, f.window_key, w.start_ms, w.end_ms, f.value, f.threshold, f.status \
          FROM figures f JOIN windows w ON w.monitor_id = f.monitor_id AND w.window_key = f.window_key \
          WHERE f.monitor_id = $1 AND ($2 = '' OR f.check_id = $2) AND ($3 = '' OR f.column_name = $3) \
-         ORDER BY f.check_id, f.column_name, f.window_key",
+         AND f.window_key >= $4 ORDER BY f.check_id, f.column_name, f.window_key",
     )
     .bind(entry.monitor.id)
     .bind(check.unwrap_or(""))
     .bind(column.unwrap_or(""))
+    .bind(from)
     .fetch_all(state.store.pool())
     .await?;
     let mut out: Vec<crate::dashboard::Series> = Vec::new();
@@ -846,7 +906,15 @@ async fn series(
     Query(q): Query<SeriesQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
     let entry = entry_of(&state, &name).await?;
-    let series = series_of(&state, &entry, q.check.as_deref(), q.column.as_deref()).await?;
+    let windows = q.windows.unwrap_or(500).clamp(1, 100_000);
+    let series = series_of(
+        &state,
+        &entry,
+        q.check.as_deref(),
+        q.column.as_deref(),
+        windows,
+    )
+    .await?;
     Ok(Json(
         series
             .into_iter()
@@ -862,12 +930,15 @@ async fn series(
 pub async fn heatmap_of(
     state: &AppState,
     entry: &MonitorEntry,
+    windows: i64,
 ) -> ApiResult<Vec<crate::dashboard::HeatCell>> {
+    let from = first_key_of_last(state, entry, windows).await?;
     let rows: Vec<(String, i64, Option<f64>, String)> = sqlx::query_as(
         "SELECT column_name, window_key, score, status FROM figures \
-         WHERE monitor_id = $1 AND score IS NOT NULL ORDER BY column_name, window_key",
+         WHERE monitor_id = $1 AND score IS NOT NULL AND window_key >= $2 ORDER BY column_name, window_key",
     )
     .bind(entry.monitor.id)
+    .bind(from)
     .fetch_all(state.store.pool())
     .await?;
     Ok(rows
@@ -883,12 +954,20 @@ pub async fn heatmap_of(
         .collect())
 }
 
+#[derive(Deserialize)]
+struct HistoryQuery {
+    /// The newest this many windows (default 500).
+    windows: Option<i64>,
+}
+
 async fn heatmap(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
+    Query(q): Query<HistoryQuery>,
 ) -> ApiResult<Json<Value>> {
     let entry = entry_of(&state, &name).await?;
-    let cells = heatmap_of(&state, &entry).await?;
+    let windows = q.windows.unwrap_or(500).clamp(1, 100_000);
+    let cells = heatmap_of(&state, &entry, windows).await?;
     Ok(Json(json!(cells
         .iter()
         .map(|c| json!({"column": c.column, "window_key": c.window_key, "value": c.value, "status": c.status}))
@@ -916,6 +995,13 @@ pub async fn alerts_list(
         .bind(id)
         .fetch_all(state.store.pool())
         .await?;
+        let deliveries: Vec<DeliveryRecord> = deliveries
+            .into_iter()
+            .map(|d| DeliveryRecord {
+                url: redact_url(&d.url),
+                ..d
+            })
+            .collect();
         out.push(json!({
             "id": id, "window_key": key, "kind": kind, "status": status, "previous_status": previous,
             "message": message, "created_ms": created,

@@ -36,6 +36,12 @@ pub async fn run_evaluator(state: Arc<AppState>) {
             tracing::error!(error = %e, "closing due windows failed");
         }
         loop {
+            // Kept current during a backlog: ingestion answers 429 beyond the limit.
+            if let Ok(n) = pending_count(&state).await {
+                state
+                    .pending_windows
+                    .store(n, std::sync::atomic::Ordering::SeqCst);
+            }
             match next_window(&state).await {
                 Ok(Some((entry, key))) => {
                     let name = entry.monitor.name().to_string();
@@ -441,7 +447,9 @@ pub async fn evaluate_window(
                 }
             }
         }
-        alerts::on_window_status(state, entry, key, (start_ms, end_ms), status, &report)
+        let rows =
+            batches.iter().map(|b| b.num_rows()).sum::<usize>() as u64 + pushed_rows(&pushed);
+        alerts::on_window_status(state, entry, key, (start_ms, end_ms, rows), status, &report)
             .await
             .map_err(db)?;
     }
@@ -458,17 +466,33 @@ pub async fn evaluate_window(
     Ok(())
 }
 
-/// The drift score of a per-column drift result: the method's statistic (KS D, PSI, Jensen–
-/// Shannon distance, …), which grows with drift, unlike the p-value a test's condition reads.
+/// The drift score of a per-column drift result: its effect size (the measure every drift
+/// method reports on one scale, e.g. Wasserstein distance ÷ reference std for numbers, the
+/// share moved for categories), which grows with drift, unlike the p-value a test's condition
+/// reads; the absolute statistic when a method reports no effect size.
 pub fn drift_score(r: &CheckResult) -> Option<f64> {
     if !r.id.starts_with("drift.") || r.column.is_none() {
         return None;
     }
     r.details
-        .get("statistic")
+        .get("effect_size")
         .and_then(|v| v.as_f64())
+        .or_else(|| {
+            r.details
+                .get("statistic")
+                .and_then(|v| v.as_f64())
+                .map(f64::abs)
+        })
         .or(r.value)
         .filter(|v| v.is_finite())
+}
+
+fn pushed_rows(pushed: &[(String,)]) -> u64 {
+    pushed
+        .iter()
+        .filter_map(|(t,)| Profile::from_json(t).ok())
+        .map(|p| p.rows)
+        .sum()
 }
 
 async fn store_failure(

@@ -79,16 +79,137 @@ pub fn decode_with(
     }
 }
 
+/// Deepest nesting of arrays and objects in a JSON text (strings skipped). Rows are flat
+/// objects: a deep body is refused before a recursive decoder sees it.
+pub fn json_depth(body: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in body {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Nesting allowed in a JSON Lines body (a row object holding a list or object value).
+pub const MAX_JSON_DEPTH: usize = 16;
+
+/// Longest text value accepted in a row (bytes).
+pub const MAX_VALUE_BYTES: usize = 64 * 1024;
+
 fn decode_json(body: &[u8], schema: &SchemaRef) -> Result<Decoded, String> {
-    let run = || -> Result<Decoded, arrow::error::ArrowError> {
-        let reader = arrow::json::ReaderBuilder::new(schema.clone())
+    let depth = json_depth(body);
+    if depth > MAX_JSON_DEPTH {
+        return Err(format!(
+            "values nested {depth} levels deep (rows are flat JSON objects; at most {MAX_JSON_DEPTH} levels)"
+        ));
+    }
+    // Integers are read as text and parsed strictly, so 3.7 is an error in an integer column
+    // rather than silently 3.
+    let text_ints = Arc::new(Schema::new(
+        schema
+            .fields()
+            .iter()
+            .map(|f| match f.data_type() {
+                DataType::Int64 => Field::new(f.name(), DataType::Utf8, true),
+                _ => f.as_ref().clone(),
+            })
+            .collect::<Vec<_>>(),
+    ));
+    let run = |bytes: &[u8]| -> Result<Decoded, String> {
+        let reader = arrow::json::ReaderBuilder::new(text_ints.clone())
             .with_batch_size(65_536)
             .with_strict_mode(true)
             .with_coerce_primitive(true)
-            .build(Cursor::new(body))?;
-        reader.collect()
+            .build(Cursor::new(bytes))
+            .map_err(|e| e.to_string())?;
+        let batches: Vec<RecordBatch> = reader
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?;
+        batches
+            .iter()
+            .map(|b| strict_integers(b, schema).and_then(|b| conform(&b, schema)))
+            .collect()
     };
-    run().map_err(|e| explain_json_error(body, schema, &e.to_string()))
+    run(body).map_err(|message| {
+        // Error path only: find the first line that fails on its own.
+        let text = String::from_utf8_lossy(body);
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            if let Err(e) = run(line.as_bytes()) {
+                return explain_json_error(line.as_bytes(), schema, &e)
+                    .replacen("line 1:", &format!("line {}:", i + 1), 1)
+                    .replacen("JSON Lines:", &format!("line {}:", i + 1), 1);
+            }
+        }
+        explain_json_error(body, schema, &message)
+    })
+}
+
+/// Integer columns read as text become integers: `3`, `"3"` and `3.0` are 3; `3.7` is an error.
+fn strict_integers(batch: &RecordBatch, schema: &SchemaRef) -> Result<RecordBatch, String> {
+    let mut columns = batch.columns().to_vec();
+    for (i, field) in batch.schema().fields().iter().enumerate() {
+        let wants_int = schema
+            .field_with_name(field.name())
+            .map(|f| f.data_type() == &DataType::Int64)
+            .unwrap_or(false);
+        let Some(text) = columns[i].as_any().downcast_ref::<StringArray>() else {
+            continue;
+        };
+        if !wants_int {
+            continue;
+        }
+        let mut values: Vec<Option<i64>> = Vec::with_capacity(text.len());
+        for row in 0..text.len() {
+            if text.is_null(row) {
+                values.push(None);
+                continue;
+            }
+            let v = text.value(row).trim();
+            let parsed = v.parse::<i64>().ok().or_else(|| {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.007_199_254_740_992e15)
+                    .map(|f| f as i64)
+            });
+            match parsed {
+                Some(n) => values.push(Some(n)),
+                None => {
+                    return Err(format!(
+                        "column `{}`: `{v}` is not an integer (the monitor reads it as Int64)",
+                        field.name()
+                    ))
+                }
+            }
+        }
+        columns[i] = Arc::new(Int64Array::from(values));
+    }
+    let fields: Vec<Field> = batch
+        .schema()
+        .fields()
+        .iter()
+        .zip(&columns)
+        .map(|(f, c)| Field::new(f.name(), c.data_type().clone(), true))
+        .collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(|e| e.to_string())
 }
 
 /// Finds the first offending line of a JSON Lines body (only on the error path).
@@ -214,6 +335,21 @@ pub fn conform(batch: &RecordBatch, schema: &SchemaRef) -> Result<RecordBatch, S
         };
         columns.push(column);
     }
+    for (field, column) in schema.fields().iter().zip(&columns) {
+        if let Some(text) = column.as_any().downcast_ref::<StringArray>() {
+            let offsets = text.value_offsets();
+            if let Some(i) =
+                (0..text.len()).find(|&i| (offsets[i + 1] - offsets[i]) as usize > MAX_VALUE_BYTES)
+            {
+                return Err(format!(
+                    "row {}: column `{}` holds a value of {} bytes (at most {MAX_VALUE_BYTES})",
+                    i + 1,
+                    field.name(),
+                    offsets[i + 1] - offsets[i]
+                ));
+            }
+        }
+    }
     RecordBatch::try_new(schema.clone(), columns).map_err(|e| e.to_string())
 }
 
@@ -290,6 +426,15 @@ pub fn event_times(
                 out.push(ints.value(i));
             }
         }
+    }
+    // Year 1 to year 9999: anything else is a unit mistake, and would make a window that never
+    // closes.
+    const RANGE: std::ops::RangeInclusive<i64> = -62_135_596_800_000..=253_402_300_799_999;
+    if let Some(i) = out.iter().position(|t| !RANGE.contains(t)) {
+        return Err(bad(
+            i,
+            &format!("is {} ms since the epoch, outside years 1 to 9999", out[i]),
+        ));
     }
     Ok(out)
 }
@@ -505,6 +650,61 @@ mod tests {
         assert_eq!(b.column(2).null_count(), 2);
         assert_eq!(b.column(1).null_count(), 2);
         assert!(decode(body, BodyFormat::Csv, &schema()).is_err());
+    }
+
+    #[test]
+    fn deep_json_is_refused_before_decoding() {
+        assert_eq!(json_depth(br#"{"a": "[[[{{", "b": [1, {"c": 2}]}"#), 3);
+        let deep = format!("{{\"x\": {}1{}}}\n", "[".repeat(30_000), "]".repeat(30_000));
+        let e = decode(deep.as_bytes(), BodyFormat::JsonLines, &schema()).unwrap_err();
+        assert!(e.contains("nested 30001 levels"), "{e}");
+    }
+
+    #[test]
+    fn json_integers_are_strict_and_errors_name_the_line() {
+        let e = decode(
+            b"{\"n\": 3}\n{\"n\": 3.7}\n",
+            BodyFormat::JsonLines,
+            &schema(),
+        )
+        .unwrap_err();
+        assert!(e.contains("line 2") && e.contains("`n`"), "{e}");
+        let b = &decode(
+            b"{\"n\": 3}\n{\"n\": \"4\"}\n{\"n\": 5.0}\n",
+            BodyFormat::JsonLines,
+            &schema(),
+        )
+        .unwrap()[0];
+        assert_eq!(
+            b.column(2)
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap()
+                .values(),
+            &[3, 4, 5]
+        );
+        let e = decode(
+            b"{\"x\": 1.5}\n{\"x\": \"thirty\"}\n",
+            BodyFormat::JsonLines,
+            &schema(),
+        )
+        .unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn huge_values_and_absurd_times_are_refused() {
+        let big = format!("{{\"id\": \"{}\"}}\n", "a".repeat(MAX_VALUE_BYTES + 1));
+        let e = decode(big.as_bytes(), BodyFormat::JsonLines, &schema()).unwrap_err();
+        assert!(
+            e.contains("column `id`") && e.contains("65537 bytes"),
+            "{e}"
+        );
+        let b = decode(b"ts\n9223372036854775807\n", BodyFormat::Csv, &schema())
+            .unwrap()
+            .remove(0);
+        let e = event_times(&b, "ts", 0).unwrap_err();
+        assert!(e.contains("outside years 1 to 9999"), "{e}");
     }
 
     #[test]

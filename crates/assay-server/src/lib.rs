@@ -61,6 +61,10 @@ pub fn init_logging(json: bool) {
 
 /// Opens the database, loads the monitors and builds the shared state.
 pub async fn prepare(config: &ServeConfig) -> anyhow::Result<Arc<AppState>> {
+    let data_dir_lock = match &config.location {
+        Location::DataDir(dir) => Some(lock_data_dir(dir)?),
+        Location::Url(_) => None,
+    };
     let store = Store::open(&config.location).await?;
     let scratch_parent = match &config.location {
         Location::DataDir(d) => d.join("tmp"),
@@ -95,6 +99,7 @@ pub async fn prepare(config: &ServeConfig) -> anyhow::Result<Arc<AppState>> {
                         monitor: m,
                         ingest_lock: Default::default(),
                         rows_total: AtomicU64::new(total),
+                        deleted: Default::default(),
                     }),
                 );
             }
@@ -114,6 +119,7 @@ pub async fn prepare(config: &ServeConfig) -> anyhow::Result<Arc<AppState>> {
         engine: assay_engine::Engine::new(None),
         scratch,
         pending_windows: AtomicI64::new(0),
+        data_dir_lock,
     });
     if let Ok(n) = evaluate::pending_count(&state).await {
         state
@@ -124,6 +130,30 @@ pub async fn prepare(config: &ServeConfig) -> anyhow::Result<Arc<AppState>> {
 }
 
 use state::AppState;
+
+/// Takes the data directory's lock: two services on one SQLite file would cut row windows
+/// twice.
+fn lock_data_dir(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", dir.display()))?;
+    let path = dir.join("assay.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(anyhow::anyhow!(
+            "another `assay serve` is using the data directory {} (one service per data directory)",
+            dir.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(anyhow::anyhow!("cannot lock {}: {e}", path.display()))
+        }
+    }
+}
 
 /// The whole HTTP application.
 pub fn app(state: Arc<AppState>) -> Router {

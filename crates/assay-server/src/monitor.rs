@@ -305,27 +305,28 @@ fn arrow_type_of(profiled: &str) -> DataType {
     profiled.parse::<DataType>().unwrap_or(DataType::Utf8)
 }
 
+/// The type a profiled column is read with (narrow integers and floats widened, text as Utf8).
+pub fn ingest_type(profiled: &str) -> DataType {
+    match arrow_type_of(profiled) {
+        // Narrow integers would reject values a later batch legitimately carries.
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32 => DataType::Int64,
+        DataType::Float16 | DataType::Float32 => DataType::Float64,
+        DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8,
+        other => other,
+    }
+}
+
 /// The schema rows are read with: the reference's columns, plus the id and time columns.
 pub fn ingest_schema(reference: &Profile, id: Option<&str>, time: Option<&str>) -> SchemaRef {
     let mut fields: Vec<Field> = reference
         .columns
         .iter()
-        .map(|c| {
-            let t = arrow_type_of(&c.data_type);
-            let t = match t {
-                // Narrow integers would reject values a later batch legitimately carries.
-                DataType::Int8
-                | DataType::Int16
-                | DataType::Int32
-                | DataType::UInt8
-                | DataType::UInt16
-                | DataType::UInt32 => DataType::Int64,
-                DataType::Float16 | DataType::Float32 => DataType::Float64,
-                DataType::LargeUtf8 | DataType::Utf8View => DataType::Utf8,
-                other => other,
-            };
-            Field::new(&c.name, t, true)
-        })
+        .map(|c| Field::new(&c.name, ingest_type(&c.data_type), true))
         .collect();
     if let Some(id) = id {
         if !fields.iter().any(|f| f.name() == id) {

@@ -52,6 +52,8 @@ pub struct MonitorEntry {
     pub ingest_lock: Mutex<()>,
     /// Rows stored so far (row-count windows).
     pub rows_total: AtomicU64,
+    /// Set (under the ingestion lock) when the monitor is deleted.
+    pub deleted: std::sync::atomic::AtomicBool,
 }
 
 /// Shared by every handler and background task.
@@ -76,6 +78,8 @@ pub struct AppState {
     pub scratch: tempfile::TempDir,
     /// Closed windows not yet evaluated (cached for the overload check).
     pub pending_windows: std::sync::atomic::AtomicI64,
+    /// The data directory's lock (one service per data directory), held while serving.
+    pub data_dir_lock: Option<std::fs::File>,
 }
 
 impl AppState {

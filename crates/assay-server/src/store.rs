@@ -7,7 +7,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 /// Where the data lives.
 #[derive(Debug, Clone)]
@@ -25,7 +25,11 @@ impl Location {
         database: Option<&str>,
     ) -> Result<Location, StoreError> {
         match (database, data_dir) {
-            (Some(url), _) => Ok(Location::Url(url.to_string())),
+            (Some(_), Some(_)) => Err(StoreError::Config(
+                "give either --data-dir (embedded SQLite) or --database (PostgreSQL), not both"
+                    .into(),
+            )),
+            (Some(url), None) => Ok(Location::Url(url.to_string())),
             (None, Some(dir)) => Ok(Location::DataDir(dir.to_path_buf())),
             (None, None) => Err(StoreError::Config(
                 "give --data-dir DIR (embedded SQLite) or --database postgres://…".into(),
@@ -130,6 +134,24 @@ impl Store {
             source,
         };
         let options = AnyConnectOptions::from_str(&url).map_err(db_err)?;
+        // One direct connection first: its error names the cause (refused, authentication,
+        // missing database) where the pool would only time out.
+        match tokio::time::timeout(
+            Duration::from_secs(15),
+            sqlx::AnyConnection::connect_with(&options),
+        )
+        .await
+        {
+            Ok(Ok(conn)) => {
+                let _ = conn.close().await;
+            }
+            Ok(Err(e)) => return Err(db_err(e)),
+            Err(_) => {
+                return Err(StoreError::Config(format!(
+                    "database ({place}): no answer within 15 s"
+                )))
+            }
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
             .acquire_timeout(Duration::from_secs(30))

@@ -184,8 +184,9 @@ async fn monitor(
                 status: w.status,
             })
             .collect();
-        let series = series_of(&state, &entry, None, None).await?;
-        let heatmap = heatmap_of(&state, &entry).await?;
+        // The dashboard shows the newest 200 windows.
+        let series = series_of(&state, &entry, None, None, 200).await?;
+        let heatmap = heatmap_of(&state, &entry, 200).await?;
         let alerts: Vec<AlertRow> = alerts_list(&state, &entry, 200)
             .await?
             .iter()

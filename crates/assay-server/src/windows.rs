@@ -34,6 +34,9 @@ pub enum StoreRowsError {
     /// The database failed (500).
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// The monitor was deleted meanwhile (404).
+    #[error("the monitor was deleted")]
+    Deleted,
 }
 
 /// Cuts decoded batches into windows and stores them in one transaction.
@@ -44,6 +47,9 @@ pub async fn store_rows(
 ) -> Result<Stored, StoreRowsError> {
     let monitor = &entry.monitor;
     let _guard = entry.ingest_lock.lock().await;
+    if entry.deleted.load(Ordering::SeqCst) {
+        return Err(StoreRowsError::Deleted);
+    }
     let now = now_ms();
     let mut parts: BTreeMap<i64, Vec<RecordBatch>> = BTreeMap::new();
     let mut accepted = 0u64;
@@ -64,7 +70,7 @@ pub async fn store_rows(
                     offset += take;
                     total += take as u64;
                     accepted += take as u64;
-                    if total % n == 0 {
+                    if total.is_multiple_of(n) {
                         closed.push(key);
                     }
                 }
@@ -194,6 +200,9 @@ pub async fn store_profile(
 ) -> Result<Stored, StoreRowsError> {
     let monitor = &entry.monitor;
     let _guard = entry.ingest_lock.lock().await;
+    if entry.deleted.load(Ordering::SeqCst) {
+        return Err(StoreRowsError::Deleted);
+    }
     let now = now_ms();
     let rows = profile.rows;
     let text = profile
@@ -206,7 +215,7 @@ pub async fn store_profile(
             let key = (total / n) as i64;
             let before = total;
             total += rows;
-            if total / n > before / n || total % n == 0 {
+            if total / n > before / n || total.is_multiple_of(n) {
                 closed.push(key);
                 // The next window starts empty.
                 total = total.div_ceil(n) * n;

@@ -284,13 +284,17 @@ async fn create(
         (None, Some(e)) => json!({ "every": e, "grace": grace }),
         _ => bail!("give --rows N (row-count windows) or --every DURATION (time windows)"),
     };
-    let hooks: Vec<Value> = webhooks
-        .iter()
-        .map(|w| match w.strip_suffix(",slack") {
-            Some(url) => json!({"url": url, "format": "slack"}),
-            None => json!({"url": w, "format": "json"}),
-        })
-        .collect();
+    let mut hooks: Vec<Value> = Vec::new();
+    for w in webhooks {
+        let (url, format) = match w.rsplit_once(',') {
+            Some((url, f @ ("slack" | "json"))) => (url, f),
+            Some((_, other)) => {
+                bail!("--webhook {w}: unknown format `{other}` (append ,slack or ,json)")
+            }
+            None => (w.as_str(), "json"),
+        };
+        hooks.push(json!({"url": url, "format": format}));
+    }
     let body = json!({
         "name": name,
         "suite": text,

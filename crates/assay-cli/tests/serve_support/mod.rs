@@ -850,7 +850,7 @@ pub fn core_scenario(db: &[String], dir: &Path) -> (Server, String, AdultData, W
     assert!(p[1] < 1e-100 && p[0] > 0.05 && p[2] > 0.05, "{p:?}");
     assert_eq!(points[1]["status"], "fail");
     assert_eq!(series[0]["threshold"], 0.05);
-    // The heatmap holds the KS statistic D per column and window.
+    // The heatmap holds the drift effect size (Wasserstein distance ÷ reference std here).
     let heat = get_json(&server.url("/api/v1/monitors/adult/heatmap"), &admin);
     let cells = heat.as_array().unwrap();
     assert_eq!(cells.len(), 6, "2 columns × 3 windows: {heat}");
