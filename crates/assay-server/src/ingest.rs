@@ -386,6 +386,21 @@ pub fn event_times(
                 out.push(ms);
             }
         }
+        DataType::Date32 | DataType::Date64 => {
+            // Days (Date32) or milliseconds (Date64) since the epoch: midnight UTC of the date.
+            let ms = cast_with_options(array, &DataType::Date64, &CastOptions::default())
+                .and_then(|d| cast_with_options(&d, &DataType::Int64, &CastOptions::default()))
+                .map_err(|e| format!("time column `{column}`: {e}"))?;
+            let Some(ints) = ms.as_any().downcast_ref::<Int64Array>() else {
+                return Err(format!("time column `{column}`: unreadable"));
+            };
+            for i in 0..ints.len() {
+                if ints.is_null(i) {
+                    return Err(bad(i, "is empty (every row needs an event time)"));
+                }
+                out.push(ints.value(i));
+            }
+        }
         DataType::Timestamp(unit, _) => {
             let ms = cast_with_options(array, &DataType::Int64, &CastOptions::default())
                 .map_err(|e| e.to_string())?;
@@ -705,6 +720,18 @@ mod tests {
             .remove(0);
         let e = event_times(&b, "ts", 0).unwrap_err();
         assert!(e.contains("outside years 1 to 9999"), "{e}");
+    }
+
+    #[test]
+    fn dates_are_midnight_utc() {
+        let dates = Arc::new(Schema::new(vec![Field::new("d", DataType::Date32, true)]));
+        let b = decode(b"d\n2012-07-01\n1970-01-02\n", BodyFormat::Csv, &dates)
+            .unwrap()
+            .remove(0);
+        assert_eq!(
+            event_times(&b, "d", 0).unwrap(),
+            vec![1_341_100_800_000, 86_400_000]
+        );
     }
 
     #[test]
