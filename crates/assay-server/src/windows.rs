@@ -157,7 +157,7 @@ async fn advance_row_windows(
 }
 
 /// Adds rows (and pushed-profile rows) to a window, creating it open. Rows arriving for a
-/// window already evaluated mark it for another evaluation.
+/// window already closed (being or done evaluating) mark it for another evaluation.
 #[allow(clippy::too_many_arguments)]
 async fn upsert_window(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -176,7 +176,7 @@ async fn upsert_window(
            rows = windows.rows + excluded.rows, \
            profile_rows = windows.profile_rows + excluded.profile_rows, \
            end_ms = CASE WHEN excluded.end_ms > windows.end_ms THEN excluded.end_ms ELSE windows.end_ms END, \
-           dirty = CASE WHEN windows.state = 'evaluated' THEN 1 ELSE windows.dirty END",
+           dirty = CASE WHEN windows.state = 'open' THEN windows.dirty ELSE 1 END",
     )
     .bind(monitor_id)
     .bind(key)
@@ -283,7 +283,7 @@ pub async fn store_labels(
         }
         q.execute(&mut *tx).await?;
     }
-    let marked = sqlx::query("UPDATE windows SET dirty = 1 WHERE monitor_id = $1 AND state = 'evaluated' AND closed_ms >= $2")
+    let marked = sqlx::query("UPDATE windows SET dirty = 1 WHERE monitor_id = $1 AND state <> 'open' AND closed_ms >= $2")
         .bind(monitor.id)
         .bind(now - monitor.label_wait_ms)
         .execute(&mut *tx)
