@@ -11,6 +11,7 @@ use assay_engine::{load_dataset, Dataset, Engine, EngineError, ProfileOptions};
 use assay_report::{
     CheckResult, ColumnDistribution, DatasetInfo, Report, Status, Summary, REPORT_SCHEMA_VERSION,
 };
+use assay_runtime::fault::{isolate, isolate_future};
 use assay_stats::{ColumnKind, Histogram, Profile};
 
 use crate::catalogue;
@@ -158,15 +159,20 @@ async fn run_checks(
         .iter()
         .map(|e| loaded.condition_of(e, reference.is_some()))
         .collect();
+    // A panic while preparing shared inputs fails the checks that need them (an `error`
+    // result each), not the run; a configuration problem is still a RunError.
+    let mut evaluation_fault: Option<String> = None;
     let evaluation = if checks.iter().flatten().any(|c| c.needs_evaluation()) {
-        Some(
-            crate::evaluation::prepare(loaded, current)
-                .await
-                .map_err(|message| RunError::Evaluation {
-                    suite: loaded.path.clone(),
-                    message,
-                })?,
-        )
+        match isolate_future(crate::evaluation::prepare(loaded, current)).await {
+            Ok(prepared) => Some(prepared.map_err(|message| RunError::Evaluation {
+                suite: loaded.path.clone(),
+                message,
+            })?),
+            Err(fault) => {
+                evaluation_fault = Some(format!("preparing the model evaluation: {fault}"));
+                None
+            }
+        }
     } else {
         None
     };
@@ -176,16 +182,38 @@ async fn run_checks(
             needs.merge(check.validation_needs(suite, entry));
         }
     }
+    let mut validation_fault: Option<String> = None;
     let validation = if needs.any() {
-        Some(
-            crate::validation::prepare(loaded, current, reference, &needs)
-                .await
-                .map_err(|message| RunError::Validation {
-                    suite: loaded.path.clone(),
-                    message,
-                })?,
-        )
+        match isolate_future(crate::validation::prepare(
+            loaded, current, reference, &needs,
+        ))
+        .await
+        {
+            Ok(prepared) => Some(prepared.map_err(|message| RunError::Validation {
+                suite: loaded.path.clone(),
+                message,
+            })?),
+            Err(fault) => {
+                validation_fault = Some(format!("preparing the model validation: {fault}"));
+                None
+            }
+        }
     } else {
+        None
+    };
+    // The fault, if any, that keeps check `i` from running.
+    let fault_of = |i: usize| -> Option<String> {
+        let check = checks[i].as_ref()?;
+        if check.needs_evaluation() {
+            if let Some(f) = &evaluation_fault {
+                return Some(f.clone());
+            }
+        }
+        if check.validation_needs(suite, &suite.checks[i]).any() {
+            if let Some(f) = &validation_fault {
+                return Some(f.clone());
+            }
+        }
         None
     };
     let inputs_of = |i: usize| Inputs {
@@ -203,7 +231,15 @@ async fn run_checks(
     let mut planned: Vec<Planned> = Vec::new();
     for (i, check) in checks.iter().enumerate() {
         let Some(check) = check else { continue };
-        match check.row_passes(&inputs_of(i)) {
+        if let Some(fault) = fault_of(i) {
+            planned.push(Planned {
+                entry: i,
+                passes: Vec::new(),
+                error: Some(fault),
+            });
+            continue;
+        }
+        match isolate(|| check.row_passes(&inputs_of(i))).and_then(|r| r) {
             Err(e) if e.starts_with("params.") => return Err(param_error(loaded, i, e)),
             Ok(p) => planned.push(Planned {
                 entry: i,
@@ -243,12 +279,18 @@ async fn run_checks(
         let plan = by_entry[i].take();
         let measurements = match plan {
             Some(Planned { error: Some(e), .. }) => Err(e),
-            Some(Planned { passes, .. }) => {
+            Some(Planned { passes, .. }) => isolate(|| {
+                assay_runtime::fault::inject("check-measure", check.id());
                 let finished: Vec<Box<dyn Any>> =
                     passes.into_iter().map(|(_, a)| a.into_any()).collect();
                 check.measure(&inputs_of(i), finished)
-            }
-            None => check.measure(&inputs_of(i), Vec::new()),
+            })
+            .and_then(|r| r),
+            None => isolate(|| {
+                assay_runtime::fault::inject("check-measure", check.id());
+                check.measure(&inputs_of(i), Vec::new())
+            })
+            .and_then(|r| r),
         };
         match measurements {
             Err(e) if e.starts_with("params.") => return Err(param_error(loaded, i, e)),
@@ -304,7 +346,7 @@ async fn scan_side(
             let mut failed = None;
             for (s, acc) in p.passes.iter_mut() {
                 if wanted(s, acc.as_ref()) {
-                    if let Err(e) = acc.update(batch) {
+                    if let Err(e) = isolate(|| acc.update(batch)).and_then(|r| r) {
                         failed = Some(e);
                         break;
                     }
@@ -321,7 +363,7 @@ async fn scan_side(
         let mut failed = None;
         for (s, acc) in p.passes.iter_mut() {
             if wanted(s, acc.as_ref()) {
-                if let Err(e) = acc.finish() {
+                if let Err(e) = isolate(|| acc.finish()).and_then(|r| r) {
                     failed = Some(e);
                     break;
                 }
@@ -525,10 +567,7 @@ pub fn distributions(
 fn count_of(s: &assay_stats::ColumnState, label: &str) -> f64 {
     match &s.body {
         assay_stats::ColumnBody::Text(t) => t.values.count_of(&label.to_string()) as f64,
-        assay_stats::ColumnBody::Numeric(n) => label
-            .parse::<f64>()
-            .map(|v| n.values.count_of(&assay_stats::column_state::float_key(v)) as f64)
-            .unwrap_or(0.0),
+        assay_stats::ColumnBody::Numeric(n) => n.count_of_label(label) as f64,
     }
 }
 

@@ -27,9 +27,10 @@ pub const EXIT_INPUT_ERROR: u8 = 2;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// Worker threads (default: every core).
-    #[arg(long, global = true)]
-    threads: Option<usize>,
+    /// Worker threads, 1 to 1024 (default: every core). Bounds every pool: reading, profiling,
+    /// drift scoring, model inference, bootstrap and cross-validation.
+    #[arg(long, global = true, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
 }
 
 #[derive(Subcommand)]
@@ -81,16 +82,20 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // A panic anywhere below becomes an error (a check's `error` result where it is caught
+    // inside a run, else an error message and exit code 2), never a crash trace.
+    // The service logs contained panics (they become 500 answers, `error` windows or task
+    // restarts); the other commands report them where they are caught.
+    match cli.command {
+        Command::Serve(_) => assay_runtime::fault::install_hook(assay_server::log_panic),
+        _ => assay_runtime::fault::install_hook(assay_runtime::fault::silent),
+    }
+    // Fault injection for the tests (FAILPOINTS); inert in builds without fail/failpoints.
+    let _failpoints = fail::FailScenario::setup();
+    let threads = assay_runtime::threads::set_budget(cli.threads.map(usize::from));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(
-            cli.threads
-                .unwrap_or_else(|| {
-                    std::thread::available_parallelism()
-                        .map(|n| n.get())
-                        .unwrap_or(1)
-                })
-                .max(1),
-        )
+        .worker_threads(threads)
+        .max_blocking_threads(threads)
         .enable_all()
         .build()
     {
@@ -100,8 +105,8 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_INPUT_ERROR);
         }
     };
-    let engine = assay_engine::Engine::new(cli.threads);
-    let result = runtime.block_on(async {
+    let engine = assay_engine::Engine::new(Some(threads));
+    let result = runtime.block_on(assay_runtime::fault::isolate_future(async {
         match cli.command {
             Command::Check(args) => commands::check::run(&engine, args).await,
             Command::Drift(args) => commands::drift::run(&engine, *args).await,
@@ -119,7 +124,8 @@ fn main() -> ExitCode {
             Command::Checks => commands::explain::list(),
             Command::Explain(args) => commands::explain::run(args),
         }
-    });
+    }));
+    let result = result.unwrap_or_else(|fault| Err(anyhow::anyhow!("{fault}")));
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

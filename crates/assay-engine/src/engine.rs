@@ -23,11 +23,7 @@ impl Default for Engine {
 impl Engine {
     /// An engine with `threads` partitions (default: the number of cores).
     pub fn new(threads: Option<usize>) -> Self {
-        let partitions = threads.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-        });
+        let partitions = threads.unwrap_or_else(assay_runtime::threads::budget);
         let config = SessionConfig::new()
             .with_target_partitions(partitions.max(1))
             .with_batch_size(8192)

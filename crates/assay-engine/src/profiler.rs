@@ -103,12 +103,15 @@ pub async fn profile_opened(opened: &OpenedSource, options: &ProfileOptions) -> 
     let progress = options
         .progress
         .then(|| spinner(&label, rows_seen.clone(), names.len()));
-    let batches = df.collect().await;
+    let batches = crate::error::contain_read(&label, async {
+        df.collect().await.map_err(|e| read_error(&label, e))
+    })
+    .await;
     if let Some((bar, ticker)) = progress {
         ticker.abort();
         bar.finish_and_clear();
     }
-    let batches = batches.map_err(|e| read_error(&label, e))?;
+    let batches = batches?;
     let batch = batches.first().ok_or_else(|| EngineError::BadInput {
         path: label.clone(),
         message: "the profile query returned no rows".into(),

@@ -6,7 +6,7 @@ use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{ident, DataFrame};
 use futures::StreamExt;
 
-use crate::error::{read_error, EngineError, Result};
+use crate::error::{contain_read, read_error, EngineError, Result};
 use crate::source::{column_list, OpenedSource};
 
 /// Streams `columns` of `source` batch by batch into `f`, reading only those columns
@@ -55,27 +55,31 @@ where
         .clone()
         .select(exprs)
         .map_err(|e| read_error(&label, e))?;
-    let streams = if in_order {
-        // One partition: DataFusion may otherwise repartition round-robin (for example
-        // ahead of the CSV null-marker projection), and partitions concatenated are then no
-        // longer in file order.
-        let (state, plan) = df.into_parts();
-        let config = state.config().clone().with_target_partitions(1);
-        let state = SessionStateBuilder::new_from_existing(state)
-            .with_config(config)
-            .build();
-        DataFrame::new(state, plan)
-            .execute_stream_partitioned()
-            .await
-            .map_err(|e| read_error(&label, e))?
-    } else {
-        vec![df
-            .execute_stream()
-            .await
-            .map_err(|e| read_error(&label, e))?]
-    };
+    let streams = contain_read(&label, async {
+        if in_order {
+            // One partition: DataFusion may otherwise repartition round-robin (for example
+            // ahead of the CSV null-marker projection), and partitions concatenated are then no
+            // longer in file order.
+            let (state, plan) = df.into_parts();
+            let config = state.config().clone().with_target_partitions(1);
+            let state = SessionStateBuilder::new_from_existing(state)
+                .with_config(config)
+                .build();
+            DataFrame::new(state, plan)
+                .execute_stream_partitioned()
+                .await
+                .map_err(|e| read_error(&label, e))
+        } else {
+            Ok(vec![df
+                .execute_stream()
+                .await
+                .map_err(|e| read_error(&label, e))?])
+        }
+    })
+    .await?;
     for mut stream in streams {
-        while let Some(batch) = stream.next().await {
+        // Only the reader is contained here: `f`'s own faults are its caller's to handle.
+        while let Some(batch) = contain_read(&label, async { Ok(stream.next().await) }).await? {
             let batch = batch.map_err(|e| read_error(&label, e))?;
             f(&batch)?;
         }

@@ -40,9 +40,8 @@ pub struct BenchConfig {
 
 impl Default for BenchConfig {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1);
+        // Every core the thread budget allows (`--threads`).
+        let cores = assay_runtime::threads::budget();
         let mut threads = vec![1];
         if cores > 1 {
             threads.push(cores);
@@ -178,6 +177,13 @@ pub fn bench(
         return Err(config_err(
             "benchmark thread counts must be at least 1".into(),
         ));
+    }
+    let budget = assay_runtime::threads::budget();
+    if let Some(t) = config.threads.iter().find(|t| **t > budget) {
+        return Err(config_err(format!(
+            "a throughput measurement with {t} threads exceeds the thread budget of {budget} \
+             (--threads); raise --threads or measure fewer threads"
+        )));
     }
     if config.min_iterations == 0 {
         return Err(config_err(

@@ -534,7 +534,10 @@ impl OnnxModel {
             }
             matrices.push(m);
         }
-        let threads = threads.clamp(1, rows.max(1).div_ceil(256));
+        // Never more workers than the process's thread budget (`--threads`).
+        let threads = threads
+            .min(assay_runtime::threads::budget())
+            .clamp(1, rows.max(1).div_ceil(256));
         let chunk = rows.div_ceil(threads).max(1);
         let ranges: Vec<(usize, usize)> = (0..rows)
             .step_by(chunk)
@@ -548,19 +551,20 @@ impl OnnxModel {
                     .iter()
                     .map(|&(s, e)| {
                         let m = &matrices;
-                        scope.spawn(move || self.run_rows(m, s, e))
+                        scope.spawn(move || {
+                            assay_runtime::fault::inject("inference-worker", &s.to_string());
+                            self.run_rows(m, s, e)
+                        })
                     })
                     .collect();
                 handles
                     .into_iter()
                     .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            Err(ModelError::Run {
-                                path: self.path.clone(),
-                                context: "running the model".into(),
-                                reason: "a worker thread panicked".into(),
-                            })
-                        })
+                        // A worker's panic is not a problem of the model file: it is raised
+                        // again here, for the caller's fault containment to turn into the
+                        // affected checks' `error` results.
+                        h.join()
+                            .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
                     })
                     .collect()
             })

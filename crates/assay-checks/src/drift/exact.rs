@@ -124,10 +124,7 @@ impl RowAccumulator for RawColumns {
 
 /// Sorts and scores columns on every core, one column per thread at a time.
 fn score_parallel(jobs: Vec<(String, Vec<f64>, Vec<f64>)>, scorer: &Scorer) -> Vec<ColumnScore> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(jobs.len().max(1));
+    let threads = assay_runtime::threads::workers_for(jobs.len());
     let queue = Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>());
     let results = Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -135,11 +132,17 @@ fn score_parallel(jobs: Vec<(String, Vec<f64>, Vec<f64>)>, scorer: &Scorer) -> V
             s.spawn(|| loop {
                 let job = queue.lock().ok().and_then(|mut q| q.pop());
                 let Some((i, (name, r, c))) = job else { break };
-                let prepared = Prepared::Numeric {
-                    reference: Empirical::from_values(r),
-                    current: Empirical::from_values(c),
-                };
-                let score = scorer(&name, prepared, Fidelity::Exact);
+                let sizes = (r.len() as f64, c.len() as f64);
+                // A panic while scoring one column becomes that column's error.
+                let score = assay_runtime::fault::isolate(|| {
+                    assay_runtime::fault::inject("drift-worker", &name);
+                    let prepared = Prepared::Numeric {
+                        reference: Empirical::from_values(r),
+                        current: Empirical::from_values(c),
+                    };
+                    scorer(&name, prepared, Fidelity::Exact)
+                })
+                .unwrap_or_else(|fault| ColumnScore::failed(&name, sizes, fault));
                 if let Ok(mut out) = results.lock() {
                     out.push((i, score));
                 }

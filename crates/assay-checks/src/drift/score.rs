@@ -1,6 +1,7 @@
 //! Scoring one column with one method: the statistic, its p-value, the effect size that gates
 //! the decision, and the bins shown in reports.
 
+use assay_runtime::fault::isolate;
 use serde_json::{Map, Value};
 
 use assay_stats::drift::binning::Binning;
@@ -56,6 +57,25 @@ pub struct ColumnScore {
     pub bins: Option<Bins>,
 }
 
+impl ColumnScore {
+    /// A column whose scoring failed outside the method (for example a panic while sorting
+    /// its values): an error score, no effect size and no bins.
+    pub fn failed(column: &str, sizes: (f64, f64), reason: String) -> ColumnScore {
+        ColumnScore {
+            column: column.to_string(),
+            method: "(failed)",
+            family: Family::Distance,
+            default_threshold: f64::NAN,
+            score: Err(reason),
+            effect: None,
+            effect_measure: NUMERIC_EFFECT,
+            sizes,
+            fidelity: Fidelity::Exact,
+            bins: None,
+        }
+    }
+}
+
 /// Scores `column` with `method`.
 pub fn score_column(
     method: &dyn DriftMethod,
@@ -70,7 +90,7 @@ pub fn score_column(
     } else if sizes.1 <= 0.0 {
         Err("the current data has no non-null finite values in this column".to_string())
     } else {
-        method.score(&column, options)
+        isolate(|| method.score(&column, options)).and_then(|r| r)
     };
     // The Wasserstein method has already computed the effect size (its normed distance).
     let (effect, effect_measure) = match score
@@ -80,13 +100,13 @@ pub fn score_column(
         .and_then(|v| v.as_f64())
     {
         Some(normed) => (Some(normed), NUMERIC_EFFECT),
-        None => effect_size(&column),
+        None => isolate(|| effect_size(&column)).unwrap_or((None, NUMERIC_EFFECT)),
     };
     let bins = match &mut score {
         Ok(s) => s.bins.take(),
         Err(_) => None,
     }
-    .or_else(|| Some(column.binned(chart_binning(options))));
+    .or_else(|| isolate(|| column.binned(chart_binning(options))).ok());
     if let Ok(s) = &score {
         if !s.statistic.is_finite() || s.p_value.is_some_and(|p| !p.is_finite()) {
             score = Err(format!(

@@ -79,9 +79,7 @@ pub async fn prepare(loaded: &LoadedSuite, current: &Dataset) -> Result<EvalCont
         } else {
             Vec::new()
         };
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    let threads = assay_runtime::threads::budget();
     let frame = build_frame(EvalSetup {
         current,
         roles,

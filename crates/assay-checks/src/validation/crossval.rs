@@ -492,7 +492,19 @@ pub fn run(
                     break;
                 }
                 let Some(idx) = folds.indices(i) else { break };
-                let r = run_fold(data, training, &idx, i, metrics);
+                // A panic in a learner (or in scoring) fails this fold only.
+                let r = assay_runtime::fault::isolate(|| {
+                    assay_runtime::fault::inject("fold-worker", &i.to_string());
+                    run_fold(data, training, &idx, i, metrics)
+                })
+                .unwrap_or_else(|fault| FoldResult {
+                    repeat: idx.repeat,
+                    fold: idx.fold,
+                    train_rows: idx.train.len(),
+                    test_rows: idx.test.len(),
+                    error: Some(fault),
+                    ..FoldResult::default()
+                });
                 if let Ok(mut all) = results.lock() {
                     all[i] = Some(r);
                 }

@@ -1,0 +1,19 @@
+//! Process-wide execution settings shared by every assay crate.
+//!
+//! - [`threads`]: one thread budget (`--threads`) that bounds every worker pool assay starts:
+//!   rayon's global pool, scoped worker threads (exact drift, inference, cross-validation),
+//!   the async runtime and DataFusion's partitions.
+//! - [`fault`]: fault containment. A panic inside a check, a worker thread or a third-party
+//!   reader becomes an error value carrying the panic's message and location, so one faulty
+//!   component yields one `error` result instead of ending the run.
+//!
+//! ```
+//! let result = assay_runtime::fault::isolate(|| -> u32 { panic!("boom") });
+//! assert!(result.unwrap_err().contains("boom"));
+//! assert_eq!(assay_runtime::fault::isolate(|| 2 + 2), Ok(4));
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod fault;
+pub mod threads;
