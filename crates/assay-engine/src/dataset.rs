@@ -28,16 +28,60 @@ pub fn is_profile_file(path: &str) -> bool {
     text.trim_start().starts_with('{') && text.contains("\"assay-profile\"")
 }
 
-/// Reads a saved profile, naming the file in any error.
+/// Reads a saved profile, naming the file in any error. The profile is checked as
+/// [`Profile::from_json`] and [`check_profile_types`] say: a hand-edited or corrupt file is an
+/// error naming the column and field, never a result.
 pub fn read_profile(path: &str) -> Result<Profile> {
     let text = std::fs::read_to_string(path).map_err(|e| EngineError::NotFound {
         path: path.to_string(),
         message: e.to_string(),
     })?;
-    Profile::from_json(&text).map_err(|e| EngineError::Profile {
+    parse_profile(&text).map_err(|message| EngineError::Profile {
         path: path.to_string(),
-        message: e.to_string(),
+        message,
     })
+}
+
+/// Parses and checks a profile from outside (a file, a request body).
+pub fn parse_profile(text: &str) -> std::result::Result<Profile, String> {
+    let profile = Profile::from_json(text).map_err(|e| e.to_string())?;
+    check_profile_types(&profile)?;
+    Ok(profile)
+}
+
+/// Checks that every column's state fits its declared Arrow type: the type parses, numbers
+/// have a numeric state keyed as assay keys that type (or as floats, the version-1 layout),
+/// text has a text state.
+pub fn check_profile_types(profile: &Profile) -> std::result::Result<(), String> {
+    use crate::profile_udaf::{key_domain, value_class, ValueClass};
+    use assay_stats::ColumnBody;
+    for c in &profile.columns {
+        let dt: arrow::datatypes::DataType = c.data_type.parse().map_err(|_| {
+            format!(
+                "invalid profile: column `{}`: data_type `{}` is not an Arrow type",
+                c.name, c.data_type
+            )
+        })?;
+        let fits = match (value_class(&dt), &c.state.body) {
+            (Some(ValueClass::Numeric), ColumnBody::Numeric(n)) => {
+                n.domain.is_float() || n.domain == key_domain(&dt)
+            }
+            (Some(ValueClass::Text), ColumnBody::Text(_)) => true,
+            _ => false,
+        };
+        if !fits {
+            return Err(format!(
+                "invalid profile: column `{}`: its state does not fit its type {} (a {} state)",
+                c.name,
+                c.data_type,
+                match &c.state.body {
+                    ColumnBody::Numeric(n) => format!("numeric {:?}-keyed", n.domain),
+                    ColumnBody::Text(_) => "text".to_string(),
+                }
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// One side of a comparison: the profile always, and the raw source when there is one.

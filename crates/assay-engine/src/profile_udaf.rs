@@ -22,7 +22,8 @@ use datafusion::logical_expr::{
     Accumulator, AggregateUDF, AggregateUDFImpl, Signature, Volatility,
 };
 
-use assay_stats::{ColumnBody, ColumnState};
+use assay_stats::column_state::KeyDomain;
+use assay_stats::{ColumnBody, ColumnState, NumericState};
 
 /// How a column's values are fed to its state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,6 +64,22 @@ pub fn value_class(dt: &DataType) -> Option<ValueClass> {
         // Nested and binary types are profiled through their text form where Arrow can cast
         // them; otherwise only rows and nulls are counted.
         _ => Some(ValueClass::Text),
+    }
+}
+
+/// How a numeric column's distinct values are keyed: integers, temporal values and decimals
+/// of up to 18 digits exactly, floats by their bits (see [`KeyDomain`]).
+pub fn key_domain(dt: &DataType) -> KeyDomain {
+    use DataType::*;
+    match dt {
+        Int8 | Int16 | Int32 | Int64 => KeyDomain::Int,
+        Date32 | Date64 | Timestamp(_, _) | Time32(_) | Time64(_) | Duration(_) => KeyDomain::Int,
+        UInt8 | UInt16 | UInt32 | UInt64 => KeyDomain::UInt,
+        Decimal32(_, s) | Decimal64(_, s) | Decimal128(_, s) | Decimal256(_, s) => {
+            KeyDomain::Decimal { scale: *s }
+        }
+        Dictionary(_, v) => key_domain(v),
+        _ => KeyDomain::Float,
     }
 }
 
@@ -132,6 +149,7 @@ impl AggregateUDFImpl for ProfileAggregate {
         })?;
         Ok(Box::new(ProfileAccumulator::new(
             class,
+            key_domain(field.data_type()),
             self.exact_cap,
             self.rows_seen.clone(),
         )))
@@ -154,12 +172,11 @@ pub struct ProfileAccumulator {
 }
 
 impl ProfileAccumulator {
-    fn new(class: ValueClass, cap: usize, rows_seen: Arc<AtomicU64>) -> Self {
-        let state = match class {
-            ValueClass::Numeric => ColumnState::numeric_with_cap(cap),
-            ValueClass::Text => ColumnState::text_with_cap(cap),
-        };
-        Self { state, rows_seen }
+    fn new(class: ValueClass, domain: KeyDomain, cap: usize, rows_seen: Arc<AtomicU64>) -> Self {
+        Self {
+            state: empty_state(class, domain, cap),
+            rows_seen,
+        }
     }
 
     fn encode(&self) -> DfResult<ScalarValue> {
@@ -169,14 +186,48 @@ impl ProfileAccumulator {
     }
 }
 
+/// An empty state for a column of that class, numeric values keyed in `domain`.
+pub fn empty_state(class: ValueClass, domain: KeyDomain, cap: usize) -> ColumnState {
+    match class {
+        ValueClass::Numeric => {
+            let mut state = ColumnState::numeric_with_cap(cap);
+            if let ColumnBody::Numeric(n) = &mut state.body {
+                n.domain = domain;
+            }
+            state
+        }
+        ValueClass::Text => ColumnState::text_with_cap(cap),
+    }
+}
+
+/// The empty state of a column of Arrow type `dt` (`None` when it cannot be profiled).
+pub fn empty_state_for(dt: &DataType, cap: usize) -> Option<ColumnState> {
+    value_class(dt).map(|class| empty_state(class, key_domain(dt), cap))
+}
+
 /// Feeds one Arrow array into a column state.
 pub fn update_state(state: &mut ColumnState, array: &ArrayRef) -> DfResult<()> {
     state.rows += array.len() as u64;
     state.nulls += array.logical_null_count() as u64;
     match &mut state.body {
-        ColumnBody::Numeric(n) => {
-            let floats = numeric_as_f64(array)?;
-            let f = floats.as_primitive::<arrow::datatypes::Float64Type>();
+        ColumnBody::Numeric(n) => feed_numeric(n, array)?,
+        ColumnBody::Text(t) => feed_text(t, array)?,
+    }
+    Ok(())
+}
+
+/// Feeds numbers: floats by value; integers, temporal values and decimals by their exact
+/// integer key (so values above 2^53 stay distinct), with their `f64` for moments and range.
+fn feed_numeric(n: &mut NumericState, array: &ArrayRef) -> DfResult<()> {
+    use arrow::datatypes::{Decimal128Type, Decimal256Type, Float64Type};
+    let floats = numeric_as_f64(array)?;
+    let f = floats.as_primitive::<Float64Type>();
+    let values = match array.data_type() {
+        DataType::Dictionary(_, v) => cast(array, v)?,
+        _ => array.clone(),
+    };
+    match n.domain {
+        KeyDomain::Float => {
             if f.null_count() == 0 {
                 for v in f.values().iter() {
                     n.push(*v);
@@ -187,7 +238,54 @@ pub fn update_state(state: &mut ColumnState, array: &ArrayRef) -> DfResult<()> {
                 }
             }
         }
-        ColumnBody::Text(t) => feed_text(t, array)?,
+        KeyDomain::Int => {
+            let ints = cast(&values, &DataType::Int64)?;
+            let ints = ints.as_primitive::<Int64Type>();
+            for (k, x) in ints.iter().zip(f.iter()) {
+                if let (Some(k), Some(x)) = (k, x) {
+                    n.push_keyed(k as u64, x);
+                }
+            }
+        }
+        KeyDomain::UInt => {
+            let ints = cast(&values, &DataType::UInt64)?;
+            let ints = ints.as_primitive::<UInt64Type>();
+            for (k, x) in ints.iter().zip(f.iter()) {
+                if let (Some(k), Some(x)) = (k, x) {
+                    n.push_keyed(k, x);
+                }
+            }
+        }
+        KeyDomain::Decimal { .. } => match values.data_type() {
+            DataType::Decimal256(_, _) => {
+                let d = values.as_primitive::<Decimal256Type>();
+                for (k, x) in d.iter().zip(f.iter()) {
+                    if let (Some(k), Some(x)) = (k, x) {
+                        match k.to_i128().and_then(|v| i64::try_from(v).ok()) {
+                            Some(v) => n.push_keyed(v as u64, x),
+                            None => n.push_unkeyed(k.to_le_bytes(), x),
+                        }
+                    }
+                }
+            }
+            _ => {
+                let wide = match values.data_type() {
+                    DataType::Decimal32(p, s) | DataType::Decimal64(p, s) => {
+                        cast(&values, &DataType::Decimal128((*p).max(1), *s))?
+                    }
+                    _ => values.clone(),
+                };
+                let d = wide.as_primitive::<Decimal128Type>();
+                for (k, x) in d.iter().zip(f.iter()) {
+                    if let (Some(k), Some(x)) = (k, x) {
+                        match i64::try_from(k) {
+                            Ok(v) => n.push_keyed(v as u64, x),
+                            Err(_) => n.push_unkeyed(k, x),
+                        }
+                    }
+                }
+            }
+        },
     }
     Ok(())
 }
@@ -272,12 +370,33 @@ fn feed_dictionary<K: ArrowDictionaryKeyType>(
     Ok(())
 }
 
+/// Other types (binary, nested lists and structs, intervals…) are profiled through their text
+/// form: Arrow's cast where it has one, else Arrow's display of each value (`{a: 1, b: x}`,
+/// `[1, 2]`), so every non-null value is counted.
 fn feed_cast_text(t: &mut assay_stats::TextState, array: &ArrayRef) -> DfResult<()> {
+    // A cast that turns values into nulls (binary that is not UTF-8) loses them: those types
+    // are shown as Arrow displays them (hex for binary).
     if let Ok(s) = cast(array, &DataType::Utf8) {
-        s.as_string::<i32>()
-            .iter()
-            .flatten()
-            .for_each(|v| t.push(v));
+        if s.null_count() == array.null_count() {
+            s.as_string::<i32>()
+                .iter()
+                .flatten()
+                .for_each(|v| t.push(v));
+            return Ok(());
+        }
+    }
+    let options = arrow::util::display::FormatOptions::default().with_null("");
+    let formatter = arrow::util::display::ArrayFormatter::try_new(array.as_ref(), &options)?;
+    let mut text = String::new();
+    for i in 0..array.len() {
+        if array.is_null(i) {
+            continue;
+        }
+        text.clear();
+        use std::fmt::Write as _;
+        write!(text, "{}", formatter.value(i))
+            .map_err(|e| DataFusionError::Execution(format!("formatting a value: {e}")))?;
+        t.push(&text);
     }
     Ok(())
 }
@@ -333,7 +452,12 @@ mod tests {
 
     fn accumulator(array: &ArrayRef) -> ProfileAccumulator {
         let class = value_class(array.data_type()).unwrap();
-        ProfileAccumulator::new(class, 1000, Arc::new(AtomicU64::new(0)))
+        ProfileAccumulator::new(
+            class,
+            key_domain(array.data_type()),
+            1000,
+            Arc::new(AtomicU64::new(0)),
+        )
     }
 
     fn decode(v: ScalarValue) -> ColumnState {
@@ -418,6 +542,73 @@ mod tests {
             assert_eq!(m.top_values(3), w.top_values(3), "{dt}");
             assert_eq!(m.non_finite(), w.non_finite(), "{dt}");
         }
+    }
+
+    #[test]
+    fn nested_values_are_counted_by_their_text() {
+        use arrow::array::{Int32Array, StructArray};
+        let nested: ArrayRef = Arc::new(StructArray::from(vec![(
+            Arc::new(Field::new("a", DataType::Int32, true)),
+            Arc::new(Int32Array::from(vec![Some(1), Some(2), Some(1)])) as ArrayRef,
+        )]));
+        let mut acc = accumulator(&nested);
+        acc.update_batch(&[nested]).unwrap();
+        let s = decode(acc.evaluate().unwrap());
+        assert_eq!(s.rows, 3);
+        assert_eq!(s.distinct(), 2);
+        assert_eq!(s.top_values(1)[0].value, "{a: 1}");
+        // What is saved reads back (every non-null value was counted).
+        s.validate().unwrap();
+    }
+
+    #[test]
+    fn integers_beyond_2_pow_53_stay_distinct() {
+        let big = 1i64 << 53;
+        let ids: ArrayRef = Arc::new(Int64Array::from(vec![big, big + 1, big + 2, big + 1]));
+        let mut acc = accumulator(&ids);
+        acc.update_batch(&[ids]).unwrap();
+        let s = decode(acc.evaluate().unwrap());
+        // As f64, 2^53 + 1 rounds to 2^53: before exact keys this said 2 distinct values.
+        assert_eq!(s.distinct(), 3);
+        assert_eq!(s.top_values(1)[0].value, "9007199254740993");
+        assert_eq!(s.top_values(1)[0].count, 2);
+        let u: ArrayRef = Arc::new(arrow::array::UInt64Array::from(vec![
+            u64::MAX,
+            u64::MAX - 1,
+        ]));
+        let mut acc = accumulator(&u);
+        acc.update_batch(&[u]).unwrap();
+        let s = decode(acc.evaluate().unwrap());
+        assert_eq!(s.distinct(), 2);
+        let mut shown: Vec<String> = s.top_values(2).into_iter().map(|f| f.value).collect();
+        shown.sort();
+        assert_eq!(shown, ["18446744073709551614", "18446744073709551615"]);
+        // Decimals keep every digit: 12345678901234567.89 and .88 differ.
+        let d: ArrayRef = Arc::new(
+            Decimal128Array::from(vec![
+                Some(1_234_567_890_123_456_789),
+                Some(1_234_567_890_123_456_788),
+            ])
+            .with_precision_and_scale(20, 2)
+            .unwrap(),
+        );
+        let mut acc = accumulator(&d);
+        acc.update_batch(&[d]).unwrap();
+        let s = decode(acc.evaluate().unwrap());
+        assert_eq!(s.distinct(), 2);
+        let counts = s.exact_value_counts().unwrap();
+        assert!(
+            counts.iter().any(|(v, _)| v == "12345678901234567.89"),
+            "{counts:?}"
+        );
+        // Nanosecond timestamps (around 1.7e18) one nanosecond apart are two values.
+        let ts: ArrayRef = Arc::new(arrow::array::TimestampNanosecondArray::from(vec![
+            1_700_000_000_000_000_001,
+            1_700_000_000_000_000_002,
+        ]));
+        let mut acc = accumulator(&ts);
+        acc.update_batch(&[ts]).unwrap();
+        assert_eq!(decode(acc.evaluate().unwrap()).distinct(), 2);
     }
 
     #[test]

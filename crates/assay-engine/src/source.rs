@@ -245,6 +245,9 @@ fn regex_escape(s: &str) -> String {
     out
 }
 
+/// Cells per batch beyond which wide data is read in smaller batches.
+const WIDE_BATCH_CELLS: usize = 1 << 22;
+
 /// An opened source: a DataFusion data frame over it and what it was made from.
 #[derive(Clone)]
 pub struct OpenedSource {
@@ -269,8 +272,15 @@ impl std::fmt::Debug for OpenedSource {
 
 /// Opens `spec` as a listing table on `ctx`: registers object stores, lists files (globs,
 /// directories, hive partitions `key=value/`), infers the schema and applies CSV type overrides.
+///
+/// A panic inside a reader (a corrupt file tripping a library) is an error naming the source.
 pub async fn open_source(ctx: &SessionContext, spec: &SourceSpec) -> Result<OpenedSource> {
+    crate::error::contain_read(&spec.label(), open_source_unchecked(ctx, spec)).await
+}
+
+async fn open_source_unchecked(ctx: &SessionContext, spec: &SourceSpec) -> Result<OpenedSource> {
     let format = spec.resolved_format()?;
+    crate::preflight::check_local_files(spec, format)?;
     let label = spec.label();
     let mut urls = Vec::with_capacity(spec.paths.len());
     for p in &spec.paths {
@@ -366,6 +376,18 @@ pub async fn open_source(ctx: &SessionContext, spec: &SourceSpec) -> Result<Open
         df = df.select(exprs).map_err(|e| read_error(&label, e))?;
     }
     let full_schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
+    // Readers allocate one builder of `batch_size` values per column: wide data reads smaller
+    // batches (at most about 4M cells each), or 20,000 columns would take gigabytes.
+    let columns = full_schema.fields().len().max(1);
+    let batch_rows = (WIDE_BATCH_CELLS / columns).clamp(64, ctx.copied_config().batch_size());
+    if batch_rows < ctx.copied_config().batch_size() {
+        let (state, plan) = df.into_parts();
+        let config = state.config().clone().with_batch_size(batch_rows);
+        let state = datafusion::execution::SessionStateBuilder::new_from_existing(state)
+            .with_config(config)
+            .build();
+        df = DataFrame::new(state, plan);
+    }
     Ok(OpenedSource {
         df,
         schema: full_schema,

@@ -28,6 +28,171 @@ pub fn format_float(x: f64) -> String {
     }
 }
 
+/// How the distinct-value keys of a [`NumericState`] encode its values.
+///
+/// Floating-point columns key values by their canonical bits; integer, temporal and decimal
+/// columns key them by the exact integer, so identifiers above 2^53 stay distinct (an `f64`
+/// holds every integer only up to 2^53).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum KeyDomain {
+    /// Canonical `f64` bits (see [`float_key`]).
+    #[default]
+    Float,
+    /// Signed integers (and temporal values as their epoch integer): the `i64`'s bits.
+    Int,
+    /// Unsigned integers: the `u64` itself.
+    UInt,
+    /// Decimals: the unscaled `i64`'s bits; the value is `unscaled × 10^-scale`.
+    Decimal {
+        /// Digits after the decimal point (negative: trailing zeros before it).
+        scale: i8,
+    },
+}
+
+impl KeyDomain {
+    /// True for the floating-point domain (the layout of version-1 profiles).
+    pub fn is_float(&self) -> bool {
+        matches!(self, KeyDomain::Float)
+    }
+
+    /// The (possibly rounded) `f64` value of a key.
+    pub fn value_of(&self, key: u64) -> f64 {
+        match self {
+            KeyDomain::Float => f64::from_bits(key),
+            KeyDomain::Int => key as i64 as f64,
+            KeyDomain::UInt => key as f64,
+            KeyDomain::Decimal { scale } => key as i64 as f64 / 10f64.powi(i32::from(*scale)),
+        }
+    }
+
+    /// Orders two keys by the values they stand for (exactly, without rounding).
+    pub fn compare(&self, a: u64, b: u64) -> std::cmp::Ordering {
+        match self {
+            KeyDomain::Float => f64::from_bits(a).total_cmp(&f64::from_bits(b)),
+            KeyDomain::Int | KeyDomain::Decimal { .. } => (a as i64).cmp(&(b as i64)),
+            KeyDomain::UInt => a.cmp(&b),
+        }
+    }
+
+    /// The exact text of a key's value: integers in full, decimals without trailing zeros,
+    /// floats as [`format_float`].
+    pub fn format(&self, key: u64) -> String {
+        match self {
+            KeyDomain::Float => format_float(f64::from_bits(key)),
+            KeyDomain::Int => (key as i64).to_string(),
+            KeyDomain::UInt => key.to_string(),
+            KeyDomain::Decimal { scale } => format_decimal(i128::from(key as i64), *scale),
+        }
+    }
+
+    /// The key of a value written as text (as [`KeyDomain::format`] writes it, or any number
+    /// equal to it), or `None` when the text is not a value of this domain.
+    pub fn parse(&self, text: &str) -> Option<u64> {
+        let text = text.trim();
+        match self {
+            KeyDomain::Float => {
+                let v: f64 = text.parse().ok()?;
+                v.is_finite().then(|| float_key(v))
+            }
+            KeyDomain::Int => text
+                .parse::<i64>()
+                .ok()
+                .or_else(|| parse_decimal(text, 0).and_then(|v| i64::try_from(v).ok()))
+                .map(|v| v as u64),
+            KeyDomain::UInt => text
+                .parse::<u64>()
+                .ok()
+                .or_else(|| parse_decimal(text, 0).and_then(|v| u64::try_from(v).ok())),
+            KeyDomain::Decimal { scale } => parse_decimal(text, *scale)
+                .and_then(|v| i64::try_from(v).ok())
+                .map(|v| v as u64),
+        }
+    }
+
+    /// Whether a key can stand for a value of this domain (float keys must be finite and
+    /// canonical).
+    fn key_is_valid(&self, key: u64) -> bool {
+        match self {
+            KeyDomain::Float => {
+                let v = f64::from_bits(key);
+                v.is_finite() && float_key(v) == key
+            }
+            _ => true,
+        }
+    }
+}
+
+/// Writes `unscaled × 10^-scale` exactly, without trailing fractional zeros.
+pub fn format_decimal(unscaled: i128, scale: i8) -> String {
+    if scale <= 0 {
+        let mut s = unscaled.to_string();
+        if unscaled != 0 {
+            s.extend(std::iter::repeat_n('0', usize::from(scale.unsigned_abs())));
+        }
+        return s;
+    }
+    let negative = unscaled < 0;
+    let digits = unscaled.unsigned_abs().to_string();
+    let scale = usize::from(scale.unsigned_abs());
+    let padded = if digits.len() <= scale {
+        format!("{}{digits}", "0".repeat(scale + 1 - digits.len()))
+    } else {
+        digits
+    };
+    let (int_part, frac_part) = padded.split_at(padded.len() - scale);
+    let frac_part = frac_part.trim_end_matches('0');
+    let sign = if negative { "-" } else { "" };
+    if frac_part.is_empty() {
+        format!("{sign}{int_part}")
+    } else {
+        format!("{sign}{int_part}.{frac_part}")
+    }
+}
+
+/// Reads a decimal number (`-12.5`, `3`, `1e3` is refused) as its unscaled integer at `scale`,
+/// or `None` when it has more fractional digits than `scale` allows or overflows.
+pub fn parse_decimal(text: &str, scale: i8) -> Option<i128> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    if !int_part.bytes().all(|b| b.is_ascii_digit())
+        || !frac_part.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let frac_part = frac_part.trim_end_matches('0');
+    let mut value: i128 = 0;
+    for b in int_part.bytes() {
+        value = value.checked_mul(10)?.checked_add(i128::from(b - b'0'))?;
+    }
+    if scale >= 0 {
+        let scale = usize::from(scale.unsigned_abs());
+        if frac_part.len() > scale {
+            return None;
+        }
+        for i in 0..scale {
+            let digit = frac_part.as_bytes().get(i).map_or(0, |b| b - b'0');
+            value = value.checked_mul(10)?.checked_add(i128::from(digit))?;
+        }
+    } else {
+        if !frac_part.is_empty() {
+            return None;
+        }
+        let divisor = 10i128.checked_pow(u32::from(scale.unsigned_abs()))?;
+        if value % divisor != 0 {
+            return None;
+        }
+        value /= divisor;
+    }
+    Some(if negative { -value } else { value })
+}
+
 /// State of a numeric (or temporal, as epoch units) column.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct NumericState {
@@ -45,8 +210,20 @@ pub struct NumericState {
     pub max: Option<f64>,
     /// Quantile sketch of finite values.
     pub sketch: QuantileSketch,
-    /// Distinct finite values and their frequencies.
+    /// Distinct finite values and their frequencies, keyed as [`NumericState::domain`] says.
     pub values: ValueCounter<u64>,
+    /// How the keys of [`NumericState::values`] encode values.
+    #[serde(default, skip_serializing_if = "KeyDomain::is_float")]
+    pub domain: KeyDomain,
+    /// Values too wide for an exact key (decimals beyond 18 digits): counted in the moments,
+    /// the quantile sketch and the distinct-count sketch, never in the exact frequencies (the
+    /// value counter leaves exact mode at the first one).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unkeyed: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl NumericState {
@@ -68,10 +245,16 @@ impl NumericState {
             }
             return;
         }
+        self.push_keyed(float_key(x), x);
+    }
+
+    /// Adds one finite value given by its exact key in [`NumericState::domain`] and its `f64`
+    /// value (rounded for integers beyond 2^53; used for moments, range and quantiles).
+    #[inline]
+    pub fn push_keyed(&mut self, key: u64, x: f64) {
         self.moments.push(x);
         self.min = Some(self.min.map_or(x, |m| m.min(x)));
         self.max = Some(self.max.map_or(x, |m| m.max(x)));
-        let key = float_key(x);
         if self.values.is_exact() {
             if !self.values.would_spill(&key) {
                 self.values.push(key);
@@ -83,30 +266,56 @@ impl NumericState {
         self.values.push(key);
     }
 
+    /// Adds one finite value that has no exact key in this domain (a decimal wider than 18
+    /// digits): `identity` feeds the distinct-count sketch, `x` the moments and quantiles.
+    pub fn push_unkeyed<H: std::hash::Hash>(&mut self, identity: H, x: f64) {
+        self.moments.push(x);
+        self.min = Some(self.min.map_or(x, |m| m.min(x)));
+        self.max = Some(self.max.map_or(x, |m| m.max(x)));
+        if self.values.is_exact() {
+            self.seed_sketch();
+            self.values.leave_exact_mode();
+        }
+        self.unkeyed += 1;
+        self.sketch.push(x);
+        self.values.count_distinct_only(identity);
+    }
+
     /// Feeds the exact counts into the (empty) sketch, before leaving exact mode.
     fn seed_sketch(&mut self) {
-        if let Some(counts) = self.values.exact_counts() {
-            if self.sketch.count() == 0 {
-                let mut sorted: Vec<(u64, u64)> = counts.iter().map(|(k, c)| (*k, *c)).collect();
-                sorted.sort_unstable();
-                for (k, c) in sorted {
-                    let v = f64::from_bits(k);
-                    for _ in 0..c {
-                        self.sketch.push(v);
-                    }
-                }
+        if self.sketch.count() == 0 {
+            if let Some(counts) = self.values.exact_counts() {
+                seed_from_counts(&mut self.sketch, counts, self.domain);
             }
         }
+    }
+
+    /// Every distinct finite value (as `f64`) with its exact count, while counts are exact.
+    pub fn exact_values(&self) -> Option<impl Iterator<Item = (f64, u64)> + '_> {
+        let domain = self.domain;
+        self.values
+            .exact_counts()
+            .map(move |m| m.iter().map(move |(k, c)| (domain.value_of(*k), *c)))
+    }
+
+    /// The count of one value written as text (exact while counts are exact, else the
+    /// frequent-items estimate; 0 when unseen or not a value of this column).
+    pub fn count_of_label(&self, label: &str) -> u64 {
+        self.domain
+            .parse(label)
+            .map_or(0, |key| self.values.count_of(&key))
     }
 
     /// Sorted distinct values with cumulative counts, while exact.
     fn exact_cumulative(&self) -> Option<Vec<(f64, u64)>> {
         let counts = self.values.exact_counts()?;
-        let mut sorted: Vec<(f64, u64)> = counts
-            .iter()
-            .map(|(k, c)| (f64::from_bits(*k), *c))
+        let mut sorted: Vec<(u64, u64)> = counts.iter().map(|(k, c)| (*k, *c)).collect();
+        let domain = self.domain;
+        sorted.sort_unstable_by(|a, b| domain.compare(a.0, b.0));
+        let mut sorted: Vec<(f64, u64)> = sorted
+            .into_iter()
+            .map(|(k, c)| (domain.value_of(k), c))
             .collect();
-        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut total = 0;
         for e in &mut sorted {
             total += e.1;
@@ -156,26 +365,192 @@ impl NumericState {
         }
     }
 
-    /// Merges another numeric state.
+    /// Merges another numeric state. Counts are added with overflow checks; two states whose
+    /// keys are in different domains (a version-1 profile, whose integers were keyed as floats,
+    /// with a newer one) merge in the float domain while both are exact.
     pub fn merge(&mut self, other: &NumericState) -> Result<(), StatsError> {
-        self.nan += other.nan;
-        self.pos_inf += other.pos_inf;
-        self.neg_inf += other.neg_inf;
+        let converted;
+        let other = if self.domain == other.domain {
+            other
+        } else {
+            if !self.is_fully_exact() || !other.is_fully_exact() {
+                return Err(StatsError::Incompatible(
+                    "one profile keys this column's values exactly and the other as floating \
+                     point (a profile of an older assay, version 1) and they hold too many \
+                     distinct values to convert: profile both parts again with this assay"
+                        .into(),
+                ));
+            }
+            self.convert_to_float_domain();
+            let mut theirs = other.clone();
+            theirs.convert_to_float_domain();
+            converted = theirs;
+            &converted
+        };
+        let nan = add_counts(self.nan, other.nan, "NaN values")?;
+        let pos_inf = add_counts(self.pos_inf, other.pos_inf, "+inf values")?;
+        let neg_inf = add_counts(self.neg_inf, other.neg_inf, "-inf values")?;
+        let unkeyed = add_counts(self.unkeyed, other.unkeyed, "unkeyed values")?;
+        add_counts(self.moments.count, other.moments.count, "finite values")?;
+        self.nan = nan;
+        self.pos_inf = pos_inf;
+        self.neg_inf = neg_inf;
+        self.unkeyed = unkeyed;
         self.moments.merge(&other.moments);
         self.min = min_opt(self.min, other.min);
         self.max = max_opt(self.max, other.max);
         // Sketches: while both sides are exact they stay empty; once the union leaves exact
         // mode, each side's sketch is seeded from its exact counts (if it had none) and merged.
-        let mut mine = self.clone();
+        let mine_before = if self.values.may_spill_on_merge(&other.values) {
+            self.values.exact_counts().cloned()
+        } else {
+            None
+        };
         self.values.merge(&other.values);
         if !self.values.is_exact() {
-            let mut theirs = other.clone();
-            mine.seed_sketch();
-            theirs.seed_sketch();
-            mine.sketch.merge(&theirs.sketch)?;
-            self.sketch = mine.sketch;
+            if let Some(counts) = mine_before {
+                if self.sketch.count() == 0 {
+                    seed_from_counts(&mut self.sketch, &counts, self.domain);
+                }
+            }
+            match other.values.exact_counts() {
+                Some(counts) if other.sketch.count() == 0 => {
+                    let mut theirs = QuantileSketch::default();
+                    seed_from_counts(&mut theirs, counts, other.domain);
+                    self.sketch.merge(&theirs)?;
+                }
+                _ => self.sketch.merge(&other.sketch)?,
+            }
         }
         Ok(())
+    }
+
+    /// True when every finite value is counted exactly by key.
+    fn is_fully_exact(&self) -> bool {
+        self.values.is_exact() && self.unkeyed == 0
+    }
+
+    /// Re-keys exact counts as floats (the version-1 layout); only called while exact.
+    fn convert_to_float_domain(&mut self) {
+        if self.domain.is_float() {
+            return;
+        }
+        let domain = self.domain;
+        self.values.rekey(|k| float_key(domain.value_of(k)));
+        self.domain = KeyDomain::Float;
+    }
+
+    /// Checks that a state read from outside (a saved or pushed profile) is consistent:
+    /// `non_null` non-null values, counts that add up, finite range and moments, well-formed
+    /// sketches. The message names the field that is wrong.
+    pub fn validate(&self, non_null: u64) -> Result<(), String> {
+        let non_finite = self
+            .nan
+            .checked_add(self.pos_inf)
+            .and_then(|n| n.checked_add(self.neg_inf))
+            .ok_or("nan + pos_inf + neg_inf overflows")?;
+        let values = non_finite
+            .checked_add(self.moments.count)
+            .ok_or("the value counts overflow")?;
+        if values != non_null {
+            return Err(format!(
+                "nan ({}) + pos_inf ({}) + neg_inf ({}) + moments.count ({}) = {values}, but the \
+                 column has {non_null} non-null values (rows - nulls)",
+                self.nan, self.pos_inf, self.neg_inf, self.moments.count
+            ));
+        }
+        let count = self.moments.count;
+        if count == 0 {
+            if self.min.is_some() || self.max.is_some() {
+                return Err("min/max are set but there are no finite values".into());
+            }
+            if self.moments.mean != 0.0 || self.moments.m2 != 0.0 {
+                return Err("moments.mean/m2 are set but there are no finite values".into());
+            }
+        } else {
+            let (Some(lo), Some(hi)) = (self.min, self.max) else {
+                return Err(format!("min and max are missing for {count} finite values"));
+            };
+            if !lo.is_finite() || !hi.is_finite() || lo > hi {
+                return Err(format!(
+                    "min ({lo}) and max ({hi}) must be finite with min <= max"
+                ));
+            }
+            let mean = self.moments.mean;
+            let slack = 1e-9 * lo.abs().max(hi.abs()).max(f64::MIN_POSITIVE);
+            if !mean.is_finite() || mean < lo - slack || mean > hi + slack {
+                return Err(format!(
+                    "moments.mean ({mean}) must be finite and between min ({lo}) and max ({hi})"
+                ));
+            }
+            // M2 may overflow to +inf for values near f64::MAX, but is never negative or NaN.
+            if self.moments.m2.is_nan() || self.moments.m2 < 0.0 {
+                return Err(format!(
+                    "moments.m2 ({}) must be a non-negative number",
+                    self.moments.m2
+                ));
+            }
+        }
+        if self.unkeyed > count {
+            return Err(format!(
+                "unkeyed ({}) exceeds the finite values ({count})",
+                self.unkeyed
+            ));
+        }
+        if self.unkeyed > 0 && self.values.is_exact() {
+            return Err(
+                "unkeyed values are only counted by sketches, but the value counter is exact"
+                    .into(),
+            );
+        }
+        let domain = self.domain;
+        self.values
+            .validate(count - self.unkeyed, |k| domain.key_is_valid(*k))
+            .map_err(|e| format!("values: {e}"))?;
+        let sketched = self.sketch.count();
+        if self.values.is_exact() {
+            if sketched != 0 {
+                return Err(format!(
+                    "sketch holds {sketched} values but the counts are exact (it must be empty)"
+                ));
+            }
+        } else {
+            if sketched != count {
+                return Err(format!(
+                    "sketch holds {sketched} values but there are {count} finite values"
+                ));
+            }
+            if let (Some(lo), Some(hi)) = (self.sketch.min(), self.sketch.max()) {
+                if Some(lo) != self.min || Some(hi) != self.max {
+                    return Err(format!(
+                        "the sketch's range [{lo}, {hi}] differs from min/max"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `a + b` for counts, or an error naming what overflowed.
+fn add_counts(a: u64, b: u64, what: &str) -> Result<u64, StatsError> {
+    a.checked_add(b)
+        .ok_or_else(|| StatsError::Incompatible(format!("merged count of {what} overflows")))
+}
+
+/// Feeds exact counts into a sketch in value order.
+fn seed_from_counts(
+    sketch: &mut QuantileSketch,
+    counts: &ahash::AHashMap<u64, u64>,
+    domain: KeyDomain,
+) {
+    let mut sorted: Vec<(u64, u64)> = counts.iter().map(|(k, c)| (*k, *c)).collect();
+    sorted.sort_unstable_by(|a, b| domain.compare(a.0, b.0));
+    for (k, c) in sorted {
+        let v = domain.value_of(k);
+        for _ in 0..c {
+            sketch.push(v);
+        }
     }
 }
 
@@ -222,11 +597,11 @@ impl KindCounts {
     }
 
     fn merge(&mut self, o: &KindCounts) {
-        self.blank += o.blank;
-        self.number += o.number;
-        self.boolean += o.boolean;
-        self.date += o.date;
-        self.text += o.text;
+        self.blank = self.blank.saturating_add(o.blank);
+        self.number = self.number.saturating_add(o.number);
+        self.boolean = self.boolean.saturating_add(o.boolean);
+        self.date = self.date.saturating_add(o.date);
+        self.text = self.text.saturating_add(o.text);
     }
 }
 
@@ -245,15 +620,15 @@ pub struct LengthStats {
 
 impl LengthStats {
     fn add(&mut self, len: u64, n: u64) {
-        self.count += n;
-        self.sum += len * n;
+        self.count = self.count.saturating_add(n);
+        self.sum = self.sum.saturating_add(len.saturating_mul(n));
         self.min = Some(self.min.map_or(len, |m| m.min(len)));
         self.max = Some(self.max.map_or(len, |m| m.max(len)));
     }
 
     fn merge(&mut self, o: &LengthStats) {
-        self.count += o.count;
-        self.sum += o.sum;
+        self.count = self.count.saturating_add(o.count);
+        self.sum = self.sum.saturating_add(o.sum);
         self.min = match (self.min, o.min) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -338,6 +713,55 @@ impl TextState {
             }
             None => (self.spilled_kinds, self.spilled_lengths),
         }
+    }
+
+    /// Checks a state read from outside: `non_null` values counted once each, consistent kind
+    /// and length statistics.
+    pub fn validate(&self, non_null: u64) -> Result<(), String> {
+        self.values
+            .validate(non_null, |_| true)
+            .map_err(|e| format!("values: {e}"))?;
+        if self.values.is_exact() {
+            if self.spilled_kinds != KindCounts::default()
+                || self.spilled_lengths != LengthStats::default()
+            {
+                return Err(
+                    "spilled_kinds/spilled_lengths must be empty while the counts are exact".into(),
+                );
+            }
+            return Ok(());
+        }
+        let k = &self.spilled_kinds;
+        let kinds = [k.blank, k.number, k.boolean, k.date, k.text]
+            .into_iter()
+            .try_fold(0u64, u64::checked_add)
+            .ok_or("spilled_kinds overflow when added")?;
+        if kinds != non_null {
+            return Err(format!(
+                "spilled_kinds add up to {kinds}, expected {non_null} non-null values"
+            ));
+        }
+        let l = &self.spilled_lengths;
+        if l.count != non_null {
+            return Err(format!(
+                "spilled_lengths.count is {}, expected {non_null}",
+                l.count
+            ));
+        }
+        match (l.min, l.max) {
+            (None, None) if l.count == 0 && l.sum == 0 => {}
+            (Some(lo), Some(hi))
+                if lo <= hi
+                    && lo.checked_mul(l.count).is_some_and(|s| s <= l.sum)
+                    && hi.checked_mul(l.count).is_none_or(|s| s >= l.sum) => {}
+            _ => {
+                return Err(format!(
+                    "spilled_lengths are inconsistent (min {:?}, max {:?}, sum {}, count {})",
+                    l.min, l.max, l.sum, l.count
+                ))
+            }
+        }
+        Ok(())
     }
 
     /// Merges another text state.
@@ -447,8 +871,11 @@ impl ColumnState {
         s
     }
 
-    /// Merges another state of the same type.
+    /// Merges another state of the same type. Counts are added with overflow checks (a
+    /// merged count that does not fit is an error, never a wrapped number).
     pub fn merge(&mut self, other: &ColumnState) -> Result<(), StatsError> {
+        let rows = add_counts(self.rows, other.rows, "rows")?;
+        let nulls = add_counts(self.nulls, other.nulls, "nulls")?;
         match (&mut self.body, &other.body) {
             (ColumnBody::Numeric(a), ColumnBody::Numeric(b)) => a.merge(b)?,
             (ColumnBody::Text(a), ColumnBody::Text(b)) => a.merge(b),
@@ -458,9 +885,26 @@ impl ColumnState {
                 ))
             }
         }
-        self.rows += other.rows;
-        self.nulls += other.nulls;
+        self.rows = rows;
+        self.nulls = nulls;
         Ok(())
+    }
+
+    /// Checks a state read from outside (a saved or pushed profile) before it is used: counts
+    /// consistent with each other, finite numbers where they must be, well-formed sketches.
+    /// The message names the field that is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.nulls > self.rows {
+            return Err(format!(
+                "nulls ({}) exceed rows ({})",
+                self.nulls, self.rows
+            ));
+        }
+        let non_null = self.rows - self.nulls;
+        match &self.body {
+            ColumnBody::Numeric(n) => n.validate(non_null),
+            ColumnBody::Text(t) => t.validate(non_null),
+        }
     }
 
     /// Numeric statistics, when the column is numeric.
@@ -492,7 +936,7 @@ impl ColumnState {
 
     /// Non-null values.
     pub fn non_null(&self) -> u64 {
-        self.rows - self.nulls
+        self.rows.saturating_sub(self.nulls)
     }
 
     /// Distinct non-null values (exact, or estimated in sketch mode). NaN and ±∞ each count once.
@@ -522,10 +966,10 @@ impl ColumnState {
             ColumnBody::Text(t) => t.values.top(limit),
             ColumnBody::Numeric(n) => n
                 .values
-                .top(limit)
+                .top_by(limit, |a, b| n.domain.compare(*a, *b))
                 .into_iter()
                 .map(|f| FrequentValue {
-                    value: format_float(f64::from_bits(f.value)),
+                    value: n.domain.format(f.value),
                     count: f.count,
                     lower_bound: f.lower_bound,
                     upper_bound: f.upper_bound,
@@ -541,11 +985,10 @@ impl ColumnState {
                 .values
                 .exact_counts()
                 .map(|m| m.iter().map(|(k, c)| (k.clone(), *c)).collect()),
-            ColumnBody::Numeric(n) => n.values.exact_counts().map(|m| {
-                m.iter()
-                    .map(|(k, c)| (format_float(f64::from_bits(*k)), *c))
-                    .collect()
-            }),
+            ColumnBody::Numeric(n) => n
+                .values
+                .exact_counts()
+                .map(|m| m.iter().map(|(k, c)| (n.domain.format(*k), *c)).collect()),
         }
     }
 
@@ -591,10 +1034,10 @@ pub fn numeric_histogram(n: &NumericState, edges: Vec<f64>) -> Histogram {
     let bins = edges.len().saturating_sub(1);
     let mut counts = vec![0.0; bins];
     let exact = n.values.is_exact();
-    if let Some(map) = n.values.exact_counts() {
-        for (k, c) in map {
-            if let Some(i) = bin_index(&edges, f64::from_bits(*k)) {
-                counts[i] += *c as f64;
+    if let Some(values) = n.exact_values() {
+        for (v, c) in values {
+            if let Some(i) = bin_index(&edges, v) {
+                counts[i] += c as f64;
             }
         }
     } else {

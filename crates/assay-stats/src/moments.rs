@@ -6,14 +6,50 @@ use serde::{Deserialize, Serialize};
 ///
 /// Merging two states gives exactly (up to floating-point rounding) the state of the
 /// concatenated data, whatever the split: this is what lets partitions be profiled in parallel.
+///
+/// Values near `f64::MAX` keep a finite mean; their sum of squares may exceed `f64` and is
+/// then `+∞` (saved as the string `"inf"`, since JSON has no infinity).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Moments {
     /// Number of values seen.
     pub count: u64,
     /// Running mean.
     pub mean: f64,
-    /// Sum of squared deviations from the mean (M2).
+    /// Sum of squared deviations from the mean (M2); `+∞` when it exceeds `f64`.
+    #[serde(with = "number_or_infinity")]
     pub m2: f64,
+}
+
+/// An `f64` that is finite or `+∞`, as a JSON number or the string `"inf"`.
+mod number_or_infinity {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if x.is_finite() {
+            s.serialize_f64(*x)
+        } else if *x == f64::INFINITY {
+            s.serialize_str("inf")
+        } else {
+            Err(serde::ser::Error::custom(format!("{x} cannot be saved")))
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Number(f64),
+        Text(String),
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        match Repr::deserialize(d)? {
+            Repr::Number(x) => Ok(x),
+            Repr::Text(t) if t == "inf" => Ok(f64::INFINITY),
+            Repr::Text(t) => Err(serde::de::Error::custom(format!(
+                "expected a number or \"inf\", got \"{t}\""
+            ))),
+        }
+    }
 }
 
 impl Moments {
@@ -21,9 +57,17 @@ impl Moments {
     #[inline]
     pub fn push(&mut self, x: f64) {
         self.count += 1;
+        let n = self.count as f64;
         let delta = x - self.mean;
-        self.mean += delta / self.count as f64;
-        self.m2 += delta * (x - self.mean);
+        if delta.is_finite() {
+            self.mean += delta / n;
+            self.m2 += delta * (x - self.mean);
+        } else {
+            // |x − mean| is beyond f64 (values near ±f64::MAX): the mean as a convex combination
+            // never overflows; the sum of squares is beyond f64.
+            self.mean = self.mean * ((n - 1.0) / n) + x / n;
+            self.m2 = f64::INFINITY;
+        }
     }
 
     /// Merges another state into this one (Chan, Golub and LeVeque, 1979).
@@ -39,8 +83,13 @@ impl Moments {
         let n_b = other.count as f64;
         let n = n_a + n_b;
         let delta = other.mean - self.mean;
-        self.mean += delta * n_b / n;
-        self.m2 += other.m2 + delta * delta * n_a * n_b / n;
+        if delta.is_finite() {
+            self.mean += delta * n_b / n;
+            self.m2 += other.m2 + delta * delta * n_a * n_b / n;
+        } else {
+            self.mean = self.mean * (n_a / n) + other.mean * (n_b / n);
+            self.m2 = f64::INFINITY;
+        }
         self.count += other.count;
     }
 
@@ -93,6 +142,21 @@ mod tests {
         assert_eq!(m.mean(), Some(5.0));
         assert!((m.population_variance().unwrap() - 4.0).abs() < 1e-12);
         assert!((m.sample_variance().unwrap() - 32.0 / 7.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn extreme_values_keep_a_finite_mean_and_survive_a_round_trip() {
+        let mut m = of(&[f64::MAX, -f64::MAX, 1e300, -1e300]);
+        assert!(m.mean.is_finite(), "{m:?}");
+        assert!(m.mean.abs() < 1e293, "{m:?}");
+        assert_eq!(m.m2, f64::INFINITY);
+        let json = serde_json::to_string(&m).unwrap();
+        assert!(json.contains("\"m2\":\"inf\""), "{json}");
+        let back: Moments = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, m);
+        m.merge(&of(&[f64::MAX]));
+        assert!(m.mean.is_finite() && m.m2 == f64::INFINITY, "{m:?}");
+        assert!(serde_json::from_str::<Moments>(r#"{"count":1,"mean":0,"m2":"nan"}"#).is_err());
     }
 
     #[test]

@@ -8,7 +8,18 @@ use crate::StatsError;
 /// Format marker written in every saved profile.
 pub const PROFILE_FORMAT: &str = "assay-profile";
 /// Version of the saved-profile layout; bumped on any incompatible change.
-pub const PROFILE_VERSION: u32 = 1;
+///
+/// Version 2 keys the distinct values of integer, decimal and temporal columns by their exact
+/// integer (`"domain"` of a numeric state); version 1 keyed every number by its `f64` bits.
+/// Version-1 files are still read (their numeric states are in the float domain).
+pub const PROFILE_VERSION: u32 = 2;
+
+/// Largest row count a profile read from outside may claim: 2^53, where `f64` shares are
+/// still exact and far beyond any real dataset, so merged counts cannot overflow.
+pub const MAX_ROWS: u64 = 1 << 53;
+
+/// Oldest saved-profile version this assay reads.
+pub const PROFILE_MIN_VERSION: u32 = 1;
 
 /// Whether a column is treated as numeric or categorical by the checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -57,6 +68,58 @@ pub struct Profile {
     pub columns: Vec<ColumnProfile>,
 }
 
+/// The path and message of an error inside the body at `path` (`columns[i].state.body`),
+/// found by reading that body again as the state its `type` names.
+fn body_error(text: &str, path: &str) -> Option<(String, String)> {
+    let index: usize = path
+        .strip_prefix("columns[")?
+        .strip_suffix("].state.body")?
+        .parse()
+        .ok()?;
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let mut body = value
+        .get("columns")?
+        .get(index)?
+        .get("state")?
+        .get("body")?
+        .clone();
+    let kind = body.as_object_mut()?.remove("type")?;
+    let failed = |e: serde_path_to_error::Error<serde_json::Error>| {
+        (e.path().to_string(), e.inner().to_string())
+    };
+    match kind.as_str()? {
+        "numeric" => serde_path_to_error::deserialize::<_, crate::NumericState>(body)
+            .err()
+            .map(failed),
+        "text" => serde_path_to_error::deserialize::<_, crate::TextState>(body)
+            .err()
+            .map(failed),
+        _ => None,
+    }
+}
+
+/// A serde path (`columns[2].state.body.moments.mean`) as a user reads it: "column `age`:
+/// state.body.moments.mean".
+fn describe_path(path: &str, names: &[String]) -> String {
+    if let Some(rest) = path.strip_prefix("columns[") {
+        if let Some((index, field)) = rest.split_once(']') {
+            if let Some(name) = index.parse::<usize>().ok().and_then(|i| names.get(i)) {
+                let field = field.trim_start_matches('.');
+                return if field.is_empty() {
+                    format!("column `{name}`")
+                } else {
+                    format!("column `{name}`: {field}")
+                };
+            }
+        }
+    }
+    if path == "." {
+        "the profile".to_string()
+    } else {
+        path.to_string()
+    }
+}
+
 impl Profile {
     /// A profile over `sources` with the given columns.
     pub fn new(sources: Vec<String>, rows: u64, columns: Vec<ColumnProfile>) -> Self {
@@ -84,6 +147,17 @@ impl Profile {
                 other.columns.len()
             )));
         }
+        let rows = self
+            .rows
+            .checked_add(other.rows)
+            .filter(|r| *r <= MAX_ROWS)
+            .ok_or_else(|| {
+                StatsError::Incompatible(format!(
+                    "the merged profile would count {} + {} rows, more than the largest \
+                     supported count, 2^53",
+                    self.rows, other.rows
+                ))
+            })?;
         for col in &mut self.columns {
             let theirs = other.column(&col.name).ok_or_else(|| {
                 StatsError::Incompatible(format!(
@@ -97,9 +171,14 @@ impl Profile {
                     col.name, col.data_type, theirs.data_type
                 )));
             }
-            col.state.merge(&theirs.state)?;
+            col.state.merge(&theirs.state).map_err(|e| match e {
+                StatsError::Incompatible(m) => {
+                    StatsError::Incompatible(format!("column `{}`: {m}", col.name))
+                }
+                other => other,
+            })?;
         }
-        self.rows += other.rows;
+        self.rows = rows;
         self.sources.extend(other.sources.iter().cloned());
         Ok(())
     }
@@ -117,12 +196,77 @@ impl Profile {
             }
         }
         let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
-        if version != u64::from(PROFILE_VERSION) {
+        if !(u64::from(PROFILE_MIN_VERSION)..=u64::from(PROFILE_VERSION)).contains(&version) {
             return Err(StatsError::Format(format!(
-                "profile version {version} is not supported (this assay reads version {PROFILE_VERSION})"
+                "profile version {version} is not supported (this assay reads versions \
+                 {PROFILE_MIN_VERSION} to {PROFILE_VERSION})"
             )));
         }
-        serde_json::from_value(value).map_err(|e| StatsError::Format(e.to_string()))
+        let names: Vec<String> = value
+            .get("columns")
+            .and_then(|c| c.as_array())
+            .map(|cols| {
+                cols.iter()
+                    .map(|c| {
+                        c.get("name")
+                            .and_then(|n| n.as_str())
+                            .unwrap_or("?")
+                            .to_string()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut profile: Profile = serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            // A state's body is tagged by its `type`, which hides the path inside it: read the
+            // body again as its type to name the field.
+            let (path, inner) = match body_error(text, &path) {
+                Some((inner_path, inner)) => (format!("{path}.{inner_path}"), inner),
+                None => (path, e.inner().to_string()),
+            };
+            StatsError::Format(format!("{}: {inner}", describe_path(&path, &names)))
+        })?;
+        profile.validate()?;
+        // Read as the current layout from here on (version-1 states are float-keyed, which the
+        // current layout still expresses).
+        profile.version = PROFILE_VERSION;
+        Ok(profile)
+    }
+
+    /// Checks a profile read from outside before anything uses it: unique, named columns; every
+    /// column counting the profile's rows; kinds that fit the states; each state consistent
+    /// ([`ColumnState::validate`]). The message names the column and the field.
+    pub fn validate(&self) -> Result<(), StatsError> {
+        if self.rows > MAX_ROWS {
+            return Err(StatsError::Format(format!(
+                "rows ({}) exceed the largest supported count, 2^53 ({MAX_ROWS})",
+                self.rows
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for c in &self.columns {
+            let bad =
+                |message: String| StatsError::Format(format!("column `{}`: {message}", c.name));
+            if c.name.is_empty() {
+                return Err(StatsError::Format("a column has an empty name".into()));
+            }
+            if !seen.insert(c.name.as_str()) {
+                return Err(bad("the column appears twice".into()));
+            }
+            if c.state.rows != self.rows {
+                return Err(bad(format!(
+                    "rows is {} but the profile has {} rows",
+                    c.state.rows, self.rows
+                )));
+            }
+            if c.kind == ColumnKind::Numeric && c.state.as_numeric().is_none() {
+                return Err(bad(
+                    "kind is numeric but the state holds text values (type \"text\")".into(),
+                ));
+            }
+            c.state.validate().map_err(bad)?;
+        }
+        Ok(())
     }
 
     /// Serializes to compact JSON.

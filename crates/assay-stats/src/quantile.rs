@@ -56,6 +56,16 @@ impl QuantileSketch {
         self.inner.n()
     }
 
+    /// Smallest value summarized (exact), or `None` when empty.
+    pub fn min(&self) -> Option<f64> {
+        self.inner.min_item().map(|v| v.into_inner())
+    }
+
+    /// Largest value summarized (exact), or `None` when empty.
+    pub fn max(&self) -> Option<f64> {
+        self.inner.max_item().map(|v| v.into_inner())
+    }
+
     /// True when every value is still retained, so quantiles and ranks are exact.
     pub fn is_exact(&self) -> bool {
         !self.inner.is_estimation_mode()
@@ -169,13 +179,26 @@ mod tests {
             s.push(*v as f64);
         }
         assert!(!s.is_exact());
-        let bound = s.rank_error();
-        assert!(bound > 0.005 && bound < 0.02, "bound {bound}");
+        // The accessor reports DataSketches' single-sided figure for k = 200,
+        // 2.296 / 200^0.9723 ≈ 0.0133 (KllSketch javadoc: "The default k of 200 yields a
+        // 'single-sided' epsilon of about 1.33%").
+        assert!(
+            (s.rank_error() - 0.0133).abs() < 0.0005,
+            "{}",
+            s.rank_error()
+        );
+        // The tolerance is not taken from the code under test: DataSketches documents, for
+        // k = 200, a normalized rank error of about 1.33% single-sided and 1.65% double-sided
+        // (PMF), each with 99% confidence (KllSketch javadoc, datasketches-java 6.x). KLL
+        // compaction is randomized and seven quantiles are checked, so the larger documented
+        // figure is used.
+        const KLL_K200_RANK_ERROR: f64 = 0.0165;
         for q in [0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99] {
             let v = s.quantile(q).unwrap();
-            let true_rank = v / n as f64;
+            // Values are 0..n: the inclusive true rank of v is (v + 1) / n.
+            let true_rank = (v + 1.0) / n as f64;
             assert!(
-                (true_rank - q).abs() <= bound,
+                (true_rank - q).abs() <= KLL_K200_RANK_ERROR,
                 "q={q} v={v} rank={true_rank}"
             );
         }

@@ -13,6 +13,9 @@ use crate::StatsError;
 
 /// Default number of distinct values kept exactly before switching to sketches.
 pub const DEFAULT_EXACT_CAP: usize = 10_000;
+/// Largest exact cap assay accepts (`options.exact_distinct_cap`, `--exact-cap`, and the `cap`
+/// of a profile read from outside): a million exact values of a column is already ~100 MB.
+pub const MAX_EXACT_CAP: usize = 1_000_000;
 /// HyperLogLog size: `lg_k = 12` gives about 1.6 % relative standard error.
 const HLL_LG_K: u8 = 12;
 /// Frequent-items map size (DataSketches `max_map_size`).
@@ -96,7 +99,7 @@ impl<K: CounterKey> ValueCounter<K> {
         match self {
             ValueCounter::Exact { cap, counts } => {
                 if let Some(c) = counts.get_mut(&value) {
-                    *c += n;
+                    *c = c.saturating_add(n);
                     return;
                 }
                 counts.insert(value, n);
@@ -149,6 +152,92 @@ impl<K: CounterKey> ValueCounter<K> {
         }
     }
 
+    /// Leaves exact mode for good (the exact counts move into the sketches).
+    pub fn leave_exact_mode(&mut self) {
+        self.spill();
+    }
+
+    /// Counts a value in the distinct-count sketch only (it has no key of type `K`); leaves
+    /// exact mode first.
+    pub fn count_distinct_only<H: Hash>(&mut self, identity: H) {
+        self.spill();
+        if let ValueCounter::Sketch { hll, .. } = self {
+            hll.update_value(identity);
+        }
+    }
+
+    /// Maps every exact key through `f`, adding the counts of keys that become equal (used to
+    /// convert keys between domains). Does nothing in sketch mode.
+    pub fn rekey(&mut self, f: impl Fn(K) -> K) {
+        if let ValueCounter::Exact { counts, .. } = self {
+            let old = std::mem::take(counts);
+            for (k, c) in old {
+                let e = counts.entry(f(k)).or_insert(0);
+                *e = e.saturating_add(c);
+            }
+        }
+    }
+
+    /// True when merging `other` into this counter could leave exact mode.
+    pub fn may_spill_on_merge(&self, other: &ValueCounter<K>) -> bool {
+        match (self, other) {
+            (ValueCounter::Exact { cap, counts }, ValueCounter::Exact { counts: theirs, .. }) => {
+                counts.len().saturating_add(theirs.len()) > *cap
+            }
+            _ => true,
+        }
+    }
+
+    /// Checks a counter read from outside: exact counts are positive, within the cap, of
+    /// keys `key_ok` accepts, and add up to `total`; a sketch's total weight is `total`.
+    pub fn validate(&self, total: u64, key_ok: impl Fn(&K) -> bool) -> Result<(), String> {
+        match self {
+            ValueCounter::Exact { cap, counts } => {
+                if *cap > MAX_EXACT_CAP {
+                    return Err(format!(
+                        "the exact cap {cap} exceeds the largest allowed, {MAX_EXACT_CAP}"
+                    ));
+                }
+                if counts.len() > *cap {
+                    return Err(format!(
+                        "{} exact values exceed the exact cap of {cap}",
+                        counts.len()
+                    ));
+                }
+                let mut sum = 0u64;
+                for (k, c) in counts {
+                    if *c == 0 {
+                        return Err("an exact count is 0 (counts must be at least 1)".into());
+                    }
+                    if !key_ok(k) {
+                        return Err("an exact value is not a valid value of the column".into());
+                    }
+                    sum = sum
+                        .checked_add(*c)
+                        .ok_or("the exact counts overflow when added")?;
+                }
+                if sum != total {
+                    return Err(format!(
+                        "the exact counts add up to {sum}, expected {total}"
+                    ));
+                }
+            }
+            ValueCounter::Sketch { hll, frequent } => {
+                if frequent.total_weight() != total {
+                    return Err(format!(
+                        "the frequent-items sketch holds a weight of {}, expected {total}",
+                        frequent.total_weight()
+                    ));
+                }
+                let d = hll.estimate();
+                if !d.is_finite() || d < 0.0 {
+                    return Err(format!("the distinct-count sketch estimates {d}"));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Merges another counter into this one.
     pub fn merge(&mut self, other: &ValueCounter<K>) {
         match other {
@@ -194,6 +283,15 @@ impl<K: CounterKey> ValueCounter<K> {
 
     /// Up to `limit` most frequent values, most frequent first (ties by value, ascending).
     pub fn top(&self, limit: usize) -> Vec<FrequentValue<K>> {
+        self.top_by(limit, K::cmp)
+    }
+
+    /// Up to `limit` most frequent values, most frequent first, ties in the order `order`.
+    pub fn top_by(
+        &self,
+        limit: usize,
+        order: impl Fn(&K, &K) -> std::cmp::Ordering,
+    ) -> Vec<FrequentValue<K>> {
         let mut rows: Vec<FrequentValue<K>> = match self {
             ValueCounter::Exact { counts, .. } => counts
                 .iter()
@@ -215,7 +313,11 @@ impl<K: CounterKey> ValueCounter<K> {
                 })
                 .collect(),
         };
-        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        rows.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| order(&a.value, &b.value))
+        });
         rows.truncate(limit);
         rows
     }

@@ -29,9 +29,8 @@ pub enum Fidelity {
 /// profile holds them, else [`SKETCH_POINTS`] evenly spaced quantiles of the KLL sketch, each
 /// weighing `n / SKETCH_POINTS` (so sample sizes stay the true counts).
 pub fn numeric_from_profile(n: &NumericState) -> (Empirical, Fidelity) {
-    if let Some(counts) = n.values.exact_counts() {
-        let e =
-            Empirical::from_weighted(counts.iter().map(|(k, c)| (f64::from_bits(*k), *c as f64)));
+    if let Some(values) = n.exact_values() {
+        let e = Empirical::from_weighted(values.map(|(v, c)| (v, c as f64)));
         return (e, Fidelity::Exact);
     }
     let total = n.moments.count as f64;

@@ -54,9 +54,8 @@ pub fn count_outside(
         CountMethod::Inside => (0.0, true),
         CountMethod::ExactCounts => {
             let mut count = 0u64;
-            if let Some(map) = n.values.exact_counts() {
-                for (k, c) in map {
-                    let v = f64::from_bits(*k);
+            if let Some(values) = n.exact_values() {
+                for (v, c) in values {
                     if v < lo || v > hi {
                         count += c;
                     }
