@@ -84,10 +84,14 @@ impl Inputs<'_> {
         }
     }
 
-    /// A numeric parameter.
+    /// A numeric parameter (`None` when absent). A key given as null is an error: YAML
+    /// `.nan`, `.inf` and `~` (TOML `nan`, `inf`) all read as null, and none means "default".
     pub fn param_f64(&self, key: &str) -> Result<Option<f64>, String> {
         match self.params.get(key) {
-            None | Some(Value::Null) => Ok(None),
+            None => Ok(None),
+            Some(Value::Null) => Err(format!(
+                "params.{key} must be a number (NaN, infinity and null are not allowed)"
+            )),
             Some(v) => v
                 .as_f64()
                 .map(Some)
@@ -95,28 +99,81 @@ impl Inputs<'_> {
         }
     }
 
-    /// A string parameter.
+    /// A numeric parameter with a default, in the range [`crate::limits`] gives for
+    /// `params.KEY` of check `check`.
+    pub fn param_in_range(&self, check: &str, key: &str, default: f64) -> Result<f64, String> {
+        let v = self.param_f64(key)?.unwrap_or(default);
+        crate::limits::check_param(check, key, v)?;
+        Ok(v)
+    }
+
+    /// A whole-number parameter with a default, in the range [`crate::limits`] gives for
+    /// `params.KEY` of check `check` (which must have one).
+    pub fn param_count(&self, check: &str, key: &str, default: usize) -> Result<usize, String> {
+        if crate::limits::find_for(check, key).is_none() {
+            return Err(format!(
+                "internal: no limit is defined for params.{key} of {check}"
+            ));
+        }
+        match self.param_f64(key)? {
+            None => Ok(default),
+            Some(v) => {
+                crate::limits::check_param(check, key, v)?;
+                Ok(v as usize)
+            }
+        }
+    }
+
+    /// A numeric parameter that must be at least 0 (a tolerance, a gap).
+    pub fn param_non_negative(&self, key: &str) -> Result<Option<f64>, String> {
+        match self.param_f64(key)? {
+            Some(v) if v < 0.0 => Err(format!("params.{key} must be at least 0, got {v}")),
+            other => Ok(other),
+        }
+    }
+
+    /// A seed: a whole number from 0 to 2^64 - 1 (read exactly, not through a float).
+    pub fn param_seed(&self, key: &str) -> Result<Option<u64>, String> {
+        let Some(v) = self.params.get(key) else {
+            return Ok(None);
+        };
+        if let Some(seed) = v.as_u64() {
+            return Ok(Some(seed));
+        }
+        // A float with no fraction (`3.0`) is taken while it is exact.
+        match v.as_f64() {
+            Some(f) if f.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&f) => {
+                Ok(Some(f as u64))
+            }
+            _ => Err(format!(
+                "params.{key} must be a whole number from 0 to {}, got {v}",
+                u64::MAX
+            )),
+        }
+    }
+
+    /// A string parameter (a key given as null is an error).
     pub fn param_str(&self, key: &str) -> Result<Option<String>, String> {
         match self.params.get(key) {
-            None | Some(Value::Null) => Ok(None),
+            None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(v) => Err(format!("params.{key} must be a string, got {v}")),
         }
     }
 
-    /// A boolean parameter.
+    /// A boolean parameter (a key given as null is an error).
     pub fn param_bool(&self, key: &str) -> Result<Option<bool>, String> {
         match self.params.get(key) {
-            None | Some(Value::Null) => Ok(None),
+            None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(v) => Err(format!("params.{key} must be true or false, got {v}")),
         }
     }
 
-    /// A list-of-strings parameter.
+    /// A list-of-strings parameter (a key given as null is an error).
     pub fn param_strings(&self, key: &str) -> Result<Option<Vec<String>>, String> {
         match self.params.get(key) {
-            None | Some(Value::Null) => Ok(None),
+            None => Ok(None),
             Some(Value::Array(a)) => a
                 .iter()
                 .map(|v| match v {

@@ -15,6 +15,7 @@ pub mod condition;
 pub mod drift;
 pub mod evaluation;
 pub mod init;
+pub mod limits;
 pub mod runner;
 pub mod sections;
 pub mod suite;

@@ -291,15 +291,9 @@ fn share(key: &'static str, section: &str, v: f64) -> Result<(), SectionError> {
     }
 }
 
-fn at_least(key: &'static str, section: &str, v: usize, min: usize) -> Result<(), SectionError> {
-    if v >= min {
-        Ok(())
-    } else {
-        Err((
-            key,
-            format!("{section}.{key} must be at least {min}, got {v}"),
-        ))
-    }
+/// `section.key` in the range [`crate::limits`] gives it.
+fn limited(key: &'static str, section: &str, v: f64) -> Result<(), SectionError> {
+    crate::limits::check(&format!("{section}.{key}"), v).map_err(|m| (key, m))
 }
 
 impl ValidationSection {
@@ -314,10 +308,37 @@ impl ValidationSection {
             }
         }
         share("confidence", "validation", self.confidence)?;
-        at_least("folds", "validation", self.folds, 2)?;
-        at_least("repeats", "validation", self.repeats, 1)?;
+        limited("folds", "validation", self.folds as f64)?;
+        limited("repeats", "validation", self.repeats as f64)?;
+        let repeated = self
+            .splitter
+            .as_deref()
+            .and_then(|s| s.parse::<assay_stats::splitters::SplitterKind>().ok())
+            .is_some_and(|k| {
+                matches!(
+                    k,
+                    assay_stats::splitters::SplitterKind::RepeatedKFold
+                        | assay_stats::splitters::SplitterKind::RepeatedStratifiedKFold
+                )
+            });
+        if repeated {
+            crate::limits::check_combined(
+                "validation.folds × validation.repeats",
+                self.folds as f64 * self.repeats as f64,
+                &format!("{} × {}", self.folds, self.repeats),
+                None,
+            )
+            .map_err(|m| ("repeats", m))?;
+        }
         if let Some(p) = self.parallel {
-            at_least("parallel", "validation", p, 1)?;
+            limited("parallel", "validation", p as f64)?;
+        }
+        // The learner's own parser checks these too; here the error gets the suite line.
+        for key in ["trees", "max_categories"] {
+            if let Some(v) = self.learner_params.get(key).and_then(Value::as_f64) {
+                crate::limits::check(&format!("validation.learner_params.{key}"), v)
+                    .map_err(|m| (key, m))?;
+            }
         }
         if let Some(t) = self.trainer_timeout {
             if !(t.is_finite() && t > 0.0) {
@@ -345,10 +366,10 @@ impl ValidationSection {
 impl SensitivitySection {
     /// Checks the values serde cannot (ranges, domains).
     pub fn check(&self) -> Result<(), SectionError> {
-        at_least("samples", "sensitivity", self.samples, 1)?;
-        at_least("levels", "sensitivity", self.levels, 2)?;
-        at_least("resamples", "sensitivity", self.resamples, 2)?;
-        at_least("block_rows", "sensitivity", self.block_rows, 1)?;
+        limited("samples", "sensitivity", self.samples as f64)?;
+        limited("levels", "sensitivity", self.levels as f64)?;
+        limited("resamples", "sensitivity", self.resamples as f64)?;
+        limited("block_rows", "sensitivity", self.block_rows as f64)?;
         share("confidence", "sensitivity", self.confidence)?;
         for (name, [lo, hi]) in &self.domains {
             if !(lo.is_finite() && hi.is_finite() && lo < hi) {
@@ -376,21 +397,36 @@ impl PerformanceSection {
                 ),
             ));
         }
+        crate::limits::check_named(
+            "the number of performance.batch_sizes",
+            "performance.batch_sizes (count)",
+            self.batch_sizes.len() as f64,
+        )
+        .map_err(|m| ("batch_sizes", m))?;
+        for b in &self.batch_sizes {
+            limited("batch_sizes", "performance", *b as f64)?;
+        }
         if self.threads.contains(&0) {
             return Err(("threads", "performance.threads must be at least 1".into()));
         }
-        at_least("iterations", "performance", self.iterations, 1)?;
-        at_least("throughput_rows", "performance", self.throughput_rows, 1)?;
-        at_least("sample_rows", "performance", self.sample_rows, 1)?;
-        if !(self.seconds_per_size.is_finite() && self.seconds_per_size > 0.0) {
-            return Err((
-                "seconds_per_size",
-                format!(
-                    "performance.seconds_per_size must be a positive number of seconds, got {}",
-                    self.seconds_per_size
-                ),
-            ));
+        crate::limits::check_named(
+            "the number of performance.threads",
+            "performance.threads (count)",
+            self.threads.len() as f64,
+        )
+        .map_err(|m| ("threads", m))?;
+        for t in &self.threads {
+            limited("threads", "performance", *t as f64)?;
         }
+        limited("warmup", "performance", self.warmup as f64)?;
+        limited("iterations", "performance", self.iterations as f64)?;
+        limited(
+            "throughput_rows",
+            "performance",
+            self.throughput_rows as f64,
+        )?;
+        limited("sample_rows", "performance", self.sample_rows as f64)?;
+        limited("seconds_per_size", "performance", self.seconds_per_size)?;
         Ok(())
     }
 }

@@ -254,13 +254,31 @@ pub fn line_of(text: &str, needles: &[&str]) -> Option<usize> {
 impl LoadedSuite {
     /// Reads and validates a suite file (`.yaml`/`.yml`, `.toml` or `.json`).
     pub fn load(path: &str) -> Result<LoadedSuite, SuiteError> {
+        let text = std::fs::read_to_string(path).map_err(|e| SuiteError {
+            path: path.to_string(),
+            line: None,
+            message: format!("cannot read the suite: {e}"),
+        })?;
+        Self::from_text(path, &text)
+    }
+
+    /// Parses and validates a suite's text; `path` names it in errors, tells the format by its
+    /// extension and is the base of relative paths.
+    pub fn from_text(path: &str, text: &str) -> Result<LoadedSuite, SuiteError> {
         let err = |line: Option<usize>, message: String| SuiteError {
             path: path.to_string(),
             line,
             message,
         };
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| err(None, format!("cannot read the suite: {e}")))?;
+        // The 1-based line of a byte offset (offsets past the end name the last line).
+        let line_at = |offset: usize| {
+            let bytes = text.as_bytes();
+            bytes[..offset.min(bytes.len())]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 1
+        };
         if text.trim().is_empty() {
             return Err(err(
                 None,
@@ -278,19 +296,29 @@ impl LoadedSuite {
             ));
         }
         let suite: Suite = if lower.ends_with(".toml") {
-            toml::from_str(&text).map_err(|e| {
-                let line = e
-                    .span()
-                    .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            toml::from_str(text).map_err(|e| {
+                let line = e.span().map(|s| line_at(s.start));
                 err(line, e.message().to_string())
             })?
         } else if lower.ends_with(".json") {
-            serde_json::from_str(&text)
+            serde_json::from_str(text)
                 .map_err(|e| err(Some(e.line()), shorten_message(&e.to_string())))?
         } else {
-            serde_norway::from_str(&text).map_err(|e| {
-                let line = e.location().map(|l| l.line());
+            serde_norway::from_str(text).map_err(|e| {
+                // The scanner's line is wrong for some errors (a NUL byte); its byte index is not.
                 let msg = e.to_string();
+                // Scanner errors name a byte position in the message ("… at position 22")
+                // and report line 1: the position tells the line.
+                let position = msg
+                    .split(" at position ")
+                    .nth(1)
+                    .and_then(|p| p.split(|c: char| !c.is_ascii_digit()).next())
+                    .and_then(|p| p.parse::<usize>().ok());
+                let line = match (position, e.location()) {
+                    (Some(p), _) => Some(line_at(p)),
+                    (None, Some(l)) if l.index() > 0 => Some(line_at(l.index())),
+                    (None, l) => l.map(|l| l.line()),
+                };
                 // serde_norway appends " at line L column C"; keep the message short.
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
                 err(line, shorten_message(&msg))
@@ -302,7 +330,7 @@ impl LoadedSuite {
             .unwrap_or_default();
         let loaded = LoadedSuite {
             suite,
-            text,
+            text: text.to_string(),
             path: path.to_string(),
             base_dir,
         };
@@ -342,6 +370,36 @@ impl LoadedSuite {
                 ));
             }
         }
+        crate::limits::check("data.csv.infer_rows", self.suite.data.csv.infer_rows as f64)
+            .map_err(|m| self.error_at(&["infer_rows"], m))?;
+        let options = &self.suite.options;
+        for (key, value) in [
+            ("histogram_bins", options.histogram_bins as f64),
+            ("exact_distinct_cap", options.exact_distinct_cap as f64),
+            (
+                "categorical_max_distinct",
+                options.categorical_max_distinct as f64,
+            ),
+        ] {
+            crate::limits::check(&format!("options.{key}"), value)
+                .map_err(|m| self.error_at(&[key], m))?;
+        }
+        // Above the exact cap no column has exact distinct counts, so the setting would be
+        // silently ignored (the default is left alone: it is not the user's choice).
+        if options.categorical_max_distinct > options.exact_distinct_cap as u64
+            && options.categorical_max_distinct
+                != assay_engine::roles::DEFAULT_CATEGORICAL_MAX_DISTINCT
+        {
+            return Err(self.error_at(
+                &["categorical_max_distinct"],
+                format!(
+                    "options.categorical_max_distinct ({}) must not exceed \
+                     options.exact_distinct_cap ({}): integer columns are found categorical \
+                     from their exact distinct count, which is kept up to the cap only",
+                    options.categorical_max_distinct, options.exact_distinct_cap
+                ),
+            ));
+        }
         for checked in [
             self.suite.validation.check(),
             self.suite.sensitivity.check(),
@@ -349,6 +407,22 @@ impl LoadedSuite {
         ] {
             if let Err((key, message)) = checked {
                 return Err(self.error_at(&[key], message));
+            }
+        }
+        if self
+            .suite
+            .checks
+            .iter()
+            .any(|e| e.check == "sensitivity.morris")
+        {
+            if let Some(limit) =
+                crate::limits::find_for("sensitivity.morris", "sensitivity.samples")
+            {
+                limit
+                    .test("sensitivity.samples", self.suite.sensitivity.samples as f64)
+                    .map_err(|m| {
+                        self.error_at(&["samples"], format!("{m} (with sensitivity.morris)"))
+                    })?;
             }
         }
         let ev = &self.suite.evaluation;
@@ -369,16 +443,8 @@ impl LoadedSuite {
                 ),
             ));
         }
-        if ev.bootstrap_rounds != 0 && ev.bootstrap_rounds < 100 {
-            return Err(self.error_at(
-                &["bootstrap_rounds"],
-                format!(
-                    "evaluation.bootstrap_rounds must be 0 (analytic intervals only) or at least \
-                     100 (a percentile interval needs them), got {}",
-                    ev.bootstrap_rounds
-                ),
-            ));
-        }
+        crate::limits::check("evaluation.bootstrap_rounds", ev.bootstrap_rounds as f64)
+            .map_err(|m| self.error_at(&["bootstrap_rounds"], m))?;
         for (key, v) in [
             ("min_slice_size", ev.min_slice_size),
             ("min_group_size", ev.min_group_size),
@@ -402,7 +468,7 @@ impl LoadedSuite {
                 "`checks:` is empty: list at least one check".into(),
             ));
         }
-        for entry in &self.suite.checks {
+        for (index, entry) in self.suite.checks.iter().enumerate() {
             let Some(check) = catalogue::find(&entry.check) else {
                 let hint = catalogue::suggest(&entry.check)
                     .map(|s| format!(" (did you mean `{s}`?)"))
@@ -458,8 +524,75 @@ impl LoadedSuite {
                     ));
                 }
             }
+            self.check_params(index, entry)?;
         }
         Ok(())
+    }
+
+    /// The values of an entry's `params:` that can be judged before running: a key given as
+    /// null, and numbers outside the range [`crate::limits`] gives them (checks read them again,
+    /// with the same ranges, when they run).
+    fn check_params(&self, index: usize, entry: &CheckEntry) -> Result<(), SuiteError> {
+        let error = |key: &str, message: String| SuiteError {
+            path: self.path.clone(),
+            line: self.param_line(index, key),
+            message,
+        };
+        for (key, value) in &entry.params {
+            let key = key.as_str();
+            match value {
+                Value::Null => {
+                    return Err(error(
+                        key,
+                        format!(
+                            "params.{key} must not be null: NaN, infinity and null are not \
+                             allowed (YAML `.nan`, `.inf` and `~` read as null; leave the key \
+                             out for the default)"
+                        ),
+                    ))
+                }
+                Value::Number(n) => {
+                    if let Some(v) = n.as_f64() {
+                        crate::limits::check_param(&entry.check, key, v)
+                            .map_err(|m| error(key, m))?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The line of `params.KEY` of check entry `index`: the first line naming the key from the
+    /// entry's `check:` line on (entries of the same check counted in order).
+    fn param_line(&self, index: usize, key: &str) -> Option<usize> {
+        if self.text.is_empty() {
+            return None;
+        }
+        let id = self.suite.checks[index].check.as_str();
+        let nth = self.suite.checks[..index]
+            .iter()
+            .filter(|e| e.check == id)
+            .count();
+        let start = self
+            .text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains(id))
+            .nth(nth)
+            .map(|(i, _)| i)
+            .or_else(|| line_of(&self.text, &[id]).map(|l| l - 1))?;
+        self.text
+            .lines()
+            .enumerate()
+            .skip(start)
+            .find(|(_, l)| {
+                l.contains(&format!("{key}:"))
+                    || l.contains(&format!("{key} ="))
+                    || l.contains(&format!("\"{key}\""))
+            })
+            .map(|(i, _)| i + 1)
+            .or(Some(start + 1))
     }
 
     /// A path of the suite resolved against the suite's directory (URLs and absolute paths

@@ -29,6 +29,12 @@ impl ReportArgs {
     }
 }
 
+/// Refuses `value` of command-line `flag` outside the range [`assay_checks::limits`] gives the
+/// suite key `key` it stands for; the message names the flag.
+pub fn flag_limit(flag: &str, key: &str, value: f64) -> anyhow::Result<()> {
+    assay_checks::limits::check_named(flag, key, value).map_err(anyhow::Error::msg)
+}
+
 /// A suite entry with default condition and parameters.
 pub fn entry(
     id: &str,

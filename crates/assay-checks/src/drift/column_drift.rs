@@ -96,7 +96,11 @@ struct Settings {
     memory_bytes: f64,
 }
 
-fn settings(inputs: &Inputs, fixed: Option<&'static dyn DriftMethod>) -> Result<Settings, String> {
+fn settings(
+    inputs: &Inputs,
+    check: &str,
+    fixed: Option<&'static dyn DriftMethod>,
+) -> Result<Settings, String> {
     let method = match (fixed, inputs.param_str("method")?) {
         (Some(m), None) => Some(m),
         (Some(m), Some(name)) if name == m.name() => Some(m),
@@ -119,12 +123,11 @@ fn settings(inputs: &Inputs, fixed: Option<&'static dyn DriftMethod>) -> Result<
         (None, None) => None,
     };
     let mut options = MethodOptions::default();
+    // Checked here for both paths (with `binning:` and without), before any histogram exists.
     let bins = match inputs.param_f64("bins")? {
-        Some(b) if b >= 1.0 && b.fract() == 0.0 => Some(b as usize),
         Some(b) => {
-            return Err(format!(
-                "params.bins must be a positive whole number, got {b}"
-            ))
+            crate::limits::check_param(check, "bins", b)?;
+            Some(b as usize)
         }
         None => None,
     };
@@ -212,12 +215,7 @@ fn settings(inputs: &Inputs, fixed: Option<&'static dyn DriftMethod>) -> Result<
             ))
         }
     }
-    let memory_mib = inputs.param_f64("memory_mib")?.unwrap_or(256.0);
-    if !(memory_mib > 0.0 && memory_mib.is_finite()) {
-        return Err(format!(
-            "params.memory_mib must be positive, got {memory_mib}"
-        ));
-    }
+    let memory_mib = inputs.param_in_range(check, "memory_mib", 256.0)?;
     Ok(Settings {
         null_shift,
         exclude: inputs.param_strings("exclude")?.unwrap_or_default(),
@@ -347,7 +345,7 @@ impl Check for ColumnDrift {
     }
 
     fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
-        let s = settings(inputs, self.method)?;
+        let s = settings(inputs, self.id, self.method)?;
         if inputs.reference.is_none() || !s.exact_mode {
             return Ok(Vec::new());
         }
@@ -384,7 +382,7 @@ impl Check for ColumnDrift {
         inputs: &Inputs,
         passes: Vec<Box<dyn Any>>,
     ) -> Result<Vec<Measurement>, String> {
-        let s = settings(inputs, self.method)?;
+        let s = settings(inputs, self.id, self.method)?;
         if self.method.is_none() && inputs.condition_is_explicit {
             return Err(format!(
                 "{} picks a method per column and applies that method's threshold; set \

@@ -18,7 +18,7 @@ use assay_model::OnnxModel;
 use super::analysis::AnalysisSetup;
 use super::crossval::{self, pooled_scores, CrossvalRun, FoldResult, Training};
 use super::data::{self, CvData};
-use super::folds::{group_folds, make_folds, splitter_spec};
+use super::folds::{group_folds, make_folds, splitter_spec, MAX_FOLDS};
 use crate::checks::model::metric::MetricSpec;
 use crate::checks::model::{metric_named, METRICS};
 use crate::evaluation::EvalTask;
@@ -218,9 +218,7 @@ fn training_of(loaded: &LoadedSuite, workdir: PathBuf) -> Result<Training, Strin
 }
 
 fn threads() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
+    assay_runtime::threads::budget()
 }
 
 /// Holds out each value of `column` in turn (group k-fold over its values).
@@ -239,7 +237,8 @@ fn unseen_segment(
             values.len()
         ));
     }
-    let k = folds.min(values.len()).max(2);
+    // One model per fold: the cap of every cross-validation applies here too.
+    let k = folds.min(values.len()).clamp(2, MAX_FOLDS);
     let indices = group_folds(&codes, k)?;
     let results = crossval::run(data, training, &indices, metrics, parallel);
     let (pooled, per_value) = match pooled_scores(data, &results, metrics) {
@@ -500,6 +499,22 @@ pub async fn prepare(
             setup.dropped = dropped;
         }
         if needs.designs {
+            // Saltelli's design has samples × (inputs + 2) rows, known only now.
+            if suite.checks.iter().any(|e| e.check == "sensitivity.sobol") {
+                let d = setup.features.len();
+                crate::limits::check_combined(
+                    "sensitivity.samples × (inputs + 2)",
+                    s.samples as f64 * (d as f64 + 2.0),
+                    &format!("{} × ({d} + 2)", s.samples),
+                    None,
+                )
+                .map_err(|m| {
+                    match crate::suite::line_of(&loaded.text, &["samples"]) {
+                        Some(line) if !loaded.text.is_empty() => format!("line {line}: {m}"),
+                        _ => m,
+                    }
+                })?;
+            }
             ctx.marginals = Some(super::marginals::resolve(s, &setup)?);
         }
         ctx.analysis = Some(setup);

@@ -12,7 +12,7 @@ use assay_checks::Suite;
 use assay_engine::{Engine, Roles};
 
 use crate::data_args::DataArgs;
-use crate::report_args::{entry, run_flags_suite, ReportArgs};
+use crate::report_args::{entry, flag_limit, run_flags_suite, ReportArgs};
 
 /// Arguments of `assay bench-model`.
 #[derive(Args, Debug)]
@@ -112,6 +112,44 @@ pub fn suite_of(args: &BenchModelArgs) -> Result<Suite> {
     if args.batch_sizes.contains(&0) || args.throughput_threads.contains(&0) {
         bail!("--batch-sizes and --throughput-threads must be at least 1");
     }
+    // The ranges of the performance section, named by flag (see assay_checks::limits).
+    if let Some(s) = args.seconds {
+        flag_limit("--seconds", "performance.seconds_per_size", s)?;
+    }
+    for (flag, key, value) in [
+        ("--warmup", "performance.warmup", args.warmup),
+        ("--iterations", "performance.iterations", args.iterations),
+        (
+            "--throughput-rows",
+            "performance.throughput_rows",
+            args.throughput_rows,
+        ),
+    ] {
+        if let Some(v) = value {
+            flag_limit(flag, key, v as f64)?;
+        }
+    }
+    for b in &args.batch_sizes {
+        flag_limit("--batch-sizes", "performance.batch_sizes", *b as f64)?;
+    }
+    for t in &args.throughput_threads {
+        flag_limit("--throughput-threads", "performance.threads", *t as f64)?;
+    }
+    let mut distinct = args.batch_sizes.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if !distinct.is_empty() {
+        flag_limit(
+            "the number of --batch-sizes",
+            "performance.batch_sizes (count)",
+            distinct.len() as f64,
+        )?;
+    }
+    flag_limit(
+        "the number of --throughput-threads",
+        "performance.threads (count)",
+        args.throughput_threads.len() as f64,
+    )?;
     let performance = PerformanceSection {
         model: Some(args.model.clone()),
         baseline_model: args.baseline_model.clone(),
@@ -125,10 +163,10 @@ pub fn suite_of(args: &BenchModelArgs) -> Result<Suite> {
             b
         },
         warmup: args.warmup.unwrap_or(d.warmup),
-        iterations: args.iterations.unwrap_or(d.iterations).max(1),
+        iterations: args.iterations.unwrap_or(d.iterations),
         seconds_per_size: args.seconds.unwrap_or(d.seconds_per_size),
         threads: args.throughput_threads.clone(),
-        throughput_rows: args.throughput_rows.unwrap_or(d.throughput_rows).max(1),
+        throughput_rows: args.throughput_rows.unwrap_or(d.throughput_rows),
         sample_rows: d.sample_rows,
     };
     let mut checks: Vec<CheckEntry> = Vec::new();

@@ -10,7 +10,7 @@ use assay_checks::Suite;
 use assay_engine::{Engine, Roles};
 
 use crate::data_args::DataArgs;
-use crate::report_args::{entry, key_values, run_flags_suite, ReportArgs};
+use crate::report_args::{entry, flag_limit, key_values, run_flags_suite, ReportArgs};
 
 /// Arguments of `assay crossval`.
 #[derive(Args, Debug)]
@@ -83,6 +83,10 @@ pub fn suite_of(args: &CrossvalArgs) -> Result<Suite> {
         if !(c > 0.0 && c < 1.0) {
             bail!("--confidence must be between 0 and 1, got {c}");
         }
+    }
+    args.split.check_limits()?;
+    if let Some(p) = args.parallel {
+        flag_limit("--parallel", "validation.parallel", p as f64)?;
     }
     let defaults = ValidationSection::default();
     let validation = ValidationSection {

@@ -94,6 +94,11 @@ pub fn suite_of(args: &DriftArgs) -> Result<Suite> {
             bail!("{flag} must be a finite number");
         }
     }
+    if let Some(b) = args.bins {
+        if let Some(limit) = assay_checks::limits::find_for("drift.auto", "bins") {
+            limit.test("--bins", b as f64).map_err(anyhow::Error::msg)?;
+        }
+    }
     let spec = args.data.spec(Vec::new())?;
     let roles = Roles {
         target: args.target.clone(),

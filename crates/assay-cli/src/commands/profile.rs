@@ -71,6 +71,11 @@ pub async fn run(engine: &Engine, args: ProfileArgs) -> Result<u8> {
     if args.data.is_empty() {
         bail!("give the data to profile (a file, directory, glob or URL)");
     }
+    crate::report_args::flag_limit(
+        "--exact-cap",
+        "options.exact_distinct_cap",
+        args.exact_cap as f64,
+    )?;
     if let [only] = args.data.as_slice() {
         if assay_engine::dataset::is_profile_file(only) {
             // A saved profile: show (or copy) it rather than reading it as data.

@@ -14,7 +14,7 @@ use assay_checks::Suite;
 use assay_engine::{Engine, Roles};
 
 use crate::data_args::DataArgs;
-use crate::report_args::{entry, run_flags_suite, ReportArgs};
+use crate::report_args::{entry, flag_limit, run_flags_suite, ReportArgs};
 
 /// Arguments of `assay sensitivity`.
 #[derive(Args, Debug)]
@@ -132,6 +132,24 @@ pub fn suite_of(args: &SensitivityArgs) -> Result<Suite> {
             bail!("--confidence must be between 0 and 1, got {c}");
         }
     }
+    if let Some(n) = args.samples {
+        // Morris keeps its trajectories: it has its own, lower, range.
+        match assay_checks::limits::find_for(id, "sensitivity.samples") {
+            Some(limit) => limit
+                .test("--samples", n as f64)
+                .map_err(|m| anyhow::anyhow!("{m} (with --method {})", args.method))?,
+            None => flag_limit("--samples", "sensitivity.samples", n as f64)?,
+        }
+    }
+    for (flag, key, value) in [
+        ("--levels", "sensitivity.levels", args.levels),
+        ("--resamples", "sensitivity.resamples", args.resamples),
+        ("--block-rows", "sensitivity.block_rows", args.block_rows),
+    ] {
+        if let Some(v) = value {
+            flag_limit(flag, key, v as f64)?;
+        }
+    }
     let sensitivity = SensitivitySection {
         model: Some(args.model.clone()),
         features: (!args.features.is_empty()).then(|| args.features.clone()),
@@ -143,7 +161,7 @@ pub fn suite_of(args: &SensitivityArgs) -> Result<Suite> {
         resamples: args.resamples.unwrap_or(d.resamples),
         confidence: args.confidence.unwrap_or(d.confidence),
         output: args.model_output.clone(),
-        block_rows: args.block_rows.unwrap_or(d.block_rows).max(1),
+        block_rows: args.block_rows.unwrap_or(d.block_rows),
     };
     let mut params = Map::new();
     if let Some(m) = &args.metric {

@@ -74,6 +74,7 @@ fn column(batches: &[ArrayRef]) -> Result<ArrayRef> {
 /// Runs the split; returns the exit code.
 pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
     let split = &args.split;
+    split.check_limits()?;
     let name = split
         .splitter
         .clone()

@@ -69,7 +69,7 @@ mod tree;
 
 pub use error::LearnError;
 pub use fitted::{Coefficients, FittedModel};
-pub use spec::{LearnerKind, LearnerSpec, MaxFeatures};
+pub use spec::{LearnerKind, LearnerSpec, MaxFeatures, MAX_CATEGORIES, MAX_TREES};
 pub use table::{FeatureColumn, Table, TrainTarget};
 
 use smartcore::linalg::basic::matrix::DenseMatrix;

@@ -6,6 +6,14 @@ use serde_json::{Map, Value};
 
 use super::LearnError;
 
+/// Most trees of a random forest: every tree is kept, for every fold (scikit-learn's default
+/// is 100; beyond a few thousand trees nothing is gained).
+pub const MAX_TREES: usize = 10_000;
+
+/// Most one-hot columns per categorical feature: the encoding is a dense matrix of rows ×
+/// columns per fold (above about a thousand levels, target or hash encoding is the tool).
+pub const MAX_CATEGORIES: usize = 1_000;
+
 /// The built-in learners.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LearnerKind {
@@ -194,10 +202,10 @@ impl LearnerSpec {
     /// listing the valid ones.
     ///
     /// Keys: logistic regression `C` (> 0), ridge `alpha` (≥ 0), linear models `standardize`
-    /// (bool); random forest `trees` (≥ 1) and `max_features` (`"sqrt"`, `"log2"`, `"all"`, an
-    /// integer count or a fraction in (0, 1]); trees `max_depth` (≥ 1 or null),
-    /// `min_samples_leaf` (≥ 1), `min_samples_split` (≥ 2), `seed`; every learner
-    /// `max_categories` (≥ 1).
+    /// (bool); random forest `trees` (1 to [`MAX_TREES`]) and `max_features` (`"sqrt"`,
+    /// `"log2"`, `"all"`, an integer count or a fraction in (0, 1]); trees `max_depth` (≥ 1 or
+    /// null), `min_samples_leaf` (≥ 1), `min_samples_split` (≥ 2), `seed`; every learner
+    /// `max_categories` (1 to [`MAX_CATEGORIES`]).
     pub fn parse(name: &str, params: &Map<String, Value>) -> Result<Self, LearnError> {
         let kind = LearnerKind::from_name(name)?;
         let learner = kind.name();
@@ -291,16 +299,22 @@ impl LearnerSpec {
                 format!("expected a number >= 0, got {}", self.alpha),
             ));
         }
-        for (key, value, min) in [
-            ("trees", self.trees, 1),
-            ("min_samples_leaf", self.min_samples_leaf, 1),
-            ("min_samples_split", self.min_samples_split, 2),
-            ("max_categories", self.max_categories, 1),
+        for (key, value, min, max) in [
+            ("trees", self.trees, 1, MAX_TREES),
+            ("min_samples_leaf", self.min_samples_leaf, 1, usize::MAX),
+            ("min_samples_split", self.min_samples_split, 2, usize::MAX),
+            ("max_categories", self.max_categories, 1, MAX_CATEGORIES),
         ] {
             if value < min {
                 return Err(invalid(
                     key,
                     format!("expected an integer >= {min}, got {value}"),
+                ));
+            }
+            if value > max {
+                return Err(invalid(
+                    key,
+                    format!("expected an integer from {min} to {max}, got {value}"),
                 ));
             }
         }

@@ -94,6 +94,14 @@ pub use time_series_split::TimeSeriesSplit;
 /// The largest number of rows a splitter accepts: row indices are `u32`.
 pub const MAX_ROWS: usize = u32::MAX as usize;
 
+/// The most splits (`n_splits`) [`SplitterSpec::from_name`] accepts: cross-validation trains
+/// one model per split, and the shuffle splits hold a permutation of the rows per split.
+pub const MAX_SPLITS: usize = 1_000;
+
+/// The most repetitions (`n_repeats`) [`SplitterSpec::from_name`] accepts: each holds a
+/// shuffled partition of the rows. Beyond about 100 the mean over folds no longer moves.
+pub const MAX_REPEATS: usize = 100;
+
 /// Per-row label intervals `[start, end]` (for example epoch seconds), for [`PurgedKFold`].
 #[derive(Debug, Clone, Copy)]
 pub struct Intervals<'a> {

@@ -47,13 +47,24 @@ impl RepeatedKFold {
     }
 }
 
-/// `_RepeatedSplits`' check: at least one repetition.
+/// `_RepeatedSplits`' check: at least one repetition, and at most [`super::MAX_REPEATS`] (each
+/// holds a shuffled partition of the rows).
 pub(crate) fn check_repeats(splitter: &'static str, n_repeats: usize) -> Result<(), SplitError> {
     if n_repeats == 0 {
         return Err(SplitError::InvalidParameter {
             splitter,
             parameter: "n_repeats",
             message: "the number of repetitions must be at least 1, got 0".to_string(),
+        });
+    }
+    if n_repeats > super::MAX_REPEATS {
+        return Err(SplitError::InvalidParameter {
+            splitter,
+            parameter: "n_repeats",
+            message: format!(
+                "the number of repetitions must be at most {}, got {n_repeats}",
+                super::MAX_REPEATS
+            ),
         });
     }
     Ok(())

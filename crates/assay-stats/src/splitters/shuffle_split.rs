@@ -54,13 +54,24 @@ impl ShuffleSplit {
     }
 }
 
-/// The shuffle splits need at least one split.
+/// The shuffle splits need at least one split, and at most [`super::MAX_SPLITS`] (each holds a
+/// permutation of the rows, built before anything else is checked).
 pub(crate) fn check_n_splits(splitter: &'static str, n_splits: usize) -> Result<(), SplitError> {
     if n_splits == 0 {
         return Err(SplitError::InvalidParameter {
             splitter,
             parameter: "n_splits",
             message: "at least 1 split is needed, got 0".to_string(),
+        });
+    }
+    if n_splits > super::MAX_SPLITS {
+        return Err(SplitError::InvalidParameter {
+            splitter,
+            parameter: "n_splits",
+            message: format!(
+                "at most {} splits are allowed, got {n_splits}",
+                super::MAX_SPLITS
+            ),
         });
     }
     Ok(())

@@ -3,7 +3,7 @@
 use super::{
     Embargo, Folds, GroupKFold, KFold, LeaveOneGroupOut, Needs, PurgedKFold, RepeatedKFold,
     RepeatedStratifiedKFold, ShuffleSplit, SplitData, SplitError, SplitSize, StratifiedGroupKFold,
-    StratifiedKFold, StratifiedShuffleSplit, TimeSeriesSplit,
+    StratifiedKFold, StratifiedShuffleSplit, TimeSeriesSplit, MAX_REPEATS, MAX_SPLITS,
 };
 
 /// The splitters by name.
@@ -235,8 +235,10 @@ pub enum SplitterSpec {
 impl SplitterSpec {
     /// The splitter named `name` with `params`. Errors on an unknown name, a parameter the
     /// splitter does not use, a seed with `shuffle` false (as scikit-learn), a seed above
-    /// 2^32 - 1, or a fractional `test_size` for `time_series`. Parameter ranges are checked
-    /// when splitting.
+    /// 2^32 - 1, a fractional `test_size` for `time_series`, more than [`MAX_SPLITS`] splits,
+    /// more than [`MAX_REPEATS`] repetitions, or more than [`MAX_SPLITS`] splits over all
+    /// repetitions (checked here, before anything is allocated). Other parameter ranges are
+    /// checked when splitting.
     pub fn from_name(name: &str, params: &SplitParams) -> Result<Self, SplitError> {
         let kind: SplitterKind = name.parse()?;
         let splitter = kind.name();
@@ -291,6 +293,42 @@ impl SplitterSpec {
         let n_repeats = params.n_repeats.unwrap_or(10);
         let shuffle_n = params.n_splits.unwrap_or(10);
         use SplitterKind as K;
+        let too_many = |parameter: &'static str, message: String| SplitError::InvalidParameter {
+            splitter,
+            parameter,
+            message,
+        };
+        if let Some(n) = params.n_splits {
+            if n > MAX_SPLITS {
+                return Err(too_many(
+                    "n_splits",
+                    format!(
+                        "at most {MAX_SPLITS} splits are allowed (each split trains a model in \
+                         cross-validation), got {n}"
+                    ),
+                ));
+            }
+        }
+        if matches!(kind, K::RepeatedKFold | K::RepeatedStratifiedKFold) {
+            if n_repeats > MAX_REPEATS {
+                return Err(too_many(
+                    "n_repeats",
+                    format!(
+                        "at most {MAX_REPEATS} repetitions are allowed (each holds a shuffled \
+                         partition of the rows), got {n_repeats}"
+                    ),
+                ));
+            }
+            if k.saturating_mul(n_repeats) > MAX_SPLITS {
+                return Err(too_many(
+                    "n_repeats",
+                    format!(
+                        "n_splits × n_repeats must be at most {MAX_SPLITS} (each split of every \
+                         repetition trains a model in cross-validation), got {k} × {n_repeats}"
+                    ),
+                ));
+            }
+        }
         Ok(match kind {
             K::KFold => SplitterSpec::KFold(KFold {
                 n_splits: k,

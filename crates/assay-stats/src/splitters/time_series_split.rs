@@ -53,7 +53,9 @@ impl TimeSeriesSplit {
         }
         check_rows(Self::NAME, data.n_rows)?;
         let n = data.n_rows;
-        let n_folds = n_splits + 1;
+        // Saturating: an absurd n_splits is refused below (more folds than rows) rather than
+        // wrapping to 0 folds and dividing by it.
+        let n_folds = n_splits.saturating_add(1);
         let test_size = self.test_size.unwrap_or(n / n_folds);
         if n_folds > n {
             return Err(SplitError::TimeSeriesTooFewRows {

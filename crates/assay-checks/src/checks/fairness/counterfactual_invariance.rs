@@ -6,7 +6,7 @@ use std::any::Any;
 use serde_json::{json, Value};
 
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
-use crate::checks::robustness::{analysis_needs, head, numbers, param_usize, rows_of, with_column};
+use crate::checks::robustness::{analysis_needs, head, numbers, rows_of, with_column};
 use crate::condition::Condition;
 use crate::suite::{CheckEntry, Suite};
 use crate::validation::{OutputChoice, ValidationNeeds};
@@ -57,9 +57,9 @@ impl Check for CounterfactualInvariance {
                 "no protected attribute: give roles.protected or columns:",
             )]);
         }
+        let max_rows = inputs.param_count(self.id(), "max_rows", 10_000)?;
+        let tolerance = inputs.param_non_negative("tolerance")?.unwrap_or(0.0);
         let (a, all) = rows_of(inputs)?;
-        let max_rows = param_usize(inputs, "max_rows", 10_000, 1)?;
-        let tolerance = inputs.param_f64("tolerance")?.unwrap_or(0.0);
         let batch = head(all, max_rows);
         let n = batch.num_rows();
         let base = a.predict(&batch)?;

@@ -23,6 +23,9 @@ struct Plan {
 fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
     let rule = inputs.param_str("method")?.unwrap_or_else(|| "iqr".into());
     let factor = inputs.param_f64("factor")?;
+    if let Some(k) = factor {
+        crate::limits::check_param("integrity.outlier_share", "factor", k)?;
+    }
     if rule != "iqr" && rule != "zscore" {
         return Err(format!(
             "params.method must be `iqr` or `zscore`, got `{rule}`"

@@ -31,6 +31,15 @@ struct Plan {
     method: Method,
 }
 
+/// A length bound: a whole number of at least 0 (`3.0` included), else `None`.
+fn length_of(v: &Value) -> Option<u64> {
+    v.as_u64().or_else(|| {
+        v.as_f64()
+            .filter(|f| *f >= 0.0 && f.fract() == 0.0 && *f <= 9_007_199_254_740_992.0)
+            .map(|f| f as u64)
+    })
+}
+
 fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(u64, u64, &'static str)>, String> {
     if let Some(Value::Object(map)) = inputs.params.get("bounds") {
         if let Some(v) = map.get(name) {
@@ -38,21 +47,42 @@ fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(u64, u64, &'static 
                 .as_array()
                 .filter(|a| a.len() == 2)
                 .ok_or_else(|| format!("params.bounds.{name} must be [min_length, max_length]"))?;
-            return Ok(Some((
-                pair[0].as_u64().unwrap_or(0),
-                pair[1].as_u64().unwrap_or(u64::MAX),
-                "suite",
-            )));
+            let (Some(lo), Some(hi)) = (length_of(&pair[0]), length_of(&pair[1])) else {
+                return Err(format!(
+                    "params.bounds.{name} must be [min_length, max_length] with two whole \
+                     numbers of at least 0, got {v}"
+                ));
+            };
+            if lo > hi {
+                return Err(format!(
+                    "params.bounds.{name}: min_length {lo} is greater than max_length {hi}"
+                ));
+            }
+            return Ok(Some((lo, hi, "suite")));
         }
     }
-    let lo = inputs.param_f64("min_length")?;
-    let hi = inputs.param_f64("max_length")?;
+    let whole = |key: &str| -> Result<Option<u64>, String> {
+        match inputs.param_f64(key)? {
+            None => Ok(None),
+            Some(v) if v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 => {
+                Ok(Some(v as u64))
+            }
+            Some(v) => Err(format!(
+                "params.{key} must be a whole number of at least 0, got {v}"
+            )),
+        }
+    };
+    let lo = whole("min_length")?;
+    let hi = whole("max_length")?;
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        if lo > hi {
+            return Err(format!(
+                "params.min_length ({lo}) is greater than params.max_length ({hi})"
+            ));
+        }
+    }
     if lo.is_some() || hi.is_some() {
-        return Ok(Some((
-            lo.map_or(0, |v| v.max(0.0) as u64),
-            hi.map_or(u64::MAX, |v| v.max(0.0) as u64),
-            "suite",
-        )));
+        return Ok(Some((lo.unwrap_or(0), hi.unwrap_or(u64::MAX), "suite")));
     }
     let reference = inputs
         .reference

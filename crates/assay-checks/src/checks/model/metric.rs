@@ -154,9 +154,12 @@ impl MetricParams {
             }
         };
         let bins = match params.get("bins") {
-            None | Some(Value::Null) => 10,
+            None => 10,
             Some(v) => match v.as_u64() {
-                Some(b) if (2..=1000).contains(&b) => b as usize,
+                // The range is the one of `params.bins` of model.* in crate::limits.
+                Some(b) if crate::limits::check_param("model.*", "bins", b as f64).is_ok() => {
+                    b as usize
+                }
                 _ => {
                     return Err(format!(
                         "params.bins must be a whole number from 2 to 1000, got {v}"

@@ -58,7 +58,7 @@ impl Check for PredictionStability {
         if total <= 0.0 {
             return Ok(vec![Measurement::error(None, "all weights are zero")]);
         }
-        let tolerance = inputs.param_f64("tolerance")?.unwrap_or(0.0);
+        let tolerance = inputs.param_non_negative("tolerance")?.unwrap_or(0.0);
         let (changed, max_change, mean_change, what) = match frame.task {
             EvalTask::Classification => {
                 let changed: f64 = (0..n)

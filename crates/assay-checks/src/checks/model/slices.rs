@@ -119,7 +119,7 @@ impl Check for Slices {
             None => frame.settings.min_slice_size,
         };
         let tolerance = inputs
-            .param_f64("tolerance")?
+            .param_non_negative("tolerance")?
             .unwrap_or(if spec.higher_is_better { 0.05 } else { 0.2 });
         let params = MetricParams::parse(&Map::new())?;
         let data = MetricData::new(frame, &frame.candidate, &params)?;

@@ -11,6 +11,7 @@ use super::metric::fmt_p;
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
 use crate::evaluation::{EvalFrame, EvalTask, Grouping};
+use crate::limits::MAX_PAIR_CELLS;
 
 /// Weak-slice discovery.
 pub struct WeakSlices;
@@ -112,17 +113,19 @@ impl Check for WeakSlices {
             .param_f64("min_slice_size")?
             .map_or(frame.settings.min_slice_size, |v| v.max(1.0) as u64)
             as f64;
-        let max_results = inputs.param_f64("max_results")?.unwrap_or(10.0).max(1.0) as usize;
+        let max_results = inputs.param_count(self.id(), "max_results", 10)?;
         let pairs = inputs.param_bool("pairs")?.unwrap_or(true);
         let loss = losses(frame);
         let n = loss.len() as f64;
         let total: f64 = loss.iter().sum();
         let total_sq: f64 = loss.iter().map(|l| l * l).sum();
         let overall = total / n;
-        let min_gap = inputs.param_f64("min_gap")?.unwrap_or(match frame.task {
-            EvalTask::Classification => 0.02,
-            EvalTask::Regression => 0.1 * overall,
-        });
+        let min_gap = inputs
+            .param_non_negative("min_gap")?
+            .unwrap_or(match frame.task {
+                EvalTask::Classification => 0.02,
+                EvalTask::Regression => 0.1 * overall,
+            });
         let groupings: Vec<&Grouping> = frame
             .segments
             .iter()
@@ -170,6 +173,9 @@ impl Check for WeakSlices {
                 test(format!("{}={}", g.column, g.values[code]), s);
             }
         }
+        // Pairs of columns whose value combinations are too many to count are skipped (and
+        // named), not allocated for: segment and protected columns have no cardinality cap.
+        let mut skipped_pairs: Vec<String> = Vec::new();
         if pairs {
             for (a, ga) in groupings.iter().enumerate() {
                 for gb in groupings.iter().skip(a + 1) {
@@ -177,13 +183,25 @@ impl Check for WeakSlices {
                         continue;
                     }
                     let nb = gb.values.len();
+                    let nab = match ga.values.len().checked_mul(nb) {
+                        Some(nab) if nab <= MAX_PAIR_CELLS => nab,
+                        _ => {
+                            skipped_pairs.push(format!(
+                                "{} × {} ({} × {} values)",
+                                ga.column,
+                                gb.column,
+                                ga.values.len(),
+                                nb
+                            ));
+                            continue;
+                        }
+                    };
                     let codes: Vec<u32> = ga
                         .codes
                         .iter()
                         .zip(&gb.codes)
                         .map(|(x, y)| x * nb as u32 + y)
                         .collect();
-                    let nab = ga.values.len() * nb;
                     for (code, s) in sums(&codes, nab, &loss).into_iter().enumerate() {
                         if s.0 == 0.0 {
                             continue;
@@ -201,6 +219,14 @@ impl Check for WeakSlices {
             }
         }
         let tested = candidates.len();
+        let skipped_note = if skipped_pairs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; pairs with more than {MAX_PAIR_CELLS} value combinations not tested: {}",
+                skipped_pairs.join(", ")
+            )
+        };
         let measure_name = match frame.task {
             EvalTask::Classification => "error rate",
             EvalTask::Regression => "mean absolute error",
@@ -208,7 +234,7 @@ impl Check for WeakSlices {
         if tested == 0 {
             return Ok(vec![Measurement::skipped(
                 None,
-                format!("no slice has at least {min_size} rows on both sides"),
+                format!("no slice has at least {min_size} rows on both sides{skipped_note}"),
             )]);
         }
         let p: Vec<f64> = candidates.iter().map(|c| c.p_value).collect();
@@ -232,12 +258,15 @@ impl Check for WeakSlices {
                 min_q,
                 format!(
                     "no slice significantly worse than the rest among {tested} tested \
-                     (overall {measure_name} {overall:.4}; smallest q = {})",
+                     (overall {measure_name} {overall:.4}; smallest q = {}){skipped_note}",
                     fmt_p(min_q)
                 ),
             )
             .detail("tested", tested)
             .detail("overall_loss", overall);
+            if !skipped_pairs.is_empty() {
+                m = m.detail("skipped_pairs", skipped_pairs.clone());
+            }
             m.condition = condition;
             return Ok(vec![m]);
         }
@@ -251,7 +280,7 @@ impl Check for WeakSlices {
                     Some(&c.name),
                     qv,
                     format!(
-                        "{measure_name} {:.4} on {} rows vs {:.4} on the rest (q = {}; {significant} weak slice(s) among {tested} tested)",
+                        "{measure_name} {:.4} on {} rows vs {:.4} on the rest (q = {}; {significant} weak slice(s) among {tested} tested{skipped_note})",
                         c.slice_error, c.n, c.rest_error, fmt_p(qv)
                     ),
                 )
@@ -262,6 +291,9 @@ impl Check for WeakSlices {
                 .detail("p_value", c.p_value)
                 .detail("q_value", qv)
                 .detail("tested", tested);
+                if !skipped_pairs.is_empty() {
+                    m = m.detail("skipped_pairs", skipped_pairs.clone());
+                }
                 m.condition = condition;
                 m
             })

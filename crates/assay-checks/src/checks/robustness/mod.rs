@@ -97,22 +97,6 @@ pub(crate) fn spread(v: &[f64]) -> f64 {
     (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
 }
 
-/// A whole-number parameter with a default and a minimum.
-pub(crate) fn param_usize(
-    inputs: &Inputs,
-    key: &str,
-    default: usize,
-    min: usize,
-) -> Result<usize, String> {
-    match inputs.param_f64(key)? {
-        None => Ok(default),
-        Some(v) if v.fract() == 0.0 && v >= min as f64 && v <= 1e9 => Ok(v as usize),
-        Some(v) => Err(format!(
-            "params.{key} must be a whole number >= {min}, got {v}"
-        )),
-    }
-}
-
 /// The declared domain of an input (`sensitivity.domains`).
 pub(crate) fn domain_of(inputs: &Inputs, name: &str) -> Option<[f64; 2]> {
     inputs

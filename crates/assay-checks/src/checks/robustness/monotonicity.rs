@@ -10,7 +10,7 @@ use crate::condition::Condition;
 use crate::suite::{CheckEntry, Suite};
 use crate::validation::ValidationNeeds;
 
-use super::{analysis_needs, domain_of, head, numbers, param_usize, rows_of};
+use super::{analysis_needs, domain_of, head, numbers, rows_of};
 
 /// Declared monotone relations.
 pub struct Monotonicity;
@@ -77,13 +77,20 @@ impl Check for Monotonicity {
 
     fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
         let declared = constraints(inputs.params)?;
-        let levels = param_usize(inputs, "levels", 10, 2)?;
-        let max_rows = param_usize(inputs, "max_rows", 1000, 1)?;
-        let tolerance = inputs.param_f64("tolerance")?.unwrap_or(1e-9);
+        let levels = inputs.param_count(self.id(), "levels", 10)?;
+        let max_rows = inputs.param_count(self.id(), "max_rows", 1000)?;
+        let tolerance = inputs.param_non_negative("tolerance")?.unwrap_or(1e-9);
         let (a, all) = rows_of(inputs)?;
+        let d = a.features.len();
+        // The grid of every row is built and predicted in one call: bounded before building.
+        crate::limits::check_combined(
+            "params.max_rows × params.levels × inputs",
+            max_rows as f64 * levels as f64 * d as f64,
+            &format!("{max_rows} × {levels} × {d}"),
+            None,
+        )?;
         let batch = head(all, max_rows);
         let n = batch.num_rows();
-        let d = a.features.len();
         let mut base: Vec<Vec<f64>> = Vec::with_capacity(d);
         for f in &a.features {
             base.push(numbers(&batch, f)?);

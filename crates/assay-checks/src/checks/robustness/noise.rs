@@ -14,7 +14,7 @@ use crate::condition::Condition;
 use crate::suite::{CheckEntry, Suite};
 use crate::validation::{AnalysisSetup, OutputChoice, ValidationNeeds};
 
-use super::{analysis_needs, domain_of, head, numbers, param_usize, rows_of, spread, with_column};
+use super::{analysis_needs, domain_of, head, numbers, rows_of, spread, with_column};
 
 /// Prediction flips under noise.
 pub struct Noise;
@@ -74,16 +74,11 @@ impl Check for Noise {
     }
 
     fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
-        let scale = inputs.param_f64("scale")?.unwrap_or(0.1);
-        if !(scale.is_finite() && scale > 0.0) {
-            return Err(format!(
-                "params.scale must be a positive number, got {scale}"
-            ));
-        }
-        let tolerance_param = inputs.param_f64("tolerance")?;
-        let repeats = param_usize(inputs, "repeats", 3, 1)?;
-        let max_rows = param_usize(inputs, "max_rows", 10_000, 1)?;
-        let seed = inputs.param_f64("seed")?.unwrap_or(0.0) as u64;
+        let scale = inputs.param_in_range(self.id(), "scale", 0.1)?;
+        let tolerance_param = inputs.param_non_negative("tolerance")?;
+        let repeats = inputs.param_count(self.id(), "repeats", 3)?;
+        let max_rows = inputs.param_count(self.id(), "max_rows", 10_000)?;
+        let seed = inputs.param_seed("seed")?.unwrap_or(0);
         let (a, all) = rows_of(inputs)?;
         let batch = head(all, max_rows);
         let n = batch.num_rows();

@@ -8,9 +8,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
-use crate::checks::robustness::{
-    analysis_needs, head, numbers, param_usize, rows_of, with_column, Scorer,
-};
+use crate::checks::robustness::{analysis_needs, head, numbers, rows_of, with_column, Scorer};
 use crate::condition::Condition;
 use crate::suite::{CheckEntry, Suite};
 use crate::validation::ValidationNeeds;
@@ -48,14 +46,14 @@ impl Check for PermutationImportance {
     }
 
     fn measure(&self, inputs: &Inputs, _: Vec<Box<dyn Any>>) -> Result<Vec<Measurement>, String> {
+        let repeats = inputs.param_count(self.id(), "repeats", 5)?;
+        let max_rows = inputs.param_count(self.id(), "max_rows", 100_000)?;
+        let seed = inputs.param_seed("seed")?.unwrap_or(0);
         let (a, all) = rows_of(inputs)?;
         let target =
             inputs.roles.target.as_deref().ok_or(
                 "permutation importance needs the target column (roles.target / --target)",
             )?;
-        let repeats = param_usize(inputs, "repeats", 5, 1)?;
-        let max_rows = param_usize(inputs, "max_rows", 100_000, 2)?;
-        let seed = inputs.param_f64("seed")?.unwrap_or(0.0) as u64;
         let metric = match inputs.param_str("metric")? {
             Some(m) => m,
             None => match (a.model.task(), &a.output) {
