@@ -3,7 +3,8 @@
 //! (deduplication), and "resolved" when it recovers. Webhooks (generic JSON or Slack-compatible)
 //! are delivered by a background sender that retries with exponential backoff.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -198,10 +199,17 @@ pub fn backoff_ms(base_ms: i64, attempt: i64) -> i64 {
     base_ms.saturating_mul(1i64 << shift).min(300_000)
 }
 
-/// Runs forever: sends due webhook deliveries.
+/// Runs forever: picks due deliveries and sends each in its own task, so a webhook that hangs
+/// (until the per-attempt timeout) or resets its connections holds back neither the others nor
+/// window evaluation. Every attempt's outcome is recorded; failures are retried with backoff.
 pub async fn run_sender(state: Arc<AppState>) {
     let client = match reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
+        .timeout(Duration::from_millis(
+            state.limits.webhook_timeout_ms.max(1),
+        ))
+        .connect_timeout(Duration::from_millis(
+            state.limits.webhook_timeout_ms.max(1),
+        ))
         .user_agent(concat!("assay/", env!("CARGO_PKG_VERSION")))
         .build()
     {
@@ -211,91 +219,109 @@ pub async fn run_sender(state: Arc<AppState>) {
             return;
         }
     };
+    // Deliveries being attempted now (not picked again until their attempt is recorded).
+    let in_flight: Arc<Mutex<HashSet<i64>>> = Arc::default();
     loop {
         let _ = tokio::time::timeout(
             Duration::from_millis(state.limits.tick_ms.min(500)),
             state.deliver_now.notified(),
         )
         .await;
-        if let Err(e) = send_due(&state, &client).await {
-            tracing::error!(error = %e, "webhook delivery pass failed");
+        assay_runtime::fault::inject("webhook-sender", "*");
+        if let Err(e) = start_due(&state, &client, &in_flight).await {
+            tracing::error!(error = %e, "finding due webhook deliveries failed");
         }
     }
 }
 
-async fn send_due(state: &AppState, client: &reqwest::Client) -> Result<(), sqlx::Error> {
-    let pool = state.store.pool();
+/// Starts an attempt for every due delivery that is not already being attempted.
+async fn start_due(
+    state: &Arc<AppState>,
+    client: &reqwest::Client,
+    in_flight: &Arc<Mutex<HashSet<i64>>>,
+) -> Result<(), sqlx::Error> {
     let due: Vec<(i64, String, String, i64, String)> = sqlx::query_as(
         "SELECT d.id, d.url, d.format, d.attempts, a.payload FROM deliveries d JOIN alerts a ON a.id = d.alert_id \
-         WHERE d.delivered_ms IS NULL AND d.gave_up_ms IS NULL AND d.next_attempt_ms <= $1 ORDER BY d.id LIMIT 50",
+         WHERE d.delivered_ms IS NULL AND d.gave_up_ms IS NULL AND d.next_attempt_ms <= $1 ORDER BY d.id LIMIT 200",
     )
     .bind(now_ms())
-    .fetch_all(pool)
+    .fetch_all(state.store.pool())
     .await?;
-    // Concurrently: one slow or hanging endpoint does not hold the others back.
-    let sends = due
-        .into_iter()
-        .map(|(id, url, format, attempts, payload)| async move {
+    for (id, url, format, attempts, payload) in due {
+        let fresh = in_flight.lock().map(|mut f| f.insert(id)).unwrap_or(false);
+        if !fresh {
+            continue;
+        }
+        let (state, client, in_flight) = (state.clone(), client.clone(), in_flight.clone());
+        tokio::spawn(async move {
             let payload: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
             let body = webhook_body(&format, &payload);
-            let outcome = client.post(&url).json(&body).send().await;
-            let error = match outcome {
+            let error = match client.post(&url).json(&body).send().await {
                 Ok(r) if r.status().is_success() => None,
                 Ok(r) => Some(format!("HTTP {}", r.status())),
                 Err(e) => Some(error_chain(&e)),
             };
-            (id, url, attempts + 1, error)
+            if let Err(e) = record_attempt(&state, id, &url, attempts + 1, error).await {
+                tracing::error!(error = %e, "recording a webhook attempt failed");
+            }
+            if let Ok(mut f) = in_flight.lock() {
+                f.remove(&id);
+            }
         });
-    for (id, url, attempts, error) in futures::future::join_all(sends).await {
-        let shown = crate::api::redact_url(&url);
-        let now = now_ms();
-        match error {
-            None => {
-                sqlx::query("UPDATE deliveries SET delivered_ms = $1, attempts = $2, last_error = NULL WHERE id = $3")
-                    .bind(now)
-                    .bind(attempts)
-                    .bind(id)
-                    .execute(pool)
-                    .await?;
-                state
-                    .metrics
-                    .webhook_attempts
-                    .get_or_create(&labels(&[("outcome", "delivered")]))
-                    .inc();
-            }
-            Some(e) if attempts >= state.limits.webhook_max_attempts => {
-                tracing::error!(url = %shown, attempts, error = %e, "webhook delivery given up");
-                sqlx::query("UPDATE deliveries SET gave_up_ms = $1, attempts = $2, last_error = $3 WHERE id = $4")
-                    .bind(now)
-                    .bind(attempts)
-                    .bind(e)
-                    .bind(id)
-                    .execute(pool)
-                    .await?;
-                state
-                    .metrics
-                    .webhook_attempts
-                    .get_or_create(&labels(&[("outcome", "gave_up")]))
-                    .inc();
-            }
-            Some(e) => {
-                let next = now + backoff_ms(state.limits.webhook_retry_base_ms, attempts);
-                tracing::warn!(url = %shown, attempts, error = %e, retry_in_ms = next - now, "webhook delivery failed");
-                sqlx::query("UPDATE deliveries SET next_attempt_ms = $1, attempts = $2, last_error = $3 WHERE id = $4")
-                    .bind(next)
-                    .bind(attempts)
-                    .bind(e)
-                    .bind(id)
-                    .execute(pool)
-                    .await?;
-                state
-                    .metrics
-                    .webhook_attempts
-                    .get_or_create(&labels(&[("outcome", "failed")]))
-                    .inc();
-            }
-        }
     }
+    Ok(())
+}
+
+/// Records one attempt: delivered, failed (next attempt after a backoff) or given up.
+async fn record_attempt(
+    state: &AppState,
+    id: i64,
+    url: &str,
+    attempts: i64,
+    error: Option<String>,
+) -> Result<(), sqlx::Error> {
+    let pool = state.store.pool();
+    let shown = crate::api::redact_url(url);
+    let now = now_ms();
+    let outcome = match error {
+        None => {
+            sqlx::query("UPDATE deliveries SET delivered_ms = $1, attempts = $2, last_error = NULL WHERE id = $3")
+                .bind(now)
+                .bind(attempts)
+                .bind(id)
+                .execute(pool)
+                .await?;
+            "delivered"
+        }
+        Some(e) if attempts >= state.limits.webhook_max_attempts => {
+            tracing::error!(url = %shown, attempts, error = %e, "webhook delivery given up");
+            sqlx::query("UPDATE deliveries SET gave_up_ms = $1, attempts = $2, last_error = $3 WHERE id = $4")
+                .bind(now)
+                .bind(attempts)
+                .bind(e)
+                .bind(id)
+                .execute(pool)
+                .await?;
+            "gave_up"
+        }
+        Some(e) => {
+            let next = now + backoff_ms(state.limits.webhook_retry_base_ms, attempts);
+            tracing::warn!(url = %shown, attempts, error = %e, retry_in_ms = next - now, "webhook delivery failed");
+            sqlx::query("UPDATE deliveries SET next_attempt_ms = $1, attempts = $2, last_error = $3 WHERE id = $4")
+                .bind(next)
+                .bind(attempts)
+                .bind(e)
+                .bind(id)
+                .execute(pool)
+                .await?;
+            "failed"
+        }
+    };
+    state
+        .metrics
+        .webhook_attempts
+        .get_or_create(&labels(&[("outcome", outcome)]))
+        .inc();
     Ok(())
 }
 

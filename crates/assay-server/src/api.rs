@@ -59,14 +59,38 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        ApiError::internal(format!("database: {e}"))
+        match crate::store::classify(&e) {
+            crate::store::DbFault::Unavailable => {
+                tracing::warn!(error = %e, "database unavailable");
+                ApiError {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    message: format!(
+                        "the database is unavailable ({e}); nothing was stored: retry later"
+                    ),
+                }
+            }
+            crate::store::DbFault::Full => {
+                tracing::error!(error = %e, "database disk full");
+                ApiError {
+                    status: StatusCode::INSUFFICIENT_STORAGE,
+                    message: format!(
+                        "the database's disk is full ({e}); nothing was stored: retry when \
+                         space is freed"
+                    ),
+                }
+            }
+            crate::store::DbFault::Other => ApiError::internal(format!("database: {e}")),
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(json!({ "error": self.message }))).into_response();
-        if self.status == StatusCode::TOO_MANY_REQUESTS {
+        if self.status == StatusCode::TOO_MANY_REQUESTS
+            || self.status == StatusCode::SERVICE_UNAVAILABLE
+            || self.status == StatusCode::INSUFFICIENT_STORAGE
+        {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
@@ -82,6 +106,30 @@ impl IntoResponse for ApiError {
 }
 
 type ApiResult<T> = Result<T, ApiError>;
+
+/// A JSON request body; the error names the field it is about (`window.rows: invalid value…`).
+fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        if path == "." {
+            e.inner().to_string()
+        } else {
+            format!("{path}: {}", e.inner())
+        }
+    })?;
+    de.end().map_err(|e| e.to_string())?;
+    Ok(value)
+}
+
+/// The answer to a request whose handler panicked: 500 with the JSON error document.
+pub fn panic_response(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        message: assay_runtime::fault::describe_panic(payload.as_ref()),
+    }
+    .into_response()
+}
 
 /// The bearer token of a request (`Authorization: Bearer …`), or the dashboard cookie when
 /// `cookie` is allowed.
@@ -227,15 +275,61 @@ pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/api/v1/tokens", post(create_token).get(list_tokens))
         .route("/api/v1/tokens/{id}", delete(revoke_token))
         .route_layer(from_fn_with_state(state.clone(), require_admin));
-    Router::new()
-        .route("/healthz", get(|| async { "ok\n" }))
-        .route("/readyz", get(readyz))
+    let api = Router::new()
         .merge(reader)
         .merge(writer)
         .merge(admin)
+        .layer(axum::middleware::from_fn(json_errors));
+    Router::new()
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(readyz))
+        .merge(api)
+}
+
+/// Every API error is the JSON error document `{"error": "…"}`, including the answers axum
+/// gives itself (a malformed query string or path, a body over the size limit, a wrong
+/// method), which are plain text otherwise. Headers (`Retry-After`, `Allow`, …) are kept.
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).trim().to_string();
+    let message = if text.is_empty() {
+        status.canonical_reason().unwrap_or("error").to_string()
+    } else {
+        text
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(
+        parts,
+        axum::body::Body::from(json!({ "error": message }).to_string()),
+    )
 }
 
 async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    let down = state.tasks.down();
+    if !down.is_empty() {
+        let text = format!("background task down, restarting: {}\n", down.join(", "));
+        return (StatusCode::SERVICE_UNAVAILABLE, text).into_response();
+    }
     if state.store.ping().await {
         (StatusCode::OK, "ready\n").into_response()
     } else {
@@ -300,7 +394,7 @@ fn monitor_view(entry: &MonitorEntry) -> Value {
 }
 
 async fn create_monitor(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult<Response> {
-    let spec: MonitorSpec = serde_json::from_slice(&body).map_err(|e| {
+    let spec: MonitorSpec = json_body(&body).map_err(|e| {
         ApiError::bad(format!(
             "monitor: {e} (expected JSON with name, suite, reference_profile, window)"
         ))
@@ -486,7 +580,8 @@ async fn post_rows(
     let format = format_of(&headers)?;
     let _slot = ingest_slot(&state).await?;
     state.metrics.ingest_in_flight.inc();
-    let result = ingest_rows(&state, &entry, format, body).await;
+    let key = idempotency_key(&headers)?;
+    let result = ingest_rows(&state, &entry, format, body, key.as_deref()).await;
     state.metrics.ingest_in_flight.dec();
     let outcome = if result.is_ok() {
         "accepted"
@@ -501,19 +596,35 @@ async fn post_rows(
     result
 }
 
+/// The `Idempotency-Key` header: 1 to 200 visible ASCII characters.
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    match v.to_str() {
+        Ok(k) if !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(k.to_string()))
+        }
+        _ => Err(ApiError::bad(
+            "Idempotency-Key header: expected 1 to 200 visible ASCII characters",
+        )),
+    }
+}
+
 async fn ingest_rows(
     state: &AppState,
     entry: &Arc<MonitorEntry>,
     format: BodyFormat,
     body: Bytes,
+    idempotency: Option<&str>,
 ) -> ApiResult<Json<Value>> {
     let schema = entry.monitor.schema.clone();
-    let nulls = entry.monitor.suite.suite.data.csv.null_values.clone();
-    let batches = tokio::task::spawn_blocking(move || decode_with(&body, format, &schema, &nulls))
+    let csv = entry.monitor.suite.suite.data.csv.clone();
+    let batches = tokio::task::spawn_blocking(move || decode_with(&body, format, &schema, &csv))
         .await
         .map_err(ApiError::internal)?
         .map_err(|e| ApiError::bad(format!("rows ({}): {e}", format.as_str())))?;
-    let stored = store_rows(&state.store, entry, batches)
+    let stored = store_rows(&state.store, entry, batches, idempotency)
         .await
         .map_err(|e| match e {
             StoreRowsError::Rows(m) => ApiError::bad(format!("rows: {m}")),
@@ -560,9 +671,9 @@ async fn post_labels(
         .collect();
     let schema = Arc::new(arrow::datatypes::Schema::new(fields));
     let (id2, label2) = (id_col.clone(), label_col.clone());
-    let nulls = m.suite.suite.data.csv.null_values.clone();
+    let csv = m.suite.suite.data.csv.clone();
     let rows = tokio::task::spawn_blocking(move || {
-        decode_with(&body, format, &schema, &nulls).and_then(|b| labels_of(&b, &id2, &label2))
+        decode_with(&body, format, &schema, &csv).and_then(|b| labels_of(&b, &id2, &label2))
     })
     .await
     .map_err(ApiError::internal)?
@@ -605,12 +716,15 @@ async fn post_profile(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
     Query(query): Query<ProfileQuery>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
     let entry = entry_of(&state, &name).await?;
+    let key = idempotency_key(&headers)?;
     let _slot = ingest_slot(&state).await?;
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::bad("profile: not UTF-8 text"))?;
-    let profile = Profile::from_json(text).map_err(|e| ApiError::bad(format!("profile: {e}")))?;
+    let profile = assay_engine::dataset::parse_profile(text)
+        .map_err(|e| ApiError::bad(format!("profile: {e}")))?;
     if profile.rows == 0 {
         return Err(ApiError::bad("profile: it profiles no rows"));
     }
@@ -641,13 +755,17 @@ async fn post_profile(
     }
     let time = match query.time.as_deref() {
         None => None,
-        Some(t) => Some(parse_time(t).ok_or_else(|| {
-            ApiError::bad(format!(
-                "time: `{t}` is not ms since the epoch or an RFC 3339 time"
-            ))
-        })?),
+        Some(t) => Some(
+            parse_time(t)
+                .filter(|ms| crate::ingest::EVENT_TIME_RANGE.contains(ms))
+                .ok_or_else(|| {
+                    ApiError::bad(format!(
+                        "time: `{t}` is not ms since the epoch or an RFC 3339 time in years 1 to 9999"
+                    ))
+                })?,
+        ),
     };
-    let stored = store_profile(&state.store, &entry, &profile, time)
+    let stored = store_profile(&state.store, &entry, &profile, time, key.as_deref())
         .await
         .map_err(|e| match e {
             StoreRowsError::Rows(m) => ApiError::bad(m),
@@ -689,13 +807,39 @@ struct WindowsQuery {
     limit: Option<i64>,
 }
 
+/// Most windows one listing, series or heatmap request returns.
+pub const MAX_LISTED_WINDOWS: i64 = 10_000;
+/// Default and largest number of rows one `…/rows` request returns.
+pub const DEFAULT_ROWS_PAGE: i64 = 10_000;
+/// Largest `limit` of a `…/rows` request.
+pub const MAX_ROWS_PAGE: i64 = 1_000_000;
+
+/// A query parameter checked against its documented range (400 naming it otherwise).
+fn in_range(name: &str, value: i64, lo: i64, hi: i64) -> ApiResult<i64> {
+    if (lo..=hi).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ApiError::bad(format!(
+            "{name}: {value} is out of range ({lo} to {hi})"
+        )))
+    }
+}
+
+#[derive(Deserialize)]
+struct RowsQuery {
+    /// Rows to return (default 10000, at most 1000000).
+    limit: Option<i64>,
+    /// Rows to skip first (default 0).
+    offset: Option<i64>,
+}
+
 async fn list_windows(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
     Query(q): Query<WindowsQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
     let entry = entry_of(&state, &name).await?;
-    let limit = q.limit.unwrap_or(500).clamp(1, 10_000);
+    let limit = in_range("limit", q.limit.unwrap_or(500), 1, MAX_LISTED_WINDOWS)?;
     let mut rows: Vec<WindowRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {WINDOW_COLUMNS} FROM windows WHERE monitor_id = $1 ORDER BY window_key DESC LIMIT $2"
     )))
@@ -735,7 +879,15 @@ async fn window_report(
 async fn window_rows(
     State(state): State<Arc<AppState>>,
     Path((name, key)): Path<(String, String)>,
+    Query(q): Query<RowsQuery>,
 ) -> ApiResult<Response> {
+    let limit = in_range(
+        "limit",
+        q.limit.unwrap_or(DEFAULT_ROWS_PAGE),
+        1,
+        MAX_ROWS_PAGE,
+    )? as usize;
+    let offset = in_range("offset", q.offset.unwrap_or(0), 0, i64::MAX)? as usize;
     let entry = entry_of(&state, &name).await?;
     let key = if key == "latest" {
         let row: Option<(Option<i64>,)> =
@@ -759,19 +911,44 @@ async fn window_rows(
             "monitor `{name}` has no window {key}"
         )));
     }
-    let blobs: Vec<(Vec<u8>,)> = sqlx::query_as(
-        "SELECT data FROM batches WHERE monitor_id = $1 AND window_key = $2 ORDER BY id",
+    // Stored batches are read one at a time, and only until the page is full.
+    let mut stored = sqlx::query_as::<_, (i64, Vec<u8>)>(
+        "SELECT rows, data FROM batches WHERE monitor_id = $1 AND window_key = $2 ORDER BY id",
     )
     .bind(entry.monitor.id)
     .bind(key)
-    .fetch_all(state.store.pool())
-    .await?;
+    .fetch(state.store.pool());
+    let (mut skip, mut wanted) = (offset, limit);
+    let mut page: Vec<arrow::array::RecordBatch> = Vec::new();
+    while wanted > 0 {
+        let Some((rows, blob)) = futures::TryStreamExt::try_next(&mut stored).await? else {
+            break;
+        };
+        let rows = rows.max(0) as usize;
+        if skip >= rows {
+            skip -= rows;
+            continue;
+        }
+        for batch in crate::ingest::decode_stored(&blob).map_err(ApiError::internal)? {
+            let n = batch.num_rows();
+            if skip >= n {
+                skip -= n;
+                continue;
+            }
+            let take = (n - skip).min(wanted);
+            page.push(batch.slice(skip, take));
+            skip = 0;
+            wanted -= take;
+            if wanted == 0 {
+                break;
+            }
+        }
+    }
+    drop(stored);
     let body = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
         let mut writer = arrow::json::LineDelimitedWriter::new(Vec::new());
-        for (blob,) in &blobs {
-            for batch in crate::ingest::decode_stored(blob)? {
-                writer.write(&batch).map_err(|e| e.to_string())?;
-            }
+        for batch in &page {
+            writer.write(batch).map_err(|e| e.to_string())?;
         }
         writer.finish().map_err(|e| e.to_string())?;
         Ok(writer.into_inner())
@@ -906,7 +1083,7 @@ async fn series(
     Query(q): Query<SeriesQuery>,
 ) -> ApiResult<Json<Vec<Value>>> {
     let entry = entry_of(&state, &name).await?;
-    let windows = q.windows.unwrap_or(500).clamp(1, 100_000);
+    let windows = in_range("windows", q.windows.unwrap_or(500), 1, MAX_LISTED_WINDOWS)?;
     let series = series_of(
         &state,
         &entry,
@@ -966,7 +1143,7 @@ async fn heatmap(
     Query(q): Query<HistoryQuery>,
 ) -> ApiResult<Json<Value>> {
     let entry = entry_of(&state, &name).await?;
-    let windows = q.windows.unwrap_or(500).clamp(1, 100_000);
+    let windows = in_range("windows", q.windows.unwrap_or(500), 1, MAX_LISTED_WINDOWS)?;
     let cells = heatmap_of(&state, &entry, windows).await?;
     Ok(Json(json!(cells
         .iter()
@@ -1019,15 +1196,18 @@ async fn alerts_of(
     Ok(Json(alerts_list(&state, &entry, 1000).await?))
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /api/v1/tokens`.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TokenRequest {
-    name: Option<String>,
-    role: String,
+pub struct TokenRequest {
+    /// A name to recognise the token by (at most 200 characters).
+    pub name: Option<String>,
+    /// `admin`, `writer` or `reader`.
+    pub role: String,
 }
 
 async fn create_token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult<Response> {
-    let request: TokenRequest = serde_json::from_slice(&body).map_err(|e| {
+    let request: TokenRequest = json_body(&body).map_err(|e| {
         ApiError::bad(format!(
             "token: {e} (expected {{\"role\": \"admin|writer|reader\", \"name\": \"…\"}})"
         ))

@@ -32,6 +32,7 @@ pub async fn run_evaluator(state: Arc<AppState>) {
     loop {
         let tick = Duration::from_millis(state.limits.tick_ms);
         let _ = tokio::time::timeout(tick, state.evaluate_now.notified()).await;
+        assay_runtime::fault::inject("evaluator-loop", "*");
         if let Err(e) = close_due_windows(&state).await {
             tracing::error!(error = %e, "closing due windows failed");
         }
@@ -45,7 +46,41 @@ pub async fn run_evaluator(state: Arc<AppState>) {
             match next_window(&state).await {
                 Ok(Some((entry, key))) => {
                     let name = entry.monitor.name().to_string();
-                    if let Err(e) = evaluate_window(&state, &entry, key).await {
+                    if let Ok(mut current) = state.tasks.evaluating.lock() {
+                        *current = Some((entry.monitor.id, key));
+                    }
+                    // A panic inside one window's evaluation fails that window only.
+                    let outcome = assay_runtime::fault::isolate_future(async {
+                        assay_runtime::fault::inject("evaluate-window", &key.to_string());
+                        evaluate_window(&state, &entry, key).await
+                    })
+                    .await;
+                    if let Ok(mut current) = state.tasks.evaluating.lock() {
+                        *current = None;
+                    }
+                    let failure = match outcome {
+                        Ok(Ok(())) => None,
+                        Ok(Err(EvalError::Transient(e))) => {
+                            // Tried again on a later tick; a re-evaluation stays pending.
+                            tracing::warn!(monitor = %name, window = key, error = %e, "window evaluation postponed");
+                            let _ = sqlx::query("UPDATE windows SET dirty = 1 WHERE monitor_id = $1 AND window_key = $2 AND state = 'evaluated'")
+                                .bind(entry.monitor.id)
+                                .bind(key)
+                                .execute(state.store.pool())
+                                .await;
+                            break;
+                        }
+                        Ok(Err(EvalError::Failed(e))) => Some(e),
+                        Err(fault) => {
+                            state
+                                .metrics
+                                .evaluation_faults
+                                .get_or_create(&labels(&[("monitor", &name)]))
+                                .inc();
+                            Some(fault)
+                        }
+                    };
+                    if let Some(e) = failure {
                         tracing::error!(monitor = %name, window = key, error = %e, "window evaluation failed");
                         // Do not spin on a window that cannot be evaluated: store the error.
                         let _ = store_failure(&state, &entry, key, &e).await;
@@ -67,6 +102,9 @@ pub async fn run_evaluator(state: Arc<AppState>) {
             last_cleanup = Instant::now();
             if let Err(e) = drop_expired_rows(&state).await {
                 tracing::error!(error = %e, "retention cleanup failed");
+            }
+            if let Err(e) = crate::windows::forget_old_keys(&state.store).await {
+                tracing::error!(error = %e, "idempotency key cleanup failed");
             }
         }
     }
@@ -157,16 +195,74 @@ pub fn overall_status(results: &[CheckResult]) -> Status {
     worst
 }
 
+/// Why a window could not be evaluated.
+#[derive(Debug)]
+pub enum EvalError {
+    /// The database or the disk is unavailable for now (down, disk full): the window is left
+    /// to be evaluated again later, not marked `error`.
+    Transient(String),
+    /// The window cannot be evaluated: it is stored with status `error`.
+    Failed(String),
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::Transient(m) | EvalError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<String> for EvalError {
+    fn from(m: String) -> Self {
+        EvalError::Failed(m)
+    }
+}
+
+impl From<&str> for EvalError {
+    fn from(m: &str) -> Self {
+        EvalError::Failed(m.to_string())
+    }
+}
+
+impl EvalError {
+    fn database(e: sqlx::Error) -> EvalError {
+        let message = format!("database: {e}");
+        match crate::store::classify(&e) {
+            crate::store::DbFault::Unavailable | crate::store::DbFault::Full => {
+                EvalError::Transient(message)
+            }
+            crate::store::DbFault::Other => EvalError::Failed(message),
+        }
+    }
+
+    fn io(what: String, e: std::io::Error) -> EvalError {
+        let message = format!("{what}: {e}");
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            EvalError::Transient(message)
+        } else {
+            EvalError::Failed(message)
+        }
+    }
+
+    fn arrow(what: String, e: arrow::error::ArrowError) -> EvalError {
+        match e {
+            arrow::error::ArrowError::IoError(_, io) => EvalError::io(what, io),
+            other => EvalError::Failed(format!("{what}: {other}")),
+        }
+    }
+}
+
 /// Evaluates one window and stores its result.
 pub async fn evaluate_window(
     state: &AppState,
     entry: &MonitorEntry,
     key: i64,
-) -> Result<(), String> {
+) -> Result<(), EvalError> {
     let started = Instant::now();
     let monitor = &entry.monitor;
     let pool = state.store.pool();
-    let db = |e: sqlx::Error| format!("database: {e}");
+    let db = EvalError::database;
     // Labels or rows arriving from here on mark the window again.
     sqlx::query("UPDATE windows SET dirty = 0 WHERE monitor_id = $1 AND window_key = $2")
         .bind(monitor.id)
@@ -226,7 +322,7 @@ pub async fn evaluate_window(
     let dir = tempfile::Builder::new()
         .prefix("window-")
         .tempdir_in(state.scratch.path())
-        .map_err(|e| format!("scratch directory: {e}"))?;
+        .map_err(|e| EvalError::io("scratch directory".into(), e))?;
     let reference_path = dir.path().join("reference.profile.json");
     write_file(
         &reference_path,
@@ -495,6 +591,26 @@ fn pushed_rows(pushed: &[(String,)]) -> u64 {
         .sum()
 }
 
+/// Marks a window whose evaluation brought the evaluator down as evaluated with status `error`
+/// (called by the supervisor before it restarts the task).
+pub async fn mark_faulted(state: &AppState, monitor_id: i64, key: i64, why: &str) {
+    let entry = state
+        .all_monitors()
+        .await
+        .into_iter()
+        .find(|e| e.monitor.id == monitor_id);
+    if let Some(entry) = entry {
+        state
+            .metrics
+            .evaluation_faults
+            .get_or_create(&labels(&[("monitor", entry.monitor.name())]))
+            .inc();
+        if let Err(e) = store_failure(state, &entry, key, why).await {
+            tracing::error!(window = key, error = %e, "cannot mark the faulted window");
+        }
+    }
+}
+
 async fn store_failure(
     state: &AppState,
     entry: &MonitorEntry,
@@ -587,8 +703,9 @@ async fn profile_rows(
         .map_err(|e| e.to_string())
 }
 
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), EvalError> {
+    std::fs::write(path, bytes)
+        .map_err(|e| EvalError::io(format!("cannot write {}", path.display()), e))
 }
 
 /// Writes batches as an Arrow IPC file; returns its path.
@@ -596,20 +713,20 @@ fn write_rows(
     dir: &std::path::Path,
     name: &str,
     batches: &[RecordBatch],
-) -> Result<String, String> {
+) -> Result<String, EvalError> {
     let path = dir.join(name);
-    let file = std::fs::File::create(&path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let what = || format!("cannot write {}", path.display());
+    let file = std::fs::File::create(&path).map_err(|e| EvalError::io(what(), e))?;
     let Some(first) = batches.first() else {
         return Err("the window has no rows".into());
     };
     let mut writer =
         arrow::ipc::writer::FileWriter::try_new(std::io::BufWriter::new(file), &first.schema())
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| EvalError::arrow(what(), e))?;
     for b in batches {
-        writer.write(b).map_err(|e| e.to_string())?;
+        writer.write(b).map_err(|e| EvalError::arrow(what(), e))?;
     }
-    writer.finish().map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| EvalError::arrow(what(), e))?;
     Ok(path.to_string_lossy().into_owned())
 }
 

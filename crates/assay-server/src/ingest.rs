@@ -8,6 +8,7 @@ use arrow::array::{new_null_array, Array, ArrayRef, Int64Array, RecordBatch, Str
 use arrow::compute::{cast_with_options, CastOptions};
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use arrow::util::display::FormatOptions;
+use assay_engine::CsvSettings;
 
 /// A body format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,22 +60,23 @@ pub type Decoded = Vec<RecordBatch>;
 /// are null). Unknown columns and values that do not fit their column's type are errors that
 /// name the column (and the line, for text formats).
 pub fn decode(body: &[u8], format: BodyFormat, schema: &SchemaRef) -> Result<Decoded, String> {
-    decode_with(body, format, schema, &[])
+    decode_with(body, format, schema, &CsvSettings::default())
 }
 
-/// [`decode`], with CSV values read as null (exact match, e.g. `?`, `NA`).
+/// [`decode`], with the suite's CSV settings: delimiter, quote, escape and the values read as
+/// null (exact match, e.g. `?`, `NA`).
 pub fn decode_with(
     body: &[u8],
     format: BodyFormat,
     schema: &SchemaRef,
-    csv_null_values: &[String],
+    csv: &CsvSettings,
 ) -> Result<Decoded, String> {
     if body.is_empty() {
         return Err("the body is empty (expected rows)".into());
     }
     match format {
         BodyFormat::JsonLines => decode_json(body, schema),
-        BodyFormat::Csv => decode_csv(body, schema, csv_null_values),
+        BodyFormat::Csv => decode_csv(body, schema, csv),
         BodyFormat::ArrowIpc => decode_ipc(body, schema),
     }
 }
@@ -248,27 +250,87 @@ fn column_names(schema: &Schema) -> String {
         .join(", ")
 }
 
-fn decode_csv(body: &[u8], schema: &SchemaRef, null_values: &[String]) -> Result<Decoded, String> {
-    let header_end = body.iter().position(|b| *b == b'\n').unwrap_or(body.len());
-    let header = String::from_utf8_lossy(&body[..header_end]);
+/// One byte of a CSV setting (`delimiter`, `quote`, `escape`).
+fn csv_byte(value: &str, key: &str) -> Result<u8, String> {
+    match value.as_bytes() {
+        [b] => Ok(*b),
+        _ if value == "\\t" => Ok(b'\t'),
+        _ => Err(format!(
+            "the monitor's data.csv.{key} `{value}` must be a single byte"
+        )),
+    }
+}
+
+/// The column names of a CSV body's header line, read by the same CSV parser (quoting,
+/// escapes, delimiter) as the rows.
+fn csv_header(
+    body: &[u8],
+    delimiter: u8,
+    quote: u8,
+    escape: Option<u8>,
+) -> Result<Vec<String>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .quote(quote)
+        .escape(escape)
+        .from_reader(body);
+    let mut record = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut record) {
+        Ok(true) => {}
+        Ok(false) => return Err("line 1: the body has no header line".into()),
+        Err(e) => return Err(format!("line 1: the header line is not valid CSV ({e})")),
+    }
+    record
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            std::str::from_utf8(raw).map(str::to_string).map_err(|_| {
+                format!(
+                    "line 1, field {}: the column name is not valid UTF-8",
+                    i + 1
+                )
+            })
+        })
+        .collect()
+}
+
+fn decode_csv(body: &[u8], schema: &SchemaRef, csv: &CsvSettings) -> Result<Decoded, String> {
+    let delimiter = csv_byte(&csv.delimiter, "delimiter")?;
+    let quote = csv_byte(&csv.quote, "quote")?;
+    let escape = csv
+        .escape
+        .as_deref()
+        .map(|e| csv_byte(e, "escape"))
+        .transpose()?;
     let mut fields = Vec::new();
-    for name in header.trim_end_matches('\r').split(',') {
-        let name = name.trim().trim_matches('"');
-        let field = schema.field_with_name(name).map_err(|_| {
-            format!(
-                "line 1: unknown column `{name}` (the monitor's columns: {})",
-                column_names(schema)
-            )
-        })?;
-        if fields.iter().any(|f: &Field| f.name() == name) {
-            return Err(format!("line 1: column `{name}` appears twice"));
+    for name in csv_header(body, delimiter, quote, escape)? {
+        // Exactly as written, else without surrounding spaces (`a, b`).
+        let field = schema
+            .field_with_name(&name)
+            .or_else(|_| schema.field_with_name(name.trim()))
+            .map_err(|_| {
+                format!(
+                    "line 1: unknown column `{name}` (the monitor's columns: {})",
+                    column_names(schema)
+                )
+            })?;
+        if fields.iter().any(|f: &Field| f.name() == field.name()) {
+            return Err(format!("line 1: column `{}` appears twice", field.name()));
         }
         fields.push(field.clone());
     }
     let file_schema = Arc::new(Schema::new(fields));
     let mut builder = arrow::csv::ReaderBuilder::new(file_schema)
         .with_header(true)
+        .with_delimiter(delimiter)
+        .with_quote(quote)
         .with_batch_size(65_536);
+    if let Some(e) = escape {
+        builder = builder.with_escape(e);
+    }
+    let null_values = &csv.null_values;
     if !null_values.is_empty() {
         let alternatives: Vec<String> = std::iter::once(String::new())
             .chain(null_values.iter().map(|v| regex::escape(v)))
@@ -442,10 +504,7 @@ pub fn event_times(
             }
         }
     }
-    // Year 1 to year 9999: anything else is a unit mistake, and would make a window that never
-    // closes.
-    const RANGE: std::ops::RangeInclusive<i64> = -62_135_596_800_000..=253_402_300_799_999;
-    if let Some(i) = out.iter().position(|t| !RANGE.contains(t)) {
+    if let Some(i) = out.iter().position(|t| !EVENT_TIME_RANGE.contains(t)) {
         return Err(bad(
             i,
             &format!("is {} ms since the epoch, outside years 1 to 9999", out[i]),
@@ -453,6 +512,11 @@ pub fn event_times(
     }
     Ok(out)
 }
+
+/// Event times assay accepts, in ms since the epoch: years 1 to 9999. Anything else is a unit
+/// mistake, and would make a window that never closes (or overflow its key).
+pub const EVENT_TIME_RANGE: std::ops::RangeInclusive<i64> =
+    -62_135_596_800_000..=253_402_300_799_999;
 
 /// Splits a batch by window key (time windows): `(key, rows of that key in order)`.
 pub fn split_by_key(batch: &RecordBatch, keys: &[i64]) -> Result<Vec<(i64, RecordBatch)>, String> {
@@ -616,6 +680,33 @@ mod tests {
     }
 
     #[test]
+    fn csv_header_is_parsed_as_csv() {
+        // Quoted names with the delimiter and a quote inside, and a CRLF line end: a header
+        // split on `,` read `"x` and `y"` here.
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("a,b", DataType::Int64, true),
+            Field::new("say \"hi\"", DataType::Utf8, true),
+        ]));
+        let body = b"\"say \"\"hi\"\"\",\"a,b\"\r\nhello,7\r\n";
+        let b = &decode(body, BodyFormat::Csv, &schema).unwrap()[0];
+        assert_eq!(b.num_rows(), 1);
+        let a = b.column(0).as_any().downcast_ref::<Int64Array>().unwrap();
+        assert_eq!(a.value(0), 7);
+        // Semicolon-separated with the suite's delimiter.
+        let semi = CsvSettings {
+            delimiter: ";".into(),
+            ..CsvSettings::default()
+        };
+        let b = &decode_with(b"\"a,b\";x\n3;q\n", BodyFormat::Csv, &schema, &semi);
+        assert!(
+            b.as_ref().unwrap_err().contains("unknown column `x`"),
+            "{b:?}"
+        );
+        let e = decode(b"\xff\xfe,a\n1,2\n", BodyFormat::Csv, &schema).unwrap_err();
+        assert!(e.contains("line 1, field 1") && e.contains("UTF-8"), "{e}");
+    }
+
+    #[test]
     fn ipc_round_trips_and_casts_to_the_monitor_types() {
         let narrow = Arc::new(Schema::new(vec![Field::new("n", DataType::Int32, false)]));
         let batch = RecordBatch::try_new(
@@ -660,7 +751,10 @@ mod tests {
     #[test]
     fn csv_null_markers_read_as_null() {
         let body = b"n,x\n?,2.5\nNA,?\n3,\n";
-        let nulls = vec!["?".to_string(), "NA".to_string()];
+        let nulls = CsvSettings {
+            null_values: vec!["?".to_string(), "NA".to_string()],
+            ..CsvSettings::default()
+        };
         let b = &decode_with(body, BodyFormat::Csv, &schema(), &nulls).unwrap()[0];
         assert_eq!(b.column(2).null_count(), 2);
         assert_eq!(b.column(1).null_count(), 2);

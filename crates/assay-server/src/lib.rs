@@ -23,6 +23,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use state::Task;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
@@ -120,6 +123,7 @@ pub async fn prepare(config: &ServeConfig) -> anyhow::Result<Arc<AppState>> {
         scratch,
         pending_windows: AtomicI64::new(0),
         data_dir_lock,
+        tasks: Default::default(),
     });
     if let Ok(n) = evaluate::pending_count(&state).await {
         state
@@ -162,6 +166,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         .fallback(api::not_found)
         .layer(from_fn_with_state(state.clone(), api::observe))
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
+        // A panic in a handler is a 500 JSON answer for that request, never a dropped
+        // connection or a dead server.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            api::panic_response,
+        ))
         .with_state(state)
 }
 
@@ -177,8 +186,7 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         tls = config.tls.is_some(),
         "assay serve starting"
     );
-    tokio::spawn(evaluate::run_evaluator(state.clone()));
-    tokio::spawn(alerts::run_sender(state.clone()));
+    start_background_tasks(&state);
     let app = app(state);
     let handle = axum_server::Handle::new();
     let shutdown = handle.clone();
@@ -212,6 +220,71 @@ pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         }
     }
     .map_err(|e| anyhow::anyhow!("cannot serve on {}: {e}", config.listen))
+}
+
+/// Starts the evaluator and the webhook sender under supervision.
+pub fn start_background_tasks(state: &Arc<AppState>) {
+    tokio::spawn(supervise(state.clone(), Task::Evaluator));
+    tokio::spawn(supervise(state.clone(), Task::Sender));
+}
+
+/// Runs a background task forever: when it panics (or stops), the failure is counted in
+/// `/metrics` and logged, `/readyz` answers 503 until it runs again, a window the evaluator was
+/// working on is marked `error` (so it is skipped, not retried forever), and the task is
+/// restarted after a backoff that doubles per failure in a row (reset after a minute of
+/// healthy running, capped at 30 s).
+async fn supervise(state: Arc<AppState>, task: Task) {
+    let base = Duration::from_millis(state.limits.restart_backoff_ms.max(1));
+    let mut backoff = base;
+    let up = state
+        .metrics
+        .task_up
+        .get_or_create(&metrics::labels(&[("task", task.name())]))
+        .clone();
+    loop {
+        state.tasks.set_up(task, true);
+        up.set(1);
+        let started = Instant::now();
+        let handle = match task {
+            Task::Evaluator => tokio::spawn(evaluate::run_evaluator(state.clone())),
+            Task::Sender => tokio::spawn(alerts::run_sender(state.clone())),
+        };
+        let why = match handle.await {
+            Ok(()) => "it stopped".to_string(),
+            Err(e) if e.is_panic() => assay_runtime::fault::describe_panic(e.into_panic().as_ref()),
+            Err(e) => e.to_string(),
+        };
+        state.tasks.set_up(task, false);
+        up.set(0);
+        state
+            .metrics
+            .task_failures
+            .get_or_create(&metrics::labels(&[("task", task.name())]))
+            .inc();
+        if started.elapsed() > Duration::from_secs(60) {
+            backoff = base;
+        }
+        tracing::error!(task = task.name(), error = %why, restart_in_ms = backoff.as_millis() as u64, "background task failed; restarting");
+        if task == Task::Evaluator {
+            let current = state
+                .tasks
+                .evaluating
+                .lock()
+                .ok()
+                .and_then(|mut w| w.take());
+            if let Some((monitor_id, key)) = current {
+                evaluate::mark_faulted(&state, monitor_id, key, &why).await;
+            }
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
+}
+
+/// Logs a panic caught by the service's containment (a handler or background task), with
+/// where it happened; the caller turns it into a 500 answer, an `error` window or a restart.
+pub fn log_panic(message: &str, location: &str) {
+    tracing::error!(panic = %message, at = %location, "internal error contained");
 }
 
 async fn shutdown_signal() {

@@ -42,6 +42,12 @@ pub struct Metrics {
     pub alerts: Family<Labels, Counter>,
     /// Webhook delivery attempts, by outcome (delivered, failed, gave_up).
     pub webhook_attempts: Family<Labels, Counter>,
+    /// Background task failures (a panic or an unexpected stop), by task.
+    pub task_failures: Family<Labels, Counter>,
+    /// 1 while a background task runs, 0 while it waits to be restarted, by task.
+    pub task_up: Family<Labels, Gauge>,
+    /// Window evaluations that failed with an internal error (the window is marked `error`).
+    pub evaluation_faults: Family<Labels, Counter>,
 }
 
 fn seconds_histogram() -> Histogram {
@@ -140,8 +146,29 @@ impl Metrics {
             "Webhook delivery attempts by outcome",
             webhook_attempts.clone(),
         );
+        let task_failures = Family::<Labels, Counter>::default();
+        registry.register(
+            "background_task_failures",
+            "Background task failures (panic or stop), by task; each is restarted with backoff",
+            task_failures.clone(),
+        );
+        let task_up = Family::<Labels, Gauge>::default();
+        registry.register(
+            "background_task_up",
+            "1 while a background task runs, 0 while it waits to be restarted",
+            task_up.clone(),
+        );
+        let evaluation_faults = Family::<Labels, Counter>::default();
+        registry.register(
+            "window_evaluation_faults",
+            "Window evaluations that failed with an internal error, by monitor",
+            evaluation_faults.clone(),
+        );
         Metrics {
             registry,
+            task_failures,
+            task_up,
+            evaluation_faults,
             ingest_rows,
             ingest_requests,
             ingest_in_flight,

@@ -219,15 +219,42 @@ pub fn format_duration(ms: i64) -> String {
     format!("{ms}ms")
 }
 
-fn duration_field(field: &str, value: Option<&str>, default_ms: i64) -> Result<i64, SpecError> {
-    match value {
-        None => Ok(default_ms),
+/// Longest `window.every` (a month): longer windows are never evaluated in practice and hold
+/// every row in memory when they are.
+pub const MAX_WINDOW_MS: i64 = 31 * 86_400_000;
+/// Longest `window.grace`.
+pub const MAX_GRACE_MS: i64 = 7 * 86_400_000;
+/// Longest `retention` of raw rows.
+pub const MAX_RETENTION_MS: i64 = 366 * 86_400_000;
+/// Longest `labels.wait` (every label batch re-evaluates the windows closed within it).
+pub const MAX_LABEL_WAIT_MS: i64 = 30 * 86_400_000;
+/// Longest `alerts.cooldown`.
+pub const MAX_COOLDOWN_MS: i64 = 30 * 86_400_000;
+/// Most webhooks of one monitor.
+pub const MAX_WEBHOOKS: usize = 20;
+
+fn duration_field(
+    field: &str,
+    value: Option<&str>,
+    default_ms: i64,
+    max_ms: i64,
+) -> Result<i64, SpecError> {
+    let ms = match value {
+        None => default_ms,
         Some(v) => parse_duration(v).filter(|d| *d >= 0).ok_or_else(|| {
             SpecError(format!(
                 "{field}: `{v}` is not a duration (expected a number and a unit: ms, s, m, h, d, w, e.g. `15m`)"
             ))
-        }),
+        })?,
+    };
+    if ms > max_ms {
+        return Err(SpecError(format!(
+            "{field}: `{}` is longer than the longest allowed, {}",
+            value.unwrap_or_default(),
+            format_duration(max_ms)
+        )));
     }
+    Ok(ms)
 }
 
 /// True for a name usable in URLs and metrics labels.
@@ -371,7 +398,7 @@ impl Monitor {
                 Windowing::Rows(*n)
             }
             (None, Some(every)) => {
-                let size_ms = duration_field("window.every", Some(every), 0)?;
+                let size_ms = duration_field("window.every", Some(every), 0, MAX_WINDOW_MS)?;
                 if size_ms < 1_000 {
                     return Err(SpecError(format!(
                         "window.every: `{every}` is shorter than the smallest window (1s)"
@@ -382,7 +409,12 @@ impl Monitor {
                 }
                 Windowing::Time {
                     size_ms,
-                    grace_ms: duration_field("window.grace", spec.window.grace.as_deref(), 0)?,
+                    grace_ms: duration_field(
+                        "window.grace",
+                        spec.window.grace.as_deref(),
+                        0,
+                        MAX_GRACE_MS,
+                    )?,
                 }
             }
             _ => {
@@ -401,6 +433,12 @@ impl Monitor {
                 )))
             }
         };
+        if spec.alerts.webhooks.len() > MAX_WEBHOOKS {
+            return Err(SpecError(format!(
+                "alerts.webhooks: {} webhooks, at most {MAX_WEBHOOKS}",
+                spec.alerts.webhooks.len()
+            )));
+        }
         for (i, w) in spec.alerts.webhooks.iter().enumerate() {
             let ok_url = url::Url::parse(&w.url)
                 .map(|u| u.scheme() == "http" || u.scheme() == "https")
@@ -451,9 +489,24 @@ impl Monitor {
         }
         Ok(Monitor {
             id,
-            retention_ms: duration_field("retention", spec.retention.as_deref(), 7 * 86_400_000)?,
-            label_wait_ms: duration_field("labels.wait", spec.labels.wait.as_deref(), 86_400_000)?,
-            cooldown_ms: duration_field("alerts.cooldown", spec.alerts.cooldown.as_deref(), 0)?,
+            retention_ms: duration_field(
+                "retention",
+                spec.retention.as_deref(),
+                7 * 86_400_000,
+                MAX_RETENTION_MS,
+            )?,
+            label_wait_ms: duration_field(
+                "labels.wait",
+                spec.labels.wait.as_deref(),
+                86_400_000,
+                MAX_LABEL_WAIT_MS,
+            )?,
+            cooldown_ms: duration_field(
+                "alerts.cooldown",
+                spec.alerts.cooldown.as_deref(),
+                0,
+                MAX_COOLDOWN_MS,
+            )?,
             alert_on_warn,
             suite,
             reference: Arc::new(reference),

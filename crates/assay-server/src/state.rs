@@ -27,6 +27,11 @@ pub struct Limits {
     pub webhook_max_attempts: i64,
     /// Evaluator poll period (it is also woken when a window closes).
     pub tick_ms: u64,
+    /// Timeout of one webhook delivery attempt.
+    pub webhook_timeout_ms: u64,
+    /// First delay before restarting a failed background task (doubled per failure in a row,
+    /// capped at 30 s).
+    pub restart_backoff_ms: u64,
 }
 
 impl Default for Limits {
@@ -39,6 +44,8 @@ impl Default for Limits {
             webhook_retry_base_ms: 1_000,
             webhook_max_attempts: 8,
             tick_ms: 1_000,
+            webhook_timeout_ms: 10_000,
+            restart_backoff_ms: 500,
         }
     }
 }
@@ -80,6 +87,66 @@ pub struct AppState {
     pub pending_windows: std::sync::atomic::AtomicI64,
     /// The data directory's lock (one service per data directory), held while serving.
     pub data_dir_lock: Option<std::fs::File>,
+    /// Health of the supervised background tasks.
+    pub tasks: TaskHealth,
+}
+
+/// The supervised background tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    /// Closes and evaluates windows.
+    Evaluator,
+    /// Delivers webhooks.
+    Sender,
+}
+
+impl Task {
+    /// Its name in logs and metrics.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Task::Evaluator => "evaluator",
+            Task::Sender => "webhook_sender",
+        }
+    }
+}
+
+/// Whether each background task is running, and the window the evaluator is working on (so a
+/// window whose evaluation brings the task down is marked `error`, not retried forever).
+#[derive(Debug, Default)]
+pub struct TaskHealth {
+    evaluator_up: std::sync::atomic::AtomicBool,
+    sender_up: std::sync::atomic::AtomicBool,
+    /// `(monitor id, window key)` being evaluated.
+    pub evaluating: std::sync::Mutex<Option<(i64, i64)>>,
+}
+
+impl TaskHealth {
+    fn flag(&self, task: Task) -> &std::sync::atomic::AtomicBool {
+        match task {
+            Task::Evaluator => &self.evaluator_up,
+            Task::Sender => &self.sender_up,
+        }
+    }
+
+    /// Marks a task running or down.
+    pub fn set_up(&self, task: Task, up: bool) {
+        self.flag(task)
+            .store(up, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// True while the task runs.
+    pub fn is_up(&self, task: Task) -> bool {
+        self.flag(task).load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The tasks that are down.
+    pub fn down(&self) -> Vec<&'static str> {
+        [Task::Evaluator, Task::Sender]
+            .into_iter()
+            .filter(|t| !self.is_up(*t))
+            .map(|t| t.name())
+            .collect()
+    }
 }
 
 impl AppState {

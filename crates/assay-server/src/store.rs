@@ -154,7 +154,14 @@ impl Store {
         }
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
-            .acquire_timeout(Duration::from_secs(30))
+            // A database that is down answers 503 within this time, not after a long hang.
+            .acquire_timeout(Duration::from_secs(5))
+            // A connection that comes back still inside a transaction (its COMMIT failed, for
+            // example on a full disk) is closed, not reused: reused, its next transaction would
+            // be a savepoint inside the stuck one, acknowledged but never committed.
+            .after_release(|conn, _| {
+                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -218,6 +225,55 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(row.0)
+    }
+}
+
+/// How a database error is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbFault {
+    /// The database cannot be reached or is shutting down (503, retry later): connection
+    /// refused or reset, pool timeout, PostgreSQL SQLSTATE 08xxx/57P0x/53200/53300, SQLite
+    /// busy, locked or I/O errors.
+    Unavailable,
+    /// The database's disk is full (507): PostgreSQL 53100, SQLite SQLITE_FULL.
+    Full,
+    /// Anything else (500).
+    Other,
+}
+
+/// Classifies a database error.
+pub fn classify(e: &sqlx::Error) -> DbFault {
+    match e {
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::StorageFull => DbFault::Full,
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Protocol(_) => DbFault::Unavailable,
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| c.to_string()).unwrap_or_default();
+            match code.parse::<i64>() {
+                // SQLite: the primary result code is the low byte of the extended code.
+                Ok(n) => match n & 0xff {
+                    13 => DbFault::Full,                     // SQLITE_FULL
+                    5 | 6 | 10 | 14 => DbFault::Unavailable, // BUSY, LOCKED, IOERR, CANTOPEN
+                    _ => DbFault::Other,
+                },
+                // PostgreSQL SQLSTATE.
+                Err(_) => match code.as_str() {
+                    "53100" => DbFault::Full,
+                    c if c.starts_with("08")
+                        || c.starts_with("57P")
+                        || c == "53200"
+                        || c == "53300" =>
+                    {
+                        DbFault::Unavailable
+                    }
+                    _ => DbFault::Other,
+                },
+            }
+        }
+        _ => DbFault::Other,
     }
 }
 

@@ -15,7 +15,7 @@ use crate::state::MonitorEntry;
 use crate::store::{now_ms, Store};
 
 /// What an ingest request stored.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Stored {
     /// Rows acknowledged.
     pub accepted: u64,
@@ -23,6 +23,62 @@ pub struct Stored {
     pub windows: Vec<i64>,
     /// Windows this request closed (row-count windows).
     pub closed: Vec<i64>,
+    /// True when this answer replays an earlier request with the same `Idempotency-Key`
+    /// (nothing was stored again).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replayed: bool,
+}
+
+/// The stored answer to an earlier request with this idempotency key, if any.
+async fn replay(
+    store: &Store,
+    monitor_id: i64,
+    key: Option<&str>,
+) -> Result<Option<Stored>, StoreRowsError> {
+    let Some(key) = key else { return Ok(None) };
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT response FROM ingest_keys WHERE monitor_id = $1 AND idem_key = $2")
+            .bind(monitor_id)
+            .bind(key)
+            .fetch_optional(store.pool())
+            .await?;
+    Ok(row
+        .and_then(|(text,)| serde_json::from_str::<Stored>(&text).ok())
+        .map(|s| Stored {
+            replayed: true,
+            ..s
+        }))
+}
+
+/// Records the answer to a request with an idempotency key, in the request's transaction.
+async fn remember(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    monitor_id: i64,
+    key: Option<&str>,
+    stored: &Stored,
+    now: i64,
+) -> Result<(), StoreRowsError> {
+    let Some(key) = key else { return Ok(()) };
+    let text = serde_json::to_string(stored).map_err(|e| StoreRowsError::Rows(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO ingest_keys (monitor_id, idem_key, received_ms, response) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(monitor_id)
+    .bind(key)
+    .bind(now)
+    .bind(text)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Forgets idempotency keys older than a day.
+pub async fn forget_old_keys(store: &Store) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM ingest_keys WHERE received_ms < $1")
+        .bind(now_ms() - 86_400_000)
+        .execute(store.pool())
+        .await?;
+    Ok(())
 }
 
 /// Why storing failed.
@@ -44,11 +100,15 @@ pub async fn store_rows(
     store: &Store,
     entry: &MonitorEntry,
     batches: Vec<RecordBatch>,
+    idempotency_key: Option<&str>,
 ) -> Result<Stored, StoreRowsError> {
     let monitor = &entry.monitor;
     let _guard = entry.ingest_lock.lock().await;
     if entry.deleted.load(Ordering::SeqCst) {
         return Err(StoreRowsError::Deleted);
+    }
+    if let Some(earlier) = replay(store, monitor.id, idempotency_key).await? {
+        return Ok(earlier);
     }
     let now = now_ms();
     let mut parts: BTreeMap<i64, Vec<RecordBatch>> = BTreeMap::new();
@@ -100,6 +160,7 @@ pub async fn store_rows(
             accepted: 0,
             windows: Vec::new(),
             closed: Vec::new(),
+            replayed: false,
         });
     }
     let mut tx = store.pool().begin().await?;
@@ -123,13 +184,16 @@ pub async fn store_rows(
     if let Windowing::Rows(_) = monitor.windowing {
         advance_row_windows(&mut tx, monitor.id, total, &closed, now).await?;
     }
-    tx.commit().await?;
-    entry.rows_total.store(total, Ordering::SeqCst);
-    Ok(Stored {
+    let stored = Stored {
         accepted,
         windows: parts.keys().copied().collect(),
         closed,
-    })
+        replayed: false,
+    };
+    remember(&mut tx, monitor.id, idempotency_key, &stored, now).await?;
+    tx.commit().await?;
+    entry.rows_total.store(total, Ordering::SeqCst);
+    Ok(stored)
 }
 
 /// Row-count windows: stores the row cursor and closes the windows that filled up.
@@ -197,11 +261,15 @@ pub async fn store_profile(
     entry: &MonitorEntry,
     profile: &Profile,
     time_ms: Option<i64>,
+    idempotency_key: Option<&str>,
 ) -> Result<Stored, StoreRowsError> {
     let monitor = &entry.monitor;
     let _guard = entry.ingest_lock.lock().await;
     if entry.deleted.load(Ordering::SeqCst) {
         return Err(StoreRowsError::Deleted);
+    }
+    if let Some(earlier) = replay(store, monitor.id, idempotency_key).await? {
+        return Ok(earlier);
     }
     let now = now_ms();
     let rows = profile.rows;
@@ -214,11 +282,13 @@ pub async fn store_profile(
         Windowing::Rows(n) => {
             let key = (total / n) as i64;
             let before = total;
-            total += rows;
+            let overflow =
+                || StoreRowsError::Rows("the monitor's row counter would overflow".into());
+            total = total.checked_add(rows).ok_or_else(overflow)?;
             if total / n > before / n || total.is_multiple_of(n) {
                 closed.push(key);
                 // The next window starts empty.
-                total = total.div_ceil(n) * n;
+                total = total.div_ceil(n).checked_mul(n).ok_or_else(overflow)?;
             }
             (key, now, now)
         }
@@ -241,13 +311,16 @@ pub async fn store_profile(
     if let Windowing::Rows(_) = monitor.windowing {
         advance_row_windows(&mut tx, monitor.id, total, &closed, now).await?;
     }
-    tx.commit().await?;
-    entry.rows_total.store(total, Ordering::SeqCst);
-    Ok(Stored {
+    let stored = Stored {
         accepted: rows,
         windows: vec![key],
         closed,
-    })
+        replayed: false,
+    };
+    remember(&mut tx, monitor.id, idempotency_key, &stored, now).await?;
+    tx.commit().await?;
+    entry.rows_total.store(total, Ordering::SeqCst);
+    Ok(stored)
 }
 
 /// Stores labels (replacing earlier labels of the same events) and marks recently evaluated

@@ -66,9 +66,30 @@ pub struct ServeArgs {
     /// How often time windows are checked for closing.
     #[arg(long, default_value = "1s")]
     pub tick: String,
+    /// Timeout of one webhook delivery attempt (a webhook that does not answer in time is
+    /// retried with backoff; it never holds back the others).
+    #[arg(long, default_value = "10s")]
+    pub webhook_timeout: String,
+    /// First delay before a failed background task (evaluator, webhook sender) is restarted;
+    /// doubled per failure in a row, at most 30s.
+    #[arg(long, default_value = "500ms")]
+    pub restart_backoff: String,
     /// Log format on stderr: text or json (structured, one object per line).
     #[arg(long, default_value = "text")]
     pub log_format: String,
+}
+
+/// A duration flag within `[lo_ms, hi_ms]`.
+fn bounded_duration_flag(flag: &str, value: &str, lo_ms: i64, hi_ms: i64) -> Result<i64> {
+    let ms = duration_flag(flag, value)?;
+    if !(lo_ms..=hi_ms).contains(&ms) {
+        bail!(
+            "--{flag} `{value}`: expected {} to {}",
+            assay_server::monitor::format_duration(lo_ms),
+            assay_server::monitor::format_duration(hi_ms)
+        );
+    }
+    Ok(ms)
 }
 
 fn duration_flag(flag: &str, value: &str) -> Result<i64> {
@@ -85,21 +106,53 @@ pub async fn run(args: ServeArgs) -> Result<u8> {
         "text" => false,
         other => bail!("--log-format `{other}`: expected text or json"),
     };
-    if args.max_body_mb == 0 || args.max_body_mb > 4096 {
-        bail!("--max-body-mb {}: expected 1 to 4096", args.max_body_mb);
+    if args.max_body_mb == 0 || args.max_body_mb > 1024 {
+        bail!("--max-body-mb {}: expected 1 to 1024", args.max_body_mb);
     }
-    if args.max_concurrent_ingest == 0 {
-        bail!("--max-concurrent-ingest: expected at least 1");
+    if !(1..=256).contains(&args.max_concurrent_ingest) {
+        bail!(
+            "--max-concurrent-ingest {}: expected 1 to 256",
+            args.max_concurrent_ingest
+        );
+    }
+    if !(1..=100_000).contains(&args.max_pending_windows) {
+        bail!(
+            "--max-pending-windows {}: expected 1 to 100000",
+            args.max_pending_windows
+        );
+    }
+    if !(1..=100).contains(&args.webhook_attempts) {
+        bail!(
+            "--webhook-attempts {}: expected 1 to 100",
+            args.webhook_attempts
+        );
     }
     assay_server::init_logging(json);
     let limits = Limits {
         max_body_bytes: args.max_body_mb << 20,
         max_concurrent_ingest: args.max_concurrent_ingest,
-        queue_wait_ms: duration_flag("queue-wait", &args.queue_wait)? as u64,
+        queue_wait_ms: bounded_duration_flag("queue-wait", &args.queue_wait, 0, 60_000)? as u64,
         max_pending_windows: args.max_pending_windows,
-        webhook_retry_base_ms: duration_flag("webhook-retry", &args.webhook_retry)?.max(1),
-        webhook_max_attempts: args.webhook_attempts.max(1),
-        tick_ms: duration_flag("tick", &args.tick)?.max(10) as u64,
+        webhook_retry_base_ms: bounded_duration_flag(
+            "webhook-retry",
+            &args.webhook_retry,
+            1,
+            300_000,
+        )?,
+        webhook_max_attempts: args.webhook_attempts,
+        tick_ms: bounded_duration_flag("tick", &args.tick, 10, 60_000)? as u64,
+        webhook_timeout_ms: bounded_duration_flag(
+            "webhook-timeout",
+            &args.webhook_timeout,
+            1,
+            300_000,
+        )? as u64,
+        restart_backoff_ms: bounded_duration_flag(
+            "restart-backoff",
+            &args.restart_backoff,
+            1,
+            60_000,
+        )? as u64,
     };
     let tls = match (args.tls_cert, args.tls_key) {
         (Some(c), Some(k)) => Some((c, k)),
