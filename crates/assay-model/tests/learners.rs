@@ -33,6 +33,7 @@ fn numeric<'a>(name: &'a str, values: &'a [f64]) -> FeatureColumn<'a> {
 }
 
 fn accuracy(labels: &[u32], truth: &[u32], rows: &[u32]) -> f64 {
+    assert_eq!(labels.len(), rows.len(), "one label per row");
     let hits = rows
         .iter()
         .zip(labels)
@@ -139,6 +140,7 @@ fn linear_regression_recovers_known_coefficients() {
         );
         let model = fit(&spec, &table, &TrainTarget::Values(&y), &train).unwrap();
         let values = model.predict(&table, &test).unwrap().values.unwrap();
+        assert_eq!(values.len(), test.len());
         for (&r, v) in test.iter().zip(&values) {
             assert!((v - y[r as usize]).abs() < 1e-6, "row {r}: {v}");
         }
@@ -275,6 +277,7 @@ fn random_forest_regressor_fits_a_nonlinear_function() {
     let values = model.predict(&table, &test).unwrap().values.unwrap();
     let mean = test.iter().map(|&r| y[r as usize]).sum::<f64>() / test.len() as f64;
     let (mut sse, mut sst) = (0.0, 0.0);
+    assert_eq!(values.len(), test.len());
     for (&r, v) in test.iter().zip(&values) {
         sse += (y[r as usize] - v).powi(2);
         sst += (y[r as usize] - mean).powi(2);
@@ -385,6 +388,7 @@ fn a_target_determined_by_a_category_is_learned() {
     )
     .unwrap();
     let values = model.predict(&table, &test).unwrap().values.unwrap();
+    assert_eq!(values.len(), test.len());
     for (&r, v) in test.iter().zip(&values) {
         assert!((v - y[r as usize]).abs() < 1e-9, "row {r}: {v}");
     }
@@ -426,6 +430,7 @@ fn an_unseen_category_at_predict_time_does_not_fail() {
     // a row with neither a nor b, the same for both rows up to x.
     let c = model.coefficients().unwrap();
     assert_eq!(model.feature_names(), vec!["x", "k=a", "k=b"]);
+    assert_eq!(values.len(), 2);
     for (v, xv) in values.iter().zip([7.0, 8.0]) {
         let want = c.intercepts[0] + c.weights[0] * xv;
         assert!((v - want).abs() < 1e-9, "{v} vs {want}");
@@ -477,6 +482,7 @@ fn only_the_given_rows_are_used() {
     // Predicting the other half: x2 = 1e300 there is far outside the training range, so only
     // predict the training rows and rows with sane values.
     let values = model.predict(&table, &train).unwrap().values.unwrap();
+    assert_eq!(values.len(), train.len());
     for (&r, v) in train.iter().zip(&values) {
         assert!((v - (0.5 * r as f64 - 4.0)).abs() < 1e-6);
     }

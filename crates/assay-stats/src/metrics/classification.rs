@@ -295,32 +295,135 @@ mod tests {
         assert!((a - b).abs() <= 1e-14, "{a} != {b}");
     }
 
-    // Values checked against scikit-learn 1.9.1.
-    fn example() -> Confusion {
-        Confusion::new(&[0, 1, 1, 0, 1], &[0, 1, 0, 0, 1], None, 2)
+    /// Absolute tolerance against scikit-learn: ratios of small counts (at most a few ulps
+    /// apart, scikit-learn sums and averages in numpy order).
+    const SKLEARN_TOL: f64 = 1e-14;
+
+    /// A `classification` case of `tests/fixtures/reference_values.json` (written by
+    /// `scripts/gen_reference_fixtures.py` with scikit-learn 1.9.1; versions recorded in the
+    /// file): its confusion matrix built by assay, and scikit-learn's figures.
+    fn sklearn_case(name: &str) -> (Confusion, serde_json::Value) {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/reference_values.json"
+        );
+        let text = std::fs::read_to_string(path).expect("fixture file present");
+        let all: serde_json::Value = serde_json::from_str(&text).expect("fixture is valid JSON");
+        let case = all["classification"]
+            .as_array()
+            .expect("classification cases")
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap_or_else(|| panic!("no classification case {name} in the fixture"))
+            .clone();
+        let labels = |v: &serde_json::Value| -> Vec<u32> {
+            v.as_array()
+                .expect("labels")
+                .iter()
+                .map(|x| u32::try_from(x.as_u64().expect("label")).expect("small label"))
+                .collect()
+        };
+        let weights: Option<Vec<f64>> = case["weights"]
+            .as_array()
+            .map(|w| w.iter().map(|x| x.as_f64().expect("weight")).collect());
+        let k = usize::try_from(case["k"].as_u64().expect("k")).expect("small k");
+        let c = Confusion::new(
+            &labels(&case["y_true"]),
+            &labels(&case["y_pred"]),
+            weights.as_deref(),
+            k,
+        );
+        (c, case["expected"].clone())
+    }
+
+    /// `got` against scikit-learn's `want`; a null `want` (NaN in scikit-learn) must be `None`.
+    fn matches(got: Option<f64>, want: &serde_json::Value, what: &str) {
+        match want.as_f64() {
+            Some(w) => {
+                let g = got.unwrap_or_else(|| panic!("{what}: assay None, scikit-learn {w}"));
+                assert!(
+                    (g - w).abs() <= SKLEARN_TOL,
+                    "{what}: assay {g}, scikit-learn {w}"
+                );
+            }
+            None => {
+                assert!(
+                    want.is_null(),
+                    "{what}: fixture value {want} is not a number"
+                );
+                assert_eq!(got, None, "{what}: scikit-learn leaves it undefined (NaN)");
+            }
+        }
+    }
+
+    /// Every figure of a fixture case: confusion matrix, accuracy, balanced accuracy, MCC,
+    /// kappa, and precision / recall / F1 / F2 / F∞ / F0 micro, macro, weighted, binary
+    /// (positive class 1, two classes) and per class.
+    fn check_against_sklearn(name: &str) -> Confusion {
+        let (c, e) = sklearn_case(name);
+        let cells = e["confusion"].as_array().expect("confusion");
+        assert_eq!(cells.len(), c.cells.len(), "{name}: confusion size");
+        for (i, want) in cells.iter().enumerate() {
+            matches(Some(c.cells[i]), want, &format!("{name} confusion[{i}]"));
+        }
+        matches(c.accuracy(), &e["accuracy"], &format!("{name} accuracy"));
+        matches(
+            c.balanced_accuracy(),
+            &e["balanced_accuracy"],
+            &format!("{name} balanced_accuracy"),
+        );
+        matches(c.matthews(), &e["matthews"], &format!("{name} matthews"));
+        matches(
+            c.cohen_kappa(),
+            &e["cohen_kappa"],
+            &format!("{name} cohen_kappa"),
+        );
+        type Scorer = fn(&Confusion, Average) -> Option<f64>;
+        let scorers: [(&str, Scorer); 6] = [
+            ("precision", |c, a| c.precision(a)),
+            ("recall", |c, a| c.recall(a)),
+            ("f1", |c, a| c.f1(a)),
+            ("f2", |c, a| c.fbeta(2.0, a)),
+            ("f_inf", |c, a| c.fbeta(f64::INFINITY, a)),
+            ("f_0", |c, a| c.fbeta(0.0, a)),
+        ];
+        for (metric, score) in scorers {
+            let want = &e[metric];
+            let mut averages = vec![
+                ("micro", Average::Micro),
+                ("macro", Average::Macro),
+                ("weighted", Average::Weighted),
+            ];
+            if c.k == 2 {
+                averages.push(("binary", Average::Binary { positive: 1 }));
+            }
+            for (key, average) in averages {
+                matches(
+                    score(&c, average),
+                    &want[key],
+                    &format!("{name} {metric}.{key}"),
+                );
+            }
+            let per_class = want["per_class"].as_array().expect("per_class");
+            assert_eq!(per_class.len(), c.k, "{name} {metric}.per_class");
+            for (class, w) in per_class.iter().enumerate() {
+                matches(
+                    score(&c, Average::Binary { positive: class }),
+                    w,
+                    &format!("{name} {metric}.per_class[{class}]"),
+                );
+            }
+        }
+        c
     }
 
     #[test]
     fn binary_example_matches_sklearn() {
-        let c = example();
-        assert_eq!(c.cells, vec![2.0, 0.0, 1.0, 2.0]);
+        // y_true [0, 1, 1, 0, 1], y_pred [0, 1, 0, 0, 1].
+        let c = check_against_sklearn("binary_example");
         assert_eq!(c.total(), 5.0);
-        close(c.accuracy(), 0.8);
-        close(c.balanced_accuracy(), 5.0 / 6.0);
+        // Not scikit-learn figures: assay's answers where scikit-learn raises.
         let pos = Average::Binary { positive: 1 };
-        close(c.precision(pos), 1.0);
-        close(c.recall(pos), 2.0 / 3.0);
-        close(c.f1(pos), 0.8);
-        close(c.fbeta(2.0, pos), 5.0 * 2.0 / (5.0 * 2.0 + 4.0));
-        close(c.precision(Average::Macro), 5.0 / 6.0);
-        close(c.recall(Average::Macro), 5.0 / 6.0);
-        close(c.precision(Average::Weighted), 13.0 / 15.0);
-        close(c.precision(Average::Micro), 0.8);
-        close(c.f1(Average::Micro), 0.8);
-        close(c.matthews(), 2.0 / 3.0);
-        close(c.cohen_kappa(), 1.0 - 1.0 / 2.6);
-        close(c.fbeta(f64::INFINITY, pos), 2.0 / 3.0);
-        close(c.fbeta(0.0, pos), 1.0);
         assert_eq!(c.fbeta(-1.0, pos), None);
         assert_eq!(c.fbeta(f64::NAN, pos), None);
         assert_eq!(c.precision(Average::Binary { positive: 2 }), None);
@@ -345,61 +448,43 @@ mod tests {
 
     #[test]
     fn single_row() {
-        let c = Confusion::new(&[1], &[1], None, 2);
-        close(c.accuracy(), 1.0);
-        close(c.balanced_accuracy(), 1.0);
-        close(c.precision(Average::Binary { positive: 1 }), 1.0);
-        // Class 0 is absent from both: macro averages over class 1 only.
-        close(c.precision(Average::Macro), 1.0);
-        assert_eq!(c.matthews(), Some(0.0));
+        // y_true = y_pred = [1]: class 0 is absent from both, so macro averages over class 1
+        // only; Cohen's kappa is 0/0 (NaN in scikit-learn, None here); MCC is 0.
+        let c = check_against_sklearn("single_row");
         assert_eq!(c.cohen_kappa(), None);
+        assert_eq!(c.matthews(), Some(0.0));
     }
 
     #[test]
     fn all_one_class_and_constant_predictions() {
-        // y_true all 0, y_pred all 1: precision/recall of 1 hit zero_division (0.0).
-        let c = Confusion::new(&[0, 0, 0], &[1, 1, 1], None, 2);
-        let pos = Average::Binary { positive: 1 };
-        close(c.precision(pos), 0.0);
-        close(c.recall(pos), 0.0);
-        close(c.f1(pos), 0.0);
-        close(c.accuracy(), 0.0);
-        // sklearn: class 1 in y_pred only -> per_class nan dropped; class 0 recall 0.
-        close(c.balanced_accuracy(), 0.0);
-        close(c.precision(Average::Macro), 0.0);
+        // y_true all 0, y_pred all 1: precision/recall of 1 hit zero_division (0.0); class 1
+        // in y_pred only, so balanced accuracy averages class 0's recall (0).
+        let c = check_against_sklearn("all_wrong_one_class");
         assert_eq!(c.matthews(), Some(0.0));
-        // expected disagreement: pred=[0,3], true=[3,0] -> E_10 = 3*3/3 = 3 -> kappa 1-3/3.
-        close(c.cohen_kappa(), 0.0);
-        // Constant predictions of the majority class.
-        let c = Confusion::new(&[0, 0, 1], &[0, 0, 0], None, 2);
-        close(c.precision(pos), 0.0);
-        close(c.precision(Average::Macro), (2.0 / 3.0) / 2.0);
-        close(c.recall(Average::Macro), 0.5);
+        // Constant predictions of the majority class: y_true [0, 0, 1], y_pred [0, 0, 0].
+        let c = check_against_sklearn("constant_majority_predictions");
         assert_eq!(c.matthews(), Some(0.0));
-        close(c.cohen_kappa(), 0.0);
     }
 
     #[test]
     fn absent_classes_do_not_count_in_macro() {
-        // k = 4 but class 3 never appears; class 2 is never predicted.
-        let c = Confusion::new(&[0, 1, 2, 2, 1, 0], &[0, 1, 1, 0, 1, 0], None, 4);
-        // precision per class: 0: 2/3, 1: 2/3, 2: 0 (zero_division) -> mean over 3 classes.
-        close(c.precision(Average::Macro), (2.0 / 3.0 + 2.0 / 3.0) / 3.0);
-        // recall per class: 1, 1, 0.
-        close(c.recall(Average::Macro), 2.0 / 3.0);
-        close(c.recall(Average::Weighted), 4.0 / 6.0);
-        close(c.balanced_accuracy(), 2.0 / 3.0);
-        // A class never in y_true but predicted counts (recall 0 by zero_division).
-        let c = Confusion::new(&[0, 0, 1, 1], &[0, 2, 1, 1], None, 3);
-        close(c.recall(Average::Macro), (0.5 + 1.0 + 0.0) / 3.0);
-        close(c.precision(Average::Macro), (1.0 + 1.0 + 0.0) / 3.0);
-        // balanced accuracy only averages classes present in y_true.
-        close(c.balanced_accuracy(), 0.75);
+        // k = 4 but class 3 never appears; class 2 is never predicted: macro and weighted
+        // averages run over classes 0..=2 only.
+        check_against_sklearn("absent_and_unpredicted_classes");
+        // A class never in y_true but predicted counts in macro precision / recall (0 by
+        // zero_division), not in balanced accuracy.
+        check_against_sklearn("predicted_class_absent_from_y_true");
     }
 
     #[test]
     fn weights_scale_cells_and_ties_of_labels_ignored_out_of_range() {
+        // Weighted rows against scikit-learn: y_true [0, 1, 1], y_pred [0, 1, 0], weights
+        // [2, 0.5, 1.5].
+        let weighted = check_against_sklearn("weighted");
+        // A fourth row with label 5 (out of range for k = 2) is ignored, whatever its weight:
+        // the same matrix (assay's documented behaviour; scikit-learn would refuse the label).
         let c = Confusion::new(&[0, 1, 1, 5], &[0, 1, 0, 0], Some(&[2.0, 0.5, 1.5, 9.0]), 2);
+        assert_eq!(c, weighted);
         assert_eq!(c.cells, vec![2.0, 0.0, 1.5, 0.5]);
         close(c.accuracy(), 2.5 / 4.0);
         close(c.recall(Average::Binary { positive: 1 }), 0.25);
@@ -410,10 +495,9 @@ mod tests {
 
     #[test]
     fn multiclass_matthews_and_kappa() {
-        // sklearn: matthews_corrcoef([0,1,2,2,1,0],[0,2,2,1,1,0]) = 0.5;
-        // cohen_kappa_score = 0.5.
-        let c = Confusion::new(&[0, 1, 2, 2, 1, 0], &[0, 2, 2, 1, 1, 0], None, 3);
-        close(c.matthews(), 0.5);
-        close(c.cohen_kappa(), 0.5);
+        // matthews_corrcoef and cohen_kappa_score of [0,1,2,2,1,0] vs [0,2,2,1,1,0]
+        // (both 0.5 in scikit-learn 1.9.1), with every other label metric.
+        let c = check_against_sklearn("multiclass_matthews_kappa");
+        assert_eq!(c.k, 3);
     }
 }
