@@ -16,9 +16,9 @@ fn sqlite(dir: &std::path::Path) -> Vec<String> {
 fn sqlite_monitoring_story_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let (server, admin, _data, _sink) = core_scenario(&sqlite(dir.path()), dir.path());
-    // The schema is versioned: migration 1 applied.
+    // The schema is versioned: migrations 1 and 2 applied.
     assert!(
-        server.log_text().contains("schema_version=1"),
+        server.log_text().contains("schema_version=2"),
         "{}",
         server.log_text()
     );

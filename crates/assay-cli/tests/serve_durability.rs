@@ -98,7 +98,10 @@ fn sigkill_during_ingestion_loses_no_acknowledged_row() {
     }
     let acked = acked.lock().unwrap().clone();
     let server = Server::start(&db, &[], dir.path());
-    let (status, rows) = get(&server.url("/api/v1/monitors/d/windows/0/rows"), &admin);
+    let (status, rows) = get(
+        &server.url("/api/v1/monitors/d/windows/0/rows?limit=1000000"),
+        &admin,
+    );
     assert_eq!(status, 200);
     let mut stored = HashSet::new();
     for line in rows.lines() {

@@ -13,7 +13,7 @@ fn postgres_monitoring_story_end_to_end() {
     let db = vec!["--database".to_string(), pg.url.clone()];
     let (server, admin, _data, _sink) = core_scenario(&db, dir.path());
     assert!(
-        server.log_text().contains("schema_version=1"),
+        server.log_text().contains("schema_version=2"),
         "{}",
         server.log_text()
     );

@@ -67,6 +67,19 @@ impl Server {
         log_dir: &Path,
         scheme: &str,
     ) -> Server {
+        Self::start_with_env(port, db, extra, log_dir, scheme, &[])
+    }
+
+    /// Starts with extra environment variables (for example `FAILPOINTS`, the fault-injection
+    /// points armed in test builds).
+    pub fn start_with_env(
+        port: u16,
+        db: &[String],
+        extra: &[&str],
+        log_dir: &Path,
+        scheme: &str,
+        env: &[(&str, &str)],
+    ) -> Server {
         let mut args: Vec<String> = vec![
             "serve".into(),
             "--listen".into(),
@@ -84,6 +97,7 @@ impl Server {
             .unwrap();
         let child = Command::new(bin())
             .args(&args)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(file)
             .spawn()
@@ -516,6 +530,7 @@ pub struct Postgres {
     dir: Option<tempfile::TempDir>,
     bin: PathBuf,
     as_postgres_user: bool,
+    options: String,
 }
 
 fn postgres_bin() -> PathBuf {
@@ -542,6 +557,7 @@ fn is_root() -> bool {
 }
 
 impl Postgres {
+    /// The shared server of the test run (ASSAY_TEST_POSTGRES_URL), else a new one.
     pub fn start() -> Postgres {
         if let Ok(url) = std::env::var("ASSAY_TEST_POSTGRES_URL") {
             return Postgres {
@@ -549,8 +565,14 @@ impl Postgres {
                 dir: None,
                 bin: PathBuf::new(),
                 as_postgres_user: false,
+                options: String::new(),
             };
         }
+        Self::start_own()
+    }
+
+    /// A server of this test's own, which the test may stop and start again.
+    pub fn start_own() -> Postgres {
         let bin = postgres_bin();
         let dir = tempfile::tempdir().unwrap();
         let as_postgres_user = is_root();
@@ -620,7 +642,41 @@ impl Postgres {
             dir: Some(dir),
             bin,
             as_postgres_user,
+            options,
         }
+    }
+
+    fn pg_ctl(&self, args: &[&str]) -> std::process::Output {
+        let dir = self
+            .dir
+            .as_ref()
+            .expect("only a server of the test's own can be stopped or started");
+        let data = dir.path().join("data");
+        let log = dir.path().join("postgres.log");
+        let path = self.bin.join("pg_ctl");
+        let mut cmd = if self.as_postgres_user {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&path);
+            c
+        } else {
+            Command::new(&path)
+        };
+        cmd.args(["-D", data.to_str().unwrap(), "-l", log.to_str().unwrap()])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// Stops the server (fast shutdown: sessions are terminated, as in a real outage).
+    pub fn stop(&self) {
+        let out = self.pg_ctl(&["-m", "fast", "-w", "stop"]);
+        assert!(out.status.success(), "pg_ctl stop: {out:?}");
+    }
+
+    /// Starts it again after [`Postgres::stop`].
+    pub fn start_again(&self) {
+        let out = self.pg_ctl(&["-o", &self.options, "-w", "start"]);
+        assert!(out.status.success(), "pg_ctl start: {out:?}");
     }
 }
 
