@@ -108,9 +108,14 @@ impl IntoResponse for ApiError {
 type ApiResult<T> = Result<T, ApiError>;
 
 /// A JSON request body; the error names the field it is about (`window.rows: invalid value…`).
-fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+/// Objects must be written as objects: serde also reads a struct from an array of its fields
+/// in order (`[null, "reader"]`), which no client means.
+fn json_body<T: serde::de::DeserializeOwned + serde::Serialize>(body: &[u8]) -> Result<T, String> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let raw: Value =
+        serde_path_to_error::deserialize(&mut de).map_err(|e| e.inner().to_string())?;
+    de.end().map_err(|e| e.to_string())?;
+    let value: T = serde_path_to_error::deserialize(raw.clone()).map_err(|e| {
         let path = e.path().to_string();
         if path == "." {
             e.inner().to_string()
@@ -118,8 +123,43 @@ fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
             format!("{path}: {}", e.inner())
         }
     })?;
-    de.end().map_err(|e| e.to_string())?;
+    let shape = serde_json::to_value(&value).map_err(|e| e.to_string())?;
+    objects_as_objects(&raw, &shape, "")?;
     Ok(value)
+}
+
+/// Where `shape` (the parsed value written back) is an object, `raw` (what was sent) must be
+/// one too; the error names the path.
+fn objects_as_objects(raw: &Value, shape: &Value, path: &str) -> Result<(), String> {
+    let at = |p: &str| {
+        if p.is_empty() {
+            "the body".to_string()
+        } else {
+            p.to_string()
+        }
+    };
+    match (raw, shape) {
+        (Value::Object(r), Value::Object(s)) => {
+            for (k, v) in s {
+                if let Some(rv) = r.get(k) {
+                    let sub = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    objects_as_objects(rv, v, &sub)?;
+                }
+            }
+            Ok(())
+        }
+        (_, Value::Object(_)) => Err(format!("{}: expected a JSON object", at(path))),
+        (Value::Array(r), Value::Array(s)) => r
+            .iter()
+            .zip(s)
+            .enumerate()
+            .try_for_each(|(i, (rv, sv))| objects_as_objects(rv, sv, &format!("{path}[{i}]"))),
+        _ => Ok(()),
+    }
 }
 
 /// The answer to a request whose handler panicked: 500 with the JSON error document.
@@ -785,11 +825,7 @@ async fn post_profile(
 
 /// Milliseconds since the epoch, or an RFC 3339 time.
 pub fn parse_time(text: &str) -> Option<i64> {
-    text.trim().parse::<i64>().ok().or_else(|| {
-        arrow::compute::kernels::cast_utils::string_to_timestamp_nanos(text.trim())
-            .ok()
-            .map(|ns| ns.div_euclid(1_000_000))
-    })
+    crate::ingest::parse_event_time(text)
 }
 
 async fn close_windows(
@@ -864,7 +900,16 @@ async fn window_report(
     let entry = entry_of(&state, &name).await?;
     let key = resolve_key(&state, &entry, &key).await?;
     let text = stored_report(&state, &entry, key).await?;
-    if q.format.as_deref() == Some("html") {
+    let html = match q.format.as_deref() {
+        None | Some("json") => false,
+        Some("html") => true,
+        Some(other) => {
+            return Err(ApiError::bad(format!(
+                "format: `{other}` (expected json or html)"
+            )))
+        }
+    };
+    if html {
         let report: assay_report::Report = serde_json::from_str(&text).map_err(|_| {
             ApiError::not_found(format!(
                 "window {key} of `{name}` has no report (its evaluation failed: {text})"
@@ -1197,7 +1242,7 @@ async fn alerts_of(
 }
 
 /// The body of `POST /api/v1/tokens`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// A name to recognise the token by (at most 200 characters).
@@ -1219,7 +1264,7 @@ async fn create_token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiRes
         ))
     })?;
     let name = request.name.unwrap_or_default();
-    if name.len() > 200 {
+    if name.chars().count() > 200 {
         return Err(ApiError::bad("name: longer than 200 characters"));
     }
     let token = auth::create_token(&state.store, &name, role).await?;

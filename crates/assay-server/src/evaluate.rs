@@ -80,7 +80,10 @@ pub async fn run_evaluator(state: Arc<AppState>) {
                             Some(fault)
                         }
                     };
-                    if let Some(e) = failure {
+                    if entry.deleted.load(std::sync::atomic::Ordering::SeqCst) {
+                        // Deleted while it was evaluated: its rows and windows are gone.
+                        tracing::debug!(monitor = %name, window = key, "monitor deleted during evaluation");
+                    } else if let Some(e) = failure {
                         tracing::error!(monitor = %name, window = key, error = %e, "window evaluation failed");
                         // Do not spin on a window that cannot be evaluated: store the error.
                         let _ = store_failure(&state, &entry, key, &e).await;

@@ -439,12 +439,12 @@ pub fn event_times(
                     return Err(bad(i, "is empty (every row needs an event time)"));
                 }
                 let s = strings.value(i).trim();
-                let ms = match s.parse::<i64>() {
-                    Ok(v) => v,
-                    Err(_) => arrow::compute::kernels::cast_utils::string_to_timestamp_nanos(s)
-                        .map(|ns| ns.div_euclid(1_000_000))
-                        .map_err(|_| bad(i, &format!("has `{s}`, not milliseconds since the epoch or an RFC 3339 time")))?,
-                };
+                let ms = parse_event_time(s).ok_or_else(|| {
+                    bad(
+                        i,
+                        &format!("has `{s}`, not milliseconds since the epoch or an RFC 3339 time"),
+                    )
+                })?;
                 out.push(ms);
             }
         }
@@ -511,6 +511,17 @@ pub fn event_times(
         ));
     }
     Ok(out)
+}
+
+/// An event time written as integer milliseconds since the epoch or as an RFC 3339 / ISO 8601
+/// time (read straight to milliseconds, so every year 1 to 9999 is representable).
+pub fn parse_event_time(text: &str) -> Option<i64> {
+    let text = text.trim();
+    text.parse::<i64>().ok().or_else(|| {
+        arrow::compute::kernels::cast_utils::string_to_datetime(&chrono::Utc, text)
+            .ok()
+            .map(|t| t.timestamp_millis())
+    })
 }
 
 /// Event times assay accepts, in ms since the epoch: years 1 to 9999. Anything else is a unit

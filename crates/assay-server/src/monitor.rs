@@ -187,11 +187,11 @@ pub struct SpecError(pub String);
 
 /// Parses `500ms`, `30s`, `15m`, `2h`, `1d`, `1w` into milliseconds.
 pub fn parse_duration(text: &str) -> Option<i64> {
-    let t = text.trim();
+    let t = text;
     let split = t.find(|c: char| !c.is_ascii_digit())?;
     let (number, unit) = t.split_at(split);
     let n: i64 = number.parse().ok()?;
-    let factor = match unit.trim() {
+    let factor = match unit {
         "ms" => 1,
         "s" => 1_000,
         "m" | "min" => 60_000,
@@ -260,6 +260,7 @@ fn duration_field(
 /// True for a name usable in URLs and metrics labels.
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
+        && !name.chars().all(|c| c == '.')
         && name.len() <= 100
         && name
             .chars()
@@ -377,7 +378,22 @@ impl Monitor {
                 spec.name
             )));
         }
-        let suite = parse_suite(&spec.name, &spec.suite)?;
+        for (field, column) in [
+            ("event_id_column", &spec.event_id_column),
+            ("timestamp_column", &spec.timestamp_column),
+        ] {
+            if column.as_deref().is_some_and(|c| c.trim().is_empty()) {
+                return Err(SpecError(format!("{field}: empty (a column name)")));
+            }
+        }
+        let mut suite = parse_suite(&spec.name, &spec.suite)?;
+        // The event id and time columns are roles, never features the checks compare.
+        if suite.suite.roles.id.is_none() {
+            suite.suite.roles.id = spec.event_id_column.clone();
+        }
+        if suite.suite.roles.timestamp.is_none() {
+            suite.suite.roles.timestamp = spec.timestamp_column.clone();
+        }
         let roles = &suite.suite.roles;
         let id_column = spec.event_id_column.clone().or_else(|| roles.id.clone());
         let time_column = spec
@@ -613,7 +629,10 @@ mod tests {
         assert_eq!(parse_duration("15m"), Some(900_000));
         assert_eq!(parse_duration("2h"), Some(7_200_000));
         assert_eq!(parse_duration("1d"), Some(86_400_000));
-        assert_eq!(parse_duration("1 w"), Some(604_800_000));
+        assert_eq!(parse_duration("1w"), Some(604_800_000));
+        // Strict, as the API description says: no spaces.
+        assert_eq!(parse_duration("1 w"), None);
+        assert_eq!(parse_duration(" 1w"), None);
         assert_eq!(parse_duration("h"), None);
         assert_eq!(parse_duration("10 parsecs"), None);
         assert_eq!(parse_duration("99999999999999999999s"), None);

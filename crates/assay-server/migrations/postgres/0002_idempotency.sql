@@ -8,3 +8,6 @@ CREATE TABLE ingest_keys (
     response TEXT NOT NULL,
     PRIMARY KEY (monitor_id, idem_key)
 );
+
+-- Labels are read by time of arrival when a window is evaluated.
+CREATE INDEX labels_by_arrival ON labels(monitor_id, received_ms);
