@@ -227,10 +227,7 @@ fn alias_bomb_suite() -> String {
     let mut s = String::from(
         "data:\n  current: small.csv\nchecks:\n  - check: integrity.null_share\n    params:\n",
     );
-    s.push_str(&format!(
-        "      a: &a [{}]\n",
-        ["\"lol\""; 9].join(", ")
-    ));
+    s.push_str(&format!("      a: &a [{}]\n", ["\"lol\""; 9].join(", ")));
     let letters = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
     for w in letters.windows(2) {
         s.push_str(&format!(

@@ -19,26 +19,7 @@ fn sigkill_during_ingestion_loses_no_acknowledged_row() {
     ];
     let admin = make_token(&db, "admin");
     let mut server = Server::start(&db, &[], dir.path());
-    let reference = {
-        let csv = dir.path().join("ref.csv");
-        let mut text = String::from("x,c\n");
-        for i in 0..100 {
-            text.push_str(&format!("{},{}\n", i, if i % 2 == 0 { "a" } else { "b" }));
-        }
-        std::fs::write(&csv, text).unwrap();
-        let out = dir.path().join("ref.json");
-        let status = std::process::Command::new(bin())
-            .args([
-                "profile",
-                csv.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-            ])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(out).unwrap()).unwrap()
-    };
+    let reference = small_reference(dir.path());
     let spec = serde_json::json!({
         "name": "d", "suite": "roles: {id: id}\nchecks:\n  - check: drift.ks\n", "reference_profile": reference,
         "window": {"rows": 100000000},

@@ -16,28 +16,6 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use serve_support::*;
 
-/// A saved profile of `x` (0..100) and `c` (a/b): the reference of the monitors below.
-fn small_reference(dir: &Path) -> Value {
-    let csv = dir.join("ref.csv");
-    let mut text = String::from("x,c\n");
-    for i in 0..100 {
-        text.push_str(&format!("{},{}\n", i, if i % 2 == 0 { "a" } else { "b" }));
-    }
-    std::fs::write(&csv, text).unwrap();
-    let out = dir.join("ref.json");
-    let status = Command::new(bin())
-        .args([
-            "profile",
-            csv.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap()
-}
-
 fn create_monitor(server: &Server, admin: &str, spec: Value) {
     let (status, body) = post(
         &server.url("/api/v1/monitors"),

@@ -298,24 +298,7 @@ fn reference_csv() -> String {
 
 /// The saved profile of [`reference_csv`], made by `assay profile`.
 fn reference_profile(dir: &std::path::Path) -> Value {
-    let data = dir.join("ref.csv");
-    std::fs::write(&data, reference_csv()).unwrap();
-    let profile = dir.join("ref.json");
-    let out = std::process::Command::new(bin())
-        .args([
-            "profile",
-            data.to_str().unwrap(),
-            "-o",
-            profile.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(&std::fs::read_to_string(profile).unwrap()).unwrap()
+    saved_profile(dir, "ref", &reference_csv())
 }
 
 const SUITE: &str = "roles: {id: id, target: y}\nchecks:\n  - check: drift.ks\n    columns: [x]\n";
@@ -346,10 +329,7 @@ fn column<'a>(p: &'a mut Value, name: &str) -> &'a mut Value {
 
 /// A YAML billion-laughs alias bomb (9 levels of 9 aliases) after the checks.
 fn alias_bomb_suite() -> String {
-    let mut s = format!(
-        "{SUITE}bomb:\n  a: &a [{}]\n",
-        ["\"lol\""; 9].join(", ")
-    );
+    let mut s = format!("{SUITE}bomb:\n  a: &a [{}]\n", ["\"lol\""; 9].join(", "));
     let letters = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
     for w in letters.windows(2) {
         s.push_str(&format!(

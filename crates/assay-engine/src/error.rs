@@ -174,4 +174,23 @@ mod tests {
         let t = clean_message("Execution error: Expected 3 fields, found 2 fields at record 2");
         assert_eq!(t, "Expected 3 fields, found 2 fields at record 2 (line 3)");
     }
+
+    #[test]
+    fn a_reader_panic_is_an_error_naming_the_file() {
+        assay_runtime::fault::install_hook(assay_runtime::fault::silent);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let e = rt
+            .block_on(contain_read("data/x.parquet", async {
+                let bytes: &[u8] = &[1, 2, 3];
+                let end = bytes.len() + usize::from(bytes[0]);
+                // The slice a corrupt footer once made the Parquet reader take.
+                Ok::<u8, EngineError>(bytes[end..].iter().sum())
+            }))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("data/x.parquet: the data is corrupt"), "{e}");
+        assert!(e.contains("out of range"), "{e}");
+    }
 }

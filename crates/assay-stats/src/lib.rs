@@ -42,6 +42,9 @@ pub mod splitters;
 pub mod text_kind;
 pub mod value_counter;
 
+#[cfg(test)]
+pub(crate) mod reference_fixture;
+
 pub use column_state::{ratio, ColumnBody, ColumnState, NumericState, TextState};
 pub use histogram::Histogram;
 pub use moments::Moments;

@@ -274,3 +274,135 @@ impl Profile {
         serde_json::to_string(self).map_err(|e| StatsError::Format(e.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn saved() -> Value {
+        let mut age = ColumnState::of_numbers(&[Some(30.0), Some(40.0), None, Some(40.0)], 100);
+        age.rows = 4;
+        let name = ColumnState::of_strings(&[Some("a"), Some("b"), Some("a"), None], 100);
+        let p = Profile::new(
+            vec!["x.csv".into()],
+            4,
+            vec![
+                ColumnProfile {
+                    name: "age".into(),
+                    data_type: "Int64".into(),
+                    kind: ColumnKind::Numeric,
+                    state: age,
+                },
+                ColumnProfile {
+                    name: "name".into(),
+                    data_type: "Utf8".into(),
+                    kind: ColumnKind::Categorical,
+                    state: name,
+                },
+            ],
+        );
+        serde_json::from_str(&p.to_json().unwrap()).unwrap()
+    }
+
+    fn refused(edit: impl FnOnce(&mut Value), needles: &[&str]) {
+        let mut v = saved();
+        edit(&mut v);
+        let e = Profile::from_json(&v.to_string()).unwrap_err().to_string();
+        for n in needles {
+            assert!(e.contains(n), "{n:?} not in: {e}");
+        }
+    }
+
+    #[test]
+    fn a_consistent_profile_loads_and_merges() {
+        let p = Profile::from_json(&saved().to_string()).unwrap();
+        let mut twice = p.clone();
+        twice.merge(&p).unwrap();
+        assert_eq!(twice.rows, 8);
+        assert_eq!(twice.column("age").unwrap().state.non_null(), 6);
+    }
+
+    /// Each edit once gave a panic (`rows - nulls` underflow) or a wrong figure (shares near
+    /// 1.8e19); each is now an error naming the column and the field.
+    #[test]
+    fn hand_edited_profiles_are_refused_naming_column_and_field() {
+        refused(
+            |v| v["columns"][0]["state"]["nulls"] = json!(9),
+            &["column `age`", "nulls (9) exceed rows (4)"],
+        );
+        refused(
+            |v| v["columns"][0]["state"]["body"]["nan"] = json!(5),
+            &["column `age`", "non-null values"],
+        );
+        refused(
+            |v| v["columns"][0]["state"]["body"]["min"] = json!(99),
+            &["column `age`", "min (99)"],
+        );
+        refused(
+            |v| v["columns"][0]["state"]["body"]["moments"]["mean"] = json!(1e300),
+            &["column `age`", "moments.mean"],
+        );
+        refused(
+            |v| v["columns"][0]["state"]["body"]["moments"]["m2"] = json!(-1.0),
+            &["column `age`", "moments.m2"],
+        );
+        refused(
+            |v| v["columns"][0]["state"]["body"]["moments"]["mean"] = Value::Null,
+            &[
+                "column `age`",
+                "state.body.moments.mean",
+                "invalid type: null",
+            ],
+        );
+        refused(
+            |v| v["columns"][1]["state"]["body"]["values"]["values"][0][1] = json!(7),
+            &[
+                "column `name`",
+                "values: the exact counts add up to 8, expected 3",
+            ],
+        );
+        refused(
+            |v| v["columns"][1]["state"]["body"]["values"]["cap"] = json!(1_000_000_000_000u64),
+            &["column `name`", "exact cap"],
+        );
+        refused(
+            |v| v["columns"][0]["state"]["rows"] = json!(5),
+            &["column `age`", "rows is 5 but the profile has 4 rows"],
+        );
+        refused(
+            |v| v["columns"][1]["name"] = json!("age"),
+            &["column `age`", "twice"],
+        );
+        refused(
+            |v| v["version"] = json!(99),
+            &["version 99 is not supported"],
+        );
+        refused(
+            |v| {
+                v["rows"] = json!(1u64 << 60);
+                v["columns"] = json!([]);
+            },
+            &["2^53"],
+        );
+        refused(
+            |v| v["columns"][0]["state"]["body"]["sketch"] = json!("AAAA"),
+            &["column `age`"],
+        );
+        refused(
+            |v| v["columns"][0]["state"]["nulls"] = json!(-1),
+            &["column `age`", "state.nulls", "invalid value"],
+        );
+    }
+
+    #[test]
+    fn merged_counts_beyond_2_pow_53_are_refused() {
+        let mut big = Profile::new(Vec::new(), MAX_ROWS, Vec::new());
+        let e = big.clone().merge(&big).unwrap_err().to_string();
+        assert!(e.contains("2^53"), "{e}");
+        big.rows = MAX_ROWS - 1;
+        let mut one = Profile::new(Vec::new(), 1, Vec::new());
+        one.merge(&big).unwrap();
+        assert_eq!(one.rows, MAX_ROWS);
+    }
+}

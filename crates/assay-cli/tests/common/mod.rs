@@ -37,10 +37,16 @@ impl Run {
 
 /// Runs `assay ARGS` in `dir`.
 pub fn assay_in(dir: &Path, args: &[&str]) -> Run {
+    assay_env(dir, args, &[])
+}
+
+/// Runs `assay ARGS` in `dir` with extra environment variables.
+pub fn assay_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let out: Output = Command::new(env!("CARGO_BIN_EXE_assay"))
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .expect("run assay");
     Run {

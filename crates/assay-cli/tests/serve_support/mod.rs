@@ -156,6 +156,38 @@ impl Drop for Server {
     }
 }
 
+/// Writes `csv` to `dir/<name>.csv`, profiles it with `assay profile` and returns the saved
+/// profile.
+pub fn saved_profile(dir: &Path, name: &str, csv: &str) -> Value {
+    let data = dir.join(format!("{name}.csv"));
+    std::fs::write(&data, csv).unwrap();
+    let profile = dir.join(format!("{name}.json"));
+    let out = Command::new(bin())
+        .args([
+            "profile",
+            data.to_str().unwrap(),
+            "-o",
+            profile.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&std::fs::read_to_string(profile).unwrap()).unwrap()
+}
+
+/// A saved profile of `x` (0..100) and `c` (a/b): a small reference for monitors.
+pub fn small_reference(dir: &Path) -> Value {
+    let mut text = String::from("x,c\n");
+    for i in 0..100 {
+        text.push_str(&format!("{},{}\n", i, if i % 2 == 0 { "a" } else { "b" }));
+    }
+    saved_profile(dir, "ref", &text)
+}
+
 /// A blocking HTTP client.
 pub fn client() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()

@@ -248,19 +248,7 @@ mod tests {
     /// `scripts/gen_reference_fixtures.py` with scipy 1.17.1 `anderson_ksamp(samples,
     /// variant="midrank")` (versions recorded in the file).
     fn scipy_case(name: &str) -> serde_json::Value {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/reference_values.json"
-        );
-        let text = std::fs::read_to_string(path).expect("fixture file present");
-        let all: serde_json::Value = serde_json::from_str(&text).expect("fixture is valid JSON");
-        all["anderson_ksamp"]
-            .as_array()
-            .expect("anderson_ksamp cases")
-            .iter()
-            .find(|c| c["name"] == name)
-            .unwrap_or_else(|| panic!("no anderson_ksamp case {name} in the fixture"))
-            .clone()
+        crate::reference_fixture::case("anderson_ksamp", name)
     }
 
     fn number(v: &serde_json::Value) -> f64 {

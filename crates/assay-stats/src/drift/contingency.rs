@@ -161,19 +161,7 @@ mod tests {
     /// `scripts/gen_reference_fixtures.py` (scipy 1.17.1 `chi2_contingency` and
     /// `contingency.association(method="cramer")`; versions recorded in the file).
     fn scipy_case(name: &str) -> serde_json::Value {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/reference_values.json"
-        );
-        let text = std::fs::read_to_string(path).expect("fixture file present");
-        let all: serde_json::Value = serde_json::from_str(&text).expect("fixture is valid JSON");
-        all["contingency"]
-            .as_array()
-            .expect("contingency cases")
-            .iter()
-            .find(|c| c["name"] == name)
-            .unwrap_or_else(|| panic!("no contingency case {name} in the fixture"))
-            .clone()
+        crate::reference_fixture::case("contingency", name)
     }
 
     fn counts(v: &serde_json::Value) -> Vec<f64> {

@@ -83,13 +83,7 @@ mod tests {
     /// `scripts/gen_reference_fixtures.py` with statsmodels 0.15.0 `proportions_ztest([cur_x,
     /// ref_x], [cur_n, ref_n])` (versions recorded in the file).
     fn statsmodels_cases() -> Vec<serde_json::Value> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/reference_values.json"
-        );
-        let text = std::fs::read_to_string(path).expect("fixture file present");
-        let all: serde_json::Value = serde_json::from_str(&text).expect("fixture is valid JSON");
-        all["z_test"].as_array().expect("z_test cases").clone()
+        crate::reference_fixture::section("z_test")
     }
 
     fn number(v: &serde_json::Value) -> f64 {

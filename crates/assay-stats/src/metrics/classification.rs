@@ -303,19 +303,7 @@ mod tests {
     /// `scripts/gen_reference_fixtures.py` with scikit-learn 1.9.1; versions recorded in the
     /// file): its confusion matrix built by assay, and scikit-learn's figures.
     fn sklearn_case(name: &str) -> (Confusion, serde_json::Value) {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/reference_values.json"
-        );
-        let text = std::fs::read_to_string(path).expect("fixture file present");
-        let all: serde_json::Value = serde_json::from_str(&text).expect("fixture is valid JSON");
-        let case = all["classification"]
-            .as_array()
-            .expect("classification cases")
-            .iter()
-            .find(|c| c["name"] == name)
-            .unwrap_or_else(|| panic!("no classification case {name} in the fixture"))
-            .clone();
+        let case = crate::reference_fixture::case("classification", name);
         let labels = |v: &serde_json::Value| -> Vec<u32> {
             v.as_array()
                 .expect("labels")
