@@ -863,6 +863,36 @@ fn ipc_cases() -> Vec<Case> {
             input_error(&["truncated.arrow"]),
         )
         .fixture("truncated.arrow"),
+        // A stream whose schema has a field of type NONE: arrow-ipc panics
+        // (`unimplemented!`) on it. Found by the ingest_arrow fuzz target.
+        case(
+            "ipc_field_of_type_none",
+            &["profile", "none.arrows"],
+            input_error(&["none.arrows", "not a valid Arrow IPC file"]),
+        )
+        .file(
+            "none.arrows",
+            fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../fuzz/regressions/ingest_arrow/field-of-type-none.arrows"),
+            )
+            .unwrap(),
+        ),
+        // A 640-byte stream whose second message declares 1.9 GB of metadata: arrow-ipc
+        // allocated it before reading. Found by the ingest_arrow fuzz target.
+        case(
+            "ipc_declared_huge_metadata",
+            &["profile", "big.arrows"],
+            input_error(&["big.arrows", "declares 1953391990 bytes of metadata"]),
+        )
+        .file(
+            "big.arrows",
+            fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../fuzz/regressions/ingest_arrow/declares-1.9-gb-of-metadata.arrows"),
+            )
+            .unwrap(),
+        ),
         // "ARROW1" magic around random bytes.
         case(
             "ipc_garbage",

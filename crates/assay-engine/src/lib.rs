@@ -14,6 +14,7 @@ pub mod dataset;
 pub mod engine;
 pub mod error;
 pub mod format;
+pub mod ipc_frames;
 pub mod preflight;
 pub mod profile_udaf;
 pub mod profiler;

@@ -249,11 +249,15 @@ fn check_parquet(file: &Path) -> Result<()> {
     Ok(())
 }
 
-/// An Arrow IPC file: the magic bytes and a footer the reader accepts.
+/// An Arrow IPC file: message frames that fit in the file (what the reader would allocate
+/// is bounded by the file's size), and a footer or stream header the reader accepts.
 fn check_ipc(file: &Path) -> Result<()> {
-    let Ok(handle) = std::fs::File::open(file) else {
+    let Ok(mut handle) = std::fs::File::open(file) else {
         return Ok(());
     };
+    let len = handle.metadata().map(|m| m.len()).unwrap_or(0);
+    crate::ipc_frames::check_frames(&mut handle, len)
+        .map_err(|e| bad(file, format!("not a valid Arrow IPC file ({e})")))?;
     // The IPC file format, or the stream format (which the reader accepts too).
     let opened = assay_runtime::fault::isolate(|| {
         let mut reader = std::io::BufReader::new(handle);
