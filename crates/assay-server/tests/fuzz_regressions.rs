@@ -49,12 +49,12 @@ fn arrow_ipc_bodies_that_crashed_the_reader_are_malformed_body_errors() {
     let expected = [
         (
             "declares-1.9-gb-of-metadata.arrows",
-            "malformed Arrow IPC body: the message at byte 632 declares 1953391990 bytes of \
+            "malformed Arrow IPC stream: the message at byte 632 declares 1953391990 bytes of \
              metadata, but only 4 bytes follow",
         ),
         (
             "field-of-type-none.arrows",
-            "malformed Arrow IPC body: the Arrow reader failed on it (not implemented: Type NONE \
+            "malformed Arrow IPC stream: the Arrow reader failed on it (not implemented: Type NONE \
              not supported",
         ),
     ];
