@@ -62,10 +62,7 @@ fn count(haystack: &str, needle: &str) -> usize {
 #[test]
 fn dashboard_pages_render_in_headless_chromium() {
     let dir = tempfile::tempdir().unwrap();
-    let db = vec![
-        "--data-dir".to_string(),
-        dir.path().join("data").to_string_lossy().into_owned(),
-    ];
+    let db = data_dir_args(dir.path());
     let (server, _admin, _data, _sink) = core_scenario(&db, dir.path());
     let reader = make_token(&db, "reader");
     // Without a token the browser lands on the sign-in form.

@@ -13,10 +13,7 @@ use serve_support::*;
 #[test]
 fn sigkill_during_ingestion_loses_no_acknowledged_row() {
     let dir = tempfile::tempdir().unwrap();
-    let db = vec![
-        "--data-dir".to_string(),
-        dir.path().join("data").to_string_lossy().into_owned(),
-    ];
+    let db = data_dir_args(dir.path());
     let admin = make_token(&db, "admin");
     let mut server = Server::start(&db, &[], dir.path());
     let reference = small_reference(dir.path());

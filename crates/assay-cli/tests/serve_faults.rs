@@ -419,10 +419,7 @@ fn bad_webhook(kind: Misbehaviour) -> (String, Arc<AtomicUsize>) {
 #[test]
 fn webhooks_that_hang_are_slow_or_reset_hold_back_neither_others_nor_evaluation() {
     let dir = tempfile::tempdir().unwrap();
-    let db = vec![
-        "--data-dir".to_string(),
-        dir.path().join("data").to_string_lossy().into_owned(),
-    ];
+    let db = data_dir_args(dir.path());
     let admin = make_token(&db, "admin");
     let server = Server::start(
         &db,
@@ -542,10 +539,7 @@ fn metric(text: &str, name: &str) -> f64 {
 #[test]
 fn panics_in_background_tasks_are_contained_counted_and_restarted() {
     let dir = tempfile::tempdir().unwrap();
-    let db = vec![
-        "--data-dir".to_string(),
-        dir.path().join("data").to_string_lossy().into_owned(),
-    ];
+    let db = data_dir_args(dir.path());
     let admin = make_token(&db, "admin");
     // Window 0's evaluation panics; the evaluator loop and the webhook sender each panic once.
     let server = Server::start_with_env(

@@ -769,10 +769,7 @@ fn create(port: u16, admin: &str, body: &Value) {
 #[test]
 fn hostile_requests_get_json_errors_or_sound_answers() {
     let dir = tempfile::tempdir().unwrap();
-    let db = vec![
-        "--data-dir".to_string(),
-        dir.path().join("data").to_string_lossy().into_owned(),
-    ];
+    let db = data_dir_args(dir.path());
     let admin = make_token(&db, "admin");
     let mut server = Server::start(&db, &[], dir.path());
     let reference = reference_profile(dir.path());

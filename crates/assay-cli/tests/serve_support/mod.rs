@@ -970,3 +970,11 @@ pub fn core_scenario(db: &[String], dir: &Path) -> (Server, String, AdultData, W
     assert!(metrics.contains("assay_window_close_to_result_seconds_count{monitor=\"adult\"} 4"));
     (server, admin, data, sink)
 }
+
+/// `--data-dir DIR/data`: the arguments of a service on SQLite in a test's temporary directory.
+pub fn data_dir_args(dir: &Path) -> Vec<String> {
+    vec![
+        "--data-dir".to_string(),
+        dir.join("data").to_string_lossy().into_owned(),
+    ]
+}
