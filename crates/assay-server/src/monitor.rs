@@ -456,9 +456,13 @@ impl Monitor {
             )));
         }
         for (i, w) in spec.alerts.webhooks.iter().enumerate() {
-            let ok_url = url::Url::parse(&w.url)
-                .map(|u| u.scheme() == "http" || u.scheme() == "https")
-                .unwrap_or(false);
+            // As the description's pattern reads in ECMA/Python regexes, `$` also matches
+            // before one final newline (which the URL parser strips).
+            let form = w.url.strip_suffix('\n').unwrap_or(&w.url);
+            let ok_url = webhook_url_pattern().is_match(form)
+                && url::Url::parse(&w.url)
+                    .map(|u| u.scheme() == "http" || u.scheme() == "https")
+                    .unwrap_or(false);
             if !ok_url {
                 return Err(SpecError(format!(
                     "alerts.webhooks[{i}].url: `{}` is not an http(s) URL",
@@ -618,8 +622,50 @@ pub async fn insert(
     Ok(Some(row.0))
 }
 
+/// The form of a webhook URL, as the OpenAPI description gives it (`Webhook.url.pattern`; a
+/// test checks the two agree): `http(s)://`, a host name whose last label starts with a letter
+/// or an IPv4 address, an optional port, then any path, query or fragment. A URL the WHATWG
+/// parser reads but this refuses (a `*` or `_` in the host, user info) is refused: found by
+/// schemathesis.
+pub const WEBHOOK_URL_PATTERN: &str = r"^[Hh][Tt][Tt][Pp][Ss]?://(?:(?:[A-Za-z0-9-]+\.)*[A-Za-z][A-Za-z0-9-]*|(?:(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?(?:[/?#].*)?$";
+
+fn webhook_url_pattern() -> &'static regex::Regex {
+    static PATTERN: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    PATTERN.get_or_init(|| {
+        regex::Regex::new(WEBHOOK_URL_PATTERN).expect("the webhook URL pattern is a valid regex")
+    })
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn webhook_urls_are_refused_exactly_where_the_description_s_pattern_refuses_them() {
+        let yaml = include_str!("openapi.yaml");
+        assert!(yaml.contains(&format!("pattern: '{WEBHOOK_URL_PATTERN}'")));
+        let pattern = webhook_url_pattern();
+        for ok in [
+            "https://hooks.example.com/x?a=1",
+            "HTTP://10.0.0.1:8080",
+            "http://a.b\n",
+        ] {
+            assert!(
+                pattern.is_match(ok.strip_suffix('\n').unwrap_or(ok)),
+                "{ok}"
+            );
+        }
+        // The WHATWG parser reads each of these; the description refuses them.
+        for refused in [
+            "https://a.b*",
+            "http://user@host.example",
+            "http://a_b.example",
+            "http://1.2.3",
+        ] {
+            assert!(url::Url::parse(refused).is_ok(), "{refused}");
+            assert!(!pattern.is_match(refused), "{refused}");
+        }
+    }
+
     use super::*;
 
     #[test]
