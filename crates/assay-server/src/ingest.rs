@@ -367,6 +367,19 @@ fn decode_ipc(body: &[u8], schema: &SchemaRef) -> Result<Decoded, String> {
         let reason = panic.trim_start_matches("internal error: ");
         format!("malformed {kind}: the Arrow reader failed on it ({reason})")
     })??;
+    // Rows cost at least a bit of body each in every layout but the null type and run-end
+    // encoding, which can declare millions of rows in a few bytes that filling in the
+    // monitor's other columns would then allocate (the ingest_arrow fuzz target reached
+    // 451 MB from small bodies).
+    let declared: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    let most = body.len().saturating_mul(8);
+    if declared > most {
+        return Err(format!(
+            "malformed {kind}: its batches declare {declared} rows in {} bytes (at most 8 rows a \
+             byte: columns of the null type or run-end encoded cannot carry a batch alone)",
+            body.len()
+        ));
+    }
     batches.iter().map(|b| conform(b, schema)).collect()
 }
 
@@ -759,6 +772,27 @@ mod tests {
             e,
             "malformed Arrow IPC stream: the message at byte 0 declares 1651663207 bytes of \
              metadata, but only 9 bytes follow"
+        );
+    }
+
+    #[test]
+    fn ipc_batches_declaring_more_rows_than_their_bytes_can_hold_are_refused() {
+        let nulls = Arc::new(Schema::new(vec![Field::new("x", DataType::Null, true)]));
+        let batch = RecordBatch::try_new(
+            nulls,
+            vec![Arc::new(arrow::array::NullArray::new(10_000_000))],
+        )
+        .unwrap();
+        let bytes = encode_ipc(&[batch]).unwrap();
+        let e = decode(&bytes, BodyFormat::ArrowIpc, &schema()).unwrap_err();
+        assert_eq!(
+            e,
+            format!(
+                "malformed Arrow IPC stream: its batches declare 10000000 rows in {} bytes (at \
+                 most 8 rows a byte: columns of the null type or run-end encoded cannot carry a \
+                 batch alone)",
+                bytes.len()
+            )
         );
     }
 
