@@ -49,24 +49,7 @@ fn monitor_spec(
 }
 
 fn reference_profile(dir: &std::path::Path, csv: &str) -> serde_json::Value {
-    let data = dir.join("ref.csv");
-    std::fs::write(&data, csv).unwrap();
-    let profile = dir.join("ref.profile.json");
-    let out = std::process::Command::new(bin())
-        .args([
-            "profile",
-            data.to_str().unwrap(),
-            "-o",
-            profile.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(&std::fs::read_to_string(profile).unwrap()).unwrap()
+    saved_profile(dir, "ref", csv)
 }
 
 /// x ~ uniform-ish integers, c in {a, b}: 200 rows.
