@@ -212,6 +212,21 @@ def run_cli(cmd: list[str], what: str) -> subprocess.CompletedProcess:
     return proc
 
 
+def fresh_service_dir(assay: str, prefix: str, state: dict) -> tuple[Path, Path, str]:
+    """A temporary directory (kept in state["tmp"] for cleanup) with an empty `data/` service
+    directory, and the first admin token `assay token create` made in it (its last stdout line)."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    state["tmp"] = tmp
+    data_dir = tmp / "data"
+    data_dir.mkdir()
+    proc = run_cli([assay, "token", "create", "--role", "admin", "--data-dir", str(data_dir)],
+                   "creating the admin token")
+    lines = [ln.strip() for ln in proc.stdout.splitlines() if ln.strip()]
+    if not lines:
+        raise BenchError("`assay token create` printed no token on stdout")
+    return tmp, data_dir, lines[-1]
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -794,18 +809,8 @@ def run(args: argparse.Namespace, state: dict) -> dict:
 
     suite = Path(args.suite).read_text() if args.suite else SUITE_YAML
 
-    tmp = Path(tempfile.mkdtemp(prefix="assay-serve-bench-"))
-    state["tmp"] = tmp
-    data_dir = tmp / "data"
-    data_dir.mkdir()
-
-    # 1. First admin token: the last line of stdout.
-    proc = run_cli([assay, "token", "create", "--role", "admin", "--data-dir", str(data_dir)],
-                   "creating the admin token")
-    lines = [ln.strip() for ln in proc.stdout.splitlines() if ln.strip()]
-    if not lines:
-        raise BenchError("`assay token create` printed no token on stdout")
-    token = lines[-1]
+    # 1. A fresh data directory and its first admin token.
+    tmp, data_dir, token = fresh_service_dir(assay, "assay-serve-bench-", state)
 
     # 2. Data: the reference sample first (it is all the profile needs, so a failing profile
     # command stops the run early), then the pools of the three phases: one generator, drawn in

@@ -99,7 +99,6 @@ import re
 import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -115,6 +114,8 @@ from serve_bench import (  # noqa: E402  (the same process handling as the throu
     BenchError,
     Server,
     ServerDied,
+    arrow_body,
+    fresh_service_dir,
     machine_info,
     run_cli,
     session,
@@ -233,13 +234,6 @@ class SoakData:
             cols["prediction"] = pa.array(np.where(positive, "pos", "neg"), pa.string())
             cols["target"] = pa.array(np.where(positive ^ flip, "pos", "neg"), pa.string())
         return pa.table(cols)
-
-
-def arrow_body(table: pa.Table) -> bytes:
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
 
 
 def csv_body(table: pa.Table) -> bytes:
@@ -1086,17 +1080,7 @@ def run(args: argparse.Namespace, state: dict) -> dict:
     version = run_cli([assay, "--version"], "assay --version").stdout.strip()
     print(f"assay: {assay} ({version})", flush=True)
 
-    tmp = Path(tempfile.mkdtemp(prefix="assay-soak-"))
-    state["tmp"] = tmp
-    data_dir = tmp / "data"
-    data_dir.mkdir()
-
-    proc = run_cli([assay, "token", "create", "--role", "admin", "--data-dir", str(data_dir)],
-                   "creating the admin token")
-    lines = [ln.strip() for ln in proc.stdout.splitlines() if ln.strip()]
-    if not lines:
-        raise BenchError("`assay token create` printed no token on stdout")
-    token = lines[-1]
+    tmp, data_dir, token = fresh_service_dir(assay, "assay-soak-", state)
 
     # Data: references, the profile pool, the row pools.
     t0 = time.perf_counter()
