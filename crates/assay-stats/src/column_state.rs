@@ -252,18 +252,71 @@ impl NumericState {
     /// value (rounded for integers beyond 2^53; used for moments, range and quantiles).
     #[inline]
     pub fn push_keyed(&mut self, key: u64, x: f64) {
+        if self.record_keyed(key, x) {
+            self.sketch.push(x);
+        }
+    }
+
+    /// Counts a finite value everywhere but in the quantile sketch; true when the value
+    /// belongs in the sketch too (the counts have left exact mode).
+    #[inline]
+    fn record_keyed(&mut self, key: u64, x: f64) -> bool {
         self.moments.push(x);
         self.min = Some(self.min.map_or(x, |m| m.min(x)));
         self.max = Some(self.max.map_or(x, |m| m.max(x)));
+        if self.values.increment_known(&key) {
+            return false;
+        }
         if self.values.is_exact() {
             if !self.values.would_spill(&key) {
                 self.values.push(key);
-                return;
+                return false;
             }
             self.seed_sketch();
         }
-        self.sketch.push(x);
         self.values.push(key);
+        true
+    }
+
+    /// Adds a batch of finite values given by key and value, as [`NumericState::push_keyed`]
+    /// would one by one; the quantile sketch takes them in bulk
+    /// ([`QuantileSketch::push_batch`]). `deferred` is scratch space, reused across batches.
+    pub fn extend_keyed(
+        &mut self,
+        items: impl IntoIterator<Item = (u64, f64)>,
+        deferred: &mut Vec<f64>,
+    ) {
+        deferred.clear();
+        for (key, x) in items {
+            if self.record_keyed(key, x) {
+                deferred.push(x);
+            }
+        }
+        self.sketch.push_batch(deferred);
+    }
+
+    /// Adds a batch of floating-point values (NaN and infinities counted apart), as
+    /// [`NumericState::push`] would one by one, the quantile sketch fed in bulk.
+    pub fn extend_floats(
+        &mut self,
+        values: impl IntoIterator<Item = f64>,
+        deferred: &mut Vec<f64>,
+    ) {
+        deferred.clear();
+        for x in values {
+            if x.is_nan() {
+                self.nan += 1;
+            } else if x.is_infinite() {
+                if x > 0.0 {
+                    self.pos_inf += 1;
+                } else {
+                    self.neg_inf += 1;
+                }
+            } else if self.record_keyed(float_key(x), x) {
+                deferred.push(x);
+            }
+        }
+        self.sketch.push_batch(deferred);
     }
 
     /// Adds one finite value that has no exact key in this domain (a decimal wider than 18
@@ -664,6 +717,9 @@ impl TextState {
     /// Adds one non-null value.
     #[inline]
     pub fn push(&mut self, v: &str) {
+        if self.values.increment_known(v) {
+            return;
+        }
         if self.values.is_exact() {
             if self.values.would_spill(v) {
                 let (kinds, lengths) = self.kinds_and_lengths();

@@ -44,6 +44,38 @@ impl QuantileSketch {
         }
     }
 
+    /// Adds a batch of finite values (the caller leaves NaN and infinities out; any left in
+    /// are ignored). Same summary as pushing them one by one, at a fraction of the cost: the
+    /// batch is sorted once and compacted in bulk (see [`compact_sorted_batch`]), then merged
+    /// as one sketch, instead of DataSketches' per-item insert with a sort-and-allocate
+    /// compaction every few items. `values` is left sorted; its contents are otherwise kept.
+    pub fn push_batch(&mut self, values: &mut [f64]) {
+        let k = self.inner.k();
+        if values.len() < BULK_MIN_BATCH || self.count() + (values.len() as u64) <= u64::from(k) {
+            // Small batches, and everything while the sketch is still exact, item by item.
+            values.iter().for_each(|v| self.push(*v));
+            return;
+        }
+        values.sort_unstable_by(f64::total_cmp);
+        let finite = {
+            let start = values.partition_point(|v| *v == f64::NEG_INFINITY);
+            let end = values.partition_point(|v| v.is_finite() || *v == f64::NEG_INFINITY);
+            &values[start..end]
+        };
+        if finite.len() < BULK_MIN_BATCH {
+            finite.iter().for_each(|v| self.push(*v));
+            return;
+        }
+        let seed = self.count() ^ (finite.len() as u64).rotate_left(32);
+        let bytes = compact_sorted_batch(finite, k, seed);
+        match KllSketch::<KllFloat<f64>>::deserialize(&bytes) {
+            Ok(batch) if self.inner.merge(&batch).is_ok() => {}
+            // Not reachable for a well-formed batch (a test builds every shape); the values
+            // are never lost: they go in one by one.
+            _ => finite.iter().for_each(|v| self.push(*v)),
+        }
+    }
+
     /// Merges another sketch into this one.
     pub fn merge(&mut self, other: &QuantileSketch) -> Result<(), StatsError> {
         self.inner
@@ -115,6 +147,98 @@ impl QuantileSketch {
             .map_err(|e| StatsError::Sketch(e.to_string()))?;
         Ok(Self { inner })
     }
+}
+
+/// Batches shorter than this go in item by item.
+const BULK_MIN_BATCH: usize = 64;
+
+/// DataSketches' `m`, the smallest level capacity (the only value its format accepts).
+const KLL_M: u32 = 8;
+
+/// Capacity of the level at `depth` below the top, as DataSketches computes it
+/// (`k · (2/3)^depth` rounded, at least [`KLL_M`]).
+fn level_capacity(k: u16, depth: usize) -> u32 {
+    // 3^depth for the shallow depths a batch can reach (at most ~40 levels for 2^64 items).
+    let pow3 = 3u128.pow(depth as u32);
+    let scaled = ((k as u128) << (depth + 1)) / pow3;
+    (((scaled + 1) >> 1) as u32).max(KLL_M)
+}
+
+/// Compacts a sorted batch of finite values into a KLL sketch image (DataSketches' compact
+/// binary format for `f64` items) that summarizes exactly those values.
+///
+/// Each step is one KLL compaction: the sorted items of level `h` are halved by keeping every
+/// other one, starting at a random offset, and the survivors move to level `h + 1` with
+/// twice the weight; an odd item out stays at level `h`. Steps repeat until the top level
+/// holds at most `k` items. A compaction of weight `w` changes any rank by 0 or ±w with
+/// equal odds, independently of the others — the same elementary step DataSketches' sketch
+/// makes, here once per level per batch instead of every few items per level. Over `n`
+/// values in batches of `b`, these bulk compactions add at most `n · b / (3k²) · 4` to the
+/// variance of a rank (in items²), against the `≈ n²/k²` of the sketch's own top levels:
+/// for `b = 8192`, `k = 200` and `n ≥ 100,000`, under 3% of the sketch's standard error
+/// (tested in `tests/kll_batch.rs` against true ranks).
+///
+/// `seed` drives the offsets (a splitmix64 stream), so the same batch compacts the same way.
+pub fn compact_sorted_batch(sorted: &[f64], k: u16, seed: u64) -> Vec<u8> {
+    let mut rng = seed;
+    let mut next_bit = || {
+        rng = rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) & 1 == 1
+    };
+    // levels[h] holds the items of weight 2^h, sorted.
+    let mut levels: Vec<Vec<f64>> = Vec::new();
+    let mut current: Vec<f64> = sorted.to_vec();
+    while current.len() > usize::from(k) {
+        let mut stay = Vec::new();
+        if current.len() % 2 == 1 {
+            // The odd item out stays at this level; take the last (the largest), as
+            // DataSketches does for an unsorted level zero.
+            if let Some(last) = current.pop() {
+                stay.push(last);
+            }
+        }
+        let offset = usize::from(next_bit());
+        let promoted: Vec<f64> = current.iter().skip(offset).step_by(2).copied().collect();
+        levels.push(stay);
+        current = promoted;
+    }
+    levels.push(current);
+    let num_levels = levels.len();
+    let capacity: u32 = (0..num_levels)
+        .map(|level| level_capacity(k, num_levels - level - 1))
+        .sum();
+    let retained: usize = levels.iter().map(Vec::len).sum();
+    let min = sorted.first().copied().unwrap_or(0.0);
+    let max = sorted.last().copied().unwrap_or(0.0);
+
+    let mut out = Vec::with_capacity(20 + 4 * num_levels + 16 + 8 * retained);
+    out.push(5); // preamble ints (full sketch)
+    out.push(1); // serial version
+    out.push(15); // family: KLL
+    out.push(if levels[0].len() <= 1 { 2 } else { 0 }); // flags: level zero sorted
+    out.extend_from_slice(&k.to_le_bytes());
+    out.push(KLL_M as u8);
+    out.push(0);
+    out.extend_from_slice(&(sorted.len() as u64).to_le_bytes());
+    out.extend_from_slice(&k.to_le_bytes()); // min_k
+    out.push(num_levels as u8);
+    out.push(0);
+    let mut offset = capacity.saturating_sub(retained as u32);
+    for level in &levels {
+        out.extend_from_slice(&offset.to_le_bytes());
+        offset += level.len() as u32;
+    }
+    out.extend_from_slice(&min.to_le_bytes());
+    out.extend_from_slice(&max.to_le_bytes());
+    for level in &levels {
+        for v in level {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    out
 }
 
 impl Serialize for QuantileSketch {

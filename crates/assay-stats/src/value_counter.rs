@@ -136,6 +136,26 @@ impl<K: CounterKey> ValueCounter<K> {
         }
     }
 
+    /// Counts one more occurrence of a value already counted exactly, with one hash lookup;
+    /// false (and nothing counted) for a new value or in sketch mode.
+    #[inline]
+    pub fn increment_known<Q>(&mut self, value: &Q) -> bool
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        match self {
+            ValueCounter::Exact { counts, .. } => match counts.get_mut(value) {
+                Some(c) => {
+                    *c = c.saturating_add(1);
+                    true
+                }
+                None => false,
+            },
+            ValueCounter::Sketch { .. } => false,
+        }
+    }
+
     fn spill(&mut self) {
         if let ValueCounter::Exact { counts, .. } = self {
             let mut hll = HllUnion::new(HLL_LG_K).unwrap_or_else(|_| unreachable_hll());
