@@ -317,6 +317,16 @@ pub trait Check: Send + Sync {
     ) -> crate::validation::ValidationNeeds {
         crate::validation::ValidationNeeds::default()
     }
+    /// Declares, before any data is read, which numeric columns' raw finite values the check
+    /// wants kept from the profiling read (exact drift tests), so that it needs no read of its
+    /// own. `None`: it wants none.
+    fn raw_numeric_need(
+        &self,
+        _entry: &crate::suite::CheckEntry,
+        _roles: &assay_engine::Roles,
+    ) -> Option<assay_engine::capture::CaptureSpec> {
+        None
+    }
     /// Row passes it needs over raw data (default: none; the profiles suffice).
     fn row_passes(&self, _inputs: &Inputs) -> Result<Vec<RowPass>, String> {
         Ok(Vec::new())

@@ -34,7 +34,7 @@
 //! | `performance.sample_rows` | suite | 1 to 1000000 | the sample rows are kept in memory and cycled into batches |
 //! | `data.csv.infer_rows` | suite | 1 to 10000000 | type inference reads up to this many rows of each file before profiling |
 //! | `params.bins` | `drift.*`, `assay drift --bins` | 1 to 10000 | two histograms of this many bins are built per column |
-//! | `params.memory_mib` | `drift.*` | 16 to 65536 | the raw values held at once in exact mode; a budget above the machine's memory means nothing |
+//! | `params.memory_mib` | `drift.*` | 16 to 65536 | raw values kept in memory in exact mode (half per side; past it they spill to a temporary file); a budget above the machine's memory means nothing |
 //! | `params.bins` | `model.*` | 2 to 1000 | reliability bins of the calibration error |
 //! | `params.levels` | `robustness.monotonicity` | 2 to 1000 | each row is predicted at this many grid points per input |
 //! | `params.max_rows` | `robustness.monotonicity` | 1 to 100000 | rows × levels copies of the inputs are predicted in one call |

@@ -71,38 +71,58 @@ pub async fn run_suite(
     options: &RunOptions,
 ) -> Result<Report, RunError> {
     let suite = &loaded.suite;
+    // Raw numeric values that checks want are kept from the profiling read itself (only when
+    // both sides are raw data: against a saved profile, exact tests do not run).
+    let raw_data = |spec: &assay_engine::SourceSpec| {
+        !spec.paths.is_empty()
+            && !matches!(spec.paths.as_slice(), [only] if assay_engine::dataset::is_profile_file(only))
+    };
+    let both_raw =
+        raw_data(&loaded.current_spec()) && loaded.reference_spec().as_ref().is_some_and(raw_data);
+    let capture = suite
+        .checks
+        .iter()
+        .filter(|_| both_raw)
+        .filter_map(|e| catalogue::find(&e.check).and_then(|c| c.raw_numeric_need(e, &suite.roles)))
+        .reduce(assay_engine::capture::CaptureSpec::union);
     let profile_options = ProfileOptions {
         exact_cap: suite.options.exact_distinct_cap,
         categorical_max_distinct: suite.options.categorical_max_distinct,
         kind_overrides: suite.roles.kind_overrides(),
         columns: None,
         progress: options.progress,
+        capture,
     };
     let data_error = |key: &'static str| {
         let suite = loaded.path.clone();
         move |source: EngineError| RunError::Data { key, suite, source }
     };
-    let reference = match loaded.reference_spec() {
-        Some(spec) => Some(
-            load_dataset(engine, &spec, &profile_options)
-                .await
-                .map_err(data_error("data.reference"))?,
-        ),
-        None => None,
-    };
+    // Both sides are read at the same time: each read already uses every core for decoding
+    // and profiling, and reading them together overlaps one side's I/O with the other's work.
+    let reference_spec = loaded.reference_spec();
     let current_spec = loaded.current_spec();
-    let current = if current_spec.paths.is_empty() {
-        // No data (for example `assay sensitivity` on declared input distributions).
-        Dataset {
-            label: "(no data)".into(),
-            profile: assay_stats::Profile::new(Vec::new(), 0, Vec::new()),
-            source: None,
+    let load_reference = async {
+        match &reference_spec {
+            Some(spec) => load_dataset(engine, spec, &profile_options).await.map(Some),
+            None => Ok(None),
         }
-    } else {
-        load_dataset(engine, &current_spec, &profile_options)
-            .await
-            .map_err(data_error("data.current"))?
     };
+    let load_current = async {
+        if current_spec.paths.is_empty() {
+            // No data (for example `assay sensitivity` on declared input distributions).
+            Ok(Dataset {
+                label: "(no data)".into(),
+                profile: assay_stats::Profile::new(Vec::new(), 0, Vec::new()),
+                source: None,
+                captured: None,
+            })
+        } else {
+            load_dataset(engine, &current_spec, &profile_options).await
+        }
+    };
+    let (reference, current) = tokio::join!(load_reference, load_current);
+    let reference = reference.map_err(data_error("data.reference"))?;
+    let current = current.map_err(data_error("data.current"))?;
     let columns = current.columns();
     suite
         .roles
@@ -491,6 +511,7 @@ fn info(d: &Dataset) -> DatasetInfo {
         rows: d.profile.rows,
         columns: d.profile.columns.len(),
         from_profile: d.is_profile_only(),
+        reads: d.source.as_ref().map_or(0, |s| s.read_count()),
     }
 }
 

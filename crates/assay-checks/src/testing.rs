@@ -44,6 +44,7 @@ pub fn dataset(columns: &[(&str, Values)]) -> Dataset {
         label: "test".into(),
         profile: Profile::new(vec!["test".into()], rows, profiles),
         source: None,
+        captured: None,
     }
 }
 

@@ -218,6 +218,66 @@ fn write_numbers(path: &Path, n: usize, seed: u64, shift: f64) {
     fs::write(path, s).unwrap();
 }
 
+/// The values `write_numbers` writes, as the CSV holds them (shortest round-trip text).
+fn numbers(n: usize, seed: u64, shift: f64) -> Vec<f64> {
+    let mut rng = Rng(seed);
+    (0..n)
+        .map(|_| rng.next() + rng.next() + rng.next() + shift)
+        .collect()
+}
+
+/// The two-sample Kolmogorov–Smirnov statistic, by a merge of the sorted samples.
+fn ks_statistic(mut a: Vec<f64>, mut b: Vec<f64>) -> f64 {
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    let (mut i, mut j, mut d) = (0usize, 0usize, 0.0f64);
+    while i < a.len() && j < b.len() {
+        let x = a[i].min(b[j]);
+        while i < a.len() && a[i] == x {
+            i += 1;
+        }
+        while j < b.len() && b[j] == x {
+            j += 1;
+        }
+        d = d.max((i as f64 / a.len() as f64 - j as f64 / b.len() as f64).abs());
+    }
+    d
+}
+
+#[test]
+fn exact_values_come_from_the_one_profiling_read_in_memory_or_spilled_to_disk() {
+    let d = tempfile::tempdir().unwrap();
+    // 1.1M distinct values per side (8.4 MiB): beyond the exact cap, so exact KS needs every
+    // value, and beyond the 8 MiB per side that `memory_mib: 16` keeps in memory.
+    let n = 1_100_000;
+    write_numbers(&d.path().join("ref.csv"), n, 1, 0.0);
+    write_numbers(&d.path().join("cur.csv"), n, 2, 0.05);
+    let expected = ks_statistic(numbers(n, 1, 0.0), numbers(n, 2, 0.05));
+    // 256 MiB keeps every value in memory; with 16, runs past 8 MiB go to a temporary file.
+    for memory_mib in ["256", "16"] {
+        fs::write(
+            d.path().join("suite.yaml"),
+            format!(
+                "data:\n  reference: ref.csv\n  current: cur.csv\nchecks:\n  - check: drift.ks\n    \
+                 params: {{memory_mib: {memory_mib}}}\n"
+            ),
+        )
+        .unwrap();
+        let r = assay_in(d.path(), &["check", "suite.yaml", "-o", "json=-"]);
+        assert_ne!(r.code, 2, "{}", r.stderr);
+        let report = r.json();
+        let x = column(&report, "drift.ks", "x");
+        assert_eq!(x["details"]["exact"], true, "{x}");
+        let statistic = x["details"]["statistic"].as_f64().unwrap();
+        assert!(
+            (statistic - expected).abs() < 1e-12,
+            "memory_mib {memory_mib}: KS D {statistic}, expected {expected}"
+        );
+        assert_eq!(report["current"]["reads"], 1, "memory_mib {memory_mib}");
+        assert_eq!(report["reference"]["reads"], 1, "memory_mib {memory_mib}");
+    }
+}
+
 #[test]
 fn profile_mode_is_close_to_exact_mode_beyond_the_exact_cap() {
     let d = tempfile::tempdir().unwrap();

@@ -2,12 +2,14 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 use assay_stats::Profile;
 
+use crate::capture::CapturedValues;
 use crate::engine::Engine;
 use crate::error::{EngineError, Result};
-use crate::profiler::{profile_opened, ProfileOptions};
+use crate::profiler::{profile_and_capture, ProfileOptions};
 use crate::source::{is_url, open_source, OpenedSource, SourceSpec};
 
 /// True when `path` is a local file holding a saved assay profile (sniffed from its first bytes,
@@ -93,6 +95,8 @@ pub struct Dataset {
     pub profile: Profile,
     /// The raw source, absent when the dataset is a saved profile.
     pub source: Option<OpenedSource>,
+    /// Raw numeric values kept from the profiling read ([`ProfileOptions::capture`]).
+    pub captured: Option<Arc<CapturedValues>>,
 }
 
 impl Dataset {
@@ -131,14 +135,16 @@ pub async fn load_dataset(
                 label,
                 profile,
                 source: None,
+                captured: None,
             });
         }
     }
     let opened = open_source(engine.ctx(), spec).await?;
-    let profile = profile_opened(&opened, options).await?;
+    let (profile, captured) = profile_and_capture(&opened, options).await?;
     Ok(Dataset {
         label,
         profile,
         source: Some(opened),
+        captured,
     })
 }

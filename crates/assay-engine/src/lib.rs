@@ -2,14 +2,18 @@
 //!
 //! - [`source`]: Parquet, CSV, JSON Lines and Arrow IPC from local paths, directories, globs,
 //!   hive-partitioned folders and object stores (`s3://`, `gs://`, `az://`, `http(s)://`).
-//! - [`profile_udaf`]: `assay_profile(col)`, a DataFusion aggregate over mergeable
-//!   [`assay_stats::ColumnState`]s, so one query profiles every column on every core.
-//! - [`profiler`]: builds a [`assay_stats::Profile`] from a source.
+//! - [`profile_udaf`]: how Arrow arrays feed mergeable [`assay_stats::ColumnState`]s, and
+//!   `assay_profile(col)`, the same as a DataFusion aggregate (for engines that plan it).
+//! - [`profiler`]: builds a [`assay_stats::Profile`] from a source in one read, every core
+//!   folding its share of the batches, the partial states merged in memory.
+//! - [`capture`]: raw numeric values kept from that same read for exact checks, spilled to a
+//!   temporary file past a memory budget.
 //! - [`scan`]: streams only the columns a check needs, for checks that need raw values.
 //! - [`roles`]: column roles and numeric/categorical inference.
 
 #![warn(missing_docs)]
 
+pub mod capture;
 pub mod dataset;
 pub mod engine;
 pub mod error;

@@ -218,74 +218,76 @@ pub fn update_state(state: &mut ColumnState, array: &ArrayRef) -> DfResult<()> {
 
 /// Feeds numbers: floats by value; integers, temporal values and decimals by their exact
 /// integer key (so values above 2^53 stay distinct), with their `f64` for moments and range.
+/// Integers are read once, as integers (their `f64` is `key as f64`, what Arrow's cast gives);
+/// the quantile sketch takes each batch in bulk.
 fn feed_numeric(n: &mut NumericState, array: &ArrayRef) -> DfResult<()> {
     use arrow::datatypes::{Decimal128Type, Decimal256Type, Float64Type};
-    let floats = numeric_as_f64(array)?;
-    let f = floats.as_primitive::<Float64Type>();
     let values = match array.data_type() {
         DataType::Dictionary(_, v) => cast(array, v)?,
         _ => array.clone(),
     };
+    let mut deferred = Vec::with_capacity(values.len() - values.null_count());
     match n.domain {
         KeyDomain::Float => {
+            let floats = numeric_as_f64(&values)?;
+            let f = floats.as_primitive::<Float64Type>();
             if f.null_count() == 0 {
-                for v in f.values().iter() {
-                    n.push(*v);
-                }
+                n.extend_floats(f.values().iter().copied(), &mut deferred);
             } else {
-                for v in f.iter().flatten() {
-                    n.push(v);
-                }
+                n.extend_floats(f.iter().flatten(), &mut deferred);
             }
         }
         KeyDomain::Int => {
             let ints = cast(&values, &DataType::Int64)?;
             let ints = ints.as_primitive::<Int64Type>();
-            for (k, x) in ints.iter().zip(f.iter()) {
-                if let (Some(k), Some(x)) = (k, x) {
-                    n.push_keyed(k as u64, x);
-                }
+            if ints.null_count() == 0 {
+                let keyed = ints.values().iter().map(|k| (*k as u64, *k as f64));
+                n.extend_keyed(keyed, &mut deferred);
+            } else {
+                let keyed = ints.iter().flatten().map(|k| (k as u64, k as f64));
+                n.extend_keyed(keyed, &mut deferred);
             }
         }
         KeyDomain::UInt => {
             let ints = cast(&values, &DataType::UInt64)?;
             let ints = ints.as_primitive::<UInt64Type>();
-            for (k, x) in ints.iter().zip(f.iter()) {
-                if let (Some(k), Some(x)) = (k, x) {
-                    n.push_keyed(k, x);
+            let keyed = ints.iter().flatten().map(|k| (k, k as f64));
+            n.extend_keyed(keyed, &mut deferred);
+        }
+        KeyDomain::Decimal { .. } => {
+            let floats = numeric_as_f64(&values)?;
+            let f = floats.as_primitive::<Float64Type>();
+            match values.data_type() {
+                DataType::Decimal256(_, _) => {
+                    let d = values.as_primitive::<Decimal256Type>();
+                    for (k, x) in d.iter().zip(f.iter()) {
+                        if let (Some(k), Some(x)) = (k, x) {
+                            match k.to_i128().and_then(|v| i64::try_from(v).ok()) {
+                                Some(v) => n.push_keyed(v as u64, x),
+                                None => n.push_unkeyed(k.to_le_bytes(), x),
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    let wide = match values.data_type() {
+                        DataType::Decimal32(p, s) | DataType::Decimal64(p, s) => {
+                            cast(&values, &DataType::Decimal128((*p).max(1), *s))?
+                        }
+                        _ => values.clone(),
+                    };
+                    let d = wide.as_primitive::<Decimal128Type>();
+                    for (k, x) in d.iter().zip(f.iter()) {
+                        if let (Some(k), Some(x)) = (k, x) {
+                            match i64::try_from(k) {
+                                Ok(v) => n.push_keyed(v as u64, x),
+                                Err(_) => n.push_unkeyed(k, x),
+                            }
+                        }
+                    }
                 }
             }
         }
-        KeyDomain::Decimal { .. } => match values.data_type() {
-            DataType::Decimal256(_, _) => {
-                let d = values.as_primitive::<Decimal256Type>();
-                for (k, x) in d.iter().zip(f.iter()) {
-                    if let (Some(k), Some(x)) = (k, x) {
-                        match k.to_i128().and_then(|v| i64::try_from(v).ok()) {
-                            Some(v) => n.push_keyed(v as u64, x),
-                            None => n.push_unkeyed(k.to_le_bytes(), x),
-                        }
-                    }
-                }
-            }
-            _ => {
-                let wide = match values.data_type() {
-                    DataType::Decimal32(p, s) | DataType::Decimal64(p, s) => {
-                        cast(&values, &DataType::Decimal128((*p).max(1), *s))?
-                    }
-                    _ => values.clone(),
-                };
-                let d = wide.as_primitive::<Decimal128Type>();
-                for (k, x) in d.iter().zip(f.iter()) {
-                    if let (Some(k), Some(x)) = (k, x) {
-                        match i64::try_from(k) {
-                            Ok(v) => n.push_keyed(v as u64, x),
-                            Err(_) => n.push_unkeyed(k, x),
-                        }
-                    }
-                }
-            }
-        },
     }
     Ok(())
 }

@@ -5,16 +5,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use arrow::array::{Array, AsArray};
 use datafusion::logical_expr::{Expr, Partitioning};
 use datafusion::prelude::ident;
+use futures::StreamExt;
 
 use assay_stats::value_counter::DEFAULT_EXACT_CAP;
 use assay_stats::{ColumnKind, ColumnProfile, ColumnState, Profile};
 
+use crate::capture::{CaptureBuffers, CaptureSpec, CapturedValues};
 use crate::engine::Engine;
 use crate::error::{read_error, EngineError, Result};
-use crate::profile_udaf::ProfileAggregate;
+use crate::profile_udaf::{empty_state_for, update_state, value_class};
 use crate::roles::{infer_kind, DEFAULT_CATEGORICAL_MAX_DISTINCT};
 use crate::source::{column_list, open_source, OpenedSource, SourceSpec};
 
@@ -31,6 +32,8 @@ pub struct ProfileOptions {
     pub columns: Option<Vec<String>>,
     /// Show a progress line on standard error (only drawn on a terminal).
     pub progress: bool,
+    /// Raw numeric values to keep from the same read (for exact checks).
+    pub capture: Option<CaptureSpec>,
 }
 
 impl Default for ProfileOptions {
@@ -41,6 +44,7 @@ impl Default for ProfileOptions {
             kind_overrides: BTreeMap::new(),
             columns: None,
             progress: false,
+            capture: None,
         }
     }
 }
@@ -57,6 +61,17 @@ pub async fn profile_source(
 
 /// Profiles an opened source in one parallel pass.
 pub async fn profile_opened(opened: &OpenedSource, options: &ProfileOptions) -> Result<Profile> {
+    profile_and_capture(opened, options)
+        .await
+        .map(|(profile, _)| profile)
+}
+
+/// Profiles an opened source in one parallel pass, keeping from the same read the raw values
+/// [`ProfileOptions::capture`] asks for.
+pub async fn profile_and_capture(
+    opened: &OpenedSource,
+    options: &ProfileOptions,
+) -> Result<(Profile, Option<Arc<CapturedValues>>)> {
     let label = opened.spec.label();
     let schema = opened.schema.clone();
     let names: Vec<String> = match &options.columns {
@@ -77,56 +92,54 @@ pub async fn profile_opened(opened: &OpenedSource, options: &ProfileOptions) -> 
         None => schema.fields().iter().map(|f| f.name().clone()).collect(),
     };
     let rows_seen = Arc::new(AtomicU64::new(0));
-    let udaf = ProfileAggregate::udaf(options.exact_cap, rows_seen.clone());
-    let aggregates: Vec<Expr> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| udaf.call(vec![ident(n)]).alias(format!("c{i}")))
-        .collect();
-    // Batches are dealt round-robin to one partial aggregate per core, so a file the reader
-    // cannot split (one Parquet row group, one compressed CSV) is still profiled in parallel.
-    let partitions = opened.df.task_ctx().session_config().target_partitions();
-    let df = opened
-        .df
-        .clone()
-        .repartition(Partitioning::RoundRobinBatch(partitions))
-        .map_err(|e| read_error(&label, e))?
-        .aggregate(vec![], aggregates)
-        .map_err(|e| read_error(&label, e))?;
-
-    if std::env::var_os("ASSAY_EXPLAIN").is_some() {
-        if let Ok(plan) = df.clone().create_physical_plan().await {
-            let text = datafusion::physical_plan::displayable(plan.as_ref()).indent(true);
-            eprintln!("{text}");
-        }
+    let mut empty = Vec::with_capacity(names.len());
+    for name in &names {
+        let field = schema
+            .field_with_name(name)
+            .map_err(|e| EngineError::Column {
+                column: name.clone(),
+                message: e.to_string(),
+            })?;
+        empty.push(
+            empty_state_for(field.data_type(), options.exact_cap).ok_or_else(|| {
+                EngineError::Column {
+                    column: name.clone(),
+                    message: format!("{label}: type {} cannot be profiled", field.data_type()),
+                }
+            })?,
+        );
     }
     let progress = options
         .progress
-        .then(|| spinner(&label, rows_seen.clone(), names.len()));
-    let batches = crate::error::contain_read(&label, async {
-        df.collect().await.map_err(|e| read_error(&label, e))
-    })
-    .await;
+        .then(|| spinner(&label, rows_seen.clone(), 1));
+    let capture = options.capture.as_ref().map(|spec| {
+        let numeric = |c: &String| {
+            schema.field_with_name(c).is_ok_and(|f| {
+                value_class(f.data_type()) == Some(crate::profile_udaf::ValueClass::Numeric)
+            })
+        };
+        let kept: Vec<String> = match &spec.columns {
+            Some(named) => named
+                .iter()
+                .filter(|c| names.contains(c) && numeric(c))
+                .cloned()
+                .collect(),
+            None => names
+                .iter()
+                .filter(|c| numeric(c) && !spec.excluded.contains(c))
+                .cloned()
+                .collect(),
+        };
+        Arc::new(CapturedValues::new(kept, spec.memory_bytes, &label))
+    });
+    let states = fold_partitions(opened, &names, empty, rows_seen, capture.clone()).await;
     if let Some((bar, ticker)) = progress {
         ticker.abort();
         bar.finish_and_clear();
     }
-    let batches = batches?;
-    let batch = batches.first().ok_or_else(|| EngineError::BadInput {
-        path: label.clone(),
-        message: "the profile query returned no rows".into(),
-    })?;
+    let states = states?;
     let mut columns = Vec::with_capacity(names.len());
-    for (i, name) in names.iter().enumerate() {
-        let bin = batch.column(i).as_binary::<i32>();
-        let state: ColumnState = if bin.is_null(0) {
-            ColumnState::text()
-        } else {
-            serde_json::from_slice(bin.value(0)).map_err(|e| EngineError::BadInput {
-                path: label.clone(),
-                message: format!("column `{name}`: profile state: {e}"),
-            })?
-        };
+    for (name, state) in names.iter().zip(states) {
         let field = schema
             .field_with_name(name)
             .map_err(|e| EngineError::Column {
@@ -147,7 +160,92 @@ pub async fn profile_opened(opened: &OpenedSource, options: &ProfileOptions) -> 
         });
     }
     let rows = columns.first().map_or(0, |c| c.state.rows);
-    Ok(Profile::new(opened.spec.paths.clone(), rows, columns))
+    Ok((
+        Profile::new(opened.spec.paths.clone(), rows, columns),
+        capture,
+    ))
+}
+
+/// Reads the columns `names` of `opened` once, batches dealt round-robin to one task per core
+/// (so a file the reader cannot split, one Parquet row group or one compressed CSV, is still
+/// profiled in parallel). Each task folds its batches into its own column states; the
+/// partitions' states are then merged in memory, in their binary form: nothing is serialized
+/// on the way.
+async fn fold_partitions(
+    opened: &OpenedSource,
+    names: &[String],
+    empty: Vec<ColumnState>,
+    rows_seen: Arc<AtomicU64>,
+    capture: Option<Arc<CapturedValues>>,
+) -> Result<Vec<ColumnState>> {
+    let label = opened.spec.label();
+    let partitions = opened.df.task_ctx().session_config().target_partitions();
+    opened.count_read();
+    let streams = crate::error::contain_read(&label, async {
+        opened
+            .df
+            .clone()
+            .select(names.iter().map(ident).collect::<Vec<Expr>>())
+            .and_then(|df| df.repartition(Partitioning::RoundRobinBatch(partitions)))
+            .map_err(|e| read_error(&label, e))?
+            .execute_stream_partitioned()
+            .await
+            .map_err(|e| read_error(&label, e))
+    })
+    .await?;
+    let mut tasks = Vec::with_capacity(streams.len());
+    for mut stream in streams {
+        let mut states = empty.clone();
+        let label = label.clone();
+        let rows_seen = rows_seen.clone();
+        let mut buffers = capture.as_ref().map(|c| {
+            let positions: Vec<Option<usize>> = c
+                .columns()
+                .iter()
+                .map(|name| names.iter().position(|n| n == name))
+                .collect();
+            CaptureBuffers::new(c.clone(), &positions)
+        });
+        tasks.push(tokio::spawn(async move {
+            let folded = crate::error::contain_read(&label, async {
+                while let Some(batch) = stream.next().await {
+                    let batch = batch.map_err(|e| read_error(&label, e))?;
+                    for (state, column) in states.iter_mut().zip(batch.columns()) {
+                        update_state(state, column).map_err(|e| read_error(&label, e))?;
+                    }
+                    if let Some(buffers) = buffers.as_mut() {
+                        buffers.push(batch.columns())?;
+                    }
+                    rows_seen.fetch_add(batch.num_rows() as u64, Ordering::Relaxed);
+                }
+                if let Some(buffers) = buffers {
+                    buffers.finish()?;
+                }
+                Ok(())
+            })
+            .await;
+            folded.map(|()| states)
+        }));
+    }
+    let mut merged: Option<Vec<ColumnState>> = None;
+    for task in tasks {
+        let states = task.await.map_err(|e| EngineError::BadInput {
+            path: label.clone(),
+            message: format!("the profiling task failed: {e}"),
+        })??;
+        match merged.as_mut() {
+            None => merged = Some(states),
+            Some(into) => {
+                for ((state, other), name) in into.iter_mut().zip(&states).zip(names) {
+                    state.merge(other).map_err(|e| EngineError::Column {
+                        column: name.clone(),
+                        message: format!("{label}: merging partition states: {e}"),
+                    })?;
+                }
+            }
+        }
+    }
+    Ok(merged.unwrap_or(empty))
 }
 
 fn spinner(
@@ -166,8 +264,7 @@ fn spinner(
         tokio::time::sleep(Duration::from_secs(1)).await;
         b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         loop {
-            let cells = rows_seen.load(Ordering::Relaxed);
-            let rows = cells / columns.max(1) as u64;
+            let rows = rows_seen.load(Ordering::Relaxed) / columns.max(1) as u64;
             b.set_message(format!("profiling {label}: {rows} rows"));
             b.tick();
             tokio::time::sleep(Duration::from_millis(120)).await;

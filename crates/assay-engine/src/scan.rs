@@ -49,6 +49,7 @@ where
             });
         }
     }
+    source.count_read();
     let exprs: Vec<_> = columns.iter().map(ident).collect();
     let df = source
         .df

@@ -259,6 +259,21 @@ pub struct OpenedSource {
     pub format: DataFormat,
     /// The spec it came from.
     pub spec: SourceSpec,
+    /// How many times the data was read (each scan of it counts once), shared by clones.
+    pub reads: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl OpenedSource {
+    /// How many times the data was read so far.
+    pub fn read_count(&self) -> u64 {
+        self.reads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Counts one more read of the data.
+    pub(crate) fn count_read(&self) {
+        self.reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl std::fmt::Debug for OpenedSource {
@@ -393,6 +408,7 @@ async fn open_source_unchecked(ctx: &SessionContext, spec: &SourceSpec) -> Resul
         schema: full_schema,
         format,
         spec: spec.clone(),
+        reads: Arc::default(),
     })
 }
 

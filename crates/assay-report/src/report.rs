@@ -168,6 +168,10 @@ pub struct DatasetInfo {
     pub columns: usize,
     /// True when this side came from a saved profile rather than raw data.
     pub from_profile: bool,
+    /// How many times the raw data was read to make the report: 1 when every check was served
+    /// by the one planned read, 0 for a saved profile (absent in reports before it existed).
+    #[serde(default)]
+    pub reads: u64,
 }
 
 /// A column's distribution on each side, for charts (no raw rows).

@@ -698,6 +698,7 @@ async fn profile_rows(
         kind_overrides: suite.suite.roles.kind_overrides(),
         columns: None,
         progress: false,
+        capture: None,
     };
     let spec = assay_engine::source::SourceSpec::path(path);
     assay_engine::load_dataset(&state.engine, &spec, &options)

@@ -13,6 +13,8 @@ use assay_stats::drift::correction::{benjamini_hochberg, bonferroni};
 use assay_stats::drift::z_test::two_proportion_z;
 use assay_stats::ColumnProfile;
 
+use assay_engine::capture::CaptureSpec;
+
 use super::auto::choose;
 use super::exact::{self, Scorer};
 use super::method::{Applies, DriftMethod, Family, MethodOptions};
@@ -344,13 +346,70 @@ impl Check for ColumnDrift {
         COMMON_PARAMS
     }
 
+    fn raw_numeric_need(
+        &self,
+        entry: &crate::suite::CheckEntry,
+        roles: &assay_engine::Roles,
+    ) -> Option<CaptureSpec> {
+        if entry.params.get("mode").and_then(Value::as_str) == Some("profile") {
+            return None;
+        }
+        let mib = entry
+            .params
+            .get("memory_mib")
+            .and_then(Value::as_f64)
+            .filter(|m| m.is_finite() && *m >= 0.0)
+            .unwrap_or(256.0);
+        let excluded: Vec<String> = entry
+            .params
+            .get("exclude")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let columns = match (&entry.columns, self.selection) {
+            (Some(c), _) => Some(c.clone()),
+            (None, Selection::Features) => roles.features.clone(),
+            (None, Selection::Prediction) => Some(
+                roles
+                    .prediction
+                    .iter()
+                    .chain(roles.probabilities.iter())
+                    .cloned()
+                    .collect(),
+            ),
+            (None, Selection::Target) => Some(roles.target.iter().cloned().collect()),
+        };
+        let excluded = match columns {
+            Some(_) => Vec::new(),
+            None => roles
+                .non_feature_columns()
+                .into_iter()
+                .chain(excluded)
+                .collect(),
+        };
+        Some(CaptureSpec {
+            columns,
+            excluded,
+            // Half the check's budget for each side.
+            memory_bytes: (mib * 1024.0 * 1024.0 / 2.0) as usize,
+        })
+    }
+
     fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
         let s = settings(inputs, self.id, self.method)?;
         if inputs.reference.is_none() || !s.exact_mode {
             return Ok(Vec::new());
         }
         let plan = self.plan(inputs, &s);
-        let raw: Vec<&Planned> = plan.iter().filter(|p| p.raw).collect();
+        // Columns whose values the profiling read kept need no pass of their own.
+        let raw: Vec<&Planned> = plan
+            .iter()
+            .filter(|p| p.raw && !captured_on_both_sides(inputs, &p.name))
+            .collect();
         if raw.is_empty() {
             return Ok(Vec::new());
         }
@@ -360,13 +419,7 @@ impl Check for ColumnDrift {
         let single = raw.len() <= per_group;
         let mut passes = Vec::new();
         for (g, chunk) in raw.chunks(per_group).enumerate() {
-            let methods: BTreeMap<String, &'static dyn DriftMethod> =
-                chunk.iter().map(|p| (p.name.clone(), p.method)).collect();
-            let options = s.options;
-            let scorer: Scorer = Arc::new(move |name, prepared, fidelity| {
-                let method = methods.get(name).copied().unwrap_or(FALLBACK);
-                score_column(method, name, prepared, fidelity, &options)
-            });
+            let scorer = scorer_for(chunk, &s);
             let group = if single { 0 } else { g + 1 };
             passes.extend(exact::passes(
                 chunk.iter().map(|p| p.name.clone()).collect(),
@@ -415,12 +468,46 @@ impl Check for ColumnDrift {
                 }
             }
         }
+        // Exact scores of the columns the profiling read kept, one column pair in memory per
+        // worker at a time.
+        let captured: Vec<&Planned> = plan
+            .iter()
+            .filter(|p| p.raw && captured_on_both_sides(inputs, &p.name))
+            .collect();
+        if let (false, Some(cur), Some(refr)) = (
+            captured.is_empty(),
+            inputs.current.captured.as_ref(),
+            inputs.reference.and_then(|r| r.captured.as_ref()),
+        ) {
+            let names = captured.iter().map(|p| p.name.clone()).collect();
+            let scorer = scorer_for(&captured, &s);
+            for sc in exact::score_captured(names, refr.clone(), cur.clone(), &scorer) {
+                exact_scores.insert(sc.column.clone(), sc);
+            }
+        }
         let mut scored: Vec<Result<ColumnScore, Box<Measurement>>> = Vec::new();
         for p in &plan {
             scored.push(self.score_planned(p, &s, &mut exact_scores));
         }
         Ok(decide_all(inputs, self.method, scored, &s))
     }
+}
+
+/// True when the profiling read of both sides kept `column`'s raw values.
+fn captured_on_both_sides(inputs: &Inputs, column: &str) -> bool {
+    let has = |d: &assay_engine::Dataset| d.captured.as_ref().is_some_and(|c| c.has(column));
+    has(inputs.current) && inputs.reference.is_some_and(has)
+}
+
+/// Scores the planned columns with the method each was planned with.
+fn scorer_for(planned: &[&Planned], s: &Settings) -> Scorer {
+    let methods: BTreeMap<String, &'static dyn DriftMethod> =
+        planned.iter().map(|p| (p.name.clone(), p.method)).collect();
+    let options = s.options;
+    Arc::new(move |name, prepared, fidelity| {
+        let method = methods.get(name).copied().unwrap_or(FALLBACK);
+        score_column(method, name, prepared, fidelity, &options)
+    })
 }
 
 /// Used only if the plan and the passes disagree (they are built from the same inputs).

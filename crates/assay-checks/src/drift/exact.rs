@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use arrow::array::{Array, Float64Array};
 use arrow::record_batch::RecordBatch;
 
+use assay_engine::capture::CapturedValues;
 use assay_stats::drift::Empirical;
 
 use super::method::Prepared;
@@ -122,8 +123,50 @@ impl RowAccumulator for RawColumns {
     }
 }
 
+/// Scores columns whose raw values the profiling read of each side kept, on every core: each
+/// worker loads one column pair (from memory or the spill file), scores it and drops it.
+pub fn score_captured(
+    columns: Vec<String>,
+    reference: Arc<CapturedValues>,
+    current: Arc<CapturedValues>,
+    scorer: &Scorer,
+) -> Vec<ColumnScore> {
+    let jobs: Vec<(String, Loader)> = columns
+        .into_iter()
+        .map(|name| {
+            let (r, c) = (reference.clone(), current.clone());
+            let column = name.clone();
+            let load: Loader = Box::new(move || {
+                let side = |captured: &CapturedValues| -> Result<Vec<f64>, String> {
+                    captured
+                        .values(&column)
+                        .map_err(|e| e.to_string())?
+                        .ok_or_else(|| format!("internal: `{column}` was not kept"))
+                };
+                Ok((side(&r)?, side(&c)?))
+            });
+            (name, load)
+        })
+        .collect();
+    score_jobs(jobs, scorer)
+}
+
+/// Loads a column pair's values (reference, current).
+type Loader = Box<dyn FnOnce() -> Result<(Vec<f64>, Vec<f64>), String> + Send>;
+
 /// Sorts and scores columns on every core, one column per thread at a time.
 fn score_parallel(jobs: Vec<(String, Vec<f64>, Vec<f64>)>, scorer: &Scorer) -> Vec<ColumnScore> {
+    let jobs = jobs
+        .into_iter()
+        .map(|(name, r, c)| {
+            let load: Loader = Box::new(move || Ok((r, c)));
+            (name, load)
+        })
+        .collect();
+    score_jobs(jobs, scorer)
+}
+
+fn score_jobs(jobs: Vec<(String, Loader)>, scorer: &Scorer) -> Vec<ColumnScore> {
     let threads = assay_runtime::threads::workers_for(jobs.len());
     let queue = Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>());
     let results = Mutex::new(Vec::new());
@@ -131,7 +174,16 @@ fn score_parallel(jobs: Vec<(String, Vec<f64>, Vec<f64>)>, scorer: &Scorer) -> V
         for _ in 0..threads {
             s.spawn(|| loop {
                 let job = queue.lock().ok().and_then(|mut q| q.pop());
-                let Some((i, (name, r, c))) = job else { break };
+                let Some((i, (name, load))) = job else { break };
+                let (r, c) = match load() {
+                    Ok(pair) => pair,
+                    Err(e) => {
+                        if let Ok(mut out) = results.lock() {
+                            out.push((i, ColumnScore::failed(&name, (0.0, 0.0), e)));
+                        }
+                        continue;
+                    }
+                };
                 let sizes = (r.len() as f64, c.len() as f64);
                 // A panic while scoring one column becomes that column's error.
                 let score = assay_runtime::fault::isolate(|| {

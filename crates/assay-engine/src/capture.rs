@@ -1,0 +1,429 @@
+//! Raw numeric values kept from the profiling read, for checks that need every value (exact
+//! drift tests), so they do not read the data again.
+//!
+//! Each partition of the read appends the finite values of the captured columns to its own
+//! buffers; a full buffer becomes a sorted run. Runs stay in memory while the shared budget
+//! allows and go to an anonymous temporary file past it: the data is read once whatever its
+//! size, and memory stays bounded by the budget plus one buffer per partition and column.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use arrow::array::{Array, ArrayRef, AsArray};
+use arrow::compute::cast;
+use arrow::datatypes::{DataType, Float64Type};
+
+use crate::error::{EngineError, Result};
+
+/// Values per run: 2 MiB of `f64`.
+const RUN_VALUES: usize = 1 << 18;
+
+/// What to capture during a profiling read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaptureSpec {
+    /// Columns whose finite values are kept (numeric ones; others are ignored); `None`: every
+    /// numeric column but [`CaptureSpec::excluded`].
+    pub columns: Option<Vec<String>>,
+    /// Columns left out when [`CaptureSpec::columns`] is `None`.
+    pub excluded: Vec<String>,
+    /// Bytes of values kept in memory for this source; runs past it go to a temporary file.
+    pub memory_bytes: usize,
+}
+
+impl CaptureSpec {
+    /// The capture that serves both `self` and `other`: the union of their columns, the larger
+    /// memory budget.
+    pub fn union(self, other: CaptureSpec) -> CaptureSpec {
+        let memory_bytes = self.memory_bytes.max(other.memory_bytes);
+        match (self.columns, other.columns) {
+            (Some(mut a), Some(b)) => {
+                for c in b {
+                    if !a.contains(&c) {
+                        a.push(c);
+                    }
+                }
+                CaptureSpec {
+                    columns: Some(a),
+                    excluded: Vec::new(),
+                    memory_bytes,
+                }
+            }
+            (Some(named), None) => CaptureSpec {
+                columns: None,
+                excluded: other
+                    .excluded
+                    .into_iter()
+                    .filter(|c| !named.contains(c))
+                    .collect(),
+                memory_bytes,
+            },
+            (None, Some(named)) => CaptureSpec {
+                columns: None,
+                excluded: self
+                    .excluded
+                    .into_iter()
+                    .filter(|c| !named.contains(c))
+                    .collect(),
+                memory_bytes,
+            },
+            (None, None) => CaptureSpec {
+                columns: None,
+                excluded: self
+                    .excluded
+                    .into_iter()
+                    .filter(|c| other.excluded.contains(c))
+                    .collect(),
+                memory_bytes,
+            },
+        }
+    }
+}
+
+/// One run of sorted values.
+enum Run {
+    Memory(Vec<f64>),
+    /// `len` values at `offset` of the spill file.
+    Disk {
+        offset: u64,
+        len: usize,
+    },
+}
+
+/// The captured values of one source.
+pub struct CapturedValues {
+    columns: Vec<String>,
+    runs: Vec<Mutex<Vec<Run>>>,
+    spill: Mutex<Option<(File, u64)>>,
+    in_memory: AtomicUsize,
+    budget: usize,
+    label: String,
+}
+
+impl std::fmt::Debug for CapturedValues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CapturedValues")
+            .field("columns", &self.columns)
+            .field("in_memory", &self.in_memory.load(Ordering::Relaxed))
+            .field("spilled_bytes", &self.spilled_bytes())
+            .finish()
+    }
+}
+
+impl CapturedValues {
+    /// An empty capture of `columns` for the source labelled `label`, keeping up to
+    /// `memory_bytes` in memory.
+    pub fn new(columns: Vec<String>, memory_bytes: usize, label: &str) -> Self {
+        Self {
+            runs: columns.iter().map(|_| Mutex::new(Vec::new())).collect(),
+            columns,
+            spill: Mutex::new(None),
+            in_memory: AtomicUsize::new(0),
+            budget: memory_bytes,
+            label: label.to_string(),
+        }
+    }
+
+    /// Columns captured, in order.
+    pub fn columns(&self) -> &[String] {
+        &self.columns
+    }
+
+    /// True when `column` was captured.
+    pub fn has(&self, column: &str) -> bool {
+        self.columns.iter().any(|c| c == column)
+    }
+
+    /// Bytes written to the spill file.
+    pub fn spilled_bytes(&self) -> u64 {
+        self.spill
+            .lock()
+            .ok()
+            .and_then(|s| s.as_ref().map(|(_, end)| *end))
+            .unwrap_or(0)
+    }
+
+    /// Every finite value of `column` (in no particular order), read back from memory and
+    /// the spill file; `None` when the column was not captured.
+    pub fn values(&self, column: &str) -> Result<Option<Vec<f64>>> {
+        let Some(i) = self.columns.iter().position(|c| c == column) else {
+            return Ok(None);
+        };
+        let runs = self.runs[i].lock().map_err(|_| self.poisoned())?;
+        let total: usize = runs
+            .iter()
+            .map(|r| match r {
+                Run::Memory(v) => v.len(),
+                Run::Disk { len, .. } => *len,
+            })
+            .sum();
+        let mut out = Vec::with_capacity(total);
+        for run in runs.iter() {
+            match run {
+                Run::Memory(v) => out.extend_from_slice(v),
+                Run::Disk { offset, len } => self.read_back(*offset, *len, &mut out)?,
+            }
+        }
+        Ok(Some(out))
+    }
+
+    fn read_back(&self, offset: u64, len: usize, out: &mut Vec<f64>) -> Result<()> {
+        let mut spill = self.spill.lock().map_err(|_| self.poisoned())?;
+        let Some((file, _)) = spill.as_mut() else {
+            return Err(self.io_error("the spill file is missing"));
+        };
+        file.seek(SeekFrom::Start(offset))
+            .map_err(|e| self.io_error(&e.to_string()))?;
+        let mut reader = BufReader::with_capacity(1 << 16, &mut *file);
+        let mut bytes = [0u8; 8];
+        for _ in 0..len {
+            reader
+                .read_exact(&mut bytes)
+                .map_err(|e| self.io_error(&e.to_string()))?;
+            out.push(f64::from_le_bytes(bytes));
+        }
+        Ok(())
+    }
+
+    /// Stores a full buffer of column `i` as a sorted run.
+    fn store(&self, i: usize, mut values: Vec<f64>) -> Result<()> {
+        if values.is_empty() {
+            return Ok(());
+        }
+        values.sort_unstable_by(f64::total_cmp);
+        let bytes = values.len() * std::mem::size_of::<f64>();
+        let fits = self
+            .in_memory
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                (used + bytes <= self.budget).then_some(used + bytes)
+            })
+            .is_ok();
+        let run = if fits {
+            Run::Memory(values)
+        } else {
+            let mut spill = self.spill.lock().map_err(|_| self.poisoned())?;
+            if spill.is_none() {
+                let file = tempfile::tempfile().map_err(|e| {
+                    self.io_error(&format!("creating a temporary file for exact values: {e}"))
+                })?;
+                *spill = Some((file, 0));
+            }
+            let Some((file, end)) = spill.as_mut() else {
+                return Err(self.io_error("the spill file is missing"));
+            };
+            let offset = *end;
+            file.seek(SeekFrom::Start(offset))
+                .map_err(|e| self.io_error(&e.to_string()))?;
+            let mut writer = BufWriter::with_capacity(1 << 16, &mut *file);
+            for v in &values {
+                writer
+                    .write_all(&v.to_le_bytes())
+                    .map_err(|e| self.io_error(&format!("writing exact values: {e}")))?;
+            }
+            writer
+                .flush()
+                .map_err(|e| self.io_error(&format!("writing exact values: {e}")))?;
+            *end += bytes as u64;
+            Run::Disk {
+                offset,
+                len: values.len(),
+            }
+        };
+        self.runs[i].lock().map_err(|_| self.poisoned())?.push(run);
+        Ok(())
+    }
+
+    fn poisoned(&self) -> EngineError {
+        self.io_error("a capture lock was poisoned by an earlier failure")
+    }
+
+    fn io_error(&self, message: &str) -> EngineError {
+        EngineError::BadInput {
+            path: self.label.clone(),
+            message: format!("keeping exact values: {message}"),
+        }
+    }
+}
+
+/// One partition's buffers for a capture: the batch's columns at `positions` feed them.
+pub(crate) struct CaptureBuffers {
+    target: Arc<CapturedValues>,
+    /// (index in the capture, index in the batch, buffer)
+    buffers: Vec<(usize, usize, Vec<f64>)>,
+}
+
+impl CaptureBuffers {
+    /// Buffers for `target`, whose columns sit at the given batch positions (`None`: absent
+    /// from the read, so never filled).
+    pub(crate) fn new(target: Arc<CapturedValues>, positions: &[Option<usize>]) -> Self {
+        let buffers = positions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.map(|p| (i, p, Vec::new())))
+            .collect();
+        Self { target, buffers }
+    }
+
+    /// Appends the finite values of the captured columns of `columns` (a batch's arrays).
+    pub(crate) fn push(&mut self, columns: &[ArrayRef]) -> Result<()> {
+        for (i, position, buffer) in self.buffers.iter_mut() {
+            let Some(array) = columns.get(*position) else {
+                continue;
+            };
+            append_finite(array, buffer).map_err(|message| EngineError::Column {
+                column: self.target.columns[*i].clone(),
+                message,
+            })?;
+            if buffer.len() >= RUN_VALUES {
+                self.target.store(*i, std::mem::take(buffer))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores what is left in the buffers.
+    pub(crate) fn finish(self) -> Result<()> {
+        for (i, _, buffer) in self.buffers {
+            self.target.store(i, buffer)?;
+        }
+        Ok(())
+    }
+}
+
+/// Appends the finite values of a numeric array as `f64` (temporal values as their epoch
+/// integer, dictionaries through their values); other types add nothing.
+fn append_finite(array: &ArrayRef, out: &mut Vec<f64>) -> std::result::Result<(), String> {
+    use DataType::*;
+    let values = match array.data_type() {
+        Dictionary(_, v) => cast(array, v).map_err(|e| e.to_string())?,
+        _ => array.clone(),
+    };
+    let values = match values.data_type() {
+        Float64 => values,
+        Date32 | Date64 | Timestamp(_, _) | Time32(_) | Time64(_) | Duration(_) => {
+            let ints = cast(&values, &Int64).map_err(|e| e.to_string())?;
+            cast(&ints, &Float64).map_err(|e| e.to_string())?
+        }
+        dt if dt.is_numeric() => cast(&values, &Float64).map_err(|e| e.to_string())?,
+        _ => return Ok(()),
+    };
+    let f = values.as_primitive::<Float64Type>();
+    out.reserve(f.len() - f.null_count());
+    if f.null_count() == 0 {
+        out.extend(f.values().iter().copied().filter(|v| v.is_finite()));
+    } else {
+        out.extend(f.iter().flatten().filter(|v| v.is_finite()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Float64Array, Int32Array};
+
+    fn capture(budget: usize) -> Arc<CapturedValues> {
+        Arc::new(CapturedValues::new(
+            vec!["a".into(), "b".into()],
+            budget,
+            "data.parquet",
+        ))
+    }
+
+    fn fill(target: &Arc<CapturedValues>, partitions: usize, rows: i32) {
+        for p in 0..partitions {
+            let mut buffers = CaptureBuffers::new(target.clone(), &[Some(1), Some(0)]);
+            for chunk in 0..4 {
+                let base = (p as i32 * 4 + chunk) * rows;
+                let b: ArrayRef = Arc::new(Int32Array::from_iter_values(base..base + rows));
+                let a: ArrayRef = Arc::new(Float64Array::from_iter(
+                    (base..base + rows).map(|v| Some(f64::from(v) * 0.5)),
+                ));
+                buffers.push(&[b, a]).unwrap();
+            }
+            buffers.finish().unwrap();
+        }
+    }
+
+    #[test]
+    fn values_come_back_whole_from_memory_and_from_disk() {
+        for budget in [usize::MAX, 0, 3 << 20] {
+            let target = capture(budget);
+            fill(&target, 3, 100_000);
+            let mut a = target.values("a").unwrap().unwrap();
+            let mut b = target.values("b").unwrap().unwrap();
+            assert_eq!(a.len(), 1_200_000, "budget {budget}");
+            a.sort_unstable_by(f64::total_cmp);
+            b.sort_unstable_by(f64::total_cmp);
+            assert_eq!(a[0], 0.0);
+            assert_eq!(a[1_199_999], 1_199_999.0 * 0.5);
+            assert_eq!(b[1_199_999], 1_199_999.0);
+            assert!(a.windows(2).all(|w| w[1] - w[0] == 0.5));
+            if budget == 0 {
+                assert_eq!(target.spilled_bytes(), 2 * 1_200_000 * 8);
+            }
+            if budget == usize::MAX {
+                assert_eq!(target.spilled_bytes(), 0);
+            }
+        }
+        assert!(capture(0).values("c").unwrap().is_none());
+    }
+
+    #[test]
+    fn specs_unite() {
+        let named = |c: &[&str]| CaptureSpec {
+            columns: Some(c.iter().map(|s| s.to_string()).collect()),
+            excluded: Vec::new(),
+            memory_bytes: 10,
+        };
+        let all_but = |c: &[&str]| CaptureSpec {
+            columns: None,
+            excluded: c.iter().map(|s| s.to_string()).collect(),
+            memory_bytes: 20,
+        };
+        assert_eq!(
+            named(&["a", "b"]).union(named(&["b", "c"])),
+            CaptureSpec {
+                columns: Some(vec!["a".into(), "b".into(), "c".into()]),
+                excluded: Vec::new(),
+                memory_bytes: 10,
+            }
+        );
+        assert_eq!(
+            named(&["id"]).union(all_but(&["id", "y"])),
+            CaptureSpec {
+                columns: None,
+                excluded: vec!["y".into()],
+                memory_bytes: 20,
+            }
+        );
+        assert_eq!(
+            all_but(&["id", "y"]).union(all_but(&["y", "z"])),
+            CaptureSpec {
+                columns: None,
+                excluded: vec!["y".into()],
+                memory_bytes: 20,
+            }
+        );
+    }
+
+    #[test]
+    fn only_finite_values_are_kept() {
+        let target = capture(usize::MAX);
+        let mut buffers = CaptureBuffers::new(target.clone(), &[Some(0), None]);
+        let a: ArrayRef = Arc::new(Float64Array::from(vec![
+            Some(1.0),
+            None,
+            Some(f64::NAN),
+            Some(f64::INFINITY),
+            Some(-2.0),
+        ]));
+        buffers.push(&[a]).unwrap();
+        buffers.finish().unwrap();
+        let mut a = target.values("a").unwrap().unwrap();
+        a.sort_unstable_by(f64::total_cmp);
+        assert_eq!(a, vec![-2.0, 1.0]);
+        assert_eq!(target.values("b").unwrap().unwrap(), Vec::<f64>::new());
+    }
+}
