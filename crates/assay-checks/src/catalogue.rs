@@ -54,25 +54,10 @@ pub fn find(id: &str) -> Option<Box<dyn Check>> {
 pub fn suggest(id: &str) -> Option<&'static str> {
     catalogue()
         .iter()
-        .map(|c| (edit_distance(id, c.id()), c.id()))
+        .map(|c| (strsim::levenshtein(id, c.id()), c.id()))
         .min_by_key(|(d, _)| *d)
         .filter(|(d, _)| *d <= 6)
         .map(|(_, s)| s)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// `assay explain` text of a check, in fixed sections.

@@ -242,18 +242,17 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 }
 
 /// Percent-encodes a URL path segment: everything except ASCII alphanumerics
-/// and `-_.~` becomes `%XX`.
-fn encode_segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            w!(out, "%{b:02X}");
-        }
-    }
-    out
+/// and `-_.~` (RFC 3986's unreserved characters) becomes `%XX`.
+pub fn encode_segment(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, PATH_SEGMENT).to_string()
 }
+
+/// What [`encode_segment`] escapes.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// The href of a monitor's page.
 fn monitor_href(name: &str) -> String {

@@ -185,22 +185,17 @@ pub struct Monitor {
 #[error("{0}")]
 pub struct SpecError(pub String);
 
-/// Parses `500ms`, `30s`, `15m`, `2h`, `1d`, `1w` into milliseconds.
+/// Parses `500ms`, `30s`, `15m`, `2h`, `1d`, `1w` into milliseconds: one whole number and one
+/// unit, as the OpenAPI description's pattern says (humantime reads the value; it would also
+/// take compound spellings such as `1h 30m`, which the API does not promise).
 pub fn parse_duration(text: &str) -> Option<i64> {
-    let t = text;
-    let split = t.find(|c: char| !c.is_ascii_digit())?;
-    let (number, unit) = t.split_at(split);
-    let n: i64 = number.parse().ok()?;
-    let factor = match unit {
-        "ms" => 1,
-        "s" => 1_000,
-        "m" | "min" => 60_000,
-        "h" => 3_600_000,
-        "d" => 86_400_000,
-        "w" => 7 * 86_400_000,
-        _ => return None,
-    };
-    n.checked_mul(factor)
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = text.split_at(split);
+    if number.is_empty() || !matches!(unit, "ms" | "s" | "m" | "min" | "h" | "d" | "w") {
+        return None;
+    }
+    let duration = humantime::parse_duration(text).ok()?;
+    i64::try_from(duration.as_millis()).ok()
 }
 
 /// The shortest exact spelling of a duration (`90000` → `90s`, `3600000` → `1h`).

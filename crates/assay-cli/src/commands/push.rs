@@ -89,7 +89,10 @@ pub async fn run(engine: &Engine, args: PushArgs) -> Result<u8> {
     let profile = profile_of(engine, &args.data, &args.data_args).await?;
     let mut path = format!("/api/v1/monitors/{}/profiles", args.monitor);
     if let Some(t) = &args.time {
-        path.push_str(&format!("?time={}", url_encode(t)));
+        path.push_str(&format!(
+            "?time={}",
+            assay_server::dashboard::encode_segment(t)
+        ));
     }
     let answer = args
         .server
@@ -103,17 +106,6 @@ pub async fn run(engine: &Engine, args: PushArgs) -> Result<u8> {
         answer["windows"][0]
     );
     Ok(0)
-}
-
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Arguments of `assay monitor`.
