@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use anyhow::{bail, Context, Result};
 
-use assay_report::{render, OutputFormat, Report};
+use assay_render::{render, OutputFormat};
+use assay_report::Report;
 
 /// One `--output FORMAT=PATH` target (`-` for standard output).
 #[derive(Debug, Clone)]

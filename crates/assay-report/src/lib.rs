@@ -1,174 +1,227 @@
-//! The assay [`Report`] and its renderers.
+//! The one Report every front end produces and every renderer formats.
 //!
-//! Every front end (CLI, service, library) produces the same serializable [`Report`];
-//! renderers only format it, one module per output format:
+//! Its JSON form is a contract: `schema_version`, `summary`, `results` (each with `id`,
+//! `column`, `status`, `value`, `threshold`, `details`) are stable. Fields are only ever added;
+//! a change of meaning bumps [`REPORT_SCHEMA_VERSION`].
 //!
-//! | format | function | for |
-//! |---|---|---|
-//! | terminal | [`render_terminal`] | humans at a shell (ANSI colours on request) |
-//! | JSON | [`render_json`] | machines: the schema-versioned contract |
-//! | JUnit XML | [`render_junit`] | CI test reporters |
-//! | Markdown | [`render_markdown`] | pull-request comments, GitHub step summaries |
-//! | HTML | [`render_html`] | one self-contained file with inline SVG charts |
-//!
-//! ```
-//! use assay_report::{render, OutputFormat, Report};
-//! # fn demo(report: &Report) -> Result<(), Box<dyn std::error::Error>> {
-//! let format: OutputFormat = "md".parse()?;
-//! let text = render(report, format, false, false)?;
-//! print!("{text}");
-//! # Ok(()) }
-//! ```
+//! This crate holds the contract only (serde, nothing heavy); the renderers (terminal, JSON,
+//! JUnit, Markdown, HTML) are in `assay-render`.
 
 #![warn(missing_docs)]
 
-pub mod drift;
-pub mod html;
-pub mod json;
-pub mod junit;
-pub mod markdown;
-pub mod model;
-pub mod numbers;
-pub mod report;
-pub mod terminal;
-pub mod validation;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-use std::fmt;
-use std::str::FromStr;
+use assay_stats::Histogram;
 
-pub use html::render_html;
-pub use json::render_json;
-pub use junit::render_junit;
-pub use markdown::render_markdown;
-pub use numbers::format_value;
-pub use report::{
-    CheckResult, ColumnDistribution, DatasetInfo, Report, Status, Summary, REPORT_SCHEMA_VERSION,
-};
-pub use terminal::{render_terminal, TerminalOptions};
+/// Version of the report's JSON layout.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
-/// An error while rendering a report.
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    /// The report could not be serialized to JSON.
-    #[error("cannot serialize the report to JSON: {0}")]
-    Json(#[from] serde_json::Error),
-    /// The report could not be serialized to JUnit XML.
-    #[error("cannot serialize the report to JUnit XML: {0}")]
-    Junit(#[from] quick_junit::SerializeError),
+/// Verdict of one check result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The condition held.
+    Pass,
+    /// A warn-severity condition did not hold.
+    Warn,
+    /// A fail-severity condition did not hold.
+    Fail,
+    /// The check could not compute its value (bad column type, exception...).
+    Error,
+    /// Not applicable (for example no reference was given).
+    Skipped,
 }
 
-/// An output format a [`Report`] can be rendered to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OutputFormat {
-    /// Human-readable text for a terminal (`terminal` or `text`).
-    Terminal,
-    /// Pretty-printed JSON, the serialized [`Report`] (`json`).
-    Json,
-    /// JUnit XML for CI test reporters (`junit`).
-    Junit,
-    /// GitHub-flavoured Markdown (`markdown` or `md`).
-    Markdown,
-    /// A self-contained HTML page with inline SVG charts (`html`).
-    Html,
-}
-
-impl OutputFormat {
-    /// Every format, in documentation order.
-    pub const ALL: [OutputFormat; 5] = [
-        OutputFormat::Terminal,
-        OutputFormat::Json,
-        OutputFormat::Junit,
-        OutputFormat::Markdown,
-        OutputFormat::Html,
-    ];
-
-    /// Canonical name, as accepted by [`FromStr`].
-    pub fn name(&self) -> &'static str {
+impl Status {
+    /// Lower-case name as serialized.
+    pub fn as_str(&self) -> &'static str {
         match self {
-            OutputFormat::Terminal => "terminal",
-            OutputFormat::Json => "json",
-            OutputFormat::Junit => "junit",
-            OutputFormat::Markdown => "markdown",
-            OutputFormat::Html => "html",
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
         }
     }
 
-    /// Usual file extension for the format (without the dot).
-    pub fn extension(&self) -> &'static str {
+    /// Ordering for "worst first" listings: fail, error, warn, skipped, pass.
+    pub fn severity_rank(&self) -> u8 {
         match self {
-            OutputFormat::Terminal => "txt",
-            OutputFormat::Json => "json",
-            OutputFormat::Junit => "xml",
-            OutputFormat::Markdown => "md",
-            OutputFormat::Html => "html",
+            Status::Fail => 0,
+            Status::Error => 1,
+            Status::Warn => 2,
+            Status::Skipped => 3,
+            Status::Pass => 4,
         }
     }
 }
 
-impl fmt::Display for OutputFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
-/// The name given to [`OutputFormat::from_str`] is not a known format.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown output format `{0}` (expected terminal, text, json, junit, markdown, md or html)")]
-pub struct UnknownFormatError(pub String);
+/// Result of one check on one column (or on the dataset when `column` is `None`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// Stable check id, dotted snake_case (`integrity.null_share`).
+    pub id: String,
+    /// Column the result is about; `None` (JSON null) for dataset-level results.
+    pub column: Option<String>,
+    /// Verdict.
+    pub status: Status,
+    /// The measured value (a share, a count...), or null when none could be computed.
+    pub value: Option<f64>,
+    /// The resolved bound the value was compared with, or null.
+    pub threshold: Option<f64>,
+    /// Human-readable condition, e.g. `value <= 0.0543 (reference × 1.1 + 0.01)`.
+    pub condition: Option<String>,
+    /// Severity of the condition: `warn` or `fail`.
+    pub severity: String,
+    /// One-line explanation of the outcome.
+    pub message: String,
+    /// Named figures behind the value (counts, reference value, examples...).
+    pub details: Map<String, Value>,
+}
 
-impl FromStr for OutputFormat {
-    type Err = UnknownFormatError;
+impl CheckResult {
+    /// Display name: `id[column]`, or `id` for a dataset-level result.
+    pub fn display_name(&self) -> String {
+        match &self.column {
+            Some(c) => format!("{}[{}]", self.id, c),
+            None => self.id.clone(),
+        }
+    }
 
-    /// Parses a format name, case-insensitively: `terminal`/`text`, `json`, `junit`,
-    /// `markdown`/`md`, `html`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "terminal" | "text" => Ok(OutputFormat::Terminal),
-            "json" => Ok(OutputFormat::Json),
-            "junit" => Ok(OutputFormat::Junit),
-            "markdown" | "md" => Ok(OutputFormat::Markdown),
-            "html" => Ok(OutputFormat::Html),
-            _ => Err(UnknownFormatError(s.to_string())),
+    /// The check family: the part of the id before the first dot (`integrity` for
+    /// `integrity.null_share`), or the whole id when it has no dot.
+    pub fn family(&self) -> &str {
+        self.id.split('.').next().unwrap_or(&self.id)
+    }
+}
+
+/// Counts of results per status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Results that passed.
+    pub passed: usize,
+    /// Results that warned.
+    pub warned: usize,
+    /// Results that failed.
+    pub failed: usize,
+    /// Results that errored.
+    pub errors: usize,
+    /// Results that were skipped.
+    pub skipped: usize,
+    /// All results.
+    pub total: usize,
+}
+
+impl Summary {
+    /// Counts the statuses of `results`.
+    pub fn of(results: &[CheckResult]) -> Summary {
+        let mut s = Summary {
+            total: results.len(),
+            ..Summary::default()
+        };
+        for r in results {
+            match r.status {
+                Status::Pass => s.passed += 1,
+                Status::Warn => s.warned += 1,
+                Status::Fail => s.failed += 1,
+                Status::Error => s.errors += 1,
+                Status::Skipped => s.skipped += 1,
+            }
+        }
+        s
+    }
+
+    /// One word for the whole run: `FAILED` when anything failed or errored, `WARNINGS` when
+    /// something warned, else `PASSED`.
+    pub fn verdict_word(&self) -> &'static str {
+        if self.failed > 0 || self.errors > 0 {
+            "FAILED"
+        } else if self.warned > 0 {
+            "WARNINGS"
+        } else {
+            "PASSED"
+        }
+    }
+
+    /// The status that sums the run up: fail (failures or errors), warn, else pass.
+    pub fn overall_status(&self) -> Status {
+        if self.failed > 0 || self.errors > 0 {
+            Status::Fail
+        } else if self.warned > 0 {
+            Status::Warn
+        } else {
+            Status::Pass
         }
     }
 }
 
-/// Renders `report` in `format`. `color` and `verbose` only affect the terminal format.
-pub fn render(
-    report: &Report,
-    format: OutputFormat,
-    color: bool,
-    verbose: bool,
-) -> Result<String, RenderError> {
-    match format {
-        OutputFormat::Terminal => Ok(render_terminal(report, &TerminalOptions { color, verbose })),
-        OutputFormat::Json => render_json(report),
-        OutputFormat::Junit => render_junit(report),
-        OutputFormat::Markdown => Ok(render_markdown(report)),
-        OutputFormat::Html => Ok(render_html(report)),
-    }
+/// What was read for one side of the comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetInfo {
+    /// Paths or URLs as given.
+    pub sources: Vec<String>,
+    /// Rows read (or summarized by the profile).
+    pub rows: u64,
+    /// Columns.
+    pub columns: usize,
+    /// True when this side came from a saved profile rather than raw data.
+    pub from_profile: bool,
+    /// How many times the raw data was read to make the report: 1 when every check was served
+    /// by the one planned read, 0 for a saved profile (absent in reports before it existed).
+    #[serde(default)]
+    pub reads: u64,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// A column's distribution on each side, for charts (no raw rows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnDistribution {
+    /// Column name.
+    pub column: String,
+    /// `numeric` or `categorical`.
+    pub kind: String,
+    /// Reference distribution, when there is a reference.
+    pub reference: Option<Histogram>,
+    /// Current distribution (on the same bins as the reference).
+    pub current: Option<Histogram>,
+}
 
-    #[test]
-    fn format_names_parse() {
-        assert_eq!("terminal".parse(), Ok(OutputFormat::Terminal));
-        assert_eq!("text".parse(), Ok(OutputFormat::Terminal));
-        assert_eq!("json".parse(), Ok(OutputFormat::Json));
-        assert_eq!("junit".parse(), Ok(OutputFormat::Junit));
-        assert_eq!("markdown".parse(), Ok(OutputFormat::Markdown));
-        assert_eq!("MD".parse(), Ok(OutputFormat::Markdown));
-        assert_eq!("html".parse(), Ok(OutputFormat::Html));
-        assert_eq!(
-            "xml".parse::<OutputFormat>(),
-            Err(UnknownFormatError("xml".into()))
-        );
-        for f in OutputFormat::ALL {
-            assert_eq!(f.name().parse(), Ok(f));
-            assert_eq!(f.to_string(), f.name());
+/// The outcome of a run: what was read, every result, and the distributions to draw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// [`REPORT_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Version of assay that produced the report.
+    pub assay_version: String,
+    /// Suite name (or the command that produced the report).
+    pub suite: String,
+    /// The current dataset.
+    pub current: DatasetInfo,
+    /// The reference dataset, when one was given.
+    pub reference: Option<DatasetInfo>,
+    /// Counts per status.
+    pub summary: Summary,
+    /// All results, in suite order.
+    pub results: Vec<CheckResult>,
+    /// Per-column distributions for charts.
+    pub distributions: Vec<ColumnDistribution>,
+}
+
+impl Report {
+    /// Exit code under DESIGN.md's rules: 1 when anything failed or errored (or warned, when
+    /// `strict`), else 0.
+    pub fn exit_code(&self, strict: bool) -> i32 {
+        let s = &self.summary;
+        if s.failed > 0 || s.errors > 0 || (strict && s.warned > 0) {
+            1
+        } else {
+            0
         }
     }
 }

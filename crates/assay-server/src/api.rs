@@ -915,7 +915,7 @@ async fn window_report(
                 "window {key} of `{name}` has no report (its evaluation failed: {text})"
             ))
         })?;
-        return Ok(axum::response::Html(assay_report::html::render_html(&report)).into_response());
+        return Ok(axum::response::Html(assay_render::html::render_html(&report)).into_response());
     }
     Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
 }

@@ -253,7 +253,7 @@ async fn report(
         };
         let text = stored_report(&state, &entry, key).await?;
         match serde_json::from_str::<assay_report::Report>(&text) {
-            Ok(report) => Ok::<String, ApiError>(assay_report::html::render_html(&report)),
+            Ok(report) => Ok::<String, ApiError>(assay_render::html::render_html(&report)),
             Err(_) => Ok(format!(
                 "<!doctype html><title>assay · {0}</title><h1>{0}</h1><p>The latest window could not be evaluated: {1}</p>",
                 dashboard::escape(&name),

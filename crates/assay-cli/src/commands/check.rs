@@ -7,7 +7,7 @@ use clap::Args;
 
 use assay_checks::{run_suite, LoadedSuite, RunOptions};
 use assay_engine::Engine;
-use assay_report::OutputFormat;
+use assay_render::OutputFormat;
 
 use crate::output::{write_outputs, OutputTarget};
 

@@ -1,6 +1,6 @@
 //! Snapshot tests of every renderer on one hand-built report, plus targeted assertions.
 
-use assay_report::{
+use assay_render::{
     render, render_html, render_json, render_junit, render_markdown, render_terminal, CheckResult,
     ColumnDistribution, DatasetInfo, OutputFormat, Report, Status, Summary, TerminalOptions,
     REPORT_SCHEMA_VERSION,
