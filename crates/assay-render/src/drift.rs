@@ -1,6 +1,8 @@
 //! The drift table shared by the renderers: one row per column result of a `drift.*` check,
 //! drifted columns first, then by score (effect size, else the statistic), largest first.
 
+use assay_report::details::drift::ColumnDrift;
+
 use crate::{CheckResult, Status};
 
 /// One column's drift figures, read from a result's details.
@@ -26,34 +28,24 @@ pub struct DriftRow<'a> {
     pub drifted: bool,
 }
 
-fn num(r: &CheckResult, key: &str) -> Option<f64> {
-    r.details.get(key).and_then(|v| v.as_f64())
-}
-
 /// The drift rows of a report, sorted (drifted first, then by score).
 pub fn drift_rows(results: &[CheckResult]) -> Vec<DriftRow<'_>> {
     let mut rows: Vec<DriftRow> = results
         .iter()
-        .filter(|r| r.id.starts_with("drift.") && r.details.contains_key("method"))
+        .filter(|r| r.id.starts_with("drift."))
         .filter_map(|r| {
             let column = r.column.as_deref()?;
-            let effect = num(r, "effect_size");
-            let statistic = num(r, "statistic");
+            let d: ColumnDrift = r.details_as()?;
             Some(DriftRow {
                 result: r,
                 column,
-                method: r
-                    .details
-                    .get("method")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string(),
-                statistic,
-                p_value: num(r, "p_value"),
-                p_value_adjusted: num(r, "p_value_adjusted"),
-                effect,
-                score: effect.or(statistic),
-                drifted: r.details.get("drifted").and_then(|v| v.as_bool()) == Some(true)
+                method: d.method,
+                statistic: d.statistic,
+                p_value: d.p_value,
+                p_value_adjusted: d.p_value_adjusted,
+                effect: d.effect_size,
+                score: d.effect_size.or(d.statistic),
+                drifted: d.drifted == Some(true)
                     || matches!(r.status, Status::Fail | Status::Warn),
             })
         })

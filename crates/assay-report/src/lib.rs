@@ -14,6 +14,8 @@ use serde_json::{Map, Value};
 
 use assay_stats::Histogram;
 
+pub mod details;
+
 /// Version of the report's JSON layout.
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
@@ -93,6 +95,12 @@ impl CheckResult {
             Some(c) => format!("{}[{}]", self.id, c),
             None => self.id.clone(),
         }
+    }
+
+    /// The details read as a family's typed struct (see [`details`]), or `None` when they do
+    /// not have its shape (a result of another family, an error result without figures).
+    pub fn details_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_value(Value::Object(self.details.clone())).ok()
     }
 
     /// The check family: the part of the id before the first dot (`integrity` for

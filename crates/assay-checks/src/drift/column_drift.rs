@@ -19,6 +19,8 @@ use super::auto::choose;
 use super::exact::{self, Scorer};
 use super::method::{Applies, DriftMethod, Family, MethodOptions};
 use super::prepare;
+use assay_report::details::drift::ColumnDrift;
+
 use super::score::{details_of, score_column, ColumnScore};
 use crate::check::{Check, CheckDoc, Inputs, Measurement, RowPass};
 use crate::checks::drift::{method_named, METHODS};
@@ -614,9 +616,9 @@ fn decide_all(
                 if let Some(why) = null_share_drift(inputs, &sc.column, s.null_shift, &mut details)
                 {
                     let shift = null_shift_of(&details);
-                    details.insert("drifted".into(), Value::from(true));
+                    details.drifted = Some(true);
                     let mut m = Measurement::value(Some(&sc.column), shift, why);
-                    m.details = details;
+                    m.details = details.into_map();
                     m.condition = Some(less_than(s.null_shift));
                     let weight = s.importance.get(&sc.column).copied().unwrap_or(1.0);
                     compared += 1;
@@ -626,7 +628,7 @@ fn decide_all(
                     rows.push((true, shift, m));
                 } else {
                     let mut m = Measurement::error(Some(&sc.column), e.clone());
-                    m.details = details;
+                    m.details = details.into_map();
                     uncompared += 1;
                     rows.push((false, f64::NEG_INFINITY, m));
                 }
@@ -642,8 +644,8 @@ fn decide_all(
             Family::Distance => score.statistic,
         };
         if sc.family == Family::Test {
-            details.insert("p_value_adjusted".into(), Value::from(value));
-            details.insert("correction".into(), Value::from(s.correction.clone()));
+            details.p_value_adjusted = Some(value);
+            details.correction = Some(s.correction.clone());
         }
         let verdict = condition.evaluate(value, None);
         let (holds, threshold) = match verdict {
@@ -651,7 +653,7 @@ fn decide_all(
             Verdict::NeedsReference => (true, None),
         };
         if let Some(t) = threshold {
-            details.insert("threshold".into(), Value::from(t));
+            details.threshold = Some(t);
         }
         let immaterial = (sc.family == Family::Test && !holds)
             .then_some(sc.effect)
@@ -666,8 +668,8 @@ fn decide_all(
             });
         let null_drift = null_share_drift(inputs, &sc.column, s.null_shift, &mut details);
         let drifted = (!holds && immaterial.is_none()) || null_drift.is_some();
-        details.insert("drifted".into(), Value::from(drifted));
-        details.insert("mode".into(), Value::from(s.mode_note.clone()));
+        details.drifted = Some(drifted);
+        details.mode = Some(s.mode_note.clone());
         let weight = s.importance.get(&sc.column).copied().unwrap_or(1.0);
         compared += 1;
         weights += weight;
@@ -677,7 +679,7 @@ fn decide_all(
         }
         let message = describe(&sc, &score, value, drifted, &s.correction);
         let mut m = Measurement::value(Some(&sc.column), value, message);
-        m.details = details;
+        m.details = details.into_map();
         m.immaterial = immaterial;
         m.failed_anyway = null_drift;
         if fixed.is_none() {
@@ -738,7 +740,7 @@ fn null_share_drift(
     inputs: &Inputs,
     column: &str,
     shift: f64,
-    details: &mut Map<String, Value>,
+    details: &mut ColumnDrift,
 ) -> Option<String> {
     let cur = inputs.current.profile.column(column)?;
     let reference = inputs.reference?.profile.column(column)?;
@@ -748,13 +750,13 @@ fn null_share_drift(
         return None;
     }
     let (rs, cs) = (rnull / rn, cnull / cn);
-    details.insert("null_share_reference".into(), Value::from(rs));
-    details.insert("null_share_current".into(), Value::from(cs));
+    details.null_share_reference = Some(rs);
+    details.null_share_current = Some(cs);
     if shift <= 0.0 || (cs - rs).abs() < shift {
         return None;
     }
     let p = two_proportion_z(rnull, rn, cnull, cn)?.p_value;
-    details.insert("null_share_p_value".into(), Value::from(p));
+    details.null_share_p_value = Some(p);
     (p < 0.05).then(|| {
         format!(
             "the null share moved from {} to {} (null_shift {shift})",
@@ -765,9 +767,9 @@ fn null_share_drift(
 }
 
 /// The absolute null-share change recorded in `details` by [`null_share_drift`].
-fn null_shift_of(details: &Map<String, Value>) -> f64 {
-    let get = |k: &str| details.get(k).and_then(|v| v.as_f64()).unwrap_or(0.0);
-    (get("null_share_current") - get("null_share_reference")).abs()
+fn null_shift_of(details: &ColumnDrift) -> f64 {
+    let share = |s: Option<f64>| s.unwrap_or(0.0);
+    (share(details.null_share_current) - share(details.null_share_reference)).abs()
 }
 
 /// `value < x`.

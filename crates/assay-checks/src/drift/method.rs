@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+use assay_report::details::drift::ColumnDrift;
 use assay_stats::drift::binning::{bin_counts, bin_edges, Binning};
 use assay_stats::drift::Empirical;
 
@@ -99,22 +100,12 @@ pub struct Bins {
 }
 
 impl Bins {
-    /// The bins as report details (`bin_edges` or `categories`, with both sides' counts).
-    pub fn to_details(&self, out: &mut Map<String, Value>) {
-        if let Some(e) = &self.edges {
-            out.insert("bin_edges".into(), Value::from(e.clone()));
-        }
-        if let Some(l) = &self.labels {
-            out.insert("categories".into(), Value::from(l.clone()));
-        }
-        out.insert(
-            "reference_histogram".into(),
-            Value::from(self.reference.clone()),
-        );
-        out.insert(
-            "current_histogram".into(),
-            Value::from(self.current.clone()),
-        );
+    /// The bins into the report details (`bin_edges` or `categories`, with both sides' counts).
+    pub fn to_details(&self, out: &mut ColumnDrift) {
+        out.bin_edges = self.edges.clone();
+        out.categories = self.labels.clone();
+        out.reference_histogram = Some(self.reference.clone());
+        out.current_histogram = Some(self.current.clone());
     }
 }
 

@@ -2,7 +2,7 @@
 //! the decision, and the bins shown in reports.
 
 use assay_runtime::fault::isolate;
-use serde_json::{Map, Value};
+use assay_report::details::drift::ColumnDrift;
 
 use assay_stats::drift::binning::Binning;
 use assay_stats::drift::divergence::total_variation;
@@ -153,29 +153,25 @@ pub fn effect_size(column: &Prepared) -> (Option<f64>, &'static str) {
     }
 }
 
-/// The column score as report details under the stable names.
-pub fn details_of(s: &ColumnScore) -> Map<String, Value> {
-    let mut d = Map::new();
-    d.insert("method".into(), Value::from(s.method));
+/// The column score as the typed details of the report contract.
+pub fn details_of(s: &ColumnScore) -> ColumnDrift {
+    let mut d = ColumnDrift {
+        method: s.method.to_string(),
+        n_reference: s.sizes.0,
+        n_current: s.sizes.1,
+        exact: s.fidelity == Fidelity::Exact,
+        ..ColumnDrift::default()
+    };
     if let Ok(score) = &s.score {
-        d.insert("statistic".into(), Value::from(score.statistic));
-        if let Some(p) = score.p_value {
-            d.insert("p_value".into(), Value::from(p));
-        }
-        if let Some(m) = score.p_method {
-            d.insert("p_value_method".into(), Value::from(m));
-        }
-        for (k, v) in &score.details {
-            d.insert(k.clone(), v.clone());
-        }
+        d.statistic = Some(score.statistic);
+        d.p_value = score.p_value;
+        d.p_value_method = score.p_method.map(str::to_string);
+        d.extra = score.details.clone();
     }
-    d.insert("n_reference".into(), Value::from(s.sizes.0));
-    d.insert("n_current".into(), Value::from(s.sizes.1));
     if let Some(e) = s.effect {
-        d.insert("effect_size".into(), Value::from(e));
-        d.insert("effect_measure".into(), Value::from(s.effect_measure));
+        d.effect_size = Some(e);
+        d.effect_measure = Some(s.effect_measure.to_string());
     }
-    d.insert("exact".into(), Value::from(s.fidelity == Fidelity::Exact));
     if let Some(b) = &s.bins {
         b.to_details(&mut d);
     }
