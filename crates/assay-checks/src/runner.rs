@@ -607,9 +607,73 @@ pub fn build_report(
         current: info(current),
         reference: reference.map(info),
         summary: Summary::of(&results),
+        distributions: with_drift_bins(
+            distributions(&current.profile, reference.map(|r| &r.profile), bins),
+            &results,
+        ),
         results,
-        distributions: distributions(&current.profile, reference.map(|r| &r.profile), bins),
     }
+}
+
+/// Charts of drifted-or-not columns show what the drift method compared: where a `drift.*`
+/// result carries its bins (binned methods: PSI, Jensen–Shannon, χ², …) or categories, they
+/// replace the profile histogram of that column (the first such result per column wins).
+/// Methods that compare every value (KS, Wasserstein) keep the profile histogram.
+fn with_drift_bins(
+    mut charts: Vec<ColumnDistribution>,
+    results: &[CheckResult],
+) -> Vec<ColumnDistribution> {
+    use assay_report::details::drift::ColumnDrift;
+    let mut done: Vec<&str> = Vec::new();
+    for r in results.iter().filter(|r| r.id.starts_with("drift.")) {
+        let Some(column) = r.column.as_deref() else {
+            continue;
+        };
+        if done.contains(&column) {
+            continue;
+        }
+        let Some(d) = r.details_as::<ColumnDrift>() else {
+            continue;
+        };
+        let (Some(ref_counts), Some(cur_counts)) = (d.reference_histogram, d.current_histogram)
+        else {
+            continue;
+        };
+        let sides = match (d.bin_edges, d.categories) {
+            (Some(edges), _) => {
+                let fits = |c: &Vec<f64>| edges.len() == c.len() + 1;
+                if !(fits(&ref_counts) && fits(&cur_counts)) {
+                    continue;
+                }
+                let side = |counts: Vec<f64>| Histogram::Numeric {
+                    edges: edges.clone(),
+                    counts,
+                    exact: d.exact,
+                };
+                (side(ref_counts), side(cur_counts))
+            }
+            (None, Some(labels)) => {
+                let fits = |c: &Vec<f64>| labels.len() == c.len();
+                if !(fits(&ref_counts) && fits(&cur_counts)) {
+                    continue;
+                }
+                let side = |counts: Vec<f64>| Histogram::Categorical {
+                    labels: labels.clone(),
+                    counts,
+                    other: 0.0,
+                    exact: d.exact,
+                };
+                (side(ref_counts), side(cur_counts))
+            }
+            (None, None) => continue,
+        };
+        if let Some(chart) = charts.iter_mut().find(|c| c.column == column) {
+            chart.reference = Some(sides.0);
+            chart.current = Some(sides.1);
+            done.push(column);
+        }
+    }
+    charts
 }
 
 #[cfg(test)]

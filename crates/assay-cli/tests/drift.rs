@@ -279,6 +279,49 @@ fn exact_values_come_from_the_one_profiling_read_in_memory_or_spilled_to_disk() 
 }
 
 #[test]
+fn charts_draw_the_bins_the_method_compared() {
+    let d = tempfile::tempdir().unwrap();
+    write_numbers(&d.path().join("ref.csv"), 5_000, 1, 0.0);
+    write_numbers(&d.path().join("cur.csv"), 5_000, 2, 0.3);
+    let chart = |method: &str| -> (Value, Value) {
+        let r = assay_in(
+            d.path(),
+            &["drift", "ref.csv", "cur.csv", "--method", method, "-o", "json=-"],
+        );
+        assert_ne!(r.code, 2, "{}", r.stderr);
+        let report = r.json();
+        let result = column(&report, &format!("drift.{method}"), "x").clone();
+        let chart = report["distributions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["column"] == "x")
+            .unwrap()
+            .clone();
+        (result, chart)
+    };
+    // PSI compares quantile bins of the reference: the chart shows those bins and counts.
+    let (psi, chart) = chart("psi");
+    let edges = psi["details"]["bin_edges"].as_array().unwrap();
+    assert!(edges.len() > 2);
+    assert_eq!(&chart["reference"]["edges"], &psi["details"]["bin_edges"]);
+    assert_eq!(&chart["current"]["edges"], &psi["details"]["bin_edges"]);
+    assert_eq!(&chart["reference"]["counts"], &psi["details"]["reference_histogram"]);
+    assert_eq!(&chart["current"]["counts"], &psi["details"]["current_histogram"]);
+    let total: f64 = chart["current"]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_f64().unwrap())
+        .sum();
+    assert_eq!(total, 5_000.0);
+    // KS compares every value: no bins, so the profile histogram stays (20 equal bins).
+    let (ks, chart) = chart("ks");
+    assert!(ks["details"].get("bin_edges").is_none());
+    assert_eq!(chart["reference"]["edges"].as_array().unwrap().len(), 21);
+}
+
+#[test]
 fn profile_mode_is_close_to_exact_mode_beyond_the_exact_cap() {
     let d = tempfile::tempdir().unwrap();
     // 30,000 distinct values per side: beyond the 10,000 exact cap, so profiles are sketched.
