@@ -166,42 +166,28 @@ fn score_parallel(jobs: Vec<(String, Vec<f64>, Vec<f64>)>, scorer: &Scorer) -> V
     score_jobs(jobs, scorer)
 }
 
+/// Scores the jobs on rayon's pool (sized by the thread budget), one column pair per worker at
+/// a time; results in job order.
 fn score_jobs(jobs: Vec<(String, Loader)>, scorer: &Scorer) -> Vec<ColumnScore> {
-    let threads = assay_runtime::threads::workers_for(jobs.len());
-    let queue = Mutex::new(jobs.into_iter().enumerate().collect::<Vec<_>>());
-    let results = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| loop {
-                let job = queue.lock().ok().and_then(|mut q| q.pop());
-                let Some((i, (name, load))) = job else { break };
-                let (r, c) = match load() {
-                    Ok(pair) => pair,
-                    Err(e) => {
-                        if let Ok(mut out) = results.lock() {
-                            out.push((i, ColumnScore::failed(&name, (0.0, 0.0), e)));
-                        }
-                        continue;
-                    }
+    use rayon::prelude::*;
+    jobs.into_par_iter()
+        .with_max_len(1)
+        .map(|(name, load)| {
+            let (r, c) = match load() {
+                Ok(pair) => pair,
+                Err(e) => return ColumnScore::failed(&name, (0.0, 0.0), e),
+            };
+            let sizes = (r.len() as f64, c.len() as f64);
+            // A panic while scoring one column becomes that column's error.
+            assay_runtime::fault::isolate(|| {
+                assay_runtime::fault::inject("drift-worker", &name);
+                let prepared = Prepared::Numeric {
+                    reference: Empirical::from_values(r),
+                    current: Empirical::from_values(c),
                 };
-                let sizes = (r.len() as f64, c.len() as f64);
-                // A panic while scoring one column becomes that column's error.
-                let score = assay_runtime::fault::isolate(|| {
-                    assay_runtime::fault::inject("drift-worker", &name);
-                    let prepared = Prepared::Numeric {
-                        reference: Empirical::from_values(r),
-                        current: Empirical::from_values(c),
-                    };
-                    scorer(&name, prepared, Fidelity::Exact)
-                })
-                .unwrap_or_else(|fault| ColumnScore::failed(&name, sizes, fault));
-                if let Ok(mut out) = results.lock() {
-                    out.push((i, score));
-                }
-            });
-        }
-    });
-    let mut out = results.into_inner().unwrap_or_default();
-    out.sort_by_key(|(i, _)| *i);
-    out.into_iter().map(|(_, s)| s).collect()
+                scorer(&name, prepared, Fidelity::Exact)
+            })
+            .unwrap_or_else(|fault| ColumnScore::failed(&name, sizes, fault))
+        })
+        .collect()
 }
