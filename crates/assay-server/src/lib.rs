@@ -7,6 +7,7 @@
 pub mod alerts;
 pub mod api;
 pub mod auth;
+pub mod client;
 pub mod dashboard;
 pub mod evaluate;
 pub mod ingest;

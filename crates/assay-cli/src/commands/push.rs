@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
 use assay_engine::{profile_source, read_profile, Engine, ProfileOptions};
+use assay_server::client::ServiceClient;
 use assay_stats::Profile;
 
 use crate::data_args::DataArgs;
@@ -26,27 +27,8 @@ pub struct ServerArgs {
 }
 
 impl ServerArgs {
-    async fn post(&self, path: &str, content_type: &str, body: Vec<u8>) -> Result<Value> {
-        let Some(token) = &self.token else {
-            bail!("give an API token with --token or ASSAY_TOKEN (make one with `assay token create --role writer`)");
-        };
-        let url = format!("{}{path}", self.server.trim_end_matches('/'));
-        let response = reqwest::Client::new()
-            .post(&url)
-            .bearer_auth(token)
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .with_context(|| format!("cannot reach {url}"))?;
-        let status = response.status();
-        let text = response.text().await.unwrap_or_default();
-        let value: Value = serde_json::from_str(&text).unwrap_or(Value::String(text.clone()));
-        if !status.is_success() {
-            let message = value["error"].as_str().map(str::to_string).unwrap_or(text);
-            bail!("{url}: HTTP {status}: {message}");
-        }
-        Ok(value)
+    fn client(&self) -> ServiceClient {
+        ServiceClient::new(&self.server, self.token.clone())
     }
 }
 
@@ -87,16 +69,14 @@ async fn profile_of(engine: &Engine, data: &[String], data_args: &DataArgs) -> R
 /// Runs `assay push`.
 pub async fn run(engine: &Engine, args: PushArgs) -> Result<u8> {
     let profile = profile_of(engine, &args.data, &args.data_args).await?;
-    let mut path = format!("/api/v1/monitors/{}/profiles", args.monitor);
-    if let Some(t) = &args.time {
-        path.push_str(&format!(
-            "?time={}",
-            assay_server::dashboard::encode_segment(t)
-        ));
-    }
     let answer = args
         .server
-        .post(&path, "application/json", profile.to_json()?.into_bytes())
+        .client()
+        .push_profile(
+            &args.monitor,
+            profile.to_json()?.into_bytes(),
+            args.time.as_deref(),
+        )
         .await?;
     eprintln!(
         "pushed the profile of {} rows × {} columns to monitor {} (window {}); no rows were sent",
@@ -294,13 +274,7 @@ async fn create(
         "window": window,
         "alerts": {"webhooks": hooks, "cooldown": cooldown, "on": if alert_on_warn { "warn" } else { "fail" }},
     });
-    let answer = server
-        .post(
-            "/api/v1/monitors",
-            "application/json",
-            serde_json::to_vec(&body)?,
-        )
-        .await?;
+    let answer = server.client().create_monitor(&body).await?;
     eprintln!(
         "created monitor {} ({}; reference: {} rows profiled here)",
         answer["name"].as_str().unwrap_or(name),
