@@ -5,7 +5,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use datafusion::logical_expr::{Expr, Partitioning};
+use datafusion::logical_expr::Expr;
+use datafusion::physical_plan::repartition::RepartitionExec;
+use datafusion::physical_plan::{ExecutionPlan, ExecutionPlanProperties, Partitioning};
 use datafusion::prelude::ident;
 use futures::StreamExt;
 
@@ -182,15 +184,34 @@ async fn fold_partitions(
     let partitions = opened.df.task_ctx().session_config().target_partitions();
     opened.count_read();
     let streams = crate::error::contain_read(&label, async {
-        opened
+        let df = opened
             .df
             .clone()
             .select(names.iter().map(ident).collect::<Vec<Expr>>())
-            .and_then(|df| df.repartition(Partitioning::RoundRobinBatch(partitions)))
-            .map_err(|e| read_error(&label, e))?
-            .execute_stream_partitioned()
+            .map_err(|e| read_error(&label, e))?;
+        let task_ctx = Arc::new(df.task_ctx());
+        let plan = df
+            .create_physical_plan()
             .await
-            .map_err(|e| read_error(&label, e))
+            .map_err(|e| read_error(&label, e))?;
+        // The round-robin split is added to the optimized plan: asked for in the logical
+        // plan, DataFusion's optimizer drops it (nothing above it needs partitions), and a
+        // file read as one partition would then be profiled on one core.
+        let plan: Arc<dyn ExecutionPlan> =
+            if plan.output_partitioning().partition_count() >= partitions {
+                plan
+            } else {
+                Arc::new(
+                    RepartitionExec::try_new(plan, Partitioning::RoundRobinBatch(partitions))
+                        .map_err(|e| read_error(&label, e))?,
+                )
+            };
+        (0..plan.output_partitioning().partition_count())
+            .map(|i| {
+                plan.execute(i, task_ctx.clone())
+                    .map_err(|e| read_error(&label, e))
+            })
+            .collect::<Result<Vec<_>>>()
     })
     .await?;
     let mut tasks = Vec::with_capacity(streams.len());
