@@ -191,7 +191,7 @@ impl CapturedValues {
         if values.is_empty() {
             return Ok(());
         }
-        values.sort_unstable_by(f64::total_cmp);
+        assay_stats::quantile::sort_total_order(&mut values);
         let bytes = values.len() * std::mem::size_of::<f64>();
         let fits = self
             .in_memory

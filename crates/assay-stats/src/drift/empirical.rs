@@ -14,11 +14,14 @@ pub struct Empirical {
 
 impl Empirical {
     /// From raw values (sorted here; non-finite values are dropped: callers count them
-    /// separately). A radix sort (`radsort`) measured slower than this comparison sort on
-    /// 5 million doubles, so the standard library's pattern-defeating quicksort stays.
+    /// separately). A radix sort (`radsort`) measured slower than a comparison sort on
+    /// 5 million doubles; the values are sorted as order-preserving integers with the standard
+    /// library's run-adaptive stable sort, which merges the sorted runs a profiling read keeps
+    /// (`assay_engine::capture`) instead of sorting them again.
     pub fn from_values(mut values: Vec<f64>) -> Self {
         values.retain(|v| v.is_finite());
-        values.sort_unstable_by(f64::total_cmp);
+        // Run-adaptive: values read back as sorted runs merge in n log(runs).
+        crate::quantile::sort_total_order_runs(&mut values);
         let mut out = Self::default();
         for v in values {
             out.push_sorted(v, 1.0);
