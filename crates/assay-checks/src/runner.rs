@@ -615,10 +615,10 @@ pub fn build_report(
     }
 }
 
-/// Charts of drifted-or-not columns show what the drift method compared: where a `drift.*`
-/// result carries its bins (binned methods: PSI, Jensen–Shannon, χ², …) or categories, they
-/// replace the profile histogram of that column (the first such result per column wins).
-/// Methods that compare every value (KS, Wasserstein) keep the profile histogram.
+/// Charts of compared columns show what the drift result carries: its bins (the method's own
+/// for binned methods such as PSI or χ²; the compared values binned by the method's binning for
+/// KS, Wasserstein…) or categories replace the profile histogram of that column (the first
+/// `drift.*` result per column wins).
 fn with_drift_bins(
     mut charts: Vec<ColumnDistribution>,
     results: &[CheckResult],

@@ -283,10 +283,12 @@ fn charts_draw_the_bins_the_method_compared() {
     let d = tempfile::tempdir().unwrap();
     write_numbers(&d.path().join("ref.csv"), 5_000, 1, 0.0);
     write_numbers(&d.path().join("cur.csv"), 5_000, 2, 0.3);
-    let chart = |method: &str| -> (Value, Value) {
+    let chart_of = |method: &str| -> (Value, Value) {
         let r = assay_in(
             d.path(),
-            &["drift", "ref.csv", "cur.csv", "--method", method, "-o", "json=-"],
+            &[
+                "drift", "ref.csv", "cur.csv", "--method", method, "-o", "json=-",
+            ],
         );
         assert_ne!(r.code, 2, "{}", r.stderr);
         let report = r.json();
@@ -301,13 +303,19 @@ fn charts_draw_the_bins_the_method_compared() {
         (result, chart)
     };
     // PSI compares quantile bins of the reference: the chart shows those bins and counts.
-    let (psi, chart) = chart("psi");
+    let (psi, chart) = chart_of("psi");
     let edges = psi["details"]["bin_edges"].as_array().unwrap();
     assert!(edges.len() > 2);
     assert_eq!(&chart["reference"]["edges"], &psi["details"]["bin_edges"]);
     assert_eq!(&chart["current"]["edges"], &psi["details"]["bin_edges"]);
-    assert_eq!(&chart["reference"]["counts"], &psi["details"]["reference_histogram"]);
-    assert_eq!(&chart["current"]["counts"], &psi["details"]["current_histogram"]);
+    assert_eq!(
+        &chart["reference"]["counts"],
+        &psi["details"]["reference_histogram"]
+    );
+    assert_eq!(
+        &chart["current"]["counts"],
+        &psi["details"]["current_histogram"]
+    );
     let total: f64 = chart["current"]["counts"]
         .as_array()
         .unwrap()
@@ -315,10 +323,15 @@ fn charts_draw_the_bins_the_method_compared() {
         .map(|c| c.as_f64().unwrap())
         .sum();
     assert_eq!(total, 5_000.0);
-    // KS compares every value: no bins, so the profile histogram stays (20 equal bins).
-    let (ks, chart) = chart("ks");
-    assert!(ks["details"].get("bin_edges").is_none());
-    assert_eq!(chart["reference"]["edges"].as_array().unwrap().len(), 21);
+    // KS compares every value; its result carries bins of those same values for the chart
+    // (the method's binning), and the chart draws them rather than the profile's 20 bins.
+    let (ks, chart) = chart_of("ks");
+    assert_eq!(&chart["reference"]["edges"], &ks["details"]["bin_edges"]);
+    assert_eq!(
+        &chart["current"]["counts"],
+        &ks["details"]["current_histogram"]
+    );
+    assert_ne!(chart["reference"]["edges"].as_array().unwrap().len(), 21);
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::fs;
 use std::path::Path;
 
 use assay_render::{format_value, render, OutputFormat};
-use assay_report::Report;
+use assay_report::{Report, Status};
 use common::*;
 
 /// Runs `args` with every output format written to files in `dir`; returns the report and the
@@ -60,7 +60,8 @@ fn text<'a>(texts: &'a [(String, String)], format: &str) -> &'a str {
     &texts.iter().find(|(f, _)| f == format).unwrap().1
 }
 
-/// Every result appears in the JUnit XML (one test case each) and in the terminal text.
+/// Every result appears in the JUnit XML (one test case each); the terminal text lists every
+/// result that did not pass and the summary's counts (passes are collapsed unless verbose).
 fn every_result_listed(report: &Report, texts: &[(String, String)]) {
     let junit = text(texts, "junit");
     assert_eq!(
@@ -69,9 +70,23 @@ fn every_result_listed(report: &Report, texts: &[(String, String)]) {
         "one JUnit test case per result"
     );
     let terminal = text(texts, "terminal");
-    for r in &report.results {
-        assert!(terminal.contains(&r.id), "{} missing from the terminal output", r.id);
+    for r in report
+        .results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Fail | Status::Warn | Status::Error))
+    {
+        assert!(
+            terminal.contains(&r.id),
+            "{} missing from the terminal output",
+            r.id
+        );
     }
+    let s = &report.summary;
+    assert!(
+        terminal.contains(&format!("{} passed", s.passed)),
+        "terminal summary lacks {} passed:\n{terminal}",
+        s.passed
+    );
 }
 
 #[test]
@@ -88,11 +103,29 @@ fn evaluate_report_in_every_format() {
     let html = text(&texts, "html");
     let markdown = text(&texts, "markdown");
     for m in &metrics {
-        let estimate = m.estimate.unwrap_or_else(|| panic!("{}: no estimate", m.metric));
-        assert_eq!(Some(estimate), m.result.value, "{}", m.metric);
+        let estimate = m
+            .estimate
+            .unwrap_or_else(|| panic!("{}: no estimate", m.metric));
+        // The value is the estimate, or the interval bound the condition is applied to.
+        let value = m.result.value;
+        assert!(
+            value == Some(estimate)
+                || m.ci
+                    .is_some_and(|(lo, hi)| value == Some(lo) || value == Some(hi)),
+            "{}: value {value:?} is neither the estimate {estimate} nor a bound of {:?}",
+            m.metric,
+            m.ci
+        );
+        if let Some((lo, hi)) = m.ci {
+            assert!(lo <= estimate && estimate <= hi, "{}", m.metric);
+        }
         let shown = format_value(estimate);
         assert!(html.contains(&shown), "HTML lacks {} = {shown}", m.metric);
-        assert!(markdown.contains(&shown), "Markdown lacks {} = {shown}", m.metric);
+        assert!(
+            markdown.contains(&shown),
+            "Markdown lacks {} = {shown}",
+            m.metric
+        );
     }
     assert!(metrics.iter().any(|m| m.ci.is_some()), "no interval read");
     let roc = assay_render::model::roc_curve(&report.results).expect("ROC curve read");
@@ -103,7 +136,9 @@ fn evaluate_report_in_every_format() {
     assert!(!assay_render::model::slice_rows(&report.results).is_empty());
     let gate = assay_render::model::gate_rows(&report.results);
     assert!(!gate.is_empty(), "regression gate rows");
-    assert!(gate.iter().all(|g| g.candidate.is_some() && g.baseline.is_some()));
+    assert!(gate
+        .iter()
+        .all(|g| g.candidate.is_some() && g.baseline.is_some()));
 }
 
 #[test]
@@ -161,8 +196,16 @@ fn crossval_report_in_every_format() {
         assert!(row.folds.iter().all(|f| f.score.is_some() && !f.failed));
         assert!(row.sd.is_some() && row.splitter.is_some());
         let shown = format_value(mean);
-        assert!(html.contains(&shown), "HTML lacks {} mean {shown}", row.metric);
-        assert!(markdown.contains(&shown), "Markdown lacks {} mean {shown}", row.metric);
+        assert!(
+            html.contains(&shown),
+            "HTML lacks {} mean {shown}",
+            row.metric
+        );
+        assert!(
+            markdown.contains(&shown),
+            "Markdown lacks {} mean {shown}",
+            row.metric
+        );
     }
 }
 
@@ -196,7 +239,11 @@ fn sensitivity_report_in_every_format() {
     for row in &rows {
         let st = row.st.expect("ST read");
         assert!(row.s1.is_some() && row.st_conf.is_some(), "{}", row.input);
-        assert!(html.contains(&format_value(st)), "HTML lacks ST of {}", row.input);
+        assert!(
+            html.contains(&format_value(st)),
+            "HTML lacks ST of {}",
+            row.input
+        );
     }
 }
 
@@ -228,7 +275,11 @@ fn bench_model_report_in_every_format() {
     assert_eq!(latency.len(), 2);
     for row in &latency {
         assert!(row.p50_ms.is_some() && row.p99_ms.is_some() && row.rows_per_s.is_some());
-        assert!(!row.histogram.is_empty(), "{}: no latency histogram read", row.label);
+        assert!(
+            !row.histogram.is_empty(),
+            "{}: no latency histogram read",
+            row.label
+        );
     }
     let throughput = assay_render::validation::throughput_rows(&report.results);
     assert_eq!(throughput.len(), 1);

@@ -6,7 +6,7 @@ use std::any::Any;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use assay_stats::drift::binning::Binning;
 use assay_stats::drift::correction::{benjamini_hochberg, bonferroni};
@@ -19,7 +19,7 @@ use super::auto::choose;
 use super::exact::{self, Scorer};
 use super::method::{Applies, DriftMethod, Family, MethodOptions};
 use super::prepare;
-use assay_report::details::drift::ColumnDrift;
+use assay_report::details::drift::ColumnDrift as DriftDetails;
 
 use super::score::{details_of, score_column, ColumnScore};
 use crate::check::{Check, CheckDoc, Inputs, Measurement, RowPass};
@@ -740,7 +740,7 @@ fn null_share_drift(
     inputs: &Inputs,
     column: &str,
     shift: f64,
-    details: &mut ColumnDrift,
+    details: &mut DriftDetails,
 ) -> Option<String> {
     let cur = inputs.current.profile.column(column)?;
     let reference = inputs.reference?.profile.column(column)?;
@@ -767,7 +767,7 @@ fn null_share_drift(
 }
 
 /// The absolute null-share change recorded in `details` by [`null_share_drift`].
-fn null_shift_of(details: &ColumnDrift) -> f64 {
+fn null_shift_of(details: &DriftDetails) -> f64 {
     let share = |s: Option<f64>| s.unwrap_or(0.0);
     (share(details.null_share_current) - share(details.null_share_reference)).abs()
 }

@@ -1,8 +1,8 @@
 //! Scoring one column with one method: the statistic, its p-value, the effect size that gates
 //! the decision, and the bins shown in reports.
 
-use assay_runtime::fault::isolate;
 use assay_report::details::drift::ColumnDrift;
+use assay_runtime::fault::isolate;
 
 use assay_stats::drift::binning::Binning;
 use assay_stats::drift::divergence::total_variation;
