@@ -45,8 +45,7 @@ pub fn drift_rows(results: &[CheckResult]) -> Vec<DriftRow<'_>> {
                 p_value_adjusted: d.p_value_adjusted,
                 effect: d.effect_size,
                 score: d.effect_size.or(d.statistic),
-                drifted: d.drifted == Some(true)
-                    || matches!(r.status, Status::Fail | Status::Warn),
+                drifted: d.drifted == Some(true) || matches!(r.status, Status::Fail | Status::Warn),
             })
         })
         .collect();

@@ -35,14 +35,14 @@ pub mod validation;
 use std::fmt;
 use std::str::FromStr;
 
+pub use assay_report::{
+    CheckResult, ColumnDistribution, DatasetInfo, Report, Status, Summary, REPORT_SCHEMA_VERSION,
+};
 pub use html::render_html;
 pub use json::render_json;
 pub use junit::render_junit;
 pub use markdown::render_markdown;
 pub use numbers::format_value;
-pub use assay_report::{
-    CheckResult, ColumnDistribution, DatasetInfo, Report, Status, Summary, REPORT_SCHEMA_VERSION,
-};
 pub use terminal::{render_terminal, TerminalOptions};
 
 /// An error while rendering a report.

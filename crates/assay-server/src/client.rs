@@ -110,10 +110,16 @@ mod tests {
     #[tokio::test]
     async fn no_token_and_unreachable_service_are_clear_errors() {
         let client = ServiceClient::new("http://127.0.0.1:9/", None);
-        let err = client.push_profile("m", Vec::new(), None).await.unwrap_err();
+        let err = client
+            .push_profile("m", Vec::new(), None)
+            .await
+            .unwrap_err();
         assert!(matches!(err, ClientError::NoToken));
         let client = ServiceClient::new("http://127.0.0.1:9/", Some("t".into()));
-        let err = client.push_profile("a b/c", Vec::new(), None).await.unwrap_err();
+        let err = client
+            .push_profile("a b/c", Vec::new(), None)
+            .await
+            .unwrap_err();
         let text = err.to_string();
         assert!(
             text.starts_with("cannot reach http://127.0.0.1:9/api/v1/monitors/a%20b%2Fc/profiles"),

@@ -104,7 +104,15 @@ mod tests {
         let keys: Vec<&str> = map.keys().map(String::as_str).collect();
         assert_eq!(
             keys,
-            ["critical_value", "drifted", "exact", "method", "n_current", "n_reference", "statistic"]
+            [
+                "critical_value",
+                "drifted",
+                "exact",
+                "method",
+                "n_current",
+                "n_reference",
+                "statistic"
+            ]
         );
         let back: ColumnDrift = serde_json::from_value(Value::Object(map)).unwrap();
         assert_eq!(back, d);
