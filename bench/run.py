@@ -40,7 +40,9 @@ from generate import GENERATOR_VERSION  # noqa: E402
 
 DEFAULT_ASSAY_BIN = "target/bench-release/assay"
 ALL_TOOLS = ["assay-profile", "assay-check", "assay-drift", "duckdb-profile", "duckdb-scan", "duckdb-scan-both",
-             "evidently", "evidently-drift"]
+             "evidently", "evidently-drift", "whylogs-profile"]
+# whylogs lives in its own venv (its pins do not mix with Evidently's): `setup.sh --with-whylogs`.
+WHYLOGS_PYTHON = Path(__file__).resolve().parent / ".venv-whylogs" / "bin" / "python"
 # The drift comparison: these tools get their own table (ratios against assay-drift and against
 # DuckDB's scan of both files) and a check of the columns they flag against drift.json.
 DRIFT_TOOLS = ["assay-drift", "evidently-drift", "duckdb-scan-both"]
@@ -273,6 +275,13 @@ def build_tools(args, data: Path, suites: dict[str, Path], tmp: Path, assay: Pat
                 t.skip, t.reads, t.inner_json = evidently_skip, "ref+cur", True
                 t.timeout, t.repeat = args.evidently_timeout, min(args.evidently_repeat, args.repeat)
                 t.cmd = [py, str(BENCH / "evidently_bench.py"), ref, cur, "--preset", "drift", "--out", str(out)]
+            elif key == "whylogs-profile":
+                t.inner_json = True
+                t.timeout, t.repeat = args.evidently_timeout, min(args.evidently_repeat, args.repeat)
+                if not WHYLOGS_PYTHON.exists():
+                    t.skip = "bench/.venv-whylogs missing: run bench/setup.sh --with-whylogs"
+                t.cmd = [str(WHYLOGS_PYTHON), str(BENCH / "whylogs_bench.py"), cur, "--format", fmt,
+                         "--out", str(out)]
             if t.skip:
                 t.status = "skipped"
             tools.append(t)

@@ -4,6 +4,7 @@
 #
 #   bench/setup.sh                   # duckdb, pyarrow, numpy
 #   bench/setup.sh --with-evidently  # also Evidently (heavy)
+#   bench/setup.sh --with-whylogs    # also whylogs 1.x, in its own venv bench/.venv-whylogs
 #
 # PYTHON=/path/to/python3.11 selects the interpreter the venv is created from (default python3).
 set -euo pipefail
@@ -12,11 +13,13 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="$here/.venv"
 python="${PYTHON:-python3}"
 with_evidently=0
+with_whylogs=0
 
 for arg in "$@"; do
     case "$arg" in
         --with-evidently) with_evidently=1 ;;
-        -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --with-whylogs) with_whylogs=1 ;;
+        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "setup.sh: unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -47,4 +50,17 @@ install() {
 install requirements.txt
 if [ "$with_evidently" = 1 ]; then
     install requirements-evidently.txt
+fi
+if [ "$with_whylogs" = 1 ]; then
+    wl="$here/.venv-whylogs"
+    stamp="$wl/.installed-requirements-whylogs.txt"
+    sum="$(sha256sum "$here/requirements-whylogs.txt" | cut -d' ' -f1)"
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
+        echo "requirements-whylogs.txt: up to date"
+    else
+        echo "requirements-whylogs.txt: installing into $wl"
+        [ -x "$wl/bin/python" ] || "$python" -m venv "$wl"
+        "$wl/bin/python" -m pip install --disable-pip-version-check --quiet -r "$here/requirements-whylogs.txt"
+        echo "$sum" > "$stamp"
+    fi
 fi
