@@ -187,11 +187,11 @@ impl CapturedValues {
     }
 
     /// Stores a full buffer of column `i` as a sorted run.
-    fn store(&self, i: usize, mut values: Vec<f64>) -> Result<()> {
+    fn store(&self, i: usize, values: Vec<f64>) -> Result<()> {
         if values.is_empty() {
             return Ok(());
         }
-        assay_stats::quantile::sort_total_order(&mut values);
+        let values = assay_stats::quantile::sorted_total_order(values);
         let bytes = values.len() * std::mem::size_of::<f64>();
         let fits = self
             .in_memory

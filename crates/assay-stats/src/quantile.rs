@@ -49,17 +49,19 @@ impl QuantileSketch {
     /// batch is sorted once and compacted in bulk (see [`compact_sorted_batch`]), then merged
     /// as one sketch, instead of DataSketches' per-item insert with a sort-and-allocate
     /// compaction every few items. `values` is left sorted; its contents are otherwise kept.
-    pub fn push_batch(&mut self, values: &mut [f64]) {
+    pub fn push_batch(&mut self, values: &mut Vec<f64>) {
         let k = self.inner.k();
         if values.len() < BULK_MIN_BATCH || self.count() + (values.len() as u64) <= u64::from(k) {
             // Small batches, and everything while the sketch is still exact, item by item.
             values.iter().for_each(|v| self.push(*v));
             return;
         }
-        sort_total_order(values);
+        *values = sorted_total_order(std::mem::take(values));
+        // In total order the non-finite values sit at both ends: negative NaNs and -inf first,
+        // +inf and positive NaNs last.
         let finite = {
-            let start = values.partition_point(|v| *v == f64::NEG_INFINITY);
-            let end = values.partition_point(|v| v.is_finite() || *v == f64::NEG_INFINITY);
+            let start = values.partition_point(|v| !v.is_finite() && v.is_sign_negative());
+            let end = values.partition_point(|v| v.is_finite() || v.is_sign_negative());
             &values[start..end]
         };
         if finite.len() < BULK_MIN_BATCH {
@@ -151,21 +153,23 @@ impl QuantileSketch {
 
 /// Sorts floats in IEEE 754 total order (as `f64::total_cmp`), as integers: each value's bits
 /// mapped to a `u64` of the same order, sorted, mapped back. Faster than sorting with
-/// `total_cmp` as the comparator.
-pub fn sort_total_order(values: &mut [f64]) {
-    sort_keys(values, <[u64]>::sort_unstable);
+/// `total_cmp` as the comparator, and in place: the vector's memory is reused for the keys.
+pub fn sorted_total_order(values: Vec<f64>) -> Vec<f64> {
+    sorted_keys(values, <[u64]>::sort_unstable)
 }
 
-/// [`sort_total_order`] with a stable, run-adaptive sort: values made of a few sorted runs one
-/// after the other (the runs of exact values kept by a read) are merged in `n log(runs)`.
-pub fn sort_total_order_runs(values: &mut [f64]) {
-    sort_keys(values, <[u64]>::sort);
+/// [`sorted_total_order`] with a stable, run-adaptive sort: values made of a few sorted runs
+/// one after the other (the runs of exact values kept by a read) are merged in
+/// `n log(runs)`.
+pub fn sorted_total_order_runs(values: Vec<f64>) -> Vec<f64> {
+    sorted_keys(values, <[u64]>::sort)
 }
 
-fn sort_keys(values: &mut [f64], sort: fn(&mut [u64])) {
+fn sorted_keys(values: Vec<f64>, sort: fn(&mut [u64])) -> Vec<f64> {
     const SIGN: u64 = 1 << 63;
+    // `into_iter().map().collect()` between types of one size reuses the allocation.
     let mut keys: Vec<u64> = values
-        .iter()
+        .into_iter()
         .map(|v| {
             let b = v.to_bits();
             if b & SIGN != 0 {
@@ -176,9 +180,9 @@ fn sort_keys(values: &mut [f64], sort: fn(&mut [u64])) {
         })
         .collect();
     sort(&mut keys);
-    for (v, k) in values.iter_mut().zip(&keys) {
-        *v = f64::from_bits(if k & SIGN != 0 { k & !SIGN } else { !k });
-    }
+    keys.into_iter()
+        .map(|k| f64::from_bits(if k & SIGN != 0 { k & !SIGN } else { !k }))
+        .collect()
 }
 
 /// Batches shorter than this go in item by item.
@@ -312,7 +316,7 @@ mod tests {
 
     #[test]
     fn floats_sort_in_total_order() {
-        let mut v = vec![
+        let v = vec![
             3.5,
             -0.0,
             f64::INFINITY,
@@ -326,9 +330,8 @@ mod tests {
         ];
         let mut expected = v.clone();
         expected.sort_by(f64::total_cmp);
-        let mut runs = v.clone();
-        sort_total_order(&mut v);
-        sort_total_order_runs(&mut runs);
+        let runs = sorted_total_order_runs(v.clone());
+        let v = sorted_total_order(v);
         let bits = |x: &[f64]| x.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&v), bits(&expected));
         assert_eq!(bits(&runs), bits(&expected));

@@ -21,7 +21,7 @@ impl Empirical {
     pub fn from_values(mut values: Vec<f64>) -> Self {
         values.retain(|v| v.is_finite());
         // Run-adaptive: values read back as sorted runs merge in n log(runs).
-        crate::quantile::sort_total_order_runs(&mut values);
+        let values = crate::quantile::sorted_total_order_runs(values);
         let mut out = Self::default();
         for v in values {
             out.push_sorted(v, 1.0);
