@@ -79,7 +79,14 @@ fn small_totals_stay_exact() {
 fn non_finite_values_are_left_out() {
     let mut s = QuantileSketch::default();
     let mut v: Vec<f64> = (0..1000).map(f64::from).collect();
-    v.extend([f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -f64::NAN, -f64::NAN, f64::NAN]);
+    v.extend([
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        -f64::NAN,
+        -f64::NAN,
+        f64::NAN,
+    ]);
     v.extend([f64::NEG_INFINITY, -f64::NAN, -f64::NAN, -f64::NAN]);
     s.push_batch(&mut v);
     assert_eq!(s.count(), 1000);
