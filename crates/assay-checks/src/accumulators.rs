@@ -11,7 +11,7 @@ use arrow::record_batch::RecordBatch;
 use datafusion::common::hash_utils::create_hashes;
 
 use assay_stats::leakage::{quantile_bucket, Contingency};
-use assay_stats::pii::{detect, PiiKind};
+use assay_stats::pii::{detect, PiiKind, PiiMatches};
 
 use crate::check::RowAccumulator;
 
@@ -121,6 +121,38 @@ impl RowAccumulator for RowHashes {
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
     }
+
+    fn fork(&self) -> Option<Box<dyn RowAccumulator>> {
+        let mode = match &self.mode {
+            HashMode::CountDuplicates { .. } => HashMode::CountDuplicates {
+                seen: AHashSet::new(),
+                duplicates: 0,
+            },
+            HashMode::CollectSet(_) => HashMode::CollectSet(AHashSet::new()),
+            HashMode::CollectAll(_) => HashMode::CollectAll(Vec::new()),
+        };
+        Some(Box::new(RowHashes::new(self.columns.clone(), mode)))
+    }
+
+    fn merge(&mut self, other: Box<dyn Any>) -> Result<(), String> {
+        let other: RowHashes = crate::check::downcast(other)?;
+        self.rows += other.rows;
+        match (&mut self.mode, other.mode) {
+            (
+                HashMode::CountDuplicates { seen, duplicates },
+                HashMode::CountDuplicates { seen: more, .. },
+            ) => {
+                // Every row but the first of each distinct hash is a duplicate, whichever
+                // copy saw it first.
+                seen.extend(more);
+                *duplicates = self.rows - seen.len() as u64;
+            }
+            (HashMode::CollectSet(set), HashMode::CollectSet(more)) => set.extend(more),
+            (HashMode::CollectAll(all), HashMode::CollectAll(more)) => all.extend(more),
+            _ => return Err("internal: merging row hashes of another mode".into()),
+        }
+        Ok(())
+    }
 }
 
 /// Counts non-null finite values of a numeric column outside `[lo, hi]`.
@@ -177,23 +209,50 @@ impl RowAccumulator for OutsideRange {
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
     }
+
+    fn fork(&self) -> Option<Box<dyn RowAccumulator>> {
+        Some(Box::new(OutsideRange::new(&self.column, self.lo, self.hi)))
+    }
+
+    fn merge(&mut self, other: Box<dyn Any>) -> Result<(), String> {
+        let other: OutsideRange = crate::check::downcast(other)?;
+        self.below += other.below;
+        self.above += other.above;
+        self.total += other.total;
+        Ok(())
+    }
 }
 
-/// Counts non-null strings whose length (in chars) is outside `[min, max]`.
-pub struct LengthOutside {
+/// Counts the non-null strings of a column by length (in Unicode characters): exact, small
+/// (one entry per distinct length) and independent of any bounds, so it can be taken during the
+/// profiling read before the bounds are known.
+pub struct LengthCounts {
     /// Column.
     pub column: String,
-    /// Shortest allowed length.
-    pub min: u64,
-    /// Longest allowed length.
-    pub max: u64,
-    /// Values outside the bounds.
-    pub outside: u64,
-    /// Non-null values.
-    pub total: u64,
+    /// Values per length.
+    pub by_length: AHashMap<u64, u64>,
 }
 
-impl RowAccumulator for LengthOutside {
+impl LengthCounts {
+    /// A counter for `column`.
+    pub fn new(column: &str) -> Self {
+        Self {
+            column: column.to_string(),
+            by_length: AHashMap::new(),
+        }
+    }
+
+    /// Values whose length lies outside `[min, max]`.
+    pub fn outside(&self, min: u64, max: u64) -> u64 {
+        self.by_length
+            .iter()
+            .filter(|(len, _)| **len < min || **len > max)
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+impl RowAccumulator for LengthCounts {
     fn columns(&self) -> Vec<String> {
         vec![self.column.clone()]
     }
@@ -201,17 +260,31 @@ impl RowAccumulator for LengthOutside {
     fn update(&mut self, batch: &RecordBatch) -> Result<(), String> {
         let a = as_utf8(&column(batch, &self.column)?, &self.column)?;
         for v in a.as_string::<i32>().iter().flatten() {
-            self.total += 1;
-            let len = v.chars().count() as u64;
-            if len < self.min || len > self.max {
-                self.outside += 1;
-            }
+            // Byte length equals character length for ASCII, the common case.
+            let len = if v.is_ascii() {
+                v.len()
+            } else {
+                v.chars().count()
+            };
+            *self.by_length.entry(len as u64).or_default() += 1;
         }
         Ok(())
     }
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
+    }
+
+    fn fork(&self) -> Option<Box<dyn RowAccumulator>> {
+        Some(Box::new(LengthCounts::new(&self.column)))
+    }
+
+    fn merge(&mut self, other: Box<dyn Any>) -> Result<(), String> {
+        let other: LengthCounts = crate::check::downcast(other)?;
+        for (len, n) in other.by_length {
+            *self.by_length.entry(len).or_default() += n;
+        }
+        Ok(())
     }
 }
 
@@ -231,8 +304,12 @@ pub struct PiiCounts {
 impl PiiCounts {
     /// Adds `n` occurrences of `value`.
     pub fn add(&mut self, value: &str, n: u64) {
+        self.add_found(value, detect(value), n);
+    }
+
+    /// Adds `n` occurrences of `value`, whose matches are `found`.
+    pub fn add_found(&mut self, value: &str, found: PiiMatches, n: u64) {
         self.total += n;
-        let found = detect(value);
         if found.is_empty() {
             return;
         }
@@ -240,12 +317,42 @@ impl PiiCounts {
         for kind in found.iter() {
             *self.by_kind.entry(kind).or_default() += n;
             let ex = self.examples.entry(kind).or_default();
-            if ex.len() < 3 {
-                ex.push(mask(value));
+            // The first few masked examples in sorted order: the same whatever the order of
+            // the rows, or how they were split across partitions.
+            let masked = mask(value);
+            if (ex.len() < EXAMPLES || ex.last().is_some_and(|last| masked < *last))
+                && !ex.contains(&masked)
+            {
+                ex.push(masked);
+                ex.sort();
+                ex.truncate(EXAMPLES);
             }
         }
     }
+
+    /// Adds the counts of another part of the same column.
+    pub fn merge(&mut self, other: PiiCounts) {
+        self.total += other.total;
+        self.any += other.any;
+        for (kind, n) in other.by_kind {
+            *self.by_kind.entry(kind).or_default() += n;
+        }
+        for (kind, more) in other.examples {
+            let ex = self.examples.entry(kind).or_default();
+            ex.extend(more);
+            ex.sort();
+            ex.dedup();
+            ex.truncate(EXAMPLES);
+        }
+    }
 }
+
+/// Masked examples kept per kind.
+const EXAMPLES: usize = 3;
+
+/// Distinct values per column whose matches a [`PiiScan`] remembers (low-cardinality columns
+/// are then scanned once per distinct value, not once per row).
+const PII_MEMO: usize = 10_000;
 
 /// Masks a value for display: keeps the first and last character of each run of
 /// alphanumerics, so reports show the shape of a match but never the personal data itself.
@@ -272,6 +379,19 @@ pub struct PiiScan {
     pub columns: Vec<String>,
     /// Counts per column.
     pub counts: Vec<PiiCounts>,
+    memo: Vec<AHashMap<String, PiiMatches>>,
+}
+
+impl PiiScan {
+    /// A scan of `columns`.
+    pub fn new(columns: Vec<String>) -> Self {
+        let n = columns.len();
+        Self {
+            columns,
+            counts: vec![PiiCounts::default(); n],
+            memo: vec![AHashMap::new(); n],
+        }
+    }
 }
 
 impl RowAccumulator for PiiScan {
@@ -283,8 +403,19 @@ impl RowAccumulator for PiiScan {
         for (i, name) in self.columns.iter().enumerate() {
             let a = as_utf8(&column(batch, name)?, name)?;
             let counts = &mut self.counts[i];
+            let memo = &mut self.memo[i];
             for v in a.as_string::<i32>().iter().flatten() {
-                counts.add(v, 1);
+                let found = match memo.get(v) {
+                    Some(f) => *f,
+                    None => {
+                        let f = detect(v);
+                        if memo.len() < PII_MEMO {
+                            memo.insert(v.to_string(), f);
+                        }
+                        f
+                    }
+                };
+                counts.add_found(v, found, 1);
             }
         }
         Ok(())
@@ -292,6 +423,18 @@ impl RowAccumulator for PiiScan {
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
+    }
+
+    fn fork(&self) -> Option<Box<dyn RowAccumulator>> {
+        Some(Box::new(PiiScan::new(self.columns.clone())))
+    }
+
+    fn merge(&mut self, other: Box<dyn Any>) -> Result<(), String> {
+        let other: PiiScan = crate::check::downcast(other)?;
+        for (mine, theirs) in self.counts.iter_mut().zip(other.counts) {
+            mine.merge(theirs);
+        }
+        Ok(())
     }
 }
 

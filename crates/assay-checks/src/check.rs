@@ -2,6 +2,7 @@
 
 use std::any::Any;
 
+use arrow::datatypes::{DataType, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use serde_json::{Map, Value};
 
@@ -84,10 +85,62 @@ impl Inputs<'_> {
         }
     }
 
+    /// [`Params::f64`] of the entry's `params:`.
+    pub fn param_f64(&self, key: &str) -> Result<Option<f64>, String> {
+        Params(self.params).f64(key)
+    }
+
+    /// [`Params::in_range`] of the entry's `params:`.
+    pub fn param_in_range(&self, check: &str, key: &str, default: f64) -> Result<f64, String> {
+        Params(self.params).in_range(check, key, default)
+    }
+
+    /// [`Params::count`] of the entry's `params:`.
+    pub fn param_count(&self, check: &str, key: &str, default: usize) -> Result<usize, String> {
+        Params(self.params).count(check, key, default)
+    }
+
+    /// [`Params::non_negative`] of the entry's `params:`.
+    pub fn param_non_negative(&self, key: &str) -> Result<Option<f64>, String> {
+        Params(self.params).non_negative(key)
+    }
+
+    /// [`Params::seed`] of the entry's `params:`.
+    pub fn param_seed(&self, key: &str) -> Result<Option<u64>, String> {
+        Params(self.params).seed(key)
+    }
+
+    /// [`Params::str`] of the entry's `params:`.
+    pub fn param_str(&self, key: &str) -> Result<Option<String>, String> {
+        Params(self.params).str(key)
+    }
+
+    /// [`Params::bool`] of the entry's `params:`.
+    pub fn param_bool(&self, key: &str) -> Result<Option<bool>, String> {
+        Params(self.params).bool(key)
+    }
+
+    /// [`Params::strings`] of the entry's `params:`.
+    pub fn param_strings(&self, key: &str) -> Result<Option<Vec<String>>, String> {
+        Params(self.params).strings(key)
+    }
+}
+
+/// A suite entry's `params:`, read with the type checks every check applies (a key given as
+/// null is an error: YAML `.nan`, `.inf` and `~` all read as null, and none means "default").
+#[derive(Debug, Clone, Copy)]
+pub struct Params<'a>(pub &'a Map<String, Value>);
+
+impl Params<'_> {
+    /// The raw value of a key.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.get(key)
+    }
+
     /// A numeric parameter (`None` when absent). A key given as null is an error: YAML
     /// `.nan`, `.inf` and `~` (TOML `nan`, `inf`) all read as null, and none means "default".
-    pub fn param_f64(&self, key: &str) -> Result<Option<f64>, String> {
-        match self.params.get(key) {
+    pub fn f64(&self, key: &str) -> Result<Option<f64>, String> {
+        match self.0.get(key) {
             None => Ok(None),
             Some(Value::Null) => Err(format!(
                 "params.{key} must be a number (NaN, infinity and null are not allowed)"
@@ -101,21 +154,21 @@ impl Inputs<'_> {
 
     /// A numeric parameter with a default, in the range [`crate::limits`] gives for
     /// `params.KEY` of check `check`.
-    pub fn param_in_range(&self, check: &str, key: &str, default: f64) -> Result<f64, String> {
-        let v = self.param_f64(key)?.unwrap_or(default);
+    pub fn in_range(&self, check: &str, key: &str, default: f64) -> Result<f64, String> {
+        let v = self.f64(key)?.unwrap_or(default);
         crate::limits::check_param(check, key, v)?;
         Ok(v)
     }
 
     /// A whole-number parameter with a default, in the range [`crate::limits`] gives for
     /// `params.KEY` of check `check` (which must have one).
-    pub fn param_count(&self, check: &str, key: &str, default: usize) -> Result<usize, String> {
+    pub fn count(&self, check: &str, key: &str, default: usize) -> Result<usize, String> {
         if crate::limits::find_for(check, key).is_none() {
             return Err(format!(
                 "internal: no limit is defined for params.{key} of {check}"
             ));
         }
-        match self.param_f64(key)? {
+        match self.f64(key)? {
             None => Ok(default),
             Some(v) => {
                 crate::limits::check_param(check, key, v)?;
@@ -125,16 +178,16 @@ impl Inputs<'_> {
     }
 
     /// A numeric parameter that must be at least 0 (a tolerance, a gap).
-    pub fn param_non_negative(&self, key: &str) -> Result<Option<f64>, String> {
-        match self.param_f64(key)? {
+    pub fn non_negative(&self, key: &str) -> Result<Option<f64>, String> {
+        match self.f64(key)? {
             Some(v) if v < 0.0 => Err(format!("params.{key} must be at least 0, got {v}")),
             other => Ok(other),
         }
     }
 
     /// A seed: a whole number from 0 to 2^64 - 1 (read exactly, not through a float).
-    pub fn param_seed(&self, key: &str) -> Result<Option<u64>, String> {
-        let Some(v) = self.params.get(key) else {
+    pub fn seed(&self, key: &str) -> Result<Option<u64>, String> {
+        let Some(v) = self.0.get(key) else {
             return Ok(None);
         };
         if let Some(seed) = v.as_u64() {
@@ -153,8 +206,8 @@ impl Inputs<'_> {
     }
 
     /// A string parameter (a key given as null is an error).
-    pub fn param_str(&self, key: &str) -> Result<Option<String>, String> {
-        match self.params.get(key) {
+    pub fn str(&self, key: &str) -> Result<Option<String>, String> {
+        match self.0.get(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(v) => Err(format!("params.{key} must be a string, got {v}")),
@@ -162,8 +215,8 @@ impl Inputs<'_> {
     }
 
     /// A boolean parameter (a key given as null is an error).
-    pub fn param_bool(&self, key: &str) -> Result<Option<bool>, String> {
-        match self.params.get(key) {
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, String> {
+        match self.0.get(key) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(v) => Err(format!("params.{key} must be true or false, got {v}")),
@@ -171,8 +224,8 @@ impl Inputs<'_> {
     }
 
     /// A list-of-strings parameter (a key given as null is an error).
-    pub fn param_strings(&self, key: &str) -> Result<Option<Vec<String>>, String> {
-        match self.params.get(key) {
+    pub fn strings(&self, key: &str) -> Result<Option<Vec<String>>, String> {
+        match self.0.get(key) {
             None => Ok(None),
             Some(Value::Array(a)) => a
                 .iter()
@@ -184,6 +237,56 @@ impl Inputs<'_> {
                 .map(Some),
             Some(v) => Err(format!("params.{key} must be a list, got {v}")),
         }
+    }
+}
+
+/// What a check may read when it plans its taps ([`Check::taps`]), before the current data
+/// is read: the sources' columns and types, the reference's profile when the check reads after
+/// it, roles and configuration.
+pub struct TapInputs<'a> {
+    /// Columns and Arrow types of the current data; `None` when it is a saved profile.
+    pub current: Option<&'a SchemaRef>,
+    /// Columns and Arrow types of the reference when it is raw data.
+    pub reference_schema: Option<&'a SchemaRef>,
+    /// The reference, profiled: set only for checks that [`Check::taps_after_reference`].
+    pub reference: Option<&'a Dataset>,
+    /// Whether the suite has a reference at all (raw data or a saved profile).
+    pub has_reference: bool,
+    /// Column roles.
+    pub roles: &'a Roles,
+    /// Columns the suite entry restricts the check to.
+    pub columns: Option<&'a [String]>,
+    /// The entry's `params:`.
+    pub params: Params<'a>,
+}
+
+impl TapInputs<'_> {
+    /// Columns to run on: the entry's `columns:` or, by default, the current data's features
+    /// (non-role columns) whose Arrow type passes `keep`. Empty for a saved profile.
+    pub fn target_columns(&self, keep: impl Fn(&DataType) -> bool) -> Vec<String> {
+        let Some(schema) = self.current else {
+            return Vec::new();
+        };
+        match self.columns {
+            Some(c) => c.to_vec(),
+            None => {
+                let all: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+                let features = self.roles.features_of(&all);
+                schema
+                    .fields()
+                    .iter()
+                    .filter(|f| features.contains(f.name()) && keep(f.data_type()))
+                    .map(|f| f.name().clone())
+                    .collect()
+            }
+        }
+    }
+
+    /// Every column of the current data (empty for a saved profile).
+    pub fn current_columns(&self) -> Vec<String> {
+        self.current
+            .map(|s| s.fields().iter().map(|f| f.name().clone()).collect())
+            .unwrap_or_default()
     }
 }
 
@@ -205,6 +308,16 @@ pub trait RowAccumulator: Send {
     /// raw values to the figures the check needs.
     fn finish(&mut self) -> Result<(), String> {
         Ok(())
+    }
+    /// An empty copy for another partition of a profiling read it rides on (see
+    /// [`Check::taps`]). `None`: it cannot be split, and so cannot be a tap.
+    fn fork(&self) -> Option<Box<dyn RowAccumulator>> {
+        None
+    }
+    /// Adds a copy made by [`RowAccumulator::fork`] (fed other rows) into this one. The result
+    /// must not depend on which rows went to which copy, nor on the order of merges.
+    fn merge(&mut self, _other: Box<dyn Any>) -> Result<(), String> {
+        Err("internal: this accumulator cannot be merged".into())
     }
 }
 
@@ -326,6 +439,19 @@ pub trait Check: Send + Sync {
         _roles: &assay_engine::Roles,
     ) -> Option<assay_engine::capture::CaptureSpec> {
         None
+    }
+    /// Row work done during the profiling reads themselves ("taps"), planned before the
+    /// current data is read: `Some(passes)` are the check's row passes (each accumulator must
+    /// [`RowAccumulator::fork`]), handed to [`Check::measure`] in order, and
+    /// [`Check::row_passes`] is then not asked; `None` (the default): the check plans its row
+    /// passes after the reads, and each is a read of its own.
+    fn taps(&self, _inputs: &TapInputs) -> Result<Option<Vec<RowPass>>, String> {
+        Ok(None)
+    }
+    /// True when [`Check::taps`] needs the reference already profiled (bounds taken from the
+    /// reference): the runner then reads the reference before the current data, not beside it.
+    fn taps_after_reference(&self) -> bool {
+        false
     }
     /// Row passes it needs over raw data (default: none; the profiles suffice).
     fn row_passes(&self, _inputs: &Inputs) -> Result<Vec<RowPass>, String> {

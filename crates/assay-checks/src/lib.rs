@@ -19,6 +19,7 @@ pub mod limits;
 pub mod runner;
 pub mod sections;
 pub mod suite;
+mod taps;
 #[cfg(test)]
 pub mod testing;
 pub mod validation;

@@ -7,7 +7,9 @@ use std::any::Any;
 use serde_json::Value;
 
 use assay_engine::scan::for_each_batch;
-use assay_engine::{load_dataset, Dataset, Engine, EngineError, ProfileOptions};
+use assay_engine::{
+    open_dataset, read_dataset, Dataset, Engine, EngineError, OpenedDataset, ProfileOptions,
+};
 use assay_report::{
     CheckResult, ColumnDistribution, DatasetInfo, Report, Status, Summary, REPORT_SCHEMA_VERSION,
 };
@@ -15,9 +17,10 @@ use assay_runtime::fault::{isolate, isolate_future};
 use assay_stats::{ColumnKind, Histogram, Profile};
 
 use crate::catalogue;
-use crate::check::{Inputs, Measurement, RowAccumulator, Side};
+use crate::check::{Inputs, Measurement, Params, RowAccumulator, Side, TapInputs};
 use crate::condition::{Condition, Verdict};
 use crate::suite::{LoadedSuite, Severity, SuiteError};
+use crate::taps::{TapResult, TapSet};
 
 /// Why a run stopped (configuration or input): exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -93,40 +96,36 @@ pub async fn run_suite(
         progress: options.progress,
         capture,
     };
-    let data_error = |key: &'static str| {
-        let suite = loaded.path.clone();
-        move |source: EngineError| RunError::Data { key, suite, source }
-    };
-    // Both sides are read at the same time: each read already uses every core for decoding
-    // and profiling, and reading them together overlaps one side's I/O with the other's work.
     let reference_spec = loaded.reference_spec();
     let current_spec = loaded.current_spec();
-    let load_reference = async {
+    let open_reference = async {
         match &reference_spec {
-            Some(spec) => load_dataset(engine, spec, &profile_options).await.map(Some),
+            Some(spec) => open_dataset(engine, spec, &profile_options).await.map(Some),
             None => Ok(None),
         }
     };
-    let load_current = async {
+    let open_current = async {
         if current_spec.paths.is_empty() {
             // No data (for example `assay sensitivity` on declared input distributions).
-            Ok(Dataset {
+            Ok(OpenedDataset::Profile(Dataset {
                 label: "(no data)".into(),
                 profile: assay_stats::Profile::new(Vec::new(), 0, Vec::new()),
                 source: None,
                 captured: None,
-            })
+            }))
         } else {
-            load_dataset(engine, &current_spec, &profile_options).await
+            open_dataset(engine, &current_spec, &profile_options).await
         }
     };
-    let (reference, current) = tokio::join!(load_reference, load_current);
-    let reference = reference.map_err(data_error("data.reference"))?;
-    let current = current.map_err(data_error("data.current"))?;
+    let (reference, current) = tokio::join!(open_reference, open_current);
+    let reference = reference.map_err(data_error(loaded, "data.reference"))?;
+    let current = current.map_err(data_error(loaded, "data.current"))?;
+    // Roles and columns are checked against the schema before anything is read.
     let columns = current.columns();
+    let current_label = current_spec.label();
     suite
         .roles
-        .validate(&columns, &current.label)
+        .validate(&columns, &current_label)
         .map_err(|e| match &e {
             EngineError::Column { column, .. } => {
                 RunError::Suite(loaded.error_at(&[column.as_str()], e.to_string()))
@@ -139,15 +138,17 @@ pub async fn run_suite(
                 return Err(RunError::Suite(loaded.error_at(
                     &[c.as_str()],
                     format!(
-                        "`{}` names column `{c}`, which {} does not have",
-                        entry.check, current.label
+                        "`{}` names column `{c}`, which {current_label} does not have",
+                        entry.check
                     ),
                 )));
             }
         }
     }
+    let (current, reference, tapped) =
+        read_sides(loaded, current, reference, &profile_options).await?;
     let name = suite.name.clone().unwrap_or_else(|| loaded.path.clone());
-    let results = run_checks(loaded, &current, reference.as_ref()).await?;
+    let results = run_checks(loaded, &current, reference.as_ref(), tapped).await?;
     Ok(build_report(
         name,
         &current,
@@ -157,16 +158,218 @@ pub async fn run_suite(
     ))
 }
 
+/// An unreadable dataset named by suite key `key`.
+fn data_error(loaded: &LoadedSuite, key: &'static str) -> impl FnOnce(EngineError) -> RunError {
+    let suite = loaded.path.clone();
+    move |source: EngineError| RunError::Data { key, suite, source }
+}
+
+/// The finished tap accumulators of one suite entry, in the order its check planned them, or
+/// why they could not be computed.
+type EntryTaps = Result<Vec<Box<dyn RowAccumulator>>, String>;
+
+/// Reads each side once, every check's taps riding on the reads: both sides at the same time,
+/// or the reference first when a check's taps need the reference's profile (its bounds).
+async fn read_sides(
+    loaded: &LoadedSuite,
+    current: OpenedDataset,
+    reference: Option<OpenedDataset>,
+    options: &ProfileOptions,
+) -> Result<(Dataset, Option<Dataset>, Vec<Option<EntryTaps>>), RunError> {
+    let suite = &loaded.suite;
+    let checks: Vec<_> = suite
+        .checks
+        .iter()
+        .map(|e| catalogue::find(&e.check))
+        .collect();
+    let reference_is_raw = matches!(reference, Some(OpenedDataset::Source(_)));
+    let staged = reference_is_raw && checks.iter().flatten().any(|c| c.taps_after_reference());
+    let mut planned: Vec<Option<Result<(), String>>> = (0..checks.len()).map(|_| None).collect();
+    let mut current_taps = TapSet::default();
+    let mut reference_taps = TapSet::default();
+    {
+        let saved_reference = match &reference {
+            Some(OpenedDataset::Profile(d)) => Some(d),
+            _ => None,
+        };
+        let mut sets = Sides {
+            current: (&mut current_taps, current.schema()),
+            reference: (
+                &mut reference_taps,
+                reference.as_ref().and_then(|r| r.schema()),
+            ),
+        };
+        for (i, check) in checks.iter().enumerate() {
+            let Some(check) = check else { continue };
+            if staged && check.taps_after_reference() {
+                continue;
+            }
+            let inputs = tap_inputs(loaded, i, &current, reference.as_ref(), saved_reference);
+            planned[i] = plan_taps(loaded, i, check.as_ref(), &inputs, &mut sets, false)?;
+        }
+    }
+    let read = |opened: OpenedDataset, set: TapSet, key: &'static str| async move {
+        let live = !set.is_empty();
+        let tap = live.then(|| Box::new(set) as Box<dyn assay_engine::tap::BatchTap>);
+        let (dataset, tap) = read_dataset(opened, options, tap)
+            .await
+            .map_err(data_error(loaded, key))?;
+        let set = match tap {
+            Some(t) => *t.into_any().downcast::<TapSet>().map_err(|_| {
+                RunError::Engine(EngineError::BadInput {
+                    path: dataset.label.clone(),
+                    message: "internal: the read returned another tap".into(),
+                })
+            })?,
+            None => TapSet::default(),
+        };
+        Ok::<_, RunError>((dataset, set))
+    };
+    let (current, reference, finished) = if staged {
+        let Some(opened_reference) = reference else {
+            unreachable!("staged only with a raw reference")
+        };
+        let (reference, reference_set) =
+            read(opened_reference, reference_taps, "data.reference").await?;
+        {
+            let mut sets = Sides {
+                current: (&mut current_taps, current.schema()),
+                reference: (&mut TapSet::default(), None),
+            };
+            for (i, check) in checks.iter().enumerate() {
+                let Some(check) = check else { continue };
+                if !check.taps_after_reference() {
+                    continue;
+                }
+                let opened_reference = None;
+                let inputs = tap_inputs(loaded, i, &current, opened_reference, Some(&reference));
+                planned[i] = plan_taps(loaded, i, check.as_ref(), &inputs, &mut sets, true)?;
+            }
+        }
+        let (current, current_set) = read(current, current_taps, "data.current").await?;
+        let mut finished = reference_set.finish();
+        finished.extend(current_set.finish());
+        (current, Some(reference), finished)
+    } else {
+        let read_reference = async {
+            match reference {
+                Some(opened) => read(opened, reference_taps, "data.reference")
+                    .await
+                    .map(|(d, set)| (Some(d), set)),
+                None => Ok((None, TapSet::default())),
+            }
+        };
+        let (reference, current) =
+            tokio::join!(read_reference, read(current, current_taps, "data.current"));
+        let (reference, reference_set) = reference?;
+        let (current, current_set) = current?;
+        let mut finished = reference_set.finish();
+        finished.extend(current_set.finish());
+        (current, reference, finished)
+    };
+    Ok((current, reference, gather_taps(planned, finished)))
+}
+
+/// The tap sets of both sides, with the schemas their columns are checked against.
+struct Sides<'a, 's> {
+    current: (&'a mut TapSet, Option<&'s arrow::datatypes::SchemaRef>),
+    reference: (&'a mut TapSet, Option<&'s arrow::datatypes::SchemaRef>),
+}
+
+fn tap_inputs<'a>(
+    loaded: &'a LoadedSuite,
+    i: usize,
+    current: &'a OpenedDataset,
+    reference: Option<&'a OpenedDataset>,
+    profiled_reference: Option<&'a Dataset>,
+) -> TapInputs<'a> {
+    let entry = &loaded.suite.checks[i];
+    TapInputs {
+        current: current.schema(),
+        reference_schema: reference.and_then(|r| r.schema()),
+        reference: profiled_reference,
+        has_reference: loaded.reference_spec().is_some(),
+        roles: &loaded.suite.roles,
+        columns: entry.columns.as_deref(),
+        params: Params(&entry.params),
+    }
+}
+
+/// Asks check `i` for its taps and files them; `Some(Ok)` when it has taps, `Some(Err)` when
+/// planning them failed (the check's result is then an error), `None` when it has none.
+fn plan_taps(
+    loaded: &LoadedSuite,
+    i: usize,
+    check: &dyn crate::check::Check,
+    inputs: &TapInputs,
+    sets: &mut Sides,
+    current_only: bool,
+) -> Result<Option<Result<(), String>>, RunError> {
+    match isolate(|| check.taps(inputs)).and_then(|r| r) {
+        Err(e) if e.starts_with("params.") => Err(param_error(loaded, i, e)),
+        Err(e) => Ok(Some(Err(e))),
+        Ok(None) => Ok(None),
+        Ok(Some(passes)) => {
+            for (position, pass) in passes.into_iter().enumerate() {
+                let (set, schema) = match pass.side {
+                    Side::Current => (&mut *sets.current.0, sets.current.1),
+                    Side::Reference if !current_only => (&mut *sets.reference.0, sets.reference.1),
+                    Side::Reference => {
+                        return Ok(Some(Err(
+                            "internal: a check reading after the reference planned a pass on it"
+                                .into(),
+                        )))
+                    }
+                };
+                let Some(schema) = schema else {
+                    return Ok(Some(Err(
+                        "internal: a row pass planned on a saved profile".into()
+                    )));
+                };
+                set.add(i, position, pass.side, pass.accumulator, schema);
+            }
+            Ok(Some(Ok(())))
+        }
+    }
+}
+
+/// Hands each entry its finished tap accumulators, in the order its check planned them.
+fn gather_taps(
+    planned: Vec<Option<Result<(), String>>>,
+    finished: Vec<TapResult>,
+) -> Vec<Option<EntryTaps>> {
+    let mut by_entry: Vec<Vec<TapResult>> = planned.iter().map(|_| Vec::new()).collect();
+    for r in finished {
+        if let Some(v) = by_entry.get_mut(r.entry) {
+            v.push(r);
+        }
+    }
+    planned
+        .into_iter()
+        .zip(by_entry)
+        .map(|(plan, mut results)| {
+            let plan = plan?;
+            Some(plan.and_then(|()| {
+                results.sort_by_key(|r| r.position);
+                results.into_iter().map(|r| r.outcome).collect()
+            }))
+        })
+        .collect()
+}
+
 struct Planned {
     entry: usize,
     passes: Vec<(Side, Box<dyn RowAccumulator>)>,
     error: Option<String>,
+    /// Passes done on the profiling reads (taps), already finished.
+    finished: Option<EntryTaps>,
 }
 
 async fn run_checks(
     loaded: &LoadedSuite,
     current: &Dataset,
     reference: Option<&Dataset>,
+    mut tapped: Vec<Option<EntryTaps>>,
 ) -> Result<Vec<CheckResult>, RunError> {
     let suite = &loaded.suite;
     let checks: Vec<_> = suite
@@ -256,6 +459,16 @@ async fn run_checks(
                 entry: i,
                 passes: Vec::new(),
                 error: Some(fault),
+                finished: None,
+            });
+            continue;
+        }
+        if let Some(taps) = tapped[i].take() {
+            planned.push(Planned {
+                entry: i,
+                passes: Vec::new(),
+                error: None,
+                finished: Some(taps),
             });
             continue;
         }
@@ -265,11 +478,13 @@ async fn run_checks(
                 entry: i,
                 passes: p.into_iter().map(|rp| (rp.side, rp.accumulator)).collect(),
                 error: None,
+                finished: None,
             }),
             Err(e) => planned.push(Planned {
                 entry: i,
                 passes: Vec::new(),
                 error: Some(e),
+                finished: None,
             }),
         }
     }
@@ -299,6 +514,17 @@ async fn run_checks(
         let plan = by_entry[i].take();
         let measurements = match plan {
             Some(Planned { error: Some(e), .. }) => Err(e),
+            Some(Planned {
+                finished: Some(taps),
+                ..
+            }) => taps.and_then(|finished| {
+                isolate(|| {
+                    assay_runtime::fault::inject("check-measure", check.id());
+                    let finished = finished.into_iter().map(|a| a.into_any()).collect();
+                    check.measure(&inputs_of(i), finished)
+                })
+                .and_then(|r| r)
+            }),
             Some(Planned { passes, .. }) => isolate(|| {
                 assay_runtime::fault::inject("check-measure", check.id());
                 let finished: Vec<Box<dyn Any>> =

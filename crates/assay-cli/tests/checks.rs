@@ -263,3 +263,158 @@ fn empty_current_data_fails_the_row_count() {
     assert_eq!(results[1]["threshold"], 0.5);
     assert_eq!(results[1]["status"], "fail");
 }
+
+/// A deterministic generator for the one-read test (xorshift).
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// Rows of the one-read test: id, x (float), s (string), contact (e-mail or not).
+fn one_read_rows(n: usize, seed: u64, shift: f64) -> Vec<(u64, f64, String, String)> {
+    let mut rng = Xorshift(seed);
+    (0..n)
+        .map(|i| {
+            // Every 50th id repeats the one before it.
+            let id = if i % 50 == 49 { i as u64 - 1 } else { i as u64 };
+            let x = (rng.next() % 1_000_000) as f64 / 1000.0 + shift;
+            let s =
+                "a".repeat((rng.next() % 12) as usize + 1) + &format!("{}", rng.next() % 100_000);
+            let contact = if i % 100 == 7 {
+                format!("user{i}@example.org")
+            } else {
+                format!("none-{}", rng.next() % 50_000)
+            };
+            (id, x, s, contact)
+        })
+        .collect()
+}
+
+#[test]
+fn row_checks_ride_on_the_one_profiling_read_of_each_side() {
+    let d = tempfile::tempdir().unwrap();
+    // 30,000 rows: beyond the 10,000 distinct values kept exactly, so none of these counts can
+    // come from the profile: each is made on the profiling read itself.
+    let n = 30_000;
+    let reference = one_read_rows(n, 11, 0.0);
+    let mut current = one_read_rows(n, 12, 100.0);
+    // 200 current rows copy reference rows (overlap), and so also duplicate nothing in current.
+    for i in 0..200 {
+        current[i * 7] = reference[i * 11].clone();
+    }
+    let write = |path: &str, rows: &[(u64, f64, String, String)]| {
+        let body = csv(
+            "id,x,s,contact",
+            rows.iter().map(|(id, x, s, c)| format!("{id},{x},{s},{c}")),
+        );
+        fs::write(d.path().join(path), body).unwrap();
+    };
+    write("ref.csv", &reference);
+    write("cur.csv", &current);
+    fs::write(
+        d.path().join("s.yaml"),
+        "data:\n  reference: ref.csv\n  current: cur.csv\nroles:\n  id: id\nchecks:\n  \
+         - check: integrity.value_range\n  - check: integrity.outlier_share\n  \
+         - check: integrity.string_length\n  - check: integrity.duplicate_rows\n  \
+         - check: integrity.id_unique\n  - check: leakage.train_test_overlap\n  \
+         - check: privacy.pii\n",
+    )
+    .unwrap();
+    let r = assay_in(d.path(), &["check", "s.yaml", "-o", "json=-"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    let report = r.json();
+    assert_eq!(report["reference"]["reads"], 1, "{}", report["reference"]);
+    assert_eq!(report["current"]["reads"], 1, "{}", report["current"]);
+    let value = |id: &str, col: Option<&str>| -> &Value {
+        let r = result(&report, id, col);
+        assert_ne!(r["status"], "error", "{r}");
+        r
+    };
+    // value_range: current x outside the reference's [min, max], counted from the rows.
+    let (lo, hi) = reference
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), r| {
+            (a.min(r.1), b.max(r.1))
+        });
+    let outside = current.iter().filter(|r| r.1 < lo || r.1 > hi).count();
+    let vr = value("integrity.value_range", Some("x"));
+    assert_eq!(
+        vr["details"]["outside"].as_f64(),
+        Some(outside as f64),
+        "{vr}"
+    );
+    assert_eq!(vr["details"]["exact"], true);
+    // outlier_share: outside the reference's fences (given in the details), exactly.
+    let os = value("integrity.outlier_share", Some("x"));
+    let (flo, fhi) = (
+        os["details"]["lower_fence"].as_f64().unwrap(),
+        os["details"]["upper_fence"].as_f64().unwrap(),
+    );
+    let outliers = current.iter().filter(|r| r.1 < flo || r.1 > fhi).count();
+    assert_eq!(
+        os["details"]["outliers"].as_f64(),
+        Some(outliers as f64),
+        "{os}"
+    );
+    assert_eq!(os["details"]["exact_count"], true);
+    // string_length: bounds from the reference's shortest and longest string.
+    let len = |s: &str| s.chars().count();
+    let (smin, smax) = reference.iter().fold((usize::MAX, 0), |(a, b), r| {
+        (a.min(len(&r.2)), b.max(len(&r.2)))
+    });
+    let s_outside = current
+        .iter()
+        .filter(|r| len(&r.2) < smin || len(&r.2) > smax)
+        .count();
+    let sl = value("integrity.string_length", Some("s"));
+    assert_eq!(
+        sl["details"]["outside"].as_f64(),
+        Some(s_outside as f64),
+        "{sl}"
+    );
+    // duplicate_rows: rows equal to an earlier row.
+    let mut seen = std::collections::HashSet::new();
+    let dups = current
+        .iter()
+        .filter(|r| !seen.insert(format!("{}|{}|{}|{}", r.0, r.1, r.2, r.3)))
+        .count();
+    let dr = value("integrity.duplicate_rows", None);
+    assert_eq!(
+        dr["details"]["duplicates"].as_f64(),
+        Some(dups as f64),
+        "{dr}"
+    );
+    // id_unique: rows repeating an earlier id.
+    let mut ids = std::collections::HashSet::new();
+    let repeated = current.iter().filter(|r| !ids.insert(r.0)).count();
+    let iu = value("integrity.id_unique", Some("id"));
+    assert_eq!(iu["value"].as_f64(), Some(repeated as f64), "{iu}");
+    // train_test_overlap: current rows (over every column but the id) found in the reference.
+    let key = |r: &(u64, f64, String, String)| format!("{}|{}|{}", r.1, r.2, r.3);
+    let in_reference: std::collections::HashSet<String> = reference.iter().map(key).collect();
+    let overlapping = current
+        .iter()
+        .filter(|r| in_reference.contains(&key(r)))
+        .count();
+    assert!(overlapping >= 200, "{overlapping}");
+    let ov = value("leakage.train_test_overlap", None);
+    assert_eq!(
+        ov["details"]["overlapping_rows"].as_f64(),
+        Some(overlapping as f64),
+        "{ov}"
+    );
+    // pii: the e-mail rows (every 100th, plus those copied from the reference).
+    let emails = current.iter().filter(|r| r.3.contains('@')).count();
+    let pii = value("privacy.pii", Some("contact"));
+    let share = pii["value"].as_f64().unwrap();
+    assert!(
+        (share - emails as f64 / n as f64).abs() < 1e-12,
+        "{share} vs {emails}/{n}: {pii}"
+    );
+}

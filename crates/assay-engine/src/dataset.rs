@@ -9,8 +9,9 @@ use assay_stats::Profile;
 use crate::capture::CapturedValues;
 use crate::engine::Engine;
 use crate::error::{EngineError, Result};
-use crate::profiler::{profile_and_capture, ProfileOptions};
+use crate::profiler::{profile_read, ProfileOptions};
 use crate::source::{is_url, open_source, OpenedSource, SourceSpec};
+use crate::tap::BatchTap;
 
 /// True when `path` is a local file holding a saved assay profile (sniffed from its first bytes,
 /// so a `.json` data file in JSON Lines is not mistaken for one).
@@ -115,36 +116,94 @@ impl Dataset {
     }
 }
 
+/// A dataset opened but not read yet: a saved profile (nothing left to read), or a source
+/// whose schema is known.
+pub enum OpenedDataset {
+    /// A saved profile, ready to use.
+    Profile(Dataset),
+    /// Raw data, to read with [`read_dataset`].
+    Source(OpenedSource),
+}
+
+impl OpenedDataset {
+    /// The columns, with their Arrow types when the data is raw.
+    pub fn schema(&self) -> Option<&arrow::datatypes::SchemaRef> {
+        match self {
+            OpenedDataset::Profile(_) => None,
+            OpenedDataset::Source(s) => Some(&s.schema),
+        }
+    }
+
+    /// Column names in order.
+    pub fn columns(&self) -> Vec<String> {
+        match self {
+            OpenedDataset::Profile(d) => d.columns(),
+            OpenedDataset::Source(s) => {
+                s.schema.fields().iter().map(|f| f.name().clone()).collect()
+            }
+        }
+    }
+}
+
+/// Opens a dataset: a saved profile when the (single) path is one (read now, with the kind
+/// overrides of `options` applied), else the source, not read yet.
+pub async fn open_dataset(
+    engine: &Engine,
+    spec: &SourceSpec,
+    options: &ProfileOptions,
+) -> Result<OpenedDataset> {
+    let label = spec.label();
+    if let [only] = spec.paths.as_slice() {
+        if is_profile_file(only) {
+            let mut profile = read_profile(only)?;
+            for c in &mut profile.columns {
+                if let Some(k) = options.kind_overrides.get(&c.name) {
+                    c.kind = *k;
+                }
+            }
+            return Ok(OpenedDataset::Profile(Dataset {
+                label,
+                profile,
+                source: None,
+                captured: None,
+            }));
+        }
+    }
+    Ok(OpenedDataset::Source(
+        open_source(engine.ctx(), spec).await?,
+    ))
+}
+
+/// Reads an opened dataset once: its profile, the raw values `options` asks to keep, and every
+/// batch fed to `tap` too (returned merged). A saved profile is returned as it is.
+pub async fn read_dataset(
+    opened: OpenedDataset,
+    options: &ProfileOptions,
+    tap: Option<Box<dyn BatchTap>>,
+) -> Result<(Dataset, Option<Box<dyn BatchTap>>)> {
+    match opened {
+        OpenedDataset::Profile(d) => Ok((d, None)),
+        OpenedDataset::Source(source) => {
+            let read = profile_read(&source, options, tap).await?;
+            Ok((
+                Dataset {
+                    label: source.spec.label(),
+                    profile: read.profile,
+                    source: Some(source),
+                    captured: read.captured,
+                },
+                read.tap,
+            ))
+        }
+    }
+}
+
 /// Loads a dataset: a saved profile when the (single) path is one, else opens and profiles it.
 pub async fn load_dataset(
     engine: &Engine,
     spec: &SourceSpec,
     options: &ProfileOptions,
 ) -> Result<Dataset> {
-    let label = spec.label();
-    if let [only] = spec.paths.as_slice() {
-        if is_profile_file(only) {
-            let mut profile = read_profile(only)?;
-            // Apply kind overrides to a saved profile too.
-            for c in &mut profile.columns {
-                if let Some(k) = options.kind_overrides.get(&c.name) {
-                    c.kind = *k;
-                }
-            }
-            return Ok(Dataset {
-                label,
-                profile,
-                source: None,
-                captured: None,
-            });
-        }
-    }
-    let opened = open_source(engine.ctx(), spec).await?;
-    let (profile, captured) = profile_and_capture(&opened, options).await?;
-    Ok(Dataset {
-        label,
-        profile,
-        source: Some(opened),
-        captured,
-    })
+    let opened = open_dataset(engine, spec, options).await?;
+    read_dataset(opened, options, None).await.map(|(d, _)| d)
 }

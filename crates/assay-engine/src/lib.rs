@@ -8,6 +8,7 @@
 //!   folding its share of the batches, the partial states merged in memory.
 //! - [`capture`]: raw numeric values kept from that same read for exact checks, spilled to a
 //!   temporary file past a memory budget.
+//! - [`tap`]: row work (hashes, range counts) riding on the profiling read.
 //! - [`scan`]: streams only the columns a check needs, for checks that need raw values.
 //! - [`roles`]: column roles and numeric/categorical inference.
 
@@ -25,8 +26,9 @@ pub mod profiler;
 pub mod roles;
 pub mod scan;
 pub mod source;
+pub mod tap;
 
-pub use dataset::{load_dataset, read_profile, Dataset};
+pub use dataset::{load_dataset, open_dataset, read_dataset, read_profile, Dataset, OpenedDataset};
 pub use engine::Engine;
 pub use error::{EngineError, Result};
 pub use format::{CsvSettings, DataFormat};

@@ -20,6 +20,7 @@ use crate::error::{read_error, EngineError, Result};
 use crate::profile_udaf::{empty_state_for, update_state, value_class};
 use crate::roles::{infer_kind, DEFAULT_CATEGORICAL_MAX_DISTINCT};
 use crate::source::{column_list, open_source, OpenedSource, SourceSpec};
+use crate::tap::BatchTap;
 
 /// Options of a profiling pass.
 #[derive(Debug, Clone)]
@@ -74,6 +75,27 @@ pub async fn profile_and_capture(
     opened: &OpenedSource,
     options: &ProfileOptions,
 ) -> Result<(Profile, Option<Arc<CapturedValues>>)> {
+    let read = profile_read(opened, options, None).await?;
+    Ok((read.profile, read.captured))
+}
+
+/// What one profiling read produced.
+pub struct ProfileRead {
+    /// The profile.
+    pub profile: Profile,
+    /// The raw values [`ProfileOptions::capture`] asked for.
+    pub captured: Option<Arc<CapturedValues>>,
+    /// The tap handed to the read, fed every row and merged across partitions.
+    pub tap: Option<Box<dyn BatchTap>>,
+}
+
+/// Profiles an opened source in one parallel pass, keeping the raw values
+/// [`ProfileOptions::capture`] asks for and feeding every batch to `tap` as well.
+pub async fn profile_read(
+    opened: &OpenedSource,
+    options: &ProfileOptions,
+    tap: Option<Box<dyn BatchTap>>,
+) -> Result<ProfileRead> {
     let label = opened.spec.label();
     let schema = opened.schema.clone();
     let names: Vec<String> = match &options.columns {
@@ -134,12 +156,23 @@ pub async fn profile_and_capture(
         };
         Arc::new(CapturedValues::new(kept, spec.memory_bytes, &label))
     });
-    let states = fold_partitions(opened, &names, empty, rows_seen, capture.clone()).await;
+    if let Some(tap) = &tap {
+        if let Some(c) = tap.columns().into_iter().find(|c| !names.contains(c)) {
+            return Err(EngineError::Column {
+                column: c.clone(),
+                message: format!(
+                    "{label} has no column `{c}` among those read (columns: {})",
+                    column_list(&schema)
+                ),
+            });
+        }
+    }
+    let folded = fold_partitions(opened, &names, empty, rows_seen, capture.clone(), tap).await;
     if let Some((bar, ticker)) = progress {
         ticker.abort();
         bar.finish_and_clear();
     }
-    let states = states?;
+    let (states, tap) = folded?;
     let mut columns = Vec::with_capacity(names.len());
     for (name, state) in names.iter().zip(states) {
         let field = schema
@@ -162,24 +195,26 @@ pub async fn profile_and_capture(
         });
     }
     let rows = columns.first().map_or(0, |c| c.state.rows);
-    Ok((
-        Profile::new(opened.spec.paths.clone(), rows, columns),
-        capture,
-    ))
+    Ok(ProfileRead {
+        profile: Profile::new(opened.spec.paths.clone(), rows, columns),
+        captured: capture,
+        tap,
+    })
 }
 
 /// Reads the columns `names` of `opened` once, batches dealt round-robin to one task per core
 /// (so a file the reader cannot split, one Parquet row group or one compressed CSV, is still
 /// profiled in parallel). Each task folds its batches into its own column states; the
 /// partitions' states are then merged in memory, in their binary form: nothing is serialized
-/// on the way.
+/// on the way. Each task feeds its own copy of `tap`; the copies are merged at the end.
 async fn fold_partitions(
     opened: &OpenedSource,
     names: &[String],
     empty: Vec<ColumnState>,
     rows_seen: Arc<AtomicU64>,
     capture: Option<Arc<CapturedValues>>,
-) -> Result<Vec<ColumnState>> {
+    mut tap: Option<Box<dyn BatchTap>>,
+) -> Result<(Vec<ColumnState>, Option<Box<dyn BatchTap>>)> {
     let label = opened.spec.label();
     let partitions = opened.df.task_ctx().session_config().target_partitions();
     opened.count_read();
@@ -227,6 +262,7 @@ async fn fold_partitions(
                 .collect();
             CaptureBuffers::new(c.clone(), &positions)
         });
+        let mut tap = tap.as_ref().map(|t| t.fork());
         tasks.push(tokio::spawn(async move {
             let folded = crate::error::contain_read(&label, async {
                 while let Some(batch) = stream.next().await {
@@ -237,6 +273,13 @@ async fn fold_partitions(
                     if let Some(buffers) = buffers.as_mut() {
                         buffers.push(batch.columns())?;
                     }
+                    if let Some(tap) = tap.as_mut() {
+                        tap.update(&batch)
+                            .map_err(|message| EngineError::BadInput {
+                                path: label.clone(),
+                                message,
+                            })?;
+                    }
                     rows_seen.fetch_add(batch.num_rows() as u64, Ordering::Relaxed);
                 }
                 if let Some(buffers) = buffers {
@@ -245,15 +288,21 @@ async fn fold_partitions(
                 Ok(())
             })
             .await;
-            folded.map(|()| states)
+            folded.map(|()| (states, tap))
         }));
     }
     let mut merged: Option<Vec<ColumnState>> = None;
     for task in tasks {
-        let states = task.await.map_err(|e| EngineError::BadInput {
+        let (states, part) = task.await.map_err(|e| EngineError::BadInput {
             path: label.clone(),
             message: format!("the profiling task failed: {e}"),
         })??;
+        if let (Some(tap), Some(part)) = (tap.as_mut(), part) {
+            tap.merge(part).map_err(|message| EngineError::BadInput {
+                path: label.clone(),
+                message,
+            })?;
+        }
         match merged.as_mut() {
             None => merged = Some(states),
             Some(into) => {
@@ -266,7 +315,7 @@ async fn fold_partitions(
             }
         }
     }
-    Ok(merged.unwrap_or(empty))
+    Ok((merged.unwrap_or(empty), tap))
 }
 
 fn spinner(

@@ -7,18 +7,11 @@ use ahash::AHashSet;
 use assay_stats::ratio;
 
 use crate::accumulators::{HashMode, RowHashes};
-use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
+use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side, TapInputs};
 use crate::condition::Condition;
 
 /// Share of duplicated rows in the current data.
 pub struct DuplicateRows;
-
-fn hashed_columns(inputs: &Inputs) -> Vec<String> {
-    match inputs.columns {
-        Some(c) => c.to_vec(),
-        None => inputs.current.columns(),
-    }
-}
 
 impl Check for DuplicateRows {
     fn id(&self) -> &'static str {
@@ -37,7 +30,8 @@ impl Check for DuplicateRows {
             parameters: "none (use `columns:` to compare on a subset)",
             default_condition: "== 0",
             exactness: "Exact up to 128-bit hash collisions (probability below 10^-22 at 10^8 \
-                rows); a row pass holds one 16-byte hash per distinct row.",
+                rows); the hashes are taken on the profiling read (no read of their own) and hold 16 \
+                bytes per distinct row.",
             references: "pandas DataFrame.duplicated; Deepchecks DataDuplicates; Evidently \
                 TestNumberOfDuplicatedRows.",
         }
@@ -47,20 +41,25 @@ impl Check for DuplicateRows {
         Condition::equals(0.0)
     }
 
-    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
-        if inputs.current.source.is_none() {
-            return Ok(Vec::new());
+    /// Row hashes taken on the current read.
+    fn taps(&self, inputs: &TapInputs) -> Result<Option<Vec<RowPass>>, String> {
+        if inputs.current.is_none() {
+            return Ok(Some(Vec::new()));
         }
-        Ok(vec![RowPass {
+        let columns = match inputs.columns {
+            Some(c) => c.to_vec(),
+            None => inputs.current_columns(),
+        };
+        Ok(Some(vec![RowPass {
             side: Side::Current,
             accumulator: Box::new(RowHashes::new(
-                hashed_columns(inputs),
+                columns,
                 HashMode::CountDuplicates {
                     seen: AHashSet::new(),
                     duplicates: 0,
                 },
             )),
-        }])
+        }]))
     }
 
     fn measure(

@@ -5,7 +5,7 @@ use std::any::Any;
 use ahash::AHashSet;
 
 use crate::accumulators::{HashMode, RowHashes};
-use crate::check::{downcast, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
+use crate::check::{downcast, Check, CheckDoc, Inputs, Measurement, RowPass, Side, TapInputs};
 use crate::condition::Condition;
 
 /// Number of rows whose id repeats an earlier row's id.
@@ -31,7 +31,7 @@ impl Check for IdUnique {
             why: "Duplicate ids break joins with delayed labels and double-count events.",
             parameters: "none",
             default_condition: "== 0",
-            exactness: "Exact, by a row pass hashing each value with 128 bits.",
+            exactness: "Exact, hashing each value with 128 bits on the profiling read.",
             references: "Great Expectations expect_column_values_to_be_unique; pandas duplicated().",
         }
     }
@@ -40,23 +40,30 @@ impl Check for IdUnique {
         Condition::equals(0.0)
     }
 
-    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
-        if inputs.current.source.is_none() {
-            return Ok(Vec::new());
+    /// Hashes of each id column taken on the current read.
+    fn taps(&self, inputs: &TapInputs) -> Result<Option<Vec<RowPass>>, String> {
+        if inputs.current.is_none() {
+            return Ok(Some(Vec::new()));
         }
-        Ok(id_columns(inputs)
-            .into_iter()
-            .map(|c| RowPass {
-                side: Side::Current,
-                accumulator: Box::new(RowHashes::new(
-                    vec![c],
-                    HashMode::CountDuplicates {
-                        seen: AHashSet::new(),
-                        duplicates: 0,
-                    },
-                )),
-            })
-            .collect())
+        let columns = match inputs.columns {
+            Some(c) => c.to_vec(),
+            None => inputs.roles.id.iter().cloned().collect(),
+        };
+        Ok(Some(
+            columns
+                .into_iter()
+                .map(|c| RowPass {
+                    side: Side::Current,
+                    accumulator: Box::new(RowHashes::new(
+                        vec![c],
+                        HashMode::CountDuplicates {
+                            seen: AHashSet::new(),
+                            duplicates: 0,
+                        },
+                    )),
+                })
+                .collect(),
+        ))
     }
 
     fn measure(

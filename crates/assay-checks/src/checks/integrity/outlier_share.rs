@@ -2,10 +2,12 @@
 
 use std::any::Any;
 
-use assay_stats::ColumnKind;
+use assay_stats::{ColumnKind, NumericState};
 
-use super::range_count::{count_outside, method_for, pass_for, CountMethod};
-use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, RowPass};
+use super::range_count::{
+    count_outside, counts_by_column, is_numeric_type, method_for, pass_for, CountMethod,
+};
+use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, Params, RowPass, TapInputs};
 use crate::checks::numeric_of;
 use crate::condition::Condition;
 
@@ -20,9 +22,10 @@ struct Plan {
     method: CountMethod,
 }
 
-fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
-    let rule = inputs.param_str("method")?.unwrap_or_else(|| "iqr".into());
-    let factor = inputs.param_f64("factor")?;
+/// The rule and factor of `params`.
+fn rule_of(params: Params) -> Result<(String, Option<f64>), String> {
+    let rule = params.str("method")?.unwrap_or_else(|| "iqr".into());
+    let factor = params.f64("factor")?;
     if let Some(k) = factor {
         crate::limits::check_param("integrity.outlier_share", "factor", k)?;
     }
@@ -31,6 +34,28 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
             "params.method must be `iqr` or `zscore`, got `{rule}`"
         ));
     }
+    Ok((rule, factor))
+}
+
+/// The fences of `rule` computed on `basis`.
+fn fences(rule: &str, factor: Option<f64>, basis: &NumericState) -> Option<(f64, f64)> {
+    if rule == "iqr" {
+        let k = factor.unwrap_or(1.5);
+        match (basis.quantile(0.25), basis.quantile(0.75)) {
+            (Some(q1), Some(q3)) => Some((q1 - k * (q3 - q1), q3 + k * (q3 - q1))),
+            _ => None,
+        }
+    } else {
+        let z = factor.unwrap_or(3.0);
+        match (basis.moments.mean(), basis.moments.population_variance()) {
+            (Some(m), Some(v)) => Some((m - z * v.sqrt(), m + z * v.sqrt())),
+            _ => None,
+        }
+    }
+}
+
+fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
+    let (rule, factor) = rule_of(Params(inputs.params))?;
     let mut plans = Vec::new();
     let mut early = Vec::new();
     for name in
@@ -47,20 +72,7 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
             Some(r) => (r, "reference"),
             None => (n, "current"),
         };
-        let fences = if rule == "iqr" {
-            let k = factor.unwrap_or(1.5);
-            match (basis.quantile(0.25), basis.quantile(0.75)) {
-                (Some(q1), Some(q3)) => Some((q1 - k * (q3 - q1), q3 + k * (q3 - q1))),
-                _ => None,
-            }
-        } else {
-            let z = factor.unwrap_or(3.0);
-            match (basis.moments.mean(), basis.moments.population_variance()) {
-                (Some(m), Some(v)) => Some((m - z * v.sqrt(), m + z * v.sqrt())),
-                _ => None,
-            }
-        };
-        let Some((lo, hi)) = fences else {
+        let Some((lo, hi)) = fences(&rule, factor, basis) else {
             early.push(Measurement::skipped(
                 Some(&name),
                 "no finite values to compute fences from",
@@ -96,7 +108,8 @@ impl Check for OutlierShare {
             default_condition: "<= reference × 1.1 + 0.01 with a reference; <= 0.05 without",
             exactness: "Quartiles come from the KLL sketch (exact below ~200 values, else within \
                 its rank error of about 1.3%); given the fences, the count outside is exact \
-                (from distinct values or a row pass).",
+                (from distinct values, or counted on the profiling read when \
+                the fences come from the reference; without one, by a second read).",
             references: "Tukey (1977) fences; Deepchecks OutlierSampleDetection (IQR); \
                 scipy.stats.zscore.",
         }
@@ -114,6 +127,36 @@ impl Check for OutlierShare {
         &["method", "factor"]
     }
 
+    fn taps_after_reference(&self) -> bool {
+        true
+    }
+
+    /// With a reference, counts outside its fences on the current read (the reference is read
+    /// first). Without one the fences come from the current data itself, known only once it is
+    /// read: those counts take a row pass of their own.
+    fn taps(&self, inputs: &TapInputs) -> Result<Option<Vec<RowPass>>, String> {
+        let (rule, factor) = rule_of(inputs.params)?;
+        let (Some(schema), Some(reference)) = (inputs.current, inputs.reference) else {
+            return Ok(None);
+        };
+        let mut passes = Vec::new();
+        for name in inputs.target_columns(is_numeric_type) {
+            let numeric = schema
+                .field_with_name(&name)
+                .is_ok_and(|f| is_numeric_type(f.data_type()));
+            let basis = reference
+                .profile
+                .column(&name)
+                .and_then(|c| c.state.as_numeric());
+            if let (true, Some(basis)) = (numeric, basis) {
+                if let Some((lo, hi)) = fences(&rule, factor, basis) {
+                    passes.push(pass_for(&name, lo, hi));
+                }
+            }
+        }
+        Ok(Some(passes))
+    }
+
     fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
         let (plans, _) = plan(inputs)?;
         Ok(plans
@@ -129,7 +172,7 @@ impl Check for OutlierShare {
         passes: Vec<Box<dyn Any>>,
     ) -> Result<Vec<Measurement>, String> {
         let (plans, mut out) = plan(inputs)?;
-        let mut passes = passes.into_iter();
+        let counted = counts_by_column(passes)?;
         for p in plans {
             let Some(cur) = inputs.current.profile.column(&p.column) else {
                 continue;
@@ -137,7 +180,7 @@ impl Check for OutlierShare {
             let Some(n) = cur.state.as_numeric() else {
                 continue;
             };
-            let (outside, exact) = count_outside(n, p.method, p.lo, p.hi, &mut passes)?;
+            let (outside, exact) = count_outside(n, p.method, &p.column, p.lo, p.hi, &counted)?;
             let total = n.moments.count;
             let share = if total == 0 {
                 0.0

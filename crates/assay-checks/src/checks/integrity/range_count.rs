@@ -6,8 +6,9 @@ use std::any::Any;
 use assay_stats::NumericState;
 
 use crate::accumulators::OutsideRange;
-use crate::check::{Inputs, RowPass, Side};
-use crate::checks::next_pass;
+use ahash::AHashMap;
+
+use crate::check::{downcast, Inputs, RowPass, Side};
 
 /// How the count outside is obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,15 +42,37 @@ pub fn pass_for(column: &str, lo: f64, hi: f64) -> RowPass {
     }
 }
 
-/// Values outside `[lo, hi]` and whether the count is exact; consumes the next pass when
-/// the method is [`CountMethod::RowPass`].
+/// True for the Arrow types whose values a range check counts (numbers and temporal values).
+pub fn is_numeric_type(dt: &arrow::datatypes::DataType) -> bool {
+    assay_engine::profile_udaf::value_class(dt)
+        == Some(assay_engine::profile_udaf::ValueClass::Numeric)
+}
+
+/// The finished range counts (taps or row passes), by column.
+pub fn counts_by_column(
+    passes: Vec<Box<dyn Any>>,
+) -> Result<AHashMap<String, OutsideRange>, String> {
+    passes
+        .into_iter()
+        .map(|p| downcast::<OutsideRange>(p).map(|c| (c.column.clone(), c)))
+        .collect()
+}
+
+/// Values outside `[lo, hi]` and whether the count is exact: from the rows when they were
+/// counted (a tap on the profiling read, or a row pass), else as `method` says.
 pub fn count_outside(
     n: &NumericState,
     method: CountMethod,
+    column: &str,
     lo: f64,
     hi: f64,
-    passes: &mut impl Iterator<Item = Box<dyn Any>>,
+    counted: &AHashMap<String, OutsideRange>,
 ) -> Result<(f64, bool), String> {
+    if let Some(c) = counted.get(column) {
+        if c.lo == lo && c.hi == hi {
+            return Ok(((c.below + c.above) as f64, true));
+        }
+    }
     Ok(match method {
         CountMethod::Inside => (0.0, true),
         CountMethod::ExactCounts => {
@@ -64,8 +87,9 @@ pub fn count_outside(
             (count as f64, true)
         }
         CountMethod::RowPass => {
-            let acc: OutsideRange = next_pass(passes)?;
-            ((acc.below + acc.above) as f64, true)
+            return Err(format!(
+                "internal: the values of `{column}` outside [{lo}, {hi}] were not counted"
+            ))
         }
         CountMethod::Sketch => {
             let below = n.sketch.cdf_at(lo, false).unwrap_or(0.0);

@@ -6,9 +6,11 @@ use serde_json::Value;
 
 use assay_stats::ratio;
 
-use crate::accumulators::LengthOutside;
-use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
-use crate::checks::next_pass;
+use ahash::AHashMap;
+use arrow::datatypes::DataType;
+
+use crate::accumulators::LengthCounts;
+use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side, TapInputs};
 use crate::checks::text_of;
 use crate::condition::Condition;
 
@@ -148,7 +150,7 @@ impl Check for StringLength {
             parameters: "min_length, max_length (numbers) for all columns; bounds (map column → \
                 [min, max]).",
             default_condition: "<= 0.01",
-            exactness: "Exact (from distinct values while ≤ 10,000, else by a row pass). A saved \
+            exactness: "Exact (lengths counted on the profiling read). A saved \
                 current profile with many distinct values only tells whether the observed min/max \
                 lie inside the bounds (error otherwise).",
             references: "Great Expectations expect_column_value_lengths_to_be_between; Deepchecks \
@@ -164,22 +166,28 @@ impl Check for StringLength {
         &["min_length", "max_length", "bounds"]
     }
 
-    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
-        let (plans, _) = plan(inputs)?;
-        Ok(plans
-            .iter()
-            .filter(|p| p.method == Method::RowPass)
-            .map(|p| RowPass {
-                side: Side::Current,
-                accumulator: Box::new(LengthOutside {
-                    column: p.column.clone(),
-                    min: p.min,
-                    max: p.max,
-                    outside: 0,
-                    total: 0,
-                }),
-            })
-            .collect())
+    /// Lengths of every text column counted on the current read (bounds do not matter yet:
+    /// the counts by length answer any bounds).
+    fn taps(&self, inputs: &TapInputs) -> Result<Option<Vec<RowPass>>, String> {
+        let Some(schema) = inputs.current else {
+            return Ok(None);
+        };
+        let text = |dt: &DataType| {
+            *dt != DataType::Boolean
+                && assay_engine::profile_udaf::value_class(dt)
+                    == Some(assay_engine::profile_udaf::ValueClass::Text)
+        };
+        Ok(Some(
+            inputs
+                .target_columns(text)
+                .into_iter()
+                .filter(|c| schema.field_with_name(c).is_ok_and(|f| text(f.data_type())))
+                .map(|c| RowPass {
+                    side: Side::Current,
+                    accumulator: Box::new(LengthCounts::new(&c)),
+                })
+                .collect(),
+        ))
     }
 
     fn measure(
@@ -188,7 +196,10 @@ impl Check for StringLength {
         passes: Vec<Box<dyn Any>>,
     ) -> Result<Vec<Measurement>, String> {
         let (plans, mut out) = plan(inputs)?;
-        let mut passes = passes.into_iter();
+        let counted: AHashMap<String, LengthCounts> = passes
+            .into_iter()
+            .map(|p| downcast::<LengthCounts>(p).map(|c| (c.column.clone(), c)))
+            .collect::<Result<_, _>>()?;
         for p in plans {
             let Some(cur) = inputs.current.profile.column(&p.column) else {
                 continue;
@@ -212,10 +223,15 @@ impl Check for StringLength {
                             .sum()
                     })
                     .unwrap_or(0),
-                Method::RowPass => {
-                    let acc: LengthOutside = next_pass(&mut passes)?;
-                    acc.outside
-                }
+                Method::RowPass => match counted.get(&p.column) {
+                    Some(c) => c.outside(p.min, p.max),
+                    None => {
+                        return Err(format!(
+                            "internal: the lengths of `{}` were not counted",
+                            p.column
+                        ))
+                    }
+                },
                 Method::Unknown => {
                     out.push(Measurement::error(
                         Some(&p.column),

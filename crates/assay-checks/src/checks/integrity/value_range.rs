@@ -6,8 +6,12 @@ use serde_json::Value;
 
 use assay_stats::{ratio, ColumnKind};
 
-use super::range_count::{count_outside, method_for, pass_for, CountMethod};
-use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, RowPass};
+use assay_engine::Dataset;
+
+use super::range_count::{
+    count_outside, counts_by_column, is_numeric_type, method_for, pass_for, CountMethod,
+};
+use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, Params, RowPass, TapInputs};
 use crate::checks::numeric_of;
 use crate::condition::Condition;
 
@@ -22,8 +26,12 @@ struct Plan {
     method: CountMethod,
 }
 
-fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(f64, f64, &'static str)>, String> {
-    if let Some(Value::Object(map)) = inputs.params.get("bounds") {
+fn bounds_for(
+    params: Params,
+    reference: Option<&Dataset>,
+    name: &str,
+) -> Result<Option<(f64, f64, &'static str)>, String> {
+    if let Some(Value::Object(map)) = params.get("bounds") {
         if let Some(v) = map.get(name) {
             let pair = v
                 .as_array()
@@ -45,8 +53,8 @@ fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(f64, f64, &'static 
             return Ok(Some((lo, hi, "suite")));
         }
     }
-    let lo = inputs.param_f64("min")?;
-    let hi = inputs.param_f64("max")?;
+    let lo = params.f64("min")?;
+    let hi = params.f64("max")?;
     if let (Some(lo), Some(hi)) = (lo, hi) {
         if lo > hi {
             return Err(format!(
@@ -61,19 +69,24 @@ fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(f64, f64, &'static 
             "suite",
         )));
     }
-    let reference = inputs.reference.and_then(|r| r.profile.column(name));
+    let reference = reference.and_then(|r| r.profile.column(name));
     Ok(reference
         .and_then(|r| r.state.as_numeric())
         .and_then(|n| Some((n.min?, n.max?, "reference"))))
 }
 
+/// Columns given bounds of their own (`params.bounds`).
+fn explicit_columns(params: Params) -> Vec<String> {
+    match params.get("bounds") {
+        Some(Value::Object(m)) => m.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
     let mut plans = Vec::new();
     let mut early = Vec::new();
-    let explicit: Vec<String> = match inputs.params.get("bounds") {
-        Some(Value::Object(m)) => m.keys().cloned().collect(),
-        _ => Vec::new(),
-    };
+    let explicit = explicit_columns(Params(inputs.params));
     let columns = if inputs.columns.is_none() && !explicit.is_empty() {
         explicit
     } else {
@@ -87,7 +100,8 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
                 continue;
             }
         };
-        let Some((lo, hi, source)) = bounds_for(inputs, &name)? else {
+        let Some((lo, hi, source)) = bounds_for(Params(inputs.params), inputs.reference, &name)?
+        else {
             early.push(Measurement::skipped(
                 Some(&name),
                 "no range: give params.min/max or params.bounds, or a reference",
@@ -124,7 +138,8 @@ impl Check for ValueRange {
                 bounds (map column → [min, max]): per-column bounds (what `assay init` writes).",
             default_condition: "<= 0.01",
             exactness: "Exact: zero when the current range is inside the bounds; counted from the \
-                profile's distinct values (≤ 10,000) or by a row pass otherwise. Only when the \
+                profile's distinct values (≤ 10,000) or else on the profiling read (the reference \
+                is read first when it gives the bounds). Only when the \
                 current side is a saved profile with many distinct values is it estimated from \
                 the KLL sketch (± its rank error, about 1.3%).",
             references: "Evidently TestShareOfOutRangeValues; Great Expectations \
@@ -138,6 +153,37 @@ impl Check for ValueRange {
 
     fn known_params(&self) -> &'static [&'static str] {
         &["min", "max", "bounds"]
+    }
+
+    fn taps_after_reference(&self) -> bool {
+        true
+    }
+
+    /// Counts outside the bounds on the current read (bounds from params or the reference,
+    /// which is read first).
+    fn taps(&self, inputs: &TapInputs) -> Result<Option<Vec<RowPass>>, String> {
+        let Some(schema) = inputs.current else {
+            return Ok(None);
+        };
+        let explicit = explicit_columns(inputs.params);
+        let columns = if inputs.columns.is_none() && !explicit.is_empty() {
+            explicit
+        } else {
+            inputs.target_columns(is_numeric_type)
+        };
+        let mut passes = Vec::new();
+        for name in columns {
+            let numeric = schema
+                .field_with_name(&name)
+                .is_ok_and(|f| is_numeric_type(f.data_type()));
+            if !numeric {
+                continue; // measure reports the column
+            }
+            if let Some((lo, hi, _)) = bounds_for(inputs.params, inputs.reference, &name)? {
+                passes.push(pass_for(&name, lo, hi));
+            }
+        }
+        Ok(Some(passes))
     }
 
     fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
@@ -155,7 +201,7 @@ impl Check for ValueRange {
         passes: Vec<Box<dyn Any>>,
     ) -> Result<Vec<Measurement>, String> {
         let (plans, mut out) = plan(inputs)?;
-        let mut passes = passes.into_iter();
+        let counted = counts_by_column(passes)?;
         for p in plans {
             let Some(cur) = inputs.current.profile.column(&p.column) else {
                 continue;
@@ -164,7 +210,7 @@ impl Check for ValueRange {
                 continue;
             };
             let total = n.moments.count;
-            let (outside, exact) = count_outside(n, p.method, p.lo, p.hi, &mut passes)?;
+            let (outside, exact) = count_outside(n, p.method, &p.column, p.lo, p.hi, &counted)?;
             let share = if total == 0 {
                 0.0
             } else {

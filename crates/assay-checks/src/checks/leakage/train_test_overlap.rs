@@ -7,21 +7,23 @@ use ahash::AHashSet;
 use assay_stats::ratio;
 
 use crate::accumulators::{HashMode, RowHashes};
-use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
+use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side, TapInputs};
 use crate::condition::Condition;
 
 /// Share of current rows identical to some reference row.
 pub struct TrainTestOverlap;
 
-fn compared_columns(inputs: &Inputs) -> Vec<String> {
+/// Columns compared: `columns:`, else those both sides have except the id.
+fn compared_columns(inputs: &TapInputs) -> Vec<String> {
     if let Some(c) = inputs.columns {
         return c.to_vec();
     }
-    // Every column both sides share, except the id (ids differ by construction).
-    let reference = inputs.reference.map(|r| r.columns()).unwrap_or_default();
+    let reference: Vec<String> = inputs
+        .reference_schema
+        .map(|s| s.fields().iter().map(|f| f.name().clone()).collect())
+        .unwrap_or_default();
     inputs
-        .current
-        .columns()
+        .current_columns()
         .into_iter()
         .filter(|c| reference.contains(c) && inputs.roles.id.as_deref() != Some(c.as_str()))
         .collect()
@@ -53,15 +55,13 @@ impl Check for TrainTestOverlap {
         Condition::equals(0.0)
     }
 
-    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
-        let Some(reference) = inputs.reference else {
-            return Ok(Vec::new());
-        };
-        if reference.source.is_none() || inputs.current.source.is_none() {
-            return Ok(Vec::new());
+    /// Row hashes of both sides, taken on their reads.
+    fn taps(&self, inputs: &TapInputs) -> Result<Option<Vec<RowPass>>, String> {
+        if inputs.current.is_none() || inputs.reference_schema.is_none() {
+            return Ok(Some(Vec::new()));
         }
         let cols = compared_columns(inputs);
-        Ok(vec![
+        Ok(Some(vec![
             RowPass {
                 side: Side::Reference,
                 accumulator: Box::new(RowHashes::new(
@@ -73,7 +73,7 @@ impl Check for TrainTestOverlap {
                 side: Side::Current,
                 accumulator: Box::new(RowHashes::new(cols, HashMode::CollectAll(Vec::new()))),
             },
-        ])
+        ]))
     }
 
     fn measure(

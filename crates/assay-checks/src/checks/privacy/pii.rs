@@ -8,7 +8,9 @@ use assay_stats::pii::PiiKind;
 use assay_stats::ratio;
 
 use crate::accumulators::{PiiCounts, PiiScan};
-use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
+use arrow::datatypes::DataType;
+
+use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side, TapInputs};
 use crate::condition::Condition;
 
 /// Share of string values holding an e-mail, phone, card number, IP address or national id.
@@ -47,7 +49,9 @@ impl Check for Pii {
             parameters: "none (use `columns:` to restrict)",
             default_condition: "== 0",
             exactness: "Exact for the rules described: distinct values are scanned from the \
-                profile while ≤ 10,000, else every value is scanned in a row pass.",
+                profile of a saved current profile; on raw data every value is scanned on the \
+                profiling read (each distinct value once while a column has ≤ 10,000 of them). \
+                Masked examples are the first three in sorted order.",
             references: "Microsoft Presidio recognizers (e-mail, phone, credit card with Luhn, \
                 IP, US SSN, BR CPF); Luhn (ISO/IEC 7812-1).",
         }
@@ -57,19 +61,29 @@ impl Check for Pii {
         Condition::equals(0.0)
     }
 
-    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
-        let (_, needs_rows) = split(inputs);
-        if needs_rows.is_empty() || inputs.current.source.is_none() {
-            return Ok(Vec::new());
+    /// Every text column scanned on the current read (each distinct value once while a
+    /// column has at most 10,000 of them).
+    fn taps(&self, inputs: &TapInputs) -> Result<Option<Vec<RowPass>>, String> {
+        let Some(schema) = inputs.current else {
+            return Ok(Some(Vec::new()));
+        };
+        let text = |dt: &DataType| {
+            *dt != DataType::Boolean
+                && assay_engine::profile_udaf::value_class(dt)
+                    == Some(assay_engine::profile_udaf::ValueClass::Text)
+        };
+        let columns: Vec<String> = inputs
+            .target_columns(text)
+            .into_iter()
+            .filter(|c| schema.field_with_name(c).is_ok_and(|f| text(f.data_type())))
+            .collect();
+        if columns.is_empty() {
+            return Ok(Some(Vec::new()));
         }
-        let counts = vec![PiiCounts::default(); needs_rows.len()];
-        Ok(vec![RowPass {
+        Ok(Some(vec![RowPass {
             side: Side::Current,
-            accumulator: Box::new(PiiScan {
-                columns: needs_rows,
-                counts,
-            }),
-        }])
+            accumulator: Box::new(PiiScan::new(columns)),
+        }]))
     }
 
     fn measure(
@@ -77,9 +91,11 @@ impl Check for Pii {
         inputs: &Inputs,
         passes: Vec<Box<dyn Any>>,
     ) -> Result<Vec<Measurement>, String> {
+        let scan: Option<PiiScan> = passes.into_iter().next().map(downcast).transpose()?;
+        let scanned: Vec<String> = scan.as_ref().map(|s| s.columns.clone()).unwrap_or_default();
         let (from_profile, needs_rows) = split(inputs);
         let mut results: Vec<(String, PiiCounts)> = Vec::new();
-        for c in from_profile {
+        for c in from_profile.into_iter().filter(|c| !scanned.contains(c)) {
             let mut counts = PiiCounts::default();
             if let Some(values) = inputs
                 .current
@@ -94,11 +110,8 @@ impl Check for Pii {
             results.push((c, counts));
         }
         let mut out = Vec::new();
-        match passes.into_iter().next() {
-            Some(pass) => {
-                let scan: PiiScan = downcast(pass)?;
-                results.extend(scan.columns.into_iter().zip(scan.counts));
-            }
+        match scan {
+            Some(scan) => results.extend(scan.columns.into_iter().zip(scan.counts)),
             None => {
                 for c in needs_rows {
                     out.push(Measurement::skipped(
