@@ -9,6 +9,7 @@ use arrow::array::{Array, AsArray};
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Float64Type};
 use arrow::record_batch::RecordBatch;
+use rayon::prelude::*;
 use tract_onnx::pb;
 use tract_onnx::prelude::*;
 
@@ -546,28 +547,16 @@ impl OnnxModel {
         let parts: Vec<Result<Predictions, ModelError>> = if ranges.len() <= 1 {
             vec![self.run_rows(&matrices, 0, rows)]
         } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = ranges
-                    .iter()
-                    .map(|&(s, e)| {
-                        let m = &matrices;
-                        scope.spawn(move || {
-                            assay_runtime::fault::inject("inference-worker", &s.to_string());
-                            self.run_rows(m, s, e)
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        // A worker's panic is not a problem of the model file: it is raised
-                        // again here, for the caller's fault containment to turn into the
-                        // affected checks' `error` results.
-                        h.join()
-                            .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
-                    })
-                    .collect()
-            })
+            // On rayon's pool (sized by `--threads`); a worker's panic is raised again here,
+            // for the caller's fault containment to turn into the affected checks' `error`
+            // results (it is not a problem of the model file).
+            ranges
+                .par_iter()
+                .map(|&(s, e)| {
+                    assay_runtime::fault::inject("inference-worker", &s.to_string());
+                    self.run_rows(&matrices, s, e)
+                })
+                .collect()
         };
         let mut out = Predictions::default();
         for p in parts {

@@ -474,6 +474,11 @@ fn run_fold(
 
 /// Runs every fold, `parallel` at a time; a failed fold is reported, the others go on. Each
 /// fold's row lists are made by its worker, so only `parallel` folds' lists exist at once.
+///
+/// The folds are taken from a shared counter by plain threads rather than by a rayon pool on
+/// purpose: learners train on rayon (the forest's trees), and a rayon thread waiting for them
+/// steals other queued work, which in a fold pool would start more folds (and hold more row
+/// lists) than `parallel`.
 pub fn run(
     data: &CvData,
     training: &Training,
