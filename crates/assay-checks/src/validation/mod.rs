@@ -10,6 +10,7 @@ pub mod crossval;
 pub mod data;
 pub mod folds;
 pub mod marginals;
+pub mod split_source;
 
 pub use analysis::{AnalysisSetup, OutputChoice};
 pub use context::{prepare, BenchRun, UnseenSegment, ValidationContext, ValidationNeeds};

@@ -5,15 +5,12 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use anyhow::{bail, Context, Result};
-use arrow::array::ArrayRef;
-use arrow::compute::concat;
 use clap::Args;
 
-use assay_checks::validation::data::encode_array;
 use assay_checks::validation::folds::{build_spec, describe_split_error};
-use assay_engine::scan::for_each_batch_in_order;
+use assay_checks::validation::split_source::{write_folds_json, SplitColumns, SplitInputs};
 use assay_engine::{open_source, Engine};
-use assay_stats::splitters::{Folds, SplitData, SplitterKind};
+use assay_stats::splitters::SplitterKind;
 
 use crate::data_args::DataArgs;
 
@@ -35,40 +32,6 @@ pub struct SplitArgs {
     /// How to read the data.
     #[command(flatten)]
     pub data_args: DataArgs,
-}
-
-/// Writes `{"splitter", "n_rows", "folds": [{"train": [...], "test": [...]}]}`.
-pub fn write_folds(out: &mut impl Write, folds: &Folds) -> std::io::Result<()> {
-    write!(
-        out,
-        "{{\"splitter\":\"{}\",\"n_rows\":{},\"folds\":[",
-        folds.splitter(),
-        folds.n_rows()
-    )?;
-    for (i, f) in folds.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",")?;
-        }
-        for (key, rows) in [("train", f.train()), ("test", f.test())] {
-            write!(out, "{}\"{key}\":[", if key == "train" { "{" } else { "," })?;
-            let mut first = true;
-            for r in rows {
-                if !first {
-                    out.write_all(b",")?;
-                }
-                first = false;
-                write!(out, "{r}")?;
-            }
-            out.write_all(b"]")?;
-        }
-        out.write_all(b"}")?;
-    }
-    out.write_all(b"]}\n")
-}
-
-fn column(batches: &[ArrayRef]) -> Result<ArrayRef> {
-    let refs: Vec<&dyn arrow::array::Array> = batches.iter().map(|a| a.as_ref()).collect();
-    Ok(concat(&refs)?)
 }
 
 /// Runs the split; returns the exit code.
@@ -132,95 +95,23 @@ pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
     let opened = open_source(engine.ctx(), &source_spec)
         .await
         .with_context(|| format!("reading {}", args.data))?;
-    let mut columns: Vec<String> = [&stratify, &group, &start, &end]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
-    columns.dedup();
-    // Row count: scan the needed columns, or the first column when none is needed.
-    let scan_columns = if columns.is_empty() {
-        opened
-            .schema
-            .fields()
-            .first()
-            .map(|f| vec![f.name().clone()])
-            .unwrap_or_default()
-    } else {
-        columns.clone()
+    let columns = SplitColumns {
+        stratify: stratify.clone(),
+        group,
+        interval_start: start,
+        interval_end: end,
     };
-    let mut parts: Vec<Vec<ArrayRef>> = vec![Vec::new(); scan_columns.len()];
-    let mut n_rows = 0usize;
-    for_each_batch_in_order(&opened, &scan_columns, |b| {
-        n_rows += b.num_rows();
-        if !columns.is_empty() {
-            for (j, c) in scan_columns.iter().enumerate() {
-                if let Some(a) = b.column_by_name(c) {
-                    parts[j].push(a.clone());
-                }
-            }
-        }
-        Ok(())
-    })
-    .await?;
-    if n_rows == 0 {
-        bail!("{} has no rows", args.data);
-    }
-    let array_of = |name: &str| -> Result<ArrayRef> {
-        let j = scan_columns
-            .iter()
-            .position(|c| c == name)
-            .context("internal: column not scanned")?;
-        column(&parts[j])
-    };
-    let codes = |name: &str| -> Result<(Vec<u32>, Vec<String>)> {
-        let a = array_of(name)?;
-        let (mut codes, mut levels) = encode_array(&a, name).map_err(anyhow::Error::msg)?;
-        let null = levels.len() as u32;
-        if codes.contains(&u32::MAX) {
-            levels.push("(null)".into());
-            codes
-                .iter_mut()
-                .filter(|c| **c == u32::MAX)
-                .for_each(|c| *c = null);
-        }
-        Ok((codes, levels))
-    };
-    let numbers = |name: &str| -> Result<Vec<f64>> {
-        let a = array_of(name)?;
-        let f = arrow::compute::cast(&a, &arrow::datatypes::DataType::Float64)
-            .with_context(|| format!("column `{name}` is not numeric"))?;
-        let f = f
-            .as_any()
-            .downcast_ref::<arrow::array::Float64Array>()
-            .context("cast")?;
-        Ok(f.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
-    };
-    let (classes, class_levels) = match stratify.as_deref().map(codes).transpose()? {
-        Some((c, l)) => (Some(c), l),
-        None => (None, Vec::new()),
-    };
-    let groups = group.as_deref().map(codes).transpose()?.map(|(c, _)| c);
-    let intervals = match (&start, &end) {
-        (Some(s), Some(e)) => Some((numbers(s)?, numbers(e)?)),
-        _ => None,
-    };
-    let mut data = SplitData::new(n_rows);
-    if let Some(c) = &classes {
-        data = data.with_classes(c);
-    }
-    if let Some(g) = &groups {
-        data = data.with_groups(g);
-    }
-    if let Some((s, e)) = &intervals {
-        data = data.with_intervals(s, e);
-    }
+    let inputs = SplitInputs::read(&opened, &columns)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    let (n_rows, class_levels) = (inputs.n_rows, &inputs.class_levels);
+    let data = inputs.data();
     let started = std::time::Instant::now();
     let folds = spec.split(&data).map_err(|e| {
         anyhow::anyhow!(describe_split_error(
             e,
             stratify.as_deref().unwrap_or(""),
-            &class_levels
+            class_levels
         ))
     })?;
     let assigned = started.elapsed();
@@ -239,7 +130,7 @@ pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
     } else if args.output == "-" {
         let stdout = std::io::stdout();
         let mut w = BufWriter::new(stdout.lock());
-        write_folds(&mut w, &folds)?;
+        write_folds_json(&mut w, &folds)?;
         w.flush()?;
     } else {
         let path = args.output.strip_prefix("json=").unwrap_or(&args.output);
@@ -251,7 +142,7 @@ pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
         }
         let file = File::create(path).with_context(|| format!("cannot write {path}"))?;
         let mut w = BufWriter::new(file);
-        write_folds(&mut w, &folds)?;
+        write_folds_json(&mut w, &folds)?;
         w.flush()?;
     }
     let sizes: Vec<String> = folds
