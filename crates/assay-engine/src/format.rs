@@ -86,6 +86,78 @@ impl Default for CsvSettings {
     }
 }
 
+impl CsvSettings {
+    /// One byte of a setting (`delimiter`, `quote`, `escape`): the character itself, or `\t`
+    /// (or `tab`) for a tab. The error names the setting as `csv.KEY`.
+    pub fn byte_of(value: &str, key: &str) -> std::result::Result<u8, String> {
+        let v = match value {
+            "\\t" | "tab" => "\t",
+            other => other,
+        };
+        match v.as_bytes() {
+            [b] => Ok(*b),
+            _ => Err(format!(
+                "csv.{key} must be a single character, got {value:?}"
+            )),
+        }
+    }
+
+    /// The delimiter byte.
+    pub fn delimiter_byte(&self) -> std::result::Result<u8, String> {
+        Self::byte_of(&self.delimiter, "delimiter")
+    }
+
+    /// The quote byte.
+    pub fn quote_byte(&self) -> std::result::Result<u8, String> {
+        Self::byte_of(&self.quote, "quote")
+    }
+
+    /// The escape byte, if any.
+    pub fn escape_byte(&self) -> std::result::Result<Option<u8>, String> {
+        self.escape
+            .as_deref()
+            .map(|e| Self::byte_of(e, "escape"))
+            .transpose()
+    }
+
+    /// The regular expression a field equal to a null marker matches (`None` without
+    /// markers); with `empty`, the empty field matches too (arrow-csv's null regex replaces
+    /// its empty-field rule).
+    pub fn null_pattern(&self, empty: bool) -> Option<String> {
+        if self.null_values.is_empty() {
+            return None;
+        }
+        let alternatives: Vec<String> = empty
+            .then(String::new)
+            .into_iter()
+            .chain(self.null_values.iter().map(|v| regex::escape(v)))
+            .collect();
+        Some(format!("^(?:{})$", alternatives.join("|")))
+    }
+}
+
+/// The fields of the first line of CSV `input`, read by the CSV parser the rows go through
+/// (delimiter, quotes, escapes), as raw bytes; `None` when the input is empty.
+pub fn csv_header_fields(
+    input: impl std::io::Read,
+    delimiter: u8,
+    quote: u8,
+    escape: Option<u8>,
+) -> std::result::Result<Option<Vec<Vec<u8>>>, csv::Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .quote(quote)
+        .escape(escape)
+        .from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    if !reader.read_byte_record(&mut record)? {
+        return Ok(None);
+    }
+    Ok(Some(record.iter().map(<[u8]>::to_vec).collect()))
+}
+
 /// Parses a user type name into an Arrow type.
 pub fn parse_type_name(name: &str) -> Option<arrow::datatypes::DataType> {
     use arrow::datatypes::{DataType, TimeUnit};

@@ -76,14 +76,6 @@ fn bad(path: &Path, message: String) -> EngineError {
     }
 }
 
-fn setting_byte(value: &str) -> Option<u8> {
-    match value {
-        "\\t" | "tab" => Some(b'\t'),
-        v if v.len() == 1 => v.as_bytes().first().copied(),
-        _ => None,
-    }
-}
-
 /// The header of each CSV file: no column twice, the same columns in every file.
 fn check_csv_headers(files: &[PathBuf], csv: &CsvSettings) -> Result<()> {
     if !csv.has_header {
@@ -96,36 +88,28 @@ fn check_csv_headers(files: &[PathBuf], csv: &CsvSettings) -> Result<()> {
             continue;
         }
         let tsv = name.ends_with(".tsv");
-        let delimiter = match setting_byte(&csv.delimiter) {
-            Some(b',') if tsv => b'\t',
-            Some(b) => b,
-            None => continue,
+        let delimiter = match csv.delimiter_byte() {
+            Ok(b',') if tsv => b'\t',
+            Ok(b) => b,
+            Err(_) => continue,
         };
-        let Some(quote) = setting_byte(&csv.quote) else {
+        let (Ok(quote), Ok(escape)) = (csv.quote_byte(), csv.escape_byte()) else {
             continue;
         };
         let Ok(handle) = std::fs::File::open(file) else {
             continue;
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            .quote(quote)
-            .escape(csv.escape.as_deref().and_then(setting_byte))
-            .from_reader(handle);
-        let mut record = csv::ByteRecord::new();
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => continue,
+        let fields = match crate::format::csv_header_fields(handle, delimiter, quote, escape) {
+            Ok(Some(fields)) => fields,
+            Ok(None) => continue,
             Err(e) => {
                 return Err(bad(
                     file,
                     format!("line 1: the header is not valid CSV ({e})"),
                 ))
             }
-        }
-        let names: Vec<String> = record
+        };
+        let names: Vec<String> = fields
             .iter()
             .map(|f| {
                 String::from_utf8_lossy(f)

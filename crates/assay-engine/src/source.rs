@@ -193,19 +193,6 @@ fn table_url(path: &str) -> Result<ListingTableUrl> {
     ListingTableUrl::parse(&text).map_err(|e| EngineError::Config(format!("{path}: {e}")))
 }
 
-fn single_byte(value: &str, key: &str) -> Result<u8> {
-    let v = match value {
-        "\\t" | "tab" => "\t",
-        other => other,
-    };
-    match v.as_bytes() {
-        [b] => Ok(*b),
-        _ => Err(EngineError::Config(format!(
-            "csv.{key} must be a single character, got {value:?}"
-        ))),
-    }
-}
-
 fn csv_format(csv: &CsvSettings, paths: &[String]) -> Result<CsvFormat> {
     // `.tsv` files are tab-separated unless a delimiter was given explicitly.
     let tsv = paths.iter().all(|p| {
@@ -215,34 +202,18 @@ fn csv_format(csv: &CsvSettings, paths: &[String]) -> Result<CsvFormat> {
     let delimiter = if tsv && csv.delimiter == "," {
         b'\t'
     } else {
-        single_byte(&csv.delimiter, "delimiter")?
+        csv.delimiter_byte().map_err(EngineError::Config)?
     };
     let mut opts = CsvOptions {
         has_header: Some(csv.has_header),
         delimiter,
-        quote: single_byte(&csv.quote, "quote")?,
+        quote: csv.quote_byte().map_err(EngineError::Config)?,
         schema_infer_max_rec: Some(csv.infer_rows.max(1)),
         ..CsvOptions::default()
     };
-    if let Some(e) = &csv.escape {
-        opts.escape = Some(single_byte(e, "escape")?);
-    }
-    if !csv.null_values.is_empty() {
-        let alternatives: Vec<String> = csv.null_values.iter().map(|v| regex_escape(v)).collect();
-        opts.null_regex = Some(format!("^(?:{})$", alternatives.join("|")));
-    }
+    opts.escape = csv.escape_byte().map_err(EngineError::Config)?;
+    opts.null_regex = csv.null_pattern(false);
     Ok(CsvFormat::default().with_options(opts))
-}
-
-fn regex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if "\\.+*?()|[]{}^$#&-~".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Cells per batch beyond which wide data is read in smaller batches.

@@ -250,17 +250,6 @@ fn column_names(schema: &Schema) -> String {
         .join(", ")
 }
 
-/// One byte of a CSV setting (`delimiter`, `quote`, `escape`).
-fn csv_byte(value: &str, key: &str) -> Result<u8, String> {
-    match value.as_bytes() {
-        [b] => Ok(*b),
-        _ if value == "\\t" => Ok(b'\t'),
-        _ => Err(format!(
-            "the monitor's data.csv.{key} `{value}` must be a single byte"
-        )),
-    }
-}
-
 /// The column names of a CSV body's header line, read by the same CSV parser (quoting,
 /// escapes, delimiter) as the rows.
 fn csv_header(
@@ -269,19 +258,11 @@ fn csv_header(
     quote: u8,
     escape: Option<u8>,
 ) -> Result<Vec<String>, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .quote(quote)
-        .escape(escape)
-        .from_reader(body);
-    let mut record = csv::ByteRecord::new();
-    match reader.read_byte_record(&mut record) {
-        Ok(true) => {}
-        Ok(false) => return Err("line 1: the body has no header line".into()),
+    let record = match assay_engine::format::csv_header_fields(body, delimiter, quote, escape) {
+        Ok(Some(fields)) => fields,
+        Ok(None) => return Err("line 1: the body has no header line".into()),
         Err(e) => return Err(format!("line 1: the header line is not valid CSV ({e})")),
-    }
+    };
     record
         .iter()
         .enumerate()
@@ -297,13 +278,10 @@ fn csv_header(
 }
 
 fn decode_csv(body: &[u8], schema: &SchemaRef, csv: &CsvSettings) -> Result<Decoded, String> {
-    let delimiter = csv_byte(&csv.delimiter, "delimiter")?;
-    let quote = csv_byte(&csv.quote, "quote")?;
-    let escape = csv
-        .escape
-        .as_deref()
-        .map(|e| csv_byte(e, "escape"))
-        .transpose()?;
+    let setting = |e: String| format!("the monitor's data.{e}");
+    let delimiter = csv.delimiter_byte().map_err(setting)?;
+    let quote = csv.quote_byte().map_err(setting)?;
+    let escape = csv.escape_byte().map_err(setting)?;
     let mut fields = Vec::new();
     for name in csv_header(body, delimiter, quote, escape)? {
         // Exactly as written, else without surrounding spaces (`a, b`).
@@ -330,12 +308,7 @@ fn decode_csv(body: &[u8], schema: &SchemaRef, csv: &CsvSettings) -> Result<Deco
     if let Some(e) = escape {
         builder = builder.with_escape(e);
     }
-    let null_values = &csv.null_values;
-    if !null_values.is_empty() {
-        let alternatives: Vec<String> = std::iter::once(String::new())
-            .chain(null_values.iter().map(|v| regex::escape(v)))
-            .collect();
-        let pattern = format!("^(?:{})$", alternatives.join("|"));
+    if let Some(pattern) = csv.null_pattern(true) {
         let re = regex::Regex::new(&pattern).map_err(|e| format!("null values: {e}"))?;
         builder = builder.with_null_regex(re);
     }
