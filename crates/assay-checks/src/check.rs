@@ -398,7 +398,13 @@ impl Measurement {
         self
     }
 
-    /// Adds a named detail.
+    /// Adds the fields of a family's typed details ([`assay_report::details`]).
+    pub fn with_details(mut self, details: &impl serde::Serialize) -> Self {
+        self.details.extend(assay_report::details::to_map(details));
+        self
+    }
+
+    /// Adds one named figure.
     pub fn detail(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.details.insert(key.to_string(), value.into());
         self

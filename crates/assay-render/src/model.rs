@@ -4,11 +4,18 @@
 //! the weak slices, prediction stability, and the fairness measures grouped by protected
 //! attribute.
 //!
-//! Only the documented `details` keys are read; a result lacking them is left out of these
-//! sections (it still appears among the report's results). Nothing here panics on malformed
-//! details: a missing or mistyped figure is `None`.
+//! The details are read as the typed structs of [`assay_report::details::model`] and
+//! [`assay_report::details::fairness`] (the same types the checks write); a result lacking them
+//! is left out of these sections (it still appears among the report's results). Nothing here
+//! panics on malformed details: a missing or mistyped figure is `None`.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use assay_report::details::fairness::FairnessDetails;
+use assay_report::details::model::{
+    GateDetails, MetricDetails, SliceDetails, StabilityDetails, WeakSliceDetails,
+};
+use assay_report::details::NumberList;
 
 use crate::{CheckResult, Status};
 
@@ -20,27 +27,12 @@ const NOT_METRICS: [&str; 4] = [
     "model.prediction_stability",
 ];
 
-pub(crate) fn num(d: &Map<String, Value>, key: &str) -> Option<f64> {
-    d.get(key).and_then(Value::as_f64)
-}
-
-pub(crate) fn text<'a>(d: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    d.get(key).and_then(Value::as_str)
-}
-
-/// A finite `(low, high)` pair from `ci_low` and `ci_high`.
-pub(crate) fn interval(d: &Map<String, Value>) -> Option<(f64, f64)> {
-    match (num(d, "ci_low"), num(d, "ci_high")) {
+/// A finite `(low, high)` pair.
+pub(crate) fn finite_pair(low: Option<f64>, high: Option<f64>) -> Option<(f64, f64)> {
+    match (low, high) {
         (Some(lo), Some(hi)) if lo.is_finite() && hi.is_finite() => Some((lo, hi)),
         _ => None,
     }
-}
-
-/// The numbers of a JSON array (non-numbers become NaN, so positions are kept).
-pub(crate) fn numbers(v: Option<&Value>) -> Vec<f64> {
-    v.and_then(Value::as_array)
-        .map(|a| a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect())
-        .unwrap_or_default()
 }
 
 /// A JSON scalar as a label: strings bare, numbers and booleans as JSON.
@@ -65,19 +57,19 @@ pub struct MetricRow<'a> {
     /// Confidence level of the interval (0.95).
     pub confidence: Option<f64>,
     /// How the interval was computed (`wilson`, `bootstrap`...).
-    pub ci_method: Option<&'a str>,
+    pub ci_method: Option<String>,
     /// The metric on the reference (baseline) data or model.
     pub baseline: Option<f64>,
     /// The metric of the trivial predictor.
     pub trivial_value: Option<f64>,
     /// Name of the trivial predictor (`majority class`, `mean`...).
-    pub trivial: Option<&'a str>,
+    pub trivial: Option<String>,
     /// Whether larger values are better.
     pub higher_is_better: Option<bool>,
     /// Rows evaluated.
     pub n: Option<f64>,
     /// Name of the model evaluated.
-    pub model: Option<&'a str>,
+    pub model: Option<String>,
 }
 
 /// The metric rows of a report, in suite order: every `model.<metric>` result that carries a
@@ -86,25 +78,27 @@ pub fn metric_rows(results: &[CheckResult]) -> Vec<MetricRow<'_>> {
     results
         .iter()
         .filter(|r| r.id.starts_with("model.") && !NOT_METRICS.contains(&r.id.as_str()))
-        .filter(|r| r.details.contains_key("metric") || r.details.contains_key("estimate"))
-        .map(|r| {
-            let d = &r.details;
-            MetricRow {
-                result: r,
-                metric: text(d, "metric")
-                    .unwrap_or_else(|| r.id.trim_start_matches("model."))
-                    .to_string(),
-                estimate: num(d, "estimate").or(r.value),
-                ci: interval(d),
-                confidence: num(d, "confidence"),
-                ci_method: text(d, "ci_method"),
-                baseline: num(d, "baseline_value"),
-                trivial_value: num(d, "trivial_value"),
-                trivial: text(d, "trivial"),
-                higher_is_better: d.get("higher_is_better").and_then(Value::as_bool),
-                n: num(d, "n"),
-                model: text(d, "model"),
+        .filter_map(|r| {
+            let d: MetricDetails = r.details_as()?;
+            if d.metric.is_none() && d.estimate.is_none() && !r.details.contains_key("estimate") {
+                return None;
             }
+            Some(MetricRow {
+                result: r,
+                metric: d
+                    .metric
+                    .unwrap_or_else(|| r.id.trim_start_matches("model.").to_string()),
+                estimate: d.estimate.or(r.value),
+                ci: finite_pair(d.ci_low, d.ci_high),
+                confidence: d.confidence,
+                ci_method: d.ci_method,
+                baseline: d.baseline_value,
+                trivial_value: d.trivial_value,
+                trivial: d.trivial,
+                higher_is_better: d.higher_is_better,
+                n: d.n.map(|n| n as f64),
+                model: d.model,
+            })
         })
         .collect()
 }
@@ -118,60 +112,40 @@ pub struct Curve<'a> {
     pub points: Vec<(f64, f64)>,
 }
 
-fn curve<'a>(
-    results: &'a [CheckResult],
-    id: &str,
-    key: &str,
-    x: &str,
-    y: &str,
-) -> Option<Curve<'a>> {
-    results.iter().find_map(|r| {
-        if r.id != id {
-            return None;
-        }
-        let c = r.details.get(key)?.as_object()?;
-        let xs = numbers(c.get(x));
-        let ys = numbers(c.get(y));
-        let points: Vec<(f64, f64)> = xs
-            .into_iter()
-            .zip(ys)
+fn curve<'a>(result: &'a CheckResult, xs: &NumberList, ys: &NumberList) -> Option<Curve<'a>> {
+    let points: Vec<(f64, f64)> =
+        xs.0.iter()
+            .zip(&ys.0)
+            .map(|(a, b)| (*a, *b))
             .filter(|(a, b)| a.is_finite() && b.is_finite())
             .collect();
-        (points.len() >= 2).then_some(Curve { result: r, points })
-    })
+    (points.len() >= 2).then_some(Curve { result, points })
 }
 
 /// The ROC curve of the first `model.roc_auc` result that has one: `(fpr, tpr)` points.
 pub fn roc_curve(results: &[CheckResult]) -> Option<Curve<'_>> {
-    curve(results, "model.roc_auc", "roc_curve", "fpr", "tpr")
+    results
+        .iter()
+        .filter(|r| r.id == "model.roc_auc")
+        .find_map(|r| {
+            let c = r.details_as::<MetricDetails>()?.roc_curve?;
+            curve(r, &c.fpr, &c.tpr)
+        })
 }
 
 /// The precision–recall curve of the first `model.average_precision` result that has one:
 /// `(recall, precision)` points.
 pub fn pr_curve(results: &[CheckResult]) -> Option<Curve<'_>> {
-    curve(
-        results,
-        "model.average_precision",
-        "pr_curve",
-        "recall",
-        "precision",
-    )
+    results
+        .iter()
+        .filter(|r| r.id == "model.average_precision")
+        .find_map(|r| {
+            let c = r.details_as::<MetricDetails>()?.pr_curve?;
+            curve(r, &c.recall, &c.precision)
+        })
 }
 
-/// One bin of a reliability diagram.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ReliabilityBin {
-    /// Lower edge of the bin of predicted probabilities.
-    pub lower: f64,
-    /// Upper edge.
-    pub upper: f64,
-    /// Weight (rows) in the bin.
-    pub weight: f64,
-    /// Mean predicted probability in the bin.
-    pub mean_predicted: f64,
-    /// Observed share of positives in the bin.
-    pub fraction_positive: f64,
-}
+pub use assay_report::details::model::ReliabilityBin;
 
 /// The reliability diagram of a `model.calibration_error` result.
 #[derive(Debug, Clone)]
@@ -184,38 +158,28 @@ pub struct Reliability<'a> {
 
 /// The reliability diagram of the first `model.calibration_error` result that has one.
 pub fn reliability(results: &[CheckResult]) -> Option<Reliability<'_>> {
-    results.iter().find_map(|r| {
-        if r.id != "model.calibration_error" {
-            return None;
-        }
-        let bins: Vec<ReliabilityBin> = r
-            .details
-            .get("reliability")?
-            .as_array()?
-            .iter()
-            .filter_map(|b| {
-                let b = b.as_object()?;
-                let bin = ReliabilityBin {
-                    lower: num(b, "lower")?,
-                    upper: num(b, "upper")?,
-                    weight: num(b, "weight")?,
-                    mean_predicted: num(b, "mean_predicted")?,
-                    fraction_positive: num(b, "fraction_positive")?,
-                };
-                [
-                    bin.lower,
-                    bin.upper,
-                    bin.weight,
-                    bin.mean_predicted,
-                    bin.fraction_positive,
-                ]
-                .iter()
-                .all(|x| x.is_finite())
-                .then_some(bin)
-            })
-            .collect();
-        (!bins.is_empty()).then_some(Reliability { result: r, bins })
-    })
+    results
+        .iter()
+        .filter(|r| r.id == "model.calibration_error")
+        .find_map(|r| {
+            let bins: Vec<ReliabilityBin> = r
+                .details_as::<MetricDetails>()?
+                .reliability?
+                .into_iter()
+                .filter(|b| {
+                    [
+                        b.lower,
+                        b.upper,
+                        b.weight,
+                        b.mean_predicted,
+                        b.fraction_positive,
+                    ]
+                    .iter()
+                    .all(|x| x.is_finite())
+                })
+                .collect();
+            (!bins.is_empty()).then_some(Reliability { result: r, bins })
+        })
 }
 
 /// The confusion matrix of a `model.confusion_matrix` result.
@@ -233,33 +197,22 @@ pub struct ConfusionMatrix<'a> {
 /// The confusion matrix of the first `model.confusion_matrix` result with a square matrix
 /// matching its labels.
 pub fn confusion_matrix(results: &[CheckResult]) -> Option<ConfusionMatrix<'_>> {
-    results.iter().find_map(|r| {
-        if r.id != "model.confusion_matrix" {
-            return None;
-        }
-        let labels: Vec<String> = r
-            .details
-            .get("labels")?
-            .as_array()?
-            .iter()
-            .map(label)
-            .collect();
-        let matrix: Vec<Vec<f64>> = r
-            .details
-            .get("matrix")?
-            .as_array()?
-            .iter()
-            .map(|row| numbers(Some(row)))
-            .collect();
-        let square = !labels.is_empty()
-            && matrix.len() == labels.len()
-            && matrix.iter().all(|row| row.len() == labels.len());
-        square.then_some(ConfusionMatrix {
-            result: r,
-            labels,
-            matrix,
+    results
+        .iter()
+        .filter(|r| r.id == "model.confusion_matrix")
+        .find_map(|r| {
+            let d = r.details_as::<MetricDetails>()?;
+            let labels: Vec<String> = d.labels?.iter().map(label).collect();
+            let matrix: Vec<Vec<f64>> = d.matrix?.into_iter().map(|row| row.0).collect();
+            let square = !labels.is_empty()
+                && matrix.len() == labels.len()
+                && matrix.iter().all(|row| row.len() == labels.len());
+            square.then_some(ConfusionMatrix {
+                result: r,
+                labels,
+                matrix,
+            })
         })
-    })
 }
 
 /// One slice of a `model.slices` result.
@@ -270,7 +223,7 @@ pub struct SliceRow<'a> {
     /// Slice name or expression.
     pub slice: &'a str,
     /// Metric name.
-    pub metric: Option<&'a str>,
+    pub metric: Option<String>,
     /// Rows in the slice.
     pub n: Option<f64>,
     /// The metric on the slice.
@@ -287,15 +240,15 @@ pub fn slice_rows(results: &[CheckResult]) -> Vec<SliceRow<'_>> {
         .iter()
         .filter(|r| r.id == "model.slices")
         .filter_map(|r| {
-            let d = &r.details;
+            let d: SliceDetails = r.details_as().unwrap_or_default();
             Some(SliceRow {
                 result: r,
                 slice: r.column.as_deref()?,
-                metric: text(d, "metric"),
-                n: num(d, "n"),
+                metric: d.metric,
+                n: d.n.map(|n| n as f64),
                 value: r.value,
-                ci: interval(d),
-                reference_value: num(d, "reference_value"),
+                ci: finite_pair(d.ci_low, d.ci_high),
+                reference_value: d.reference_value,
             })
         })
         .collect()
@@ -316,7 +269,7 @@ pub struct WeakSliceRow<'a> {
     /// Loss on the other rows.
     pub rest_loss: Option<f64>,
     /// Name of the loss.
-    pub loss: Option<&'a str>,
+    pub loss: Option<String>,
     /// q-value (false-discovery-rate adjusted p-value).
     pub q_value: Option<f64>,
 }
@@ -327,15 +280,15 @@ pub fn weak_slice_rows(results: &[CheckResult]) -> Vec<WeakSliceRow<'_>> {
         .iter()
         .filter(|r| r.id == "model.weak_slices")
         .map(|r| {
-            let d = &r.details;
+            let d: WeakSliceDetails = r.details_as().unwrap_or_default();
             WeakSliceRow {
                 result: r,
                 slice: r.column.as_deref(),
-                n: num(d, "n"),
-                slice_loss: num(d, "slice_loss"),
-                rest_loss: num(d, "rest_loss"),
-                loss: text(d, "loss"),
-                q_value: num(d, "q_value").or(r.value.filter(|_| r.column.is_some())),
+                n: d.n.map(|n| n as f64),
+                slice_loss: d.slice_loss,
+                rest_loss: d.rest_loss,
+                loss: d.loss,
+                q_value: d.q_value.or(r.value.filter(|_| r.column.is_some())),
             }
         })
         .collect()
@@ -364,7 +317,7 @@ pub struct GateRow<'a> {
     /// Whether degradation and tolerance are relative to the baseline.
     pub relative: bool,
     /// Name of the paired test.
-    pub test: Option<&'a str>,
+    pub test: Option<String>,
     /// Its p-value.
     pub p_value: Option<f64>,
     /// Whether the difference is significant.
@@ -377,27 +330,20 @@ pub fn gate_rows(results: &[CheckResult]) -> Vec<GateRow<'_>> {
         .iter()
         .filter(|r| r.id == "model.regression_gate")
         .filter_map(|r| {
-            let d = &r.details;
-            let ci = d
-                .get("degradation_ci")
-                .and_then(Value::as_array)
-                .and_then(|a| match a.as_slice() {
-                    [lo, hi] => Some((lo.as_f64()?, hi.as_f64()?)),
-                    _ => None,
-                });
+            let d: GateDetails = r.details_as().unwrap_or_default();
             Some(GateRow {
                 result: r,
                 metric: r.column.as_deref()?,
-                candidate: num(d, "candidate"),
-                baseline: num(d, "baseline"),
-                delta: num(d, "delta"),
+                candidate: d.candidate,
+                baseline: d.baseline,
+                delta: d.delta,
                 degradation: r.value,
-                degradation_ci: ci,
-                tolerance: num(d, "tolerance"),
-                relative: d.get("relative").and_then(Value::as_bool) == Some(true),
-                test: text(d, "test"),
-                p_value: num(d, "p_value"),
-                significant: d.get("significant").and_then(Value::as_bool),
+                degradation_ci: d.degradation_ci.map(|[lo, hi]| (lo, hi)),
+                tolerance: d.tolerance,
+                relative: d.relative == Some(true),
+                test: d.test,
+                p_value: d.p_value,
+                significant: d.significant,
             })
         })
         .collect()
@@ -421,11 +367,14 @@ pub fn stability_rows(results: &[CheckResult]) -> Vec<StabilityRow<'_>> {
     results
         .iter()
         .filter(|r| r.id == "model.prediction_stability")
-        .map(|r| StabilityRow {
-            result: r,
-            changed_share: r.value,
-            max_change: num(&r.details, "max_change"),
-            mean_change: num(&r.details, "mean_change"),
+        .map(|r| {
+            let d: StabilityDetails = r.details_as().unwrap_or_default();
+            StabilityRow {
+                result: r,
+                changed_share: r.value,
+                max_change: d.max_change,
+                mean_change: d.mean_change,
+            }
         })
         .collect()
 }
@@ -469,7 +418,7 @@ pub struct FairnessRow<'a> {
     /// Its interval.
     pub ci: Option<(f64, f64)>,
     /// The rate compared across groups (`selection_rate`, `tpr`...).
-    pub rate: Option<&'a str>,
+    pub rate: Option<String>,
     /// Group with the lowest rate.
     pub lowest_group: Option<String>,
     /// Group with the highest rate.
@@ -479,36 +428,25 @@ pub struct FairnessRow<'a> {
     pub groups: Vec<GroupRates>,
 }
 
-fn group_rates(d: &Map<String, Value>) -> Vec<GroupRates> {
-    let excluded: Vec<String> = d
-        .get("excluded_groups")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().map(label).collect())
-        .unwrap_or_default();
+fn group_rates(d: &FairnessDetails) -> Vec<GroupRates> {
+    let excluded: Vec<String> = d.excluded_groups.clone().unwrap_or_default();
     let mut groups: Vec<GroupRates> = d
-        .get("groups")
-        .and_then(Value::as_object)
-        .map(|g| {
-            g.iter()
-                .map(|(name, v)| {
-                    let empty = Map::new();
-                    let r = v.as_object().unwrap_or(&empty);
-                    GroupRates {
-                        group: name.clone(),
-                        count: num(r, "count"),
-                        weight: num(r, "weight"),
-                        selection_rate: num(r, "selection_rate"),
-                        tpr: num(r, "tpr"),
-                        fpr: num(r, "fpr"),
-                        fnr: num(r, "fnr"),
-                        precision: num(r, "precision"),
-                        accuracy: num(r, "accuracy"),
-                        excluded: excluded.contains(name),
-                    }
-                })
-                .collect()
+        .groups
+        .iter()
+        .flatten()
+        .map(|(name, r)| GroupRates {
+            group: name.clone(),
+            count: r.count.map(|c| c as f64),
+            weight: r.weight,
+            selection_rate: r.selection_rate,
+            tpr: r.tpr,
+            fpr: r.fpr,
+            fnr: r.fnr,
+            precision: r.precision,
+            accuracy: r.accuracy,
+            excluded: excluded.contains(name),
         })
-        .unwrap_or_default();
+        .collect();
     // Excluded groups without figures are still listed.
     for name in excluded {
         if !groups.iter().any(|g| g.group == name) {
@@ -545,17 +483,17 @@ pub fn fairness_rows(results: &[CheckResult]) -> Vec<FairnessRow<'_>> {
         .iter()
         .filter(|r| r.id.starts_with("fairness.") && !NOT_GROUP_MEASURES.contains(&r.id.as_str()))
         .filter_map(|r| {
-            let d = &r.details;
+            let d: FairnessDetails = r.details_as().unwrap_or_default();
             Some(FairnessRow {
                 result: r,
                 measure: r.id.trim_start_matches("fairness."),
                 attribute: r.column.as_deref()?,
                 value: r.value,
-                ci: interval(d),
-                rate: text(d, "rate"),
-                lowest_group: d.get("lowest_group").map(label),
-                highest_group: d.get("highest_group").map(label),
-                groups: group_rates(d),
+                ci: finite_pair(d.ci_low, d.ci_high),
+                rate: d.rate.clone(),
+                lowest_group: d.lowest_group.clone(),
+                highest_group: d.highest_group.clone(),
+                groups: group_rates(&d),
             })
         })
         .collect()
@@ -661,7 +599,7 @@ mod tests {
             message: String::new(),
             details: match details {
                 Value::Object(m) => m,
-                _ => Map::new(),
+                _ => serde_json::Map::new(),
             },
         }
     }
@@ -689,7 +627,7 @@ mod tests {
         assert_eq!(rows[0].metric, "accuracy");
         assert_eq!(rows[0].estimate, Some(0.85), "the estimate, not the bound");
         assert_eq!(rows[0].ci, Some((0.84, 0.86)));
-        assert_eq!(rows[0].trivial, Some("majority class"));
+        assert_eq!(rows[0].trivial.as_deref(), Some("majority class"));
         assert!(ModelFigures::of(&results[..1]).is_empty());
         assert!(!ModelFigures::of(&results).is_empty());
     }
@@ -717,6 +655,19 @@ mod tests {
             ),
         ];
         assert!(roc_curve(&results).is_none(), "one finite point only");
+        // A mistyped figure reads as absent; the rest of the result still counts.
+        let mistyped = vec![result(
+            "model.accuracy",
+            None,
+            Some(0.8),
+            json!({"metric": "accuracy", "estimate": 0.8, "ci_low": "x", "ci_high": 0.9, "n": "many"}),
+        )];
+        let rows = metric_rows(&mistyped);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].estimate, rows[0].ci, rows[0].n),
+            (Some(0.8), None, None)
+        );
         assert!(confusion_matrix(&results).is_none());
         assert!(reliability(&results).is_none());
     }

@@ -23,7 +23,29 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::{interval, label, num, numbers, text};
+use crate::model::label;
+
+// The validation families' details are still read by key (typed structs exist for drift, model
+// and fairness results so far).
+fn num(d: &Map<String, Value>, key: &str) -> Option<f64> {
+    d.get(key).and_then(Value::as_f64)
+}
+
+fn text<'a>(d: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    d.get(key).and_then(Value::as_str)
+}
+
+/// A finite `(low, high)` pair from `ci_low` and `ci_high`.
+fn interval(d: &Map<String, Value>) -> Option<(f64, f64)> {
+    crate::model::finite_pair(num(d, "ci_low"), num(d, "ci_high"))
+}
+
+/// The numbers of a JSON array (non-numbers become NaN, so positions are kept).
+fn numbers(v: Option<&Value>) -> Vec<f64> {
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect())
+        .unwrap_or_default()
+}
 use crate::numbers::format_value;
 use crate::{CheckResult, Status};
 

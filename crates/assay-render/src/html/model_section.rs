@@ -117,7 +117,11 @@ pub(super) fn model_section(out: &mut String, figures: &ModelFigures<'_>) {
     } else {
         "Model evaluation"
     };
-    let models: BTreeSet<&str> = figures.metrics.iter().filter_map(|m| m.model).collect();
+    let models: BTreeSet<&str> = figures
+        .metrics
+        .iter()
+        .filter_map(|m| m.model.as_deref())
+        .collect();
     let ns: BTreeSet<u64> = figures
         .metrics
         .iter()
@@ -166,7 +170,7 @@ fn metrics_table(out: &mut String, rows: &[MetricRow<'_>], with_model: bool) {
             Some(false) => " <span class=\"dim\" title=\"lower is better\">↓</span>",
             None => "",
         };
-        let model = match (with_model, m.model) {
+        let model = match (with_model, m.model.as_deref()) {
             (true, Some(name)) => format!(" <span class=\"dim\">{}</span>", escape_html(name)),
             _ => String::new(),
         };
@@ -178,7 +182,7 @@ fn metrics_table(out: &mut String, rows: &[MetricRow<'_>], with_model: bool) {
             ),
             (b, _) => opt(b),
         };
-        let trivial = match (m.trivial_value, m.trivial) {
+        let trivial = match (m.trivial_value, m.trivial.as_deref()) {
             (Some(v), Some(name)) => format!(
                 "{} <span class=\"dim\">{}</span>",
                 format_number(v),
@@ -193,7 +197,7 @@ fn metrics_table(out: &mut String, rows: &[MetricRow<'_>], with_model: bool) {
             chip_for(m.result),
             escape_html(&m.metric),
             opt(m.estimate),
-            interval_html(m.ci, m.confidence, m.ci_method),
+            interval_html(m.ci, m.confidence, m.ci_method.as_deref()),
         );
     }
     out.push_str("</tbody>\n</table>\n");
@@ -559,7 +563,7 @@ fn gate_table(out: &mut String, f: &ModelFigures<'_>) {
                 escape_html(g.metric),
                 opt(g.candidate),
                 opt(g.baseline),
-                g.test.map(escape_html).unwrap_or_else(|| "–".to_string()),
+                g.test.as_deref().map(escape_html).unwrap_or_else(|| "–".to_string()),
             );
         }
         out.push_str("</tbody>\n</table>\n");
@@ -589,7 +593,11 @@ fn slices_table(out: &mut String, f: &ModelFigures<'_>) {
     if f.slices.is_empty() {
         return;
     }
-    let metrics: BTreeSet<&str> = f.slices.iter().filter_map(|s| s.metric).collect();
+    let metrics: BTreeSet<&str> = f
+        .slices
+        .iter()
+        .filter_map(|s| s.metric.as_deref())
+        .collect();
     let one_metric = metrics.len() <= 1;
     // Problems first, suite order within a status.
     let mut rows: Vec<_> = f.slices.iter().collect();
@@ -616,7 +624,10 @@ fn slices_table(out: &mut String, f: &ModelFigures<'_>) {
             let _ = write!(
                 out,
                 "<td>{}</td>",
-                s.metric.map(escape_html).unwrap_or_else(|| "–".to_string())
+                s.metric
+                    .as_deref()
+                    .map(escape_html)
+                    .unwrap_or_else(|| "–".to_string())
             );
         }
         let _ = writeln!(
@@ -653,7 +664,7 @@ fn weak_slices(out: &mut String, f: &ModelFigures<'_>) {
         if let (Some(s), Some(r)) = (w.slice_loss, w.rest_loss) {
             parts.push(format!(
                 "{} {} against {} on the other rows",
-                escape_html(w.loss.unwrap_or("loss")),
+                escape_html(w.loss.as_deref().unwrap_or("loss")),
                 format_number(s),
                 format_number(r)
             ));
@@ -722,7 +733,7 @@ fn fairness_table(out: &mut String, rows: &[&FairnessRow<'_>]) {
             escape_html(r.measure),
             opt(r.value),
             interval_html(r.ci, None, None),
-            cell(r.rate),
+            cell(r.rate.as_deref()),
             cell(r.lowest_group.as_deref()),
             cell(r.highest_group.as_deref()),
         );

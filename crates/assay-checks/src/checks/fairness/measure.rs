@@ -3,12 +3,13 @@
 //! gap with a bootstrap interval. Definitions follow Fairlearn 0.15.
 
 use std::any::Any;
-
-use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 
 use assay_stats::metrics::bootstrap::Bootstrap;
 use assay_stats::metrics::fairness::{group_rates, GroupRates};
 use assay_stats::metrics::intervals::percentile_interval;
+
+use assay_report::details::fairness::{FairnessDetails, GroupFigures};
 
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
@@ -144,17 +145,17 @@ fn rate_of(r: &GroupRates, name: &str) -> Option<f64> {
     }
 }
 
-fn rates_json(r: &GroupRates) -> Value {
-    json!({
-        "count": r.count,
-        "weight": r.weight,
-        "selection_rate": r.selection_rate,
-        "tpr": r.tpr,
-        "fpr": r.fpr,
-        "fnr": r.fnr,
-        "precision": r.precision,
-        "accuracy": r.accuracy,
-    })
+fn figures_of(r: &GroupRates) -> GroupFigures {
+    GroupFigures {
+        count: Some(r.count),
+        weight: Some(r.weight),
+        selection_rate: r.selection_rate,
+        tpr: r.tpr,
+        fpr: r.fpr,
+        fnr: r.fnr,
+        precision: r.precision,
+        accuracy: r.accuracy,
+    }
 }
 
 /// The intersection of several groupings (`Female × White`).
@@ -230,26 +231,32 @@ impl FairnessCheck {
             .filter(|g| rates[*g].count < min_size && rates[*g].count > 0)
             .map(|g| grouping.values[g].clone())
             .collect();
-        let mut groups = Map::new();
-        for (value, r) in grouping.values.iter().zip(&rates) {
-            if r.count > 0 {
-                groups.insert(value.clone(), rates_json(r));
-            }
-        }
-        let base = |m: Measurement| {
-            m.detail("groups", Value::Object(groups.clone()))
-                .detail("excluded_groups", json!(excluded))
-                .detail("min_group_size", min_size)
-                .detail("attribute", column)
+        let groups: BTreeMap<String, GroupFigures> = grouping
+            .values
+            .iter()
+            .zip(&rates)
+            .filter(|(_, r)| r.count > 0)
+            .map(|(value, r)| (value.clone(), figures_of(r)))
+            .collect();
+        let mut details = FairnessDetails {
+            groups: Some(groups),
+            excluded_groups: Some(excluded.clone()),
+            min_group_size: Some(min_size),
+            attribute: Some(column.to_string()),
+            ..FairnessDetails::default()
         };
+        let base = |m: Measurement, details: &FairnessDetails| m.with_details(details);
         if kept.len() < 2 {
-            return base(Measurement::skipped(
-                Some(column),
-                format!(
-                    "{} group(s) of `{column}` have at least {min_size} rows; a gap needs two",
-                    kept.len()
+            return base(
+                Measurement::skipped(
+                    Some(column),
+                    format!(
+                        "{} group(s) of `{column}` have at least {min_size} rows; a gap needs two",
+                        kept.len()
+                    ),
                 ),
-            ));
+                &details,
+            );
         }
         let privileged_code = match privileged {
             Some(p) => match grouping.values.iter().position(|v| v == p) {
@@ -258,20 +265,23 @@ impl FairnessCheck {
                     return base(Measurement::error(
                         Some(column),
                         format!("params.privileged `{p}` is not a group of `{column}` with at least {min_size} rows"),
-                    ))
+                    ), &details)
                 }
             },
             None => None,
         };
         let Some(value) = gap_of(spec, &rates, &kept, privileged_code) else {
-            return base(Measurement::error(
-                Some(column),
-                format!(
-                    "undefined: the compared rate ({}) is undefined in a group (no positives or \
-                     negatives there)",
-                    spec.rate
+            return base(
+                Measurement::error(
+                    Some(column),
+                    format!(
+                        "undefined: the compared rate ({}) is undefined in a group (no positives or \
+                         negatives there)",
+                        spec.rate
+                    ),
                 ),
-            ));
+                &details,
+            );
         };
         let settings = &frame.settings;
         let interval = if settings.bootstrap_rounds > 0 {
@@ -303,26 +313,21 @@ impl FairnessCheck {
         if !excluded.is_empty() {
             message.push_str(&format!("; {} small group(s) left out", excluded.len()));
         }
-        let mut m = base(Measurement::value(Some(column), value, message))
-            .detail("measure", name)
-            .detail("rate", spec.rate)
-            .detail("groups_compared", kept.len());
+        details.measure = Some(name.to_string());
+        details.rate = Some(spec.rate.to_string());
+        details.groups_compared = Some(kept.len() as u64);
         if let Some(i) = interval {
-            m = m
-                .detail("ci_low", i.low)
-                .detail("ci_high", i.high)
-                .detail("confidence", settings.confidence)
-                .detail("ci_method", i.method);
+            details.ci_low = Some(i.low);
+            details.ci_high = Some(i.high);
+            details.confidence = Some(settings.confidence);
+            details.ci_method = Some(i.method.to_string());
         }
         if let (Some(l), Some(h)) = (lowest, highest) {
-            m = m
-                .detail("lowest_group", grouping.values[l.0].clone())
-                .detail("highest_group", grouping.values[h.0].clone());
+            details.lowest_group = Some(grouping.values[l.0].clone());
+            details.highest_group = Some(grouping.values[h.0].clone());
         }
-        if let Some(p) = privileged {
-            m = m.detail("privileged", p);
-        }
-        m
+        details.privileged = privileged.map(str::to_string);
+        base(Measurement::value(Some(column), value, message), &details)
     }
 }
 

@@ -13,6 +13,8 @@ use assay_stats::metrics::classification::{Average, Confusion};
 use assay_stats::metrics::intervals::{percentile_interval, Interval};
 use assay_stats::metrics::ranking::RankedScores;
 
+use assay_report::details::model::MetricDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
 use crate::evaluation::{EvalContext, EvalFrame, EvalTask, Outputs};
@@ -33,7 +35,7 @@ pub type MetricFn = fn(&MetricData, Option<&[f64]>) -> Option<f64>;
 /// An analytic interval of a metric.
 pub type AnalyticFn = fn(&MetricData, Option<&[f64]>, f64) -> Option<Interval>;
 /// Extra details (curves, matrices) of a metric.
-pub type DetailsFn = fn(&MetricData, Option<&[f64]>, &mut Map<String, Value>);
+pub type DetailsFn = fn(&MetricData, Option<&[f64]>, &mut MetricDetails);
 
 /// A faster way to compute a metric on every bootstrap round (same value as `compute`).
 #[derive(Clone, Copy)]
@@ -416,7 +418,10 @@ impl Check for MetricCheck {
                     }
                 ),
             )
-            .detail("task_mismatch", true)]);
+            .with_details(&MetricDetails {
+                task_mismatch: Some(true),
+                ..MetricDetails::default()
+            })]);
         }
         let out = &frame.candidate;
         if spec.needs == Needs::Probabilities && out.probabilities.is_none() {
@@ -505,49 +510,47 @@ impl Check for MetricCheck {
                 fmt(judged)
             ));
         }
-        let mut m = Measurement::value(None, judged, message)
-            .with_reference(reference)
-            .detail("metric", name)
-            .detail("estimate", value)
-            .detail("n", frame.rows())
-            .detail("model", out.name.clone())
-            .detail("higher_is_better", spec.higher_is_better);
-        if let Some(i) = interval {
-            m = m
-                .detail("ci_low", i.low)
-                .detail("ci_high", i.high)
-                .detail("confidence", confidence)
-                .detail("ci_method", i.method);
+        let mut details = MetricDetails {
+            metric: Some(name.to_string()),
+            estimate: Some(value),
+            n: Some(frame.rows() as u64),
+            model: Some(out.name.clone()),
+            higher_is_better: Some(spec.higher_is_better),
+            ..MetricDetails::default()
+        };
+        if let Some(i) = &interval {
+            details.ci_low = Some(i.low);
+            details.ci_high = Some(i.high);
+            details.confidence = Some(confidence);
+            details.ci_method = Some(i.method.to_string());
         }
-        if let (Some(a), Some(b)) = (analytic, boot) {
-            m = m.detail("bootstrap_ci", json!([b.low, b.high]));
-            let _ = a;
+        if let (Some(_), Some(b)) = (analytic, boot) {
+            details.bootstrap_ci = Some([b.low, b.high]);
         }
         if spec.averaged && frame.k() >= 2 {
-            m = m.detail("average", data.average_name);
+            details.average = Some(data.average_name.to_string());
         }
         if let Some(t) = trivial {
-            m = m
-                .detail("trivial_value", t)
-                .detail("trivial", spec.trivial_name);
+            details.trivial_value = Some(t);
+            details.trivial = Some(spec.trivial_name.to_string());
         }
-        if let Some(r) = reference {
-            m = m.detail("baseline_value", r);
-        }
-        if let Some(w) = &frame.weights {
-            m = m.detail("weight_sum", w.iter().sum::<f64>());
-        }
+        details.baseline_value = reference;
+        details.weight_sum = frame.weights.as_ref().map(|w| w.iter().sum::<f64>());
         if !frame.dropped.is_empty() {
-            let d: Map<String, Value> = frame
-                .dropped
-                .iter()
-                .map(|(r, c)| (r.clone(), json!(c)))
-                .collect();
-            m = m.detail("rows_left_out", Value::Object(d));
+            details.rows_left_out = Some(
+                frame
+                    .dropped
+                    .iter()
+                    .map(|(r, c)| (r.clone(), json!(c)))
+                    .collect(),
+            );
         }
         if let Some(f) = spec.details {
-            f(&data, w, &mut m.details);
+            f(&data, w, &mut details);
         }
+        let mut m = Measurement::value(None, judged, message)
+            .with_reference(reference)
+            .with_details(&details);
         if !inputs.condition_is_explicit {
             if let Some(t) = trivial {
                 m.condition = Some(if spec.higher_is_better {

@@ -3,6 +3,8 @@
 
 use std::any::Any;
 
+use assay_report::details::model::StabilityDetails;
+
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
 use crate::evaluation::EvalTask;
@@ -97,12 +99,16 @@ impl Check for PredictionStability {
         if let Some(m) = max_change {
             message.push_str(&format!("; largest {what} change {m:.4}"));
         }
-        Ok(vec![Measurement::value(None, share, message)
-            .detail("changed", changed)
-            .detail("rows", n)
-            .detail("max_change", max_change)
-            .detail("mean_change", mean_change)
-            .detail("candidate_model", cand.name.clone())
-            .detail("baseline_model", base.name.clone())])
+        Ok(vec![Measurement::value(None, share, message).with_details(
+            &StabilityDetails {
+                changed: Some(changed),
+                rows: Some(n as u64),
+                max_change,
+                mean_change,
+                candidate_model: Some(cand.name.clone()),
+                baseline_model: Some(base.name.clone()),
+                ..StabilityDetails::default()
+            },
+        )])
     }
 }

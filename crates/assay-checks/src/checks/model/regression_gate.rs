@@ -3,13 +3,15 @@
 
 use std::any::Any;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use assay_stats::metrics::bootstrap::Bootstrap;
 use assay_stats::metrics::intervals::{delong_paired, percentile_interval};
 use assay_stats::metrics::significance::{bootstrap_p_value, mcnemar};
 
 use super::metric::{fmt_p, MetricData, MetricParams, MetricSpec, Needs};
+use assay_report::details::model::GateDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
 use crate::evaluation::{EvalFrame, EvalTask};
@@ -313,25 +315,25 @@ impl Check for RegressionGate {
             if let Some(p) = p_value {
                 message.push_str(&format!(", {test} p = {}", fmt_p(p)));
             }
-            let mut m = Measurement::value(Some(name), degradation, message)
-                .detail("metric", name)
-                .detail("candidate", vc)
-                .detail("baseline", vb)
-                .detail("delta", vc - vb)
-                .detail("tolerance", gm.tolerance)
-                .detail("relative", gm.relative)
-                .detail("higher_is_better", spec.higher_is_better)
-                .detail("test", test)
-                .detail("p_value", p_value)
-                .detail("alpha", alpha)
-                .detail("significant", significant)
-                .detail("candidate_model", cand.name.clone())
-                .detail("baseline_model", base.name.clone());
-            if let Some(i) = interval {
-                m = m
-                    .detail("degradation_ci", json!([i.low, i.high]))
-                    .detail("confidence", settings.confidence);
-            }
+            let mut m =
+                Measurement::value(Some(name), degradation, message).with_details(&GateDetails {
+                    metric: Some(name.to_string()),
+                    candidate: Some(vc),
+                    baseline: Some(vb),
+                    delta: Some(vc - vb),
+                    tolerance: Some(gm.tolerance),
+                    relative: Some(gm.relative),
+                    higher_is_better: Some(spec.higher_is_better),
+                    test: Some(test.to_string()),
+                    p_value,
+                    alpha: Some(alpha),
+                    significant: Some(significant),
+                    candidate_model: Some(cand.name.clone()),
+                    baseline_model: Some(base.name.clone()),
+                    degradation_ci: interval.as_ref().map(|i| [i.low, i.high]),
+                    confidence: interval.as_ref().map(|_| settings.confidence),
+                    ..GateDetails::default()
+                });
             if !inputs.condition_is_explicit {
                 m.condition = Some(Condition::at_most(gm.tolerance));
             }

@@ -9,6 +9,8 @@ use assay_stats::metrics::bootstrap::Bootstrap;
 use assay_stats::metrics::intervals::percentile_interval;
 
 use super::metric::{MetricData, MetricParams, MetricSpec, Needs};
+use assay_report::details::model::SliceDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::{Bound, Condition, Op};
 use crate::evaluation::{EvalFrame, EvalTask};
@@ -135,7 +137,10 @@ impl Check for Slices {
                         Some(&slice),
                         format!("{n} rows, fewer than min_slice_size {min_size}"),
                     )
-                    .detail("n", n),
+                    .with_details(&SliceDetails {
+                        n: Some(n),
+                        ..SliceDetails::default()
+                    }),
                 );
                 continue;
             }
@@ -181,11 +186,13 @@ impl Check for Slices {
             }
             let mut m = Measurement::value(Some(&slice), value, message)
                 .with_reference(overall)
-                .detail("metric", name)
-                .detail("n", n);
-            if let Some(i) = interval {
-                m = m.detail("ci_low", i.low).detail("ci_high", i.high);
-            }
+                .with_details(&SliceDetails {
+                    metric: Some(name.to_string()),
+                    n: Some(n),
+                    ci_low: interval.as_ref().map(|i| i.low),
+                    ci_high: interval.as_ref().map(|i| i.high),
+                    ..SliceDetails::default()
+                });
             if !inputs.condition_is_explicit {
                 m.condition = Some(if spec.higher_is_better {
                     Condition {

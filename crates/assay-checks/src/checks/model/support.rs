@@ -1,6 +1,9 @@
 //! Helpers of the metric files: analytic intervals, trivial predictors, curve details.
 
-use serde_json::{json, Map, Value};
+use serde_json::json;
+
+use assay_report::details::model::{MetricDetails, PrCurve, ReliabilityBin, RocCurve};
+use assay_report::details::NumberList;
 
 use assay_stats::metrics::classification::Average;
 use assay_stats::metrics::intervals::{self, Interval};
@@ -119,26 +122,29 @@ pub fn delong(d: &MetricData, w: Option<&[f64]>, confidence: f64) -> Option<Inte
     Some(intervals::delong_interval(&dl, confidence))
 }
 
-fn curve_json(c: &ranking::Curve, x: &str, y: &str) -> Value {
-    let c = c.downsample(CURVE_POINTS);
-    json!({ x: c.x, y: c.y })
-}
-
 /// The ROC curve (binary).
-pub fn roc_details(d: &MetricData, w: Option<&[f64]>, details: &mut Map<String, Value>) {
+pub fn roc_details(d: &MetricData, w: Option<&[f64]>, details: &mut MetricDetails) {
     if let Some(c) = d.ranked.as_ref().and_then(|r| r.roc_curve(&d.positives, w)) {
-        details.insert("roc_curve".into(), curve_json(&c, "fpr", "tpr"));
+        let c = c.downsample(CURVE_POINTS);
+        details.roc_curve = Some(RocCurve {
+            fpr: NumberList(c.x),
+            tpr: NumberList(c.y),
+        });
     }
 }
 
 /// The precision-recall curve (binary).
-pub fn pr_details(d: &MetricData, w: Option<&[f64]>, details: &mut Map<String, Value>) {
+pub fn pr_details(d: &MetricData, w: Option<&[f64]>, details: &mut MetricDetails) {
     if let Some(c) = d
         .ranked
         .as_ref()
         .and_then(|r| r.precision_recall_curve(&d.positives, w))
     {
-        details.insert("pr_curve".into(), curve_json(&c, "recall", "precision"));
+        let c = c.downsample(CURVE_POINTS);
+        details.pr_curve = Some(PrCurve {
+            recall: NumberList(c.x),
+            precision: NumberList(c.y),
+        });
     }
 }
 
@@ -179,28 +185,39 @@ pub fn calibration_error(d: &MetricData, w: Option<&[f64]>) -> Option<f64> {
 }
 
 /// The reliability diagram.
-pub fn calibration_details(d: &MetricData, w: Option<&[f64]>, details: &mut Map<String, Value>) {
+pub fn calibration_details(d: &MetricData, w: Option<&[f64]>, details: &mut MetricDetails) {
     if let Some(bins) = reliability(d, w) {
-        details.insert("reliability".into(), json!(bins));
-        details.insert(
-            "calibration_of".into(),
-            json!(if d.binary() {
+        details.reliability = Some(
+            bins.iter()
+                .map(|b| ReliabilityBin {
+                    lower: b.lower,
+                    upper: b.upper,
+                    weight: b.weight,
+                    mean_predicted: b.mean_predicted,
+                    fraction_positive: b.fraction_positive,
+                })
+                .collect(),
+        );
+        details.calibration_of = Some(
+            if d.binary() {
                 "positive class"
             } else {
                 "top label"
-            }),
+            }
+            .to_string(),
         );
     }
 }
 
 /// The confusion matrix with its labels.
-pub fn confusion_details(d: &MetricData, w: Option<&[f64]>, details: &mut Map<String, Value>) {
+pub fn confusion_details(d: &MetricData, w: Option<&[f64]>, details: &mut MetricDetails) {
     let c = d.confusion(w);
-    let rows: Vec<Vec<f64>> = (0..c.k)
-        .map(|t| (0..c.k).map(|p| c.get(t, p)).collect())
-        .collect();
-    details.insert("labels".into(), json!(d.frame.classes));
-    details.insert("matrix".into(), json!(rows));
+    details.labels = Some(d.frame.classes.iter().map(|c| json!(c)).collect());
+    details.matrix = Some(
+        (0..c.k)
+            .map(|t| NumberList((0..c.k).map(|p| c.get(t, p)).collect()))
+            .collect(),
+    );
 }
 
 /// Median as numpy's (the mean of the two middle values of an even count) without weights;

@@ -8,6 +8,8 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 use assay_stats::drift::correction::benjamini_hochberg;
 
 use super::metric::fmt_p;
+use assay_report::details::model::WeakSliceDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
 use crate::evaluation::{EvalFrame, EvalTask, Grouping};
@@ -262,8 +264,11 @@ impl Check for WeakSlices {
                     fmt_p(min_q)
                 ),
             )
-            .detail("tested", tested)
-            .detail("overall_loss", overall);
+            .with_details(&WeakSliceDetails {
+                tested: Some(tested as u64),
+                overall_loss: Some(overall),
+                ..WeakSliceDetails::default()
+            });
             if !skipped_pairs.is_empty() {
                 m = m.detail("skipped_pairs", skipped_pairs.clone());
             }
@@ -284,13 +289,16 @@ impl Check for WeakSlices {
                         c.slice_error, c.n, c.rest_error, fmt_p(qv)
                     ),
                 )
-                .detail("n", c.n)
-                .detail("slice_loss", c.slice_error)
-                .detail("rest_loss", c.rest_error)
-                .detail("loss", measure_name)
-                .detail("p_value", c.p_value)
-                .detail("q_value", qv)
-                .detail("tested", tested);
+                .with_details(&WeakSliceDetails {
+                    n: Some(c.n),
+                    slice_loss: Some(c.slice_error),
+                    rest_loss: Some(c.rest_error),
+                    loss: Some(measure_name.to_string()),
+                    p_value: Some(c.p_value),
+                    q_value: Some(qv),
+                    tested: Some(tested as u64),
+                    ..WeakSliceDetails::default()
+                });
                 if !skipped_pairs.is_empty() {
                     m = m.detail("skipped_pairs", skipped_pairs.clone());
                 }
