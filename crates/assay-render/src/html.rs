@@ -78,10 +78,8 @@ pub fn chart_id(column: &str) -> String {
     id
 }
 
-const CSS: &str = r#":root{--pass:#1a7f37;--warn:#9a6700;--fail:#cf222e;--error:#8250df;--skipped:#6e7781;--ref:#a8b3bf;--cur:#2f6fde;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--soft:#f6f8fa}
-*{box-sizing:border-box}
-body{margin:0;color:var(--fg);background:#fff;font:14px/1.5 -apple-system,BlinkMacSystemFont,"Segoe UI",Helvetica,Arial,sans-serif}
-main{max-width:1120px;margin:0 auto;padding:28px 24px 40px}
+/// The report's own rules, after [`crate::theme::base_css`].
+const CSS: &str = r#"main{max-width:1120px;margin:0 auto;padding:28px 24px 40px}
 h1{font-size:22px;margin:0 0 6px;display:flex;align-items:center;gap:12px;flex-wrap:wrap}
 h2{font-size:17px;margin:32px 0 12px;padding-bottom:6px;border-bottom:1px solid var(--line)}
 .meta{color:var(--muted);margin:2px 0}
@@ -90,9 +88,8 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:v
 .cards{display:flex;gap:12px;flex-wrap:wrap;margin-top:16px}
 .card{border:1px solid var(--line);border-left:4px solid var(--c);border-radius:6px;padding:8px 16px;min-width:112px;color:var(--muted)}
 .card b{display:block;font-size:22px;color:var(--fg)}
-table{border-collapse:collapse;width:100%}
-th,td{text-align:left;padding:7px 10px;border-bottom:1px solid var(--line);vertical-align:top}
-th{background:var(--soft);font-weight:600;font-size:13px}
+th,td{padding:7px 10px}
+th{font-size:13px}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 a{color:var(--cur)}
 .chip{display:inline-block;min-width:58px;text-align:center;padding:1px 8px;border-radius:10px;color:#fff;font-size:12px;font-weight:600}
@@ -343,8 +340,9 @@ pub fn render_html(report: &Report) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n\
-         <title>assay: {suite} {}</title>\n<style>\n{CSS}{section_css}{model_css}{validation_css}</style>\n</head>\n<body>\n<main>\n",
-        s.verdict_word()
+         <title>assay: {suite} {}</title>\n<style>\n{}{CSS}{section_css}{model_css}{validation_css}</style>\n</head>\n<body>\n<main>\n",
+        s.verdict_word(),
+        crate::theme::base_css()
     );
 
     // Header.

@@ -30,6 +30,7 @@ pub mod markdown;
 pub mod model;
 pub mod numbers;
 pub mod terminal;
+pub mod theme;
 pub mod validation;
 
 use std::fmt;

@@ -143,11 +143,8 @@ pub struct MonitorPage<'a> {
     pub has_report: bool,
 }
 
+/// The dashboard's own rules, after [`assay_render::theme::base_css`].
 const CSS: &str = "\
-:root{--fg:#1f2328;--muted:#656d76;--line:#d0d7de;--bg:#ffffff;--soft:#f6f8fa;--accent:#0969da;\
---pass:#1a7f37;--warn:#bf8700;--fail:#cf222e;--error:#8250df;--skipped:#8c959f}\
-*{box-sizing:border-box}\
-body{margin:0;font:14px/1.45 -apple-system,BlinkMacSystemFont,\"Segoe UI\",Helvetica,Arial,sans-serif;color:var(--fg);background:var(--bg)}\
 header.top{display:flex;align-items:center;justify-content:space-between;padding:10px 24px;border-bottom:1px solid var(--line);background:var(--soft)}\
 header.top .brand{font-weight:700;font-size:16px;color:var(--fg);text-decoration:none}\
 header.top nav a{margin-left:16px}\
@@ -155,9 +152,7 @@ main{max-width:1100px;margin:0 auto;padding:16px 24px 48px}\
 a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}\
 h1{font-size:22px;margin:8px 0 4px}h2{font-size:17px;margin:28px 0 8px;padding-bottom:4px;border-bottom:1px solid var(--line)}\
 .muted,.empty{color:var(--muted)}\
-table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}\
-th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}\
-th{font-weight:600;background:var(--soft)}\
+th,td{padding:5px 8px}\
 td.num,th.num{text-align:right}\
 td.status{font-weight:600}\
 .status-pass{color:var(--pass)}.status-warn{color:var(--warn)}.status-fail{color:var(--fail)}\
@@ -194,21 +189,8 @@ form.login button{margin-top:14px;padding:7px 16px;font:inherit;font-weight:600;
 .error{color:var(--fail);font-weight:600}\
 ";
 
-/// HTML escaping of text and attribute values (`&`, `<`, `>`, `"`, `'`).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
+/// HTML escaping: the report's own function, one for every page assay writes.
+pub use assay_render::html::escape_html as escape;
 
 /// UTC time `"YYYY-MM-DD HH:MM:SS"` from milliseconds since the Unix epoch.
 ///
@@ -323,7 +305,11 @@ fn layout(title: &str, signed_in: bool, body: &str) -> String {
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
     w!(out, "<title>assay · {}</title>\n", escape(title));
-    w!(out, "<style>{CSS}</style>\n</head>\n<body>\n");
+    w!(
+        out,
+        "<style>{}{CSS}</style>\n</head>\n<body>\n",
+        assay_render::theme::base_css()
+    );
     out.push_str("<header class=\"top\"><a class=\"brand\" href=\"/ui/\">assay</a>");
     if signed_in {
         out.push_str("<nav><a href=\"/ui/\">Monitors</a><a href=\"/ui/logout\">Sign out</a></nav>");
