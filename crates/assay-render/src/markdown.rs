@@ -232,7 +232,7 @@ fn model_tables(out: &mut String, report: &Report) {
             f.fairness
                 .iter()
                 .filter(|r| r.ci.is_some())
-                .map(|r| r.result.details.get("confidence").and_then(|v| v.as_f64())),
+                .map(|r| r.confidence),
         );
         let _ = writeln!(
             out,

@@ -417,6 +417,8 @@ pub struct FairnessRow<'a> {
     pub value: Option<f64>,
     /// Its interval.
     pub ci: Option<(f64, f64)>,
+    /// Confidence level of the interval.
+    pub confidence: Option<f64>,
     /// The rate compared across groups (`selection_rate`, `tpr`...).
     pub rate: Option<String>,
     /// Group with the lowest rate.
@@ -490,6 +492,7 @@ pub fn fairness_rows(results: &[CheckResult]) -> Vec<FairnessRow<'_>> {
                 attribute: r.column.as_deref()?,
                 value: r.value,
                 ci: finite_pair(d.ci_low, d.ci_high),
+                confidence: d.confidence,
                 rate: d.rate.clone(),
                 lowest_group: d.lowest_group.clone(),
                 highest_group: d.highest_group.clone(),
