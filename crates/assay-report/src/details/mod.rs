@@ -5,8 +5,10 @@
 //!
 //! A result's details are read with [`crate::CheckResult::details_as`].
 
+pub mod data;
 pub mod drift;
 pub mod fairness;
+pub mod integrity;
 pub mod model;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

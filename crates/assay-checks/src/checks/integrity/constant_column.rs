@@ -4,6 +4,8 @@ use std::any::Any;
 
 use assay_stats::ratio;
 
+use assay_report::details::integrity::ConstantColumnDetails;
+
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
 use crate::checks::per_column;
 use crate::condition::Condition;
@@ -57,9 +59,11 @@ impl Check for ConstantColumn {
 
                 Measurement::value(Some(name), distinct as f64, message)
                     .with_reference(reference.map(|r| r.state.distinct() as f64))
-                    .detail("distinct", distinct)
-                    .detail("dominant_share", dominant)
-                    .detail("dominant_value", top.first().map(|f| f.value.clone()))
+                    .with_details(&ConstantColumnDetails {
+                        distinct: Some(distinct),
+                        dominant_share: dominant,
+                        dominant_value: top.first().map(|f| f.value.clone()),
+                    })
             },
         ))
     }

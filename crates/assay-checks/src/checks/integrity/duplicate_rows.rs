@@ -6,6 +6,8 @@ use ahash::AHashSet;
 
 use assay_stats::ratio;
 
+use assay_report::details::integrity::DuplicateRowsDetails;
+
 use crate::accumulators::{HashMode, RowHashes};
 use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side, TapInputs};
 use crate::condition::Condition;
@@ -87,8 +89,10 @@ impl Check for DuplicateRows {
                 pct(share)
             ),
         )
-        .detail("duplicates", duplicates)
-        .detail("rows", acc.rows)
-        .detail("columns", acc.columns.len())])
+        .with_details(&DuplicateRowsDetails {
+            duplicates: Some(duplicates),
+            rows: Some(acc.rows),
+            columns: Some(acc.columns.len() as u64),
+        })])
     }
 }

@@ -4,6 +4,8 @@ use std::any::Any;
 
 use ahash::AHashSet;
 
+use assay_report::details::integrity::IdUniqueDetails;
+
 use crate::accumulators::{HashMode, RowHashes};
 use crate::check::{downcast, Check, CheckDoc, Inputs, Measurement, RowPass, Side, TapInputs};
 use crate::condition::Condition;
@@ -118,8 +120,10 @@ impl Check for IdUnique {
                         )
                     },
                 )
-                .detail("rows", acc.rows)
-                .detail("distinct", seen.len()),
+                .with_details(&IdUniqueDetails {
+                    rows: Some(acc.rows),
+                    distinct: Some(seen.len() as u64),
+                }),
             );
         }
         Ok(out)

@@ -4,6 +4,8 @@ use std::any::Any;
 
 use assay_stats::ratio;
 
+use assay_report::details::integrity::MixedTypesDetails;
+
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
 use crate::checks::per_column;
 use crate::condition::Condition;
@@ -57,12 +59,13 @@ impl Check for MixedTypes {
             } else {
                 format!("{} of values are text among numbers", pct(share))
             };
-            Measurement::value(Some(name), share, message)
-                .detail("numbers", k.number)
-                .detail("text", k.text)
-                .detail("booleans", k.boolean)
-                .detail("dates", k.date)
-                .detail("blank", k.blank)
+            Measurement::value(Some(name), share, message).with_details(&MixedTypesDetails {
+                numbers: Some(k.number),
+                text: Some(k.text),
+                booleans: Some(k.boolean),
+                dates: Some(k.date),
+                blank: Some(k.blank),
+            })
         }))
     }
 }

@@ -3,9 +3,11 @@
 use std::any::Any;
 use std::collections::BTreeSet;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use assay_stats::{ratio, ColumnKind};
+
+use assay_report::details::integrity::{CategoryCount, NewCategoriesDetails};
 
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
 use crate::checks::columns_of;
@@ -135,10 +137,13 @@ impl Check for NewCategories {
             new.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let new_rows: u64 = new.iter().map(|(_, c)| c).sum();
             let share = ratio(new_rows, cur.state.non_null());
-            let listed: Vec<Value> = new
+            let listed: Vec<CategoryCount> = new
                 .iter()
                 .take(20)
-                .map(|(v, c)| json!({"value": v, "count": c}))
+                .map(|(v, c)| CategoryCount {
+                    value: v.clone(),
+                    count: *c,
+                })
                 .collect();
             let message = if new.is_empty() {
                 format!(
@@ -157,13 +162,16 @@ impl Check for NewCategories {
                 )
             };
             out.push(
-                Measurement::value(Some(&name), share, message)
-                    .detail("new_categories", new.len())
-                    .detail("new_rows", new_rows)
-                    .detail("known_categories", set.len())
-                    .detail("allowed_from", source)
-                    .detail("values", Value::Array(listed))
-                    .detail("exact", exact),
+                Measurement::value(Some(&name), share, message).with_details(
+                    &NewCategoriesDetails {
+                        new_categories: Some(new.len() as u64),
+                        new_rows: Some(new_rows),
+                        known_categories: Some(set.len() as u64),
+                        allowed_from: Some(source.to_string()),
+                        values: Some(listed),
+                        exact: Some(exact),
+                    },
+                ),
             );
         }
         Ok(out)

@@ -4,6 +4,8 @@ use std::any::Any;
 
 use assay_stats::ratio;
 
+use assay_report::details::integrity::NonFiniteShareDetails;
+
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
 use crate::checks::per_column;
 use crate::condition::Condition;
@@ -58,11 +60,13 @@ impl Check for NonFiniteShare {
                     format!("{} of values are NaN or infinite", pct(share)),
                 )
                 .with_reference(ref_share)
-                .detail("nan", n.nan)
-                .detail("pos_inf", n.pos_inf)
-                .detail("neg_inf", n.neg_inf)
-                .detail("non_null", cur.state.non_null())
-                .detail("reference_share", ref_share)
+                .with_details(&NonFiniteShareDetails {
+                    nan: Some(n.nan),
+                    pos_inf: Some(n.pos_inf),
+                    neg_inf: Some(n.neg_inf),
+                    non_null: Some(cur.state.non_null()),
+                    reference_share: ref_share,
+                })
             },
         ))
     }

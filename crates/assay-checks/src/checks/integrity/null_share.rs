@@ -2,6 +2,8 @@
 
 use std::any::Any;
 
+use assay_report::details::integrity::NullShareDetails;
+
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
 use crate::checks::per_column;
 use crate::condition::Condition;
@@ -51,9 +53,11 @@ impl Check for NullShare {
                     format!("{} of values are null", pct(share)),
                 )
                 .with_reference(ref_share)
-                .detail("nulls", cur.state.nulls)
-                .detail("rows", cur.state.rows)
-                .detail("reference_share", ref_share)
+                .with_details(&NullShareDetails {
+                    nulls: Some(cur.state.nulls),
+                    rows: Some(cur.state.rows),
+                    reference_share: ref_share,
+                })
             },
         ))
     }

@@ -7,6 +7,8 @@ use assay_stats::{ColumnKind, NumericState};
 use super::range_count::{
     count_outside, counts_by_column, is_numeric_type, method_for, pass_for, CountMethod,
 };
+use assay_report::details::integrity::OutlierShareDetails;
+
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, Params, RowPass, TapInputs};
 use crate::checks::numeric_of;
 use crate::condition::Condition;
@@ -210,13 +212,15 @@ impl Check for OutlierShare {
                     ),
                 )
                 .with_reference(ref_share)
-                .detail("lower_fence", p.lo)
-                .detail("upper_fence", p.hi)
-                .detail("fences_from", p.fences_from)
-                .detail("outliers", outside.round())
-                .detail("values", total)
-                .detail("exact_count", exact)
-                .detail("reference_share", ref_share),
+                .with_details(&OutlierShareDetails {
+                    lower_fence: Some(p.lo),
+                    upper_fence: Some(p.hi),
+                    fences_from: Some(p.fences_from.to_string()),
+                    outliers: Some(outside.round()),
+                    values: Some(total),
+                    exact_count: Some(exact),
+                    reference_share: ref_share,
+                }),
             );
         }
         Ok(out)

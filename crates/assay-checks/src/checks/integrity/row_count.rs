@@ -2,6 +2,8 @@
 
 use std::any::Any;
 
+use assay_report::details::integrity::RowCountDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
 
@@ -42,8 +44,10 @@ impl Check for RowCount {
             format!("{rows} rows"),
         )
         .with_reference(reference)
-        .detail("rows", rows)
-        .detail("reference_rows", reference)])
+        .with_details(&RowCountDetails {
+            rows: Some(rows),
+            reference_rows: reference,
+        })])
     }
 }
 

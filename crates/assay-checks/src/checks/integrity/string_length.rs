@@ -9,6 +9,8 @@ use assay_stats::ratio;
 use ahash::AHashMap;
 use arrow::datatypes::DataType;
 
+use assay_report::details::integrity::StringLengthDetails;
+
 use crate::accumulators::LengthCounts;
 use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side, TapInputs};
 use crate::checks::text_of;
@@ -257,19 +259,14 @@ impl Check for StringLength {
                         p.source
                     ),
                 )
-                .detail("min_length", p.min)
-                .detail(
-                    "max_length",
-                    if p.max == u64::MAX {
-                        Value::Null
-                    } else {
-                        p.max.into()
-                    },
-                )
-                .detail("current_min_length", lengths.min)
-                .detail("current_max_length", lengths.max)
-                .detail("mean_length", lengths.mean())
-                .detail("outside", outside),
+                .with_details(&StringLengthDetails {
+                    min_length: Some(p.min),
+                    max_length: (p.max != u64::MAX).then_some(p.max),
+                    current_min_length: lengths.min,
+                    current_max_length: lengths.max,
+                    mean_length: lengths.mean(),
+                    outside: Some(outside),
+                }),
             );
         }
         Ok(out)

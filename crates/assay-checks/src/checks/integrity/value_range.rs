@@ -11,6 +11,8 @@ use assay_engine::Dataset;
 use super::range_count::{
     count_outside, counts_by_column, is_numeric_type, method_for, pass_for, CountMethod,
 };
+use assay_report::details::integrity::ValueRangeDetails;
+
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, Params, RowPass, TapInputs};
 use crate::checks::numeric_of;
 use crate::condition::Condition;
@@ -228,18 +230,17 @@ impl Check for ValueRange {
                         p.source
                     ),
                 )
-                .detail("min_allowed", p.lo)
-                .detail("max_allowed", p.hi)
-                .detail("bounds_from", p.source)
-                .detail("current_min", n.min)
-                .detail("current_max", n.max)
-                .detail("outside", outside.round())
-                .detail("values", total)
-                .detail("exact", exact)
-                .detail(
-                    "share_of_rows",
-                    ratio(outside.round() as u64, cur.state.rows),
-                ),
+                .with_details(&ValueRangeDetails {
+                    min_allowed: Some(p.lo),
+                    max_allowed: Some(p.hi),
+                    bounds_from: Some(p.source.to_string()),
+                    current_min: n.min,
+                    current_max: n.max,
+                    outside: Some(outside.round()),
+                    values: Some(total),
+                    exact: Some(exact),
+                    share_of_rows: Some(ratio(outside.round() as u64, cur.state.rows)),
+                }),
             );
         }
         Ok(out)

@@ -4,6 +4,8 @@ use std::any::Any;
 
 use assay_stats::ColumnKind;
 
+use assay_report::details::data::SingleFeatureDetails;
+
 use crate::accumulators::{Bucketing, FeatureTarget};
 use crate::check::{downcast, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
 use crate::condition::Condition;
@@ -117,10 +119,12 @@ impl Check for SingleFeatureLeakage {
                         acc.target, accuracy, a.baseline_accuracy, power
                     ),
                 )
-                .detail("accuracy", accuracy)
-                .detail("baseline_accuracy", a.baseline_accuracy)
-                .detail("buckets", a.buckets)
-                .detail("rows", a.rows + b.rows),
+                .with_details(&SingleFeatureDetails {
+                    accuracy: Some(accuracy),
+                    baseline_accuracy: Some(a.baseline_accuracy),
+                    buckets: Some(a.buckets as u64),
+                    rows: Some(a.rows + b.rows),
+                }),
             );
         }
         Ok(out)

@@ -6,6 +6,8 @@ use ahash::AHashSet;
 
 use assay_stats::ratio;
 
+use assay_report::details::data::OverlapDetails;
+
 use crate::accumulators::{HashMode, RowHashes};
 use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side, TapInputs};
 use crate::condition::Condition;
@@ -110,9 +112,11 @@ impl Check for TrainTestOverlap {
                 pct(share)
             ),
         )
-        .detail("overlapping_rows", overlapping)
-        .detail("current_rows", c.rows)
-        .detail("reference_rows", r.rows)
-        .detail("columns", c.columns.len())])
+        .with_details(&OverlapDetails {
+            overlapping_rows: Some(overlapping),
+            current_rows: Some(c.rows),
+            reference_rows: Some(r.rows),
+            columns: Some(c.columns.len() as u64),
+        })])
     }
 }

@@ -2,10 +2,12 @@
 
 use std::any::Any;
 
-use serde_json::{json, Map, Value};
-
 use assay_stats::pii::PiiKind;
 use assay_stats::ratio;
+
+use std::collections::BTreeMap;
+
+use assay_report::details::data::PiiDetails;
 
 use crate::accumulators::{PiiCounts, PiiScan};
 use arrow::datatypes::DataType;
@@ -123,19 +125,20 @@ impl Check for Pii {
         }
         for (column, counts) in results {
             let share = ratio(counts.any, counts.total);
-            let mut by_kind = Map::new();
+            let mut by_kind = BTreeMap::new();
             let mut found = Vec::new();
             for kind in PiiKind::ALL {
                 let n = counts.by_kind.get(&kind).copied().unwrap_or(0);
-                by_kind.insert(kind.as_str().to_string(), json!(ratio(n, counts.total)));
+                by_kind.insert(kind.as_str().to_string(), ratio(n, counts.total));
                 if n > 0 {
                     found.push(format!("{} {}", kind.as_str(), pct(ratio(n, counts.total))));
                 }
             }
-            let mut examples = Map::new();
-            for (k, v) in &counts.examples {
-                examples.insert(k.as_str().to_string(), json!(v));
-            }
+            let examples: BTreeMap<String, Vec<String>> = counts
+                .examples
+                .iter()
+                .map(|(k, v)| (k.as_str().to_string(), v.clone()))
+                .collect();
             let message = if found.is_empty() {
                 "no personal data found".to_string()
             } else {
@@ -146,11 +149,12 @@ impl Check for Pii {
                 )
             };
             out.push(
-                Measurement::value(Some(&column), share, message)
-                    .detail("values", counts.total)
-                    .detail("with_pii", counts.any)
-                    .detail("share_by_kind", Value::Object(by_kind))
-                    .detail("masked_examples", Value::Object(examples)),
+                Measurement::value(Some(&column), share, message).with_details(&PiiDetails {
+                    values: Some(counts.total),
+                    with_pii: Some(counts.any),
+                    share_by_kind: Some(by_kind),
+                    masked_examples: Some(examples),
+                }),
             );
         }
         Ok(out)

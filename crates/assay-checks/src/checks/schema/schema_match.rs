@@ -2,7 +2,7 @@
 
 use std::any::Any;
 
-use serde_json::json;
+use assay_report::details::data::{Retyped, SchemaMatchDetails};
 
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
@@ -66,15 +66,17 @@ impl Check for SchemaMatch {
             .filter(|c| refp.column(&c.name).is_none())
             .map(|c| c.name.as_str())
             .collect();
-        let retyped: Vec<serde_json::Value> = if ignore_types {
+        let retyped: Vec<Retyped> = if ignore_types {
             Vec::new()
         } else {
             refp.columns
                 .iter()
                 .filter_map(|r| {
                     let c = cur.column(&r.name)?;
-                    (c.data_type != r.data_type).then(|| {
-                        json!({"column": r.name, "reference": r.data_type, "current": c.data_type})
+                    (c.data_type != r.data_type).then(|| Retyped {
+                        column: r.name.clone(),
+                        reference: r.data_type.clone(),
+                        current: c.data_type.clone(),
                     })
                 })
                 .collect()
@@ -90,14 +92,7 @@ impl Check for SchemaMatch {
         if !retyped.is_empty() {
             let names: Vec<String> = retyped
                 .iter()
-                .map(|v| {
-                    format!(
-                        "{} ({} → {})",
-                        v["column"].as_str().unwrap_or_default(),
-                        v["reference"].as_str().unwrap_or_default(),
-                        v["current"].as_str().unwrap_or_default()
-                    )
-                })
+                .map(|v| format!("{} ({} → {})", v.column, v.reference, v.current))
                 .collect();
             parts.push(format!("retyped: {}", names.join(", ")));
         }
@@ -107,11 +102,13 @@ impl Check for SchemaMatch {
             parts.join("; ")
         };
         Ok(vec![Measurement::value(None, count as f64, message)
-            .detail("missing", json!(missing))
-            .detail("extra", json!(extra))
-            .detail("retyped", json!(retyped))
-            .detail("reference_columns", refp.columns.len())
-            .detail("current_columns", cur.columns.len())])
+            .with_details(&SchemaMatchDetails {
+                missing: Some(missing.iter().map(|c| c.to_string()).collect()),
+                extra: Some(extra.iter().map(|c| c.to_string()).collect()),
+                retyped: Some(retyped),
+                reference_columns: Some(refp.columns.len() as u64),
+                current_columns: Some(cur.columns.len() as u64),
+            })])
     }
 }
 

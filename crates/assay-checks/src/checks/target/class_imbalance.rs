@@ -2,9 +2,11 @@
 
 use std::any::Any;
 
-use serde_json::{json, Map};
-
 use assay_stats::ratio;
+
+use std::collections::BTreeMap;
+
+use assay_report::details::data::ClassImbalanceDetails;
 
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
@@ -77,15 +79,19 @@ impl Check for ClassImbalance {
                     classes[0].0
                 ),
             )
-            .detail("classes", 1)]);
+            .with_details(&ClassImbalanceDetails {
+                classes: Some(1),
+                ..ClassImbalanceDetails::default()
+            })]);
         }
         let (min_class, min_count) = classes.last().cloned().unwrap_or_default();
         let max_count = classes.first().map_or(0, |(_, c)| *c);
         let share = ratio(min_count, total);
-        let mut shares = Map::new();
-        for (k, c) in classes.iter().take(50) {
-            shares.insert(k.clone(), json!(ratio(*c, total)));
-        }
+        let shares: BTreeMap<String, f64> = classes
+            .iter()
+            .take(50)
+            .map(|(k, c)| (k.clone(), ratio(*c, total)))
+            .collect();
         let reference_share = inputs
             .reference
             .and_then(|r| r.profile.column(&target))
@@ -110,17 +116,12 @@ impl Check for ClassImbalance {
             ),
         )
         .with_reference(reference_share)
-        .detail("classes", classes.len())
-        .detail("minority_class", min_class)
-        .detail(
-            "imbalance_ratio",
-            if min_count == 0 {
-                None
-            } else {
-                Some(max_count as f64 / min_count as f64)
-            },
-        )
-        .detail("class_shares", serde_json::Value::Object(shares))])
+        .with_details(&ClassImbalanceDetails {
+            classes: Some(classes.len() as u64),
+            minority_class: Some(min_class),
+            imbalance_ratio: Some((min_count != 0).then(|| max_count as f64 / min_count as f64)),
+            class_shares: Some(shares),
+        })])
     }
 }
 
