@@ -23,6 +23,11 @@
 
 use serde_json::{Map, Value};
 
+use assay_report::details::performance::{
+    LatencyBinCount, LatencyDetails, LoadTimeDetails, MemoryDetails, PerfRegressionDetails,
+    ThroughputDetails,
+};
+
 use crate::model::label;
 
 // The validation families' details are still read by key (typed structs exist for drift, model
@@ -57,6 +62,11 @@ fn count(d: &Map<String, Value>, key: &str) -> Option<f64> {
 /// A finite number.
 fn finite(d: &Map<String, Value>, key: &str) -> Option<f64> {
     num(d, key).filter(|x| x.is_finite())
+}
+
+/// A finite number of at least 0.
+fn non_negative(x: Option<f64>) -> Option<f64> {
+    x.filter(|x| x.is_finite() && *x >= 0.0)
 }
 
 fn flag(d: &Map<String, Value>, key: &str) -> Option<bool> {
@@ -834,23 +844,13 @@ pub struct LatencyBin {
     pub count: f64,
 }
 
-/// The bins of `details.histogram`: `[{upper_ms, count}]` with positive, strictly increasing
-/// edges and non-negative counts; any other list gives no bins.
-fn latency_bins(d: &Map<String, Value>) -> Vec<LatencyBin> {
-    let Some(list) = d.get("histogram").and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    let mut pairs = Vec::with_capacity(list.len());
-    for b in list {
-        let Some(b) = b.as_object() else {
-            return Vec::new();
-        };
-        match (finite(b, "upper_ms"), count(b, "count")) {
-            (Some(u), Some(c)) if u > 0.0 => pairs.push((u, c)),
-            _ => return Vec::new(),
-        }
-    }
-    if pairs.windows(2).any(|w| w[1].0 <= w[0].0) {
+/// The bins of a latency histogram (`[{upper_ms, count}]`) with positive, strictly increasing
+/// edges; any other list gives no bins.
+fn latency_bins(list: &[LatencyBinCount]) -> Vec<LatencyBin> {
+    let pairs: Vec<(f64, f64)> = list.iter().map(|b| (b.upper_ms, b.count as f64)).collect();
+    if pairs.iter().any(|(u, _)| !(u.is_finite() && *u > 0.0))
+        || pairs.windows(2).any(|w| w[1].0 <= w[0].0)
+    {
         return Vec::new();
     }
     // The edges are log-spaced (10 per decade): the first bin spans one ratio below its edge.
@@ -883,9 +883,9 @@ pub struct LatencyRow<'a> {
     /// Rows per call.
     pub batch_rows: Option<f64>,
     /// Model benchmarked.
-    pub model: Option<&'a str>,
+    pub model: Option<String>,
     /// The figure compared by the condition (`p99`).
-    pub percentile: Option<&'a str>,
+    pub percentile: Option<String>,
     /// Timed calls.
     pub iterations: Option<f64>,
     /// Median call time, ms.
@@ -907,21 +907,21 @@ pub struct LatencyRow<'a> {
 /// The `performance.latency` rows with a batch size or a median, one per batch size.
 pub fn latency_rows(results: &[CheckResult]) -> Vec<LatencyRow<'_>> {
     let rows = of_id(results, "performance.latency").filter_map(|r| {
-        let d = &r.details;
+        let d: LatencyDetails = r.details_as().unwrap_or_default();
         let row = LatencyRow {
             result: r,
             label: r.column.as_deref().unwrap_or("batch"),
-            batch_rows: count(d, "batch_rows"),
-            model: text(d, "model"),
-            percentile: text(d, "percentile"),
-            iterations: count(d, "iterations"),
-            p50_ms: count(d, "p50_ms"),
-            p90_ms: count(d, "p90_ms"),
-            p99_ms: count(d, "p99_ms"),
-            max_ms: count(d, "max_ms"),
-            mean_ms: count(d, "mean_ms"),
-            rows_per_s: count(d, "rows_per_s"),
-            histogram: latency_bins(d),
+            batch_rows: d.batch_rows.map(|n| n as f64),
+            model: d.model,
+            percentile: d.percentile,
+            iterations: d.iterations.map(|n| n as f64),
+            p50_ms: non_negative(d.p50_ms),
+            p90_ms: non_negative(d.p90_ms),
+            p99_ms: non_negative(d.p99_ms),
+            max_ms: non_negative(d.max_ms),
+            mean_ms: non_negative(d.mean_ms),
+            rows_per_s: non_negative(d.rows_per_s),
+            histogram: d.histogram.as_deref().map(latency_bins).unwrap_or_default(),
         };
         (row.batch_rows.is_some() || row.p50_ms.is_some()).then_some(row)
     });
@@ -946,23 +946,22 @@ pub struct ThroughputRow<'a> {
     /// Against one thread.
     pub speedup: Option<f64>,
     /// Model benchmarked.
-    pub model: Option<&'a str>,
+    pub model: Option<String>,
 }
 
 /// The `performance.throughput` rows with threads and a value, one per thread count.
 pub fn throughput_rows(results: &[CheckResult]) -> Vec<ThroughputRow<'_>> {
     let rows = of_id(results, "performance.throughput").filter_map(|r| {
-        let d = &r.details;
-        let threads = count(d, "threads")?;
+        let d: ThroughputDetails = r.details_as()?;
         Some(ThroughputRow {
             result: r,
             label: r.column.as_deref().unwrap_or("threads"),
-            threads,
-            rows: count(d, "rows"),
-            seconds: count(d, "seconds"),
+            threads: d.threads? as f64,
+            rows: d.rows.map(|n| n as f64),
+            seconds: non_negative(d.seconds),
             rows_per_s: r.value.filter(|v| v.is_finite() && *v >= 0.0)?,
-            speedup: count(d, "speedup"),
-            model: text(d, "model"),
+            speedup: non_negative(d.speedup),
+            model: d.model,
         })
     });
     one_per_key(rows, |r| format!("{}", r.threads), |r| r.result.status)
@@ -980,20 +979,20 @@ pub struct MemoryRow<'a> {
     /// Resident memory the loaded model adds, MiB.
     pub model_mib: Option<f64>,
     /// Model benchmarked.
-    pub model: Option<&'a str>,
+    pub model: Option<String>,
 }
 
 /// The `performance.memory` rows with a figure (skipped results are left out).
 pub fn memory_rows(results: &[CheckResult]) -> Vec<MemoryRow<'_>> {
     of_id(results, "performance.memory")
         .filter_map(|r| {
-            let d = &r.details;
+            let d: MemoryDetails = r.details_as().unwrap_or_default();
             let row = MemoryRow {
                 result: r,
                 value: r.value.filter(|v| v.is_finite()),
-                peak_mib: count(d, "peak_mib"),
-                model_mib: count(d, "model_mib"),
-                model: text(d, "model"),
+                peak_mib: non_negative(d.peak_mib),
+                model_mib: non_negative(d.model_mib),
+                model: d.model,
             };
             (row.peak_mib.is_some() || row.model_mib.is_some()).then_some(row)
         })
@@ -1010,19 +1009,19 @@ pub struct LoadTimeRow<'a> {
     /// The baseline model's load time, ms.
     pub baseline_load_ms: Option<f64>,
     /// Model benchmarked.
-    pub model: Option<&'a str>,
+    pub model: Option<String>,
 }
 
 /// The `performance.load_time` rows with a value.
 pub fn load_time_rows(results: &[CheckResult]) -> Vec<LoadTimeRow<'_>> {
     of_id(results, "performance.load_time")
         .filter_map(|r| {
-            let d = &r.details;
+            let d: LoadTimeDetails = r.details_as().unwrap_or_default();
             Some(LoadTimeRow {
                 result: r,
                 load_ms: r.value.filter(|v| v.is_finite() && *v >= 0.0)?,
-                baseline_load_ms: count(d, "baseline_load_ms"),
-                model: text(d, "model"),
+                baseline_load_ms: non_negative(d.baseline_load_ms),
+                model: d.model,
             })
         })
         .collect()
@@ -1030,11 +1029,11 @@ pub fn load_time_rows(results: &[CheckResult]) -> Vec<LoadTimeRow<'_>> {
 
 /// What a `performance.regression` result compares.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Compared<'a> {
+pub enum Compared {
     /// A latency percentile at one batch size, ms.
     Latency {
         /// The percentile (`p50`).
-        percentile: Option<&'a str>,
+        percentile: Option<String>,
         /// The candidate's figure.
         model_ms: f64,
         /// The baseline's figure.
@@ -1061,25 +1060,25 @@ pub struct PerfRegressionRow<'a> {
     /// How many times slower the candidate is (the value).
     pub ratio: f64,
     /// The figures compared.
-    pub compared: Compared<'a>,
+    pub compared: Compared,
     /// Baseline model.
-    pub baseline: Option<&'a str>,
+    pub baseline: Option<String>,
 }
 
 /// The `performance.regression` rows with a ratio and the two figures compared.
 pub fn perf_regression_rows(results: &[CheckResult]) -> Vec<PerfRegressionRow<'_>> {
     let rows = of_id(results, "performance.regression").filter_map(|r| {
-        let d = &r.details;
-        let compared = match (count(d, "model_ms"), count(d, "baseline_ms")) {
+        let d: PerfRegressionDetails = r.details_as().unwrap_or_default();
+        let compared = match (non_negative(d.model_ms), non_negative(d.baseline_ms)) {
             (Some(model_ms), Some(baseline_ms)) => Compared::Latency {
-                percentile: text(d, "percentile"),
+                percentile: d.percentile,
                 model_ms,
                 baseline_ms,
             },
             _ => Compared::Throughput {
-                threads: count(d, "threads"),
-                model_rows_per_s: count(d, "model_rows_per_s")?,
-                baseline_rows_per_s: count(d, "baseline_rows_per_s")?,
+                threads: d.threads.map(|n| n as f64),
+                model_rows_per_s: non_negative(d.model_rows_per_s)?,
+                baseline_rows_per_s: non_negative(d.baseline_rows_per_s)?,
             },
         };
         Some(PerfRegressionRow {
@@ -1087,7 +1086,7 @@ pub fn perf_regression_rows(results: &[CheckResult]) -> Vec<PerfRegressionRow<'_
             target: r.column.as_deref().unwrap_or("model"),
             ratio: r.value.filter(|v| v.is_finite())?,
             compared,
-            baseline: text(d, "baseline"),
+            baseline: d.baseline,
         })
     });
     one_per_key(rows, |r| r.target.to_string(), |r| r.result.status)
@@ -1597,7 +1596,7 @@ mod tests {
         assert_eq!(
             f.perf_regression[0].compared,
             Compared::Latency {
-                percentile: Some("p50"),
+                percentile: Some("p50".to_string()),
                 model_ms: 0.2948,
                 baseline_ms: 0.0569
             }

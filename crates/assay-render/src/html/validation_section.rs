@@ -1269,10 +1269,10 @@ fn performance_section(out: &mut String, f: &ValidationFigures<'_>) {
     let models: BTreeSet<&str> = f
         .latency
         .iter()
-        .filter_map(|r| r.model)
-        .chain(f.throughput.iter().filter_map(|r| r.model))
-        .chain(f.memory.iter().filter_map(|r| r.model))
-        .chain(f.load_time.iter().filter_map(|r| r.model))
+        .filter_map(|r| r.model.as_deref())
+        .chain(f.throughput.iter().filter_map(|r| r.model.as_deref()))
+        .chain(f.memory.iter().filter_map(|r| r.model.as_deref()))
+        .chain(f.load_time.iter().filter_map(|r| r.model.as_deref()))
         .collect();
     out.push_str("<section id=\"performance\">\n");
     if models.len() == 1 {
@@ -1317,7 +1317,7 @@ fn latency_table(out: &mut String, f: &ValidationFigures<'_>) {
     );
     for r in &f.latency {
         let cell = |name: &str, x: Option<f64>| {
-            if r.percentile == Some(name) {
+            if r.percentile.as_deref() == Some(name) {
                 format!("<b title=\"compared by the condition\">{}</b>", opt(x))
             } else {
                 opt(x)
@@ -1619,7 +1619,7 @@ fn regression_table(out: &mut String, f: &ValidationFigures<'_>) {
     let baselines: BTreeSet<&str> = f
         .perf_regression
         .iter()
-        .filter_map(|r| r.baseline)
+        .filter_map(|r| r.baseline.as_deref())
         .collect();
     out.push_str("<h3>Against the baseline model");
     if baselines.len() == 1 {

@@ -10,6 +10,7 @@ pub mod drift;
 pub mod fairness;
 pub mod integrity;
 pub mod model;
+pub mod performance;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};

@@ -2,7 +2,7 @@
 
 use std::any::Any;
 
-use serde_json::{json, Value};
+use assay_report::details::performance::{LatencyBinCount, LatencyDetails};
 
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
@@ -49,10 +49,13 @@ impl Check for Latency {
         let mut out = Vec::new();
         for l in latencies(inputs, &bench.candidate)? {
             let value = figure(l, which);
-            let histogram: Vec<Value> = l
+            let histogram: Vec<LatencyBinCount> = l
                 .histogram
                 .iter()
-                .map(|(edge, count)| json!({"upper_ms": edge, "count": count}))
+                .map(|(edge, count)| LatencyBinCount {
+                    upper_ms: *edge,
+                    count: *count,
+                })
                 .collect();
             out.push(
                 Measurement::value(
@@ -63,17 +66,19 @@ impl Check for Latency {
                         l.batch_rows, l.p50_ms, l.p90_ms, l.p99_ms, l.max_ms, l.iterations, l.rows_per_s
                     ),
                 )
-                .detail("model", bench.candidate.model.clone())
-                .detail("batch_rows", l.batch_rows)
-                .detail("percentile", which)
-                .detail("iterations", l.iterations)
-                .detail("p50_ms", l.p50_ms)
-                .detail("p90_ms", l.p90_ms)
-                .detail("p99_ms", l.p99_ms)
-                .detail("max_ms", l.max_ms)
-                .detail("mean_ms", l.mean_ms)
-                .detail("rows_per_s", l.rows_per_s)
-                .detail("histogram", Value::Array(histogram)),
+                .with_details(&LatencyDetails {
+                    model: Some(bench.candidate.model.clone()),
+                    batch_rows: Some(l.batch_rows as u64),
+                    percentile: Some(which.to_string()),
+                    iterations: Some(l.iterations as u64),
+                    p50_ms: Some(l.p50_ms),
+                    p90_ms: Some(l.p90_ms),
+                    p99_ms: Some(l.p99_ms),
+                    max_ms: Some(l.max_ms),
+                    mean_ms: Some(l.mean_ms),
+                    rows_per_s: Some(l.rows_per_s),
+                    histogram: Some(histogram),
+                }),
             );
         }
         Ok(out)

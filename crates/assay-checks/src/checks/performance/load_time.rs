@@ -2,6 +2,8 @@
 
 use std::any::Any;
 
+use assay_report::details::performance::LoadTimeDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
 use crate::suite::{CheckEntry, Suite};
@@ -45,10 +47,9 @@ impl Check for LoadTime {
             r.load_ms,
             format!("{} loads in {:.1} ms", r.model, r.load_ms),
         )
-        .detail("model", r.model.clone())
-        .detail(
-            "baseline_load_ms",
-            bench.baseline.as_ref().map(|b| b.load_ms),
-        )])
+        .with_details(&LoadTimeDetails {
+            model: Some(r.model.clone()),
+            baseline_load_ms: bench.baseline.as_ref().map(|b| b.load_ms),
+        })])
     }
 }

@@ -2,6 +2,8 @@
 
 use std::any::Any;
 
+use assay_report::details::performance::MemoryDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
 use crate::suite::{CheckEntry, Suite};
@@ -79,8 +81,10 @@ impl Check for Memory {
                     ))
             ),
         )
-        .detail("model", r.model.clone())
-        .detail("peak_mib", r.peak_rss_bytes.map(mib))
-        .detail("model_mib", r.model_rss_bytes.map(mib))])
+        .with_details(&MemoryDetails {
+            model: Some(r.model.clone()),
+            peak_mib: r.peak_rss_bytes.map(mib),
+            model_mib: r.model_rss_bytes.map(mib),
+        })])
     }
 }

@@ -3,6 +3,8 @@
 
 use std::any::Any;
 
+use assay_report::details::performance::PerfRegressionDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
 use crate::suite::{CheckEntry, Suite};
@@ -74,10 +76,13 @@ impl Check for PerformanceRegression {
                     ),
                 )
                 .with_reference(Some(r))
-                .detail("percentile", which)
-                .detail("model_ms", c)
-                .detail("baseline_ms", r)
-                .detail("baseline", base.model.clone()),
+                .with_details(&PerfRegressionDetails {
+                    percentile: Some(which.to_string()),
+                    model_ms: Some(c),
+                    baseline_ms: Some(r),
+                    baseline: Some(base.model.clone()),
+                    ..PerfRegressionDetails::default()
+                }),
             );
         }
         let best = |r: &assay_model::benchmark::BenchResult| {
@@ -97,9 +102,12 @@ impl Check for PerformanceRegression {
                             "throughput with {threads} threads: {c:.0} rows/s vs baseline {b:.0} ({ratio:.2}× slower)"
                         ),
                     )
-                    .detail("model_rows_per_s", c)
-                    .detail("baseline_rows_per_s", b)
-                    .detail("threads", threads),
+                    .with_details(&PerfRegressionDetails {
+                        model_rows_per_s: Some(c),
+                        baseline_rows_per_s: Some(b),
+                        threads: Some(threads as u64),
+                        ..PerfRegressionDetails::default()
+                    }),
                 );
             }
         }

@@ -2,6 +2,8 @@
 
 use std::any::Any;
 
+use assay_report::details::performance::ThroughputDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
 use crate::suite::{CheckEntry, Suite};
@@ -73,11 +75,13 @@ impl Check for Throughput {
                         speedup.map_or(String::new(), |s| format!(", {s:.2}× one thread"))
                     ),
                 )
-                .detail("model", bench.candidate.model.clone())
-                .detail("threads", t.threads)
-                .detail("rows", t.rows)
-                .detail("seconds", t.seconds)
-                .detail("speedup", speedup)
+                .with_details(&ThroughputDetails {
+                    model: Some(bench.candidate.model.clone()),
+                    threads: Some(t.threads as u64),
+                    rows: Some(t.rows as u64),
+                    seconds: Some(t.seconds),
+                    speedup,
+                })
             })
             .collect())
     }
