@@ -27,11 +27,17 @@ use assay_report::details::performance::{
     LatencyBinCount, LatencyDetails, LoadTimeDetails, MemoryDetails, PerfRegressionDetails,
     ThroughputDetails,
 };
+use assay_report::details::sensitivity::{
+    ImportanceDetails, MorrisDetails, OatDetails, SobolDetails,
+};
 
 use crate::model::label;
 
-// The validation families' details are still read by key (typed structs exist for drift, model
-// and fairness results so far).
+use crate::numbers::format_value;
+use crate::{CheckResult, Status};
+
+// The crossval, generalization and robustness details are still read by key (the other
+// families' through the typed structs of `assay_report::details`).
 fn num(d: &Map<String, Value>, key: &str) -> Option<f64> {
     d.get(key).and_then(Value::as_f64)
 }
@@ -45,15 +51,6 @@ fn interval(d: &Map<String, Value>) -> Option<(f64, f64)> {
     crate::model::finite_pair(num(d, "ci_low"), num(d, "ci_high"))
 }
 
-/// The numbers of a JSON array (non-numbers become NaN, so positions are kept).
-fn numbers(v: Option<&Value>) -> Vec<f64> {
-    v.and_then(Value::as_array)
-        .map(|a| a.iter().map(|x| x.as_f64().unwrap_or(f64::NAN)).collect())
-        .unwrap_or_default()
-}
-use crate::numbers::format_value;
-use crate::{CheckResult, Status};
-
 /// A count or size: a finite, non-negative number.
 fn count(d: &Map<String, Value>, key: &str) -> Option<f64> {
     num(d, key).filter(|x| x.is_finite() && *x >= 0.0)
@@ -62,6 +59,11 @@ fn count(d: &Map<String, Value>, key: &str) -> Option<f64> {
 /// A finite number.
 fn finite(d: &Map<String, Value>, key: &str) -> Option<f64> {
     num(d, key).filter(|x| x.is_finite())
+}
+
+/// A finite number.
+fn finite_of(x: Option<f64>) -> Option<f64> {
+    x.filter(|x| x.is_finite())
 }
 
 /// A finite number of at least 0.
@@ -528,21 +530,21 @@ pub struct SobolRow<'a> {
     /// Half-width of ST's confidence interval.
     pub st_conf: Option<f64>,
     /// The index compared by the condition (`st` or `s1`).
-    pub index: Option<&'a str>,
+    pub index: Option<String>,
 }
 
 /// The `sensitivity.sobol` rows with S1 or ST, one per input.
 pub fn sobol_rows(results: &[CheckResult]) -> Vec<SobolRow<'_>> {
     let rows = of_id(results, "sensitivity.sobol").filter_map(|r| {
-        let d = &r.details;
+        let d: SobolDetails = r.details_as().unwrap_or_default();
         let row = SobolRow {
             result: r,
             input: r.column.as_deref()?,
-            s1: finite(d, "s1"),
-            s1_conf: count(d, "s1_conf"),
-            st: finite(d, "st"),
-            st_conf: count(d, "st_conf"),
-            index: text(d, "index"),
+            s1: finite_of(d.s1),
+            s1_conf: non_negative(d.s1_conf),
+            st: finite_of(d.st),
+            st_conf: non_negative(d.st_conf),
+            index: d.index,
         };
         (row.s1.is_some() || row.st.is_some()).then_some(row)
     });
@@ -569,14 +571,14 @@ pub struct MorrisRow<'a> {
 /// The `sensitivity.morris` rows with both μ* and σ, one per input.
 pub fn morris_rows(results: &[CheckResult]) -> Vec<MorrisRow<'_>> {
     let rows = of_id(results, "sensitivity.morris").filter_map(|r| {
-        let d = &r.details;
+        let d: MorrisDetails = r.details_as().unwrap_or_default();
         Some(MorrisRow {
             result: r,
             input: r.column.as_deref()?,
-            mu: finite(d, "mu"),
-            mu_star: finite(d, "mu_star")?,
-            sigma: finite(d, "sigma")?,
-            mu_star_conf: count(d, "mu_star_conf"),
+            mu: finite_of(d.mu),
+            mu_star: finite_of(d.mu_star)?,
+            sigma: finite_of(d.sigma)?,
+            mu_star_conf: non_negative(d.mu_star_conf),
         })
     });
     one_per_key(rows, |r| r.input.to_string(), |r| r.result.status)
@@ -604,20 +606,25 @@ pub struct OatRow<'a> {
 /// The `sensitivity.oat` rows with a swing, one per input.
 pub fn oat_rows(results: &[CheckResult]) -> Vec<OatRow<'_>> {
     let rows = of_id(results, "sensitivity.oat").filter_map(|r| {
-        let d = &r.details;
-        let sweep = numbers(d.get("inputs"))
-            .into_iter()
-            .zip(numbers(d.get("outputs")))
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
-            .collect();
+        let d: OatDetails = r.details_as().unwrap_or_default();
+        let sweep = match (&d.inputs, &d.outputs) {
+            (Some(x), Some(y)) => {
+                x.0.iter()
+                    .zip(&y.0)
+                    .map(|(x, y)| (*x, *y))
+                    .filter(|(x, y)| x.is_finite() && y.is_finite())
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
         Some(OatRow {
             result: r,
             input: r.column.as_deref()?,
-            swing: finite(d, "swing").or(r.value.filter(|v| v.is_finite()))?,
-            nominal: finite(d, "nominal"),
-            nominal_output: finite(d, "nominal_output"),
+            swing: finite_of(d.swing).or(r.value.filter(|v| v.is_finite()))?,
+            nominal: finite_of(d.nominal),
+            nominal_output: finite_of(d.nominal_output),
             sweep,
-            slope: finite(d, "slope"),
+            slope: finite_of(d.slope),
         })
     });
     one_per_key(rows, |r| r.input.to_string(), |r| r.result.status)
@@ -631,7 +638,7 @@ pub struct ImportanceRow<'a> {
     /// Input.
     pub input: &'a str,
     /// Metric whose drop is measured.
-    pub metric: Option<&'a str>,
+    pub metric: Option<String>,
     /// Mean drop of the metric when the input is shuffled (`details.importance`, else the
     /// value).
     pub importance: f64,
@@ -648,16 +655,16 @@ pub struct ImportanceRow<'a> {
 /// The `sensitivity.permutation_importance` rows with an importance, one per input.
 pub fn importance_rows(results: &[CheckResult]) -> Vec<ImportanceRow<'_>> {
     let rows = of_id(results, "sensitivity.permutation_importance").filter_map(|r| {
-        let d = &r.details;
+        let d: ImportanceDetails = r.details_as().unwrap_or_default();
         Some(ImportanceRow {
             result: r,
             input: r.column.as_deref()?,
-            metric: text(d, "metric"),
-            importance: finite(d, "importance").or(r.value.filter(|v| v.is_finite()))?,
-            sd: count(d, "sd"),
-            baseline_score: finite(d, "baseline_score"),
-            repeats: d.get("repeats").and_then(Value::as_array).map(Vec::len),
-            rows: count(d, "rows"),
+            metric: d.metric,
+            importance: finite_of(d.importance).or(r.value.filter(|v| v.is_finite()))?,
+            sd: non_negative(d.sd),
+            baseline_score: finite_of(d.baseline_score),
+            repeats: d.repeats.map(|r| r.0.len()),
+            rows: d.rows.map(|n| n as f64),
         })
     });
     one_per_key(rows, |r| r.input.to_string(), |r| r.result.status)

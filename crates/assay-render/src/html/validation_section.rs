@@ -1072,7 +1072,11 @@ fn importance_figure(f: &ValidationFigures<'_>) -> Option<String> {
     if f.importance.is_empty() {
         return None;
     }
-    let metrics: BTreeSet<&str> = f.importance.iter().filter_map(|r| r.metric).collect();
+    let metrics: BTreeSet<&str> = f
+        .importance
+        .iter()
+        .filter_map(|r| r.metric.as_deref())
+        .collect();
     let metric = match metrics.len() {
         1 => metrics.iter().next().copied().unwrap_or("score"),
         _ => "score",

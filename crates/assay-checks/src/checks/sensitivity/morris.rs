@@ -4,6 +4,8 @@ use std::any::Any;
 
 use assay_stats::sensitivity::{Design, MorrisAnalyzeOptions, MorrisDesign, MorrisOptions};
 
+use assay_report::details::sensitivity::MorrisDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::checks::robustness::analysis_of;
 use crate::condition::Condition;
@@ -83,14 +85,16 @@ impl Check for Morris {
                         a.output.describe()
                     ),
                 )
-                .detail("mu", m.mu[i])
-                .detail("mu_star", m.mu_star[i])
-                .detail("sigma", m.sigma[i])
-                .detail("mu_star_conf", m.mu_star_conf[i])
-                .detail("trajectories", m.trajectories)
-                .detail("levels", s.levels)
-                .detail("evaluations", design.rows())
-                .detail("distribution", marginals[i].describe())
+                .with_details(&MorrisDetails {
+                    mu: Some(m.mu[i]),
+                    mu_star: Some(m.mu_star[i]),
+                    sigma: Some(m.sigma[i]),
+                    mu_star_conf: Some(m.mu_star_conf[i]),
+                    trajectories: Some(m.trajectories as u64),
+                    levels: Some(s.levels as u64),
+                    evaluations: Some(design.rows() as u64),
+                    distribution: Some(marginals[i].describe()),
+                })
             })
             .collect())
     }

@@ -2,9 +2,10 @@
 
 use std::any::Any;
 
-use serde_json::Value;
-
 use assay_stats::sensitivity::{OatDesign, OatOptions};
+
+use assay_report::details::sensitivity::OatDetails;
+use assay_report::details::NumberList;
 
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::checks::robustness::analysis_of;
@@ -85,13 +86,15 @@ impl Check for Oat {
                         r.nominal_output
                     ),
                 )
-                .detail("swing", e.swing)
-                .detail("nominal", m.ppf(e.nominal))
-                .detail("nominal_output", r.nominal_output)
-                .detail("inputs", Value::from(xs))
-                .detail("outputs", Value::from(e.outputs.clone()))
-                .detail("slope", slope)
-                .detail("distribution", m.describe())
+                .with_details(&OatDetails {
+                    swing: Some(e.swing),
+                    nominal: Some(m.ppf(e.nominal)),
+                    nominal_output: Some(r.nominal_output),
+                    inputs: Some(NumberList(xs)),
+                    outputs: Some(NumberList(e.outputs.clone())),
+                    slope: Some(slope),
+                    distribution: Some(m.describe()),
+                })
             })
             .collect())
     }

@@ -7,6 +7,9 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use assay_report::details::sensitivity::ImportanceDetails;
+use assay_report::details::NumberList;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::checks::robustness::{analysis_needs, head, numbers, rows_of, with_column, Scorer};
 use crate::condition::Condition;
@@ -112,12 +115,14 @@ impl Check for PermutationImportance {
                         drops.len()
                     ),
                 )
-                .detail("metric", scorer.name())
-                .detail("importance", mean)
-                .detail("sd", sd)
-                .detail("baseline_score", base)
-                .detail("repeats", drops.clone())
-                .detail("rows", batch.num_rows()),
+                .with_details(&ImportanceDetails {
+                    metric: Some(scorer.name().to_string()),
+                    importance: Some(mean),
+                    sd: Some(sd),
+                    baseline_score: Some(base),
+                    repeats: Some(NumberList(drops.clone())),
+                    rows: Some(batch.num_rows() as u64),
+                }),
             );
         }
         Ok(out)

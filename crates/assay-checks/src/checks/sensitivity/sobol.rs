@@ -5,6 +5,8 @@ use std::any::Any;
 
 use assay_stats::sensitivity::{SaltelliDesign, SaltelliOptions, SobolOptions};
 
+use assay_report::details::sensitivity::SobolDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::checks::robustness::analysis_of;
 use crate::condition::Condition;
@@ -86,14 +88,16 @@ impl Check for Sobol {
                         a.output.describe()
                     ),
                 )
-                .detail("s1", si.s1[i])
-                .detail("s1_conf", si.s1_conf[i])
-                .detail("st", si.st[i])
-                .detail("st_conf", si.st_conf[i])
-                .detail("index", if use_s1 { "s1" } else { "st" })
-                .detail("base_samples", s.samples)
-                .detail("evaluations", y.len())
-                .detail("distribution", marginals[i].describe())
+                .with_details(&SobolDetails {
+                    s1: Some(si.s1[i]),
+                    s1_conf: Some(si.s1_conf[i]),
+                    st: Some(si.st[i]),
+                    st_conf: Some(si.st_conf[i]),
+                    index: Some(if use_s1 { "s1" } else { "st" }.to_string()),
+                    base_samples: Some(s.samples as u64),
+                    evaluations: Some(y.len() as u64),
+                    distribution: Some(marginals[i].describe()),
+                })
             })
             .collect())
     }
