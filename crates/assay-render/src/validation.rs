@@ -27,6 +27,7 @@ use assay_report::details::performance::{
     LatencyBinCount, LatencyDetails, LoadTimeDetails, MemoryDetails, PerfRegressionDetails,
     ThroughputDetails,
 };
+use assay_report::details::robustness::{CounterfactualDetails, MonotonicityDetails, NoiseDetails};
 use assay_report::details::sensitivity::{
     ImportanceDetails, MorrisDetails, OatDetails, SobolDetails,
 };
@@ -697,7 +698,7 @@ pub struct NoiseRow<'a> {
     /// Mean absolute change of the analysed output.
     pub mean_abs_change: Option<f64>,
     /// The output analysed (`P(>50K)`).
-    pub output: Option<&'a str>,
+    pub output: Option<String>,
     /// Per input perturbed alone, in the order given (largest flip rate first).
     pub inputs: Vec<InputFlip>,
 }
@@ -706,25 +707,27 @@ pub struct NoiseRow<'a> {
 pub fn noise_rows(results: &[CheckResult]) -> Vec<NoiseRow<'_>> {
     of_id(results, "robustness.noise")
         .filter_map(|r| {
-            let d = &r.details;
-            let inputs: Vec<InputFlip> = objects(d, "inputs")
+            let d: NoiseDetails = r.details_as().unwrap_or_default();
+            let inputs: Vec<InputFlip> = d
+                .inputs
+                .unwrap_or_default()
                 .into_iter()
                 .filter_map(|i| {
                     Some(InputFlip {
-                        input: text(i, "input")?.to_string(),
-                        flip_rate: count(i, "flip_rate")?,
-                        sd: count(i, "sd"),
+                        input: i.input,
+                        flip_rate: non_negative(i.flip_rate)?,
+                        sd: non_negative(i.sd),
                     })
                 })
                 .collect();
             let row = NoiseRow {
                 result: r,
                 flip_rate: r.value.filter(|v| v.is_finite()),
-                scale: finite(d, "scale"),
-                repeats: count(d, "repeats"),
-                rows: count(d, "rows"),
-                mean_abs_change: finite(d, "mean_abs_change"),
-                output: text(d, "output"),
+                scale: finite_of(d.scale),
+                repeats: d.repeats.map(|n| n as f64),
+                rows: d.rows.map(|n| n as f64),
+                mean_abs_change: finite_of(d.mean_abs_change),
+                output: d.output,
                 inputs,
             };
             (row.scale.is_some() || !row.inputs.is_empty()).then_some(row)
@@ -740,7 +743,7 @@ pub struct MonotonicityRow<'a> {
     /// Input.
     pub input: &'a str,
     /// `increasing` or `decreasing`.
-    pub direction: Option<&'a str>,
+    pub direction: Option<String>,
     /// Share of rows that break the constraint (the value).
     pub share: Option<f64>,
     /// Rows tested.
@@ -756,19 +759,18 @@ pub struct MonotonicityRow<'a> {
 /// The `robustness.monotonicity` rows with a direction or rows tested, one per input.
 pub fn monotonicity_rows(results: &[CheckResult]) -> Vec<MonotonicityRow<'_>> {
     let rows = of_id(results, "robustness.monotonicity").filter_map(|r| {
-        let d = &r.details;
+        let d: MonotonicityDetails = r.details_as().unwrap_or_default();
         let grid = d
-            .get("grid")
-            .and_then(Value::as_object)
-            .and_then(|g| Some((finite(g, "low")?, finite(g, "high")?, count(g, "levels")?)));
+            .grid
+            .and_then(|g| Some((finite_of(g.low)?, finite_of(g.high)?, g.levels? as f64)));
         let row = MonotonicityRow {
             result: r,
             input: r.column.as_deref()?,
-            direction: text(d, "direction"),
+            direction: d.direction,
             share: r.value.filter(|v| v.is_finite()),
-            rows: count(d, "rows"),
-            violating_rows: count(d, "violating_rows"),
-            largest_violation: finite(d, "largest_violation"),
+            rows: d.rows.map(|n| n as f64),
+            violating_rows: d.violating_rows.map(|n| n as f64),
+            largest_violation: finite_of(d.largest_violation),
             grid,
         };
         (row.direction.is_some() || row.rows.is_some()).then_some(row)
@@ -811,25 +813,26 @@ pub struct CounterfactualRow<'a> {
 /// The `fairness.counterfactual_invariance` rows with rows tested or per-value figures.
 pub fn counterfactual_rows(results: &[CheckResult]) -> Vec<CounterfactualRow<'_>> {
     let rows = of_id(results, "fairness.counterfactual_invariance").filter_map(|r| {
-        let d = &r.details;
-        let values = objects(d, "values")
+        let d: CounterfactualDetails = r.details_as().unwrap_or_default();
+        let values = d
+            .values
+            .unwrap_or_default()
             .into_iter()
-            .filter_map(|v| {
-                Some(CounterfactualValue {
-                    value: value_label(v.get("value")?),
-                    rows: count(v, "rows"),
-                    changed: count(v, "changed"),
-                    share: count(v, "share"),
-                })
+            .filter(|v| !v.value.is_null())
+            .map(|v| CounterfactualValue {
+                value: value_label(&v.value),
+                rows: v.rows.map(|n| n as f64),
+                changed: v.changed.map(|n| n as f64),
+                share: non_negative(v.share),
             })
             .collect();
         let row = CounterfactualRow {
             result: r,
             column: r.column.as_deref()?,
             share: r.value.filter(|v| v.is_finite()),
-            rows: count(d, "rows"),
-            changed_rows: count(d, "changed_rows"),
-            mean_abs_change: finite(d, "mean_abs_change"),
+            rows: d.rows.map(|n| n as f64),
+            changed_rows: d.changed_rows.map(|n| n as f64),
+            mean_abs_change: finite_of(d.mean_abs_change),
             values,
         };
         (row.rows.is_some() || !row.values.is_empty()).then_some(row)

@@ -714,7 +714,7 @@ fn sensitivity_section(out: &mut String, f: &ValidationFigures<'_>) {
     if f.sensitivity_is_empty() {
         return;
     }
-    let outputs: BTreeSet<&str> = f.noise.iter().filter_map(|n| n.output).collect();
+    let outputs: BTreeSet<&str> = f.noise.iter().filter_map(|n| n.output.as_deref()).collect();
     out.push_str("<section id=\"sensitivity\">\n");
     if outputs.len() == 1 {
         let _ = writeln!(
@@ -1214,7 +1214,10 @@ fn monotonicity_table(out: &mut String, f: &ValidationFigures<'_>) {
              <td class=\"n\">{}</td><td class=\"n\">{grid}</td></tr>",
             chip_for(r.result),
             escape_html(r.input),
-            r.direction.map(escape_html).unwrap_or_else(|| "–".to_string()),
+            r.direction
+                .as_deref()
+                .map(escape_html)
+                .unwrap_or_else(|| "–".to_string()),
             percent_opt(r.share),
             of_total(r.violating_rows, r.rows),
             opt(r.largest_violation),

@@ -11,6 +11,7 @@ pub mod fairness;
 pub mod integrity;
 pub mod model;
 pub mod performance;
+pub mod robustness;
 pub mod sensitivity;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

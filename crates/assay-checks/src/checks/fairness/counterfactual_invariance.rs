@@ -3,7 +3,9 @@
 
 use std::any::Any;
 
-use serde_json::{json, Value};
+use serde_json::json;
+
+use assay_report::details::robustness::{CounterfactualDetails, CounterfactualValue};
 
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
 use crate::checks::robustness::{analysis_needs, head, numbers, rows_of, with_column};
@@ -119,12 +121,16 @@ impl Check for CounterfactualInvariance {
                         changed[i] = true;
                     }
                 }
-                per_value.push(json!({
-                    "value": v,
-                    "rows": rows_changed_here,
-                    "changed": flipped,
-                    "share": if rows_changed_here > 0 { flipped as f64 / rows_changed_here as f64 } else { 0.0 },
-                }));
+                per_value.push(CounterfactualValue {
+                    value: json!(v),
+                    rows: Some(rows_changed_here as u64),
+                    changed: Some(flipped as u64),
+                    share: Some(if rows_changed_here > 0 {
+                        flipped as f64 / rows_changed_here as f64
+                    } else {
+                        0.0
+                    }),
+                });
             }
             let rows_changed = changed.iter().filter(|c| **c).count();
             let share = rows_changed as f64 / n.max(1) as f64;
@@ -143,10 +149,12 @@ impl Check for CounterfactualInvariance {
                         a.output.describe()
                     ),
                 )
-                .detail("rows", n)
-                .detail("changed_rows", rows_changed)
-                .detail("mean_abs_change", mean_abs)
-                .detail("values", Value::Array(per_value)),
+                .with_details(&CounterfactualDetails {
+                    rows: Some(n as u64),
+                    changed_rows: Some(rows_changed as u64),
+                    mean_abs_change: Some(mean_abs),
+                    values: Some(per_value),
+                }),
             );
         }
         Ok(out)

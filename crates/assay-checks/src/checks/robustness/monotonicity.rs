@@ -3,7 +3,9 @@
 
 use std::any::Any;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
+
+use assay_report::details::robustness::{Grid, MonotonicityDetails};
 
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
@@ -175,11 +177,17 @@ impl Check for Monotonicity {
                         )
                     },
                 )
-                .detail("direction", direction)
-                .detail("rows", n)
-                .detail("violating_rows", violating)
-                .detail("largest_violation", worst.0)
-                .detail("grid", json!({"low": lo, "high": hi, "levels": levels})),
+                .with_details(&MonotonicityDetails {
+                    direction: Some(direction.to_string()),
+                    rows: Some(n as u64),
+                    violating_rows: Some(violating as u64),
+                    largest_violation: Some(worst.0),
+                    grid: Some(Grid {
+                        low: Some(lo),
+                        high: Some(hi),
+                        levels: Some(levels as u64),
+                    }),
+                }),
             );
         }
         Ok(out)

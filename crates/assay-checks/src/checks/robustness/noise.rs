@@ -5,9 +5,10 @@ use std::any::Any;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
-use serde_json::{json, Value};
 
 use assay_model::Predictions;
+
+use assay_report::details::robustness::{InputFlip, NoiseDetails};
 
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
@@ -156,20 +157,23 @@ impl Check for Noise {
                 worst.unwrap_or_default()
             ),
         )
-        .detail("scale", scale)
-        .detail("tolerance", tolerance)
-        .detail("repeats", repeats)
-        .detail("rows", n)
-        .detail("mean_abs_change", change)
-        .detail("output", a.output.describe())
-        .detail(
-            "inputs",
-            Value::Array(
+        .with_details(&NoiseDetails {
+            scale: Some(scale),
+            tolerance: Some(tolerance),
+            repeats: Some(repeats as u64),
+            rows: Some(n as u64),
+            mean_abs_change: Some(change),
+            output: Some(a.output.describe()),
+            inputs: Some(
                 per_input
                     .iter()
-                    .map(|(f, r, sd)| json!({"input": f, "flip_rate": r, "sd": sd}))
+                    .map(|(f, r, sd)| InputFlip {
+                        input: f.clone(),
+                        flip_rate: Some(*r),
+                        sd: Some(*sd),
+                    })
                     .collect(),
             ),
-        )])
+        })])
     }
 }
