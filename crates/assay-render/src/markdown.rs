@@ -291,7 +291,7 @@ fn validation_tables(out: &mut String, report: &Report) {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} |",
-                code(r.metric),
+                code(&r.metric),
                 plus_minus(r.mean, r.sd),
                 interval(r.ci),
                 format_opt(r.trivial_mean, "–"),

@@ -80,7 +80,7 @@ pub fn metric_rows(results: &[CheckResult]) -> Vec<MetricRow<'_>> {
         .filter(|r| r.id.starts_with("model.") && !NOT_METRICS.contains(&r.id.as_str()))
         .filter_map(|r| {
             let d: MetricDetails = r.details_as()?;
-            if d.metric.is_none() && d.estimate.is_none() && !r.details.contains_key("estimate") {
+            if d.metric.is_none() && d.estimate.is_none() {
                 return None;
             }
             Some(MetricRow {

@@ -13,16 +13,21 @@
 //! - performance: latency percentiles and histograms per batch size, throughput per thread
 //!   count, memory, load time, and the ratios against a baseline model.
 //!
-//! Only the documented `details` keys are read; a result lacking the figures a row needs is
-//! left out of these sections (it still appears among the report's results), and a figure of
+//! The details are read as the typed structs the checks write (`assay_report::details::
+//! {crossval, sensitivity, robustness, performance}`); a result lacking the figures a row needs
+//! is left out of these sections (it still appears among the report's results), and a figure of
 //! the wrong type is `None`. Nothing here panics on malformed details.
 //!
 //! Where a suite runs the same check twice on the same subject (a Sobol index with its
 //! default condition and again with a stricter one), the subject gets one row: the figures
 //! are the same, and the row carries the result with the worst status.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use assay_report::details::crossval::{
+    BeatsBaselineDetails, CoverageDetails, CrossvalScoreDetails, FoldFigures, FoldVarianceDetails,
+    OverfittingDetails, UnseenSegmentsDetails,
+};
 use assay_report::details::performance::{
     LatencyBinCount, LatencyDetails, LoadTimeDetails, MemoryDetails, PerfRegressionDetails,
     ThroughputDetails,
@@ -33,34 +38,8 @@ use assay_report::details::sensitivity::{
 };
 
 use crate::model::label;
-
 use crate::numbers::format_value;
 use crate::{CheckResult, Status};
-
-// The crossval, generalization and robustness details are still read by key (the other
-// families' through the typed structs of `assay_report::details`).
-fn num(d: &Map<String, Value>, key: &str) -> Option<f64> {
-    d.get(key).and_then(Value::as_f64)
-}
-
-fn text<'a>(d: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    d.get(key).and_then(Value::as_str)
-}
-
-/// A finite `(low, high)` pair from `ci_low` and `ci_high`.
-fn interval(d: &Map<String, Value>) -> Option<(f64, f64)> {
-    crate::model::finite_pair(num(d, "ci_low"), num(d, "ci_high"))
-}
-
-/// A count or size: a finite, non-negative number.
-fn count(d: &Map<String, Value>, key: &str) -> Option<f64> {
-    num(d, key).filter(|x| x.is_finite() && *x >= 0.0)
-}
-
-/// A finite number.
-fn finite(d: &Map<String, Value>, key: &str) -> Option<f64> {
-    num(d, key).filter(|x| x.is_finite())
-}
 
 /// A finite number.
 fn finite_of(x: Option<f64>) -> Option<f64> {
@@ -72,10 +51,6 @@ fn non_negative(x: Option<f64>) -> Option<f64> {
     x.filter(|x| x.is_finite() && *x >= 0.0)
 }
 
-fn flag(d: &Map<String, Value>, key: &str) -> Option<bool> {
-    d.get(key).and_then(Value::as_bool)
-}
-
 /// A JSON scalar as a label: strings bare, numbers through [`format_value`] (`0`, `2.5`),
 /// the rest as JSON.
 fn value_label(v: &Value) -> String {
@@ -83,14 +58,6 @@ fn value_label(v: &Value) -> String {
         Some(x) => format_value(x),
         None => label(v),
     }
-}
-
-/// The objects of the JSON array under `key` (other entries are left out).
-fn objects<'a>(d: &'a Map<String, Value>, key: &str) -> Vec<&'a Map<String, Value>> {
-    d.get(key)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_object).collect())
-        .unwrap_or_default()
 }
 
 /// The results of check `id`, in suite order.
@@ -120,9 +87,9 @@ fn one_per_key<T>(
     out
 }
 
-/// The metric a result is about: `details.metric`, else its column.
-fn metric_of(r: &CheckResult) -> Option<&str> {
-    text(&r.details, "metric").or(r.column.as_deref())
+/// The metric a result is about: its `metric` detail, else its column.
+fn metric_of(r: &CheckResult, metric: Option<String>) -> Option<String> {
+    metric.or_else(|| r.column.clone())
 }
 
 // ---- cross-validation ----------------------------------------------------------------------
@@ -152,24 +119,22 @@ pub struct FoldRow {
     pub error: Option<String>,
 }
 
-/// The folds of `details.folds`: every object entry, in order.
-fn fold_rows(d: &Map<String, Value>) -> Vec<FoldRow> {
-    objects(d, "folds")
+/// The folds of a fold table, in order.
+fn fold_rows(folds: Option<Vec<FoldFigures>>) -> Vec<FoldRow> {
+    folds
+        .unwrap_or_default()
         .into_iter()
-        .map(|f| {
-            let error = text(f, "error").map(str::to_string);
-            FoldRow {
-                repeat: count(f, "repeat"),
-                fold: count(f, "fold"),
-                train_rows: count(f, "train_rows"),
-                test_rows: count(f, "test_rows"),
-                score: finite(f, "score"),
-                train_score: finite(f, "train_score"),
-                trivial_score: finite(f, "trivial_score"),
-                seconds: count(f, "seconds"),
-                failed: text(f, "status") == Some("error") || error.is_some(),
-                error,
-            }
+        .map(|f| FoldRow {
+            repeat: f.repeat.map(|n| n as f64),
+            fold: f.fold.map(|n| n as f64),
+            train_rows: f.train_rows.map(|n| n as f64),
+            test_rows: f.test_rows.map(|n| n as f64),
+            score: finite_of(f.score),
+            train_score: finite_of(f.train_score),
+            trivial_score: finite_of(f.trivial_score),
+            seconds: non_negative(f.seconds),
+            failed: f.status.as_deref() == Some("error") || f.error.is_some(),
+            error: f.error,
         })
         .collect()
 }
@@ -180,7 +145,7 @@ pub struct CrossvalRow<'a> {
     /// The result.
     pub result: &'a CheckResult,
     /// Metric name (`details.metric`, else the column).
-    pub metric: &'a str,
+    pub metric: String,
     /// Mean validation score over the folds with a score (`details.mean`, else the value).
     pub mean: Option<f64>,
     /// Sample standard deviation over folds.
@@ -201,9 +166,9 @@ pub struct CrossvalRow<'a> {
     /// Whether larger scores are better.
     pub higher_is_better: Option<bool>,
     /// Splitter name (`stratified_kfold`).
-    pub splitter: Option<&'a str>,
+    pub splitter: Option<String>,
     /// How the models were trained (a learner, or the external trainer command).
-    pub training: Option<&'a str>,
+    pub training: Option<String>,
     /// Per-fold table.
     pub folds: Vec<FoldRow>,
 }
@@ -212,29 +177,29 @@ pub struct CrossvalRow<'a> {
 /// lists its folds and their errors), one per metric.
 pub fn crossval_rows(results: &[CheckResult]) -> Vec<CrossvalRow<'_>> {
     let rows = of_id(results, "crossval.score").filter_map(|r| {
-        let d = &r.details;
-        let folds = fold_rows(d);
-        let mean = finite(d, "mean").or(r.value.filter(|v| v.is_finite()));
+        let d: CrossvalScoreDetails = r.details_as().unwrap_or_default();
+        let folds = fold_rows(d.folds);
+        let mean = finite_of(d.mean).or(r.value.filter(|v| v.is_finite()));
         if mean.is_none() && folds.is_empty() {
             return None;
         }
-        let failed_folds = count(d, "failed_folds").or_else(|| {
+        let failed_folds = d.failed_folds.map(|n| n as f64).or_else(|| {
             (!folds.is_empty()).then(|| folds.iter().filter(|f| f.failed).count() as f64)
         });
         Some(CrossvalRow {
             result: r,
-            metric: metric_of(r).unwrap_or("score"),
+            metric: metric_of(r, d.metric).unwrap_or_else(|| "score".to_string()),
             mean,
-            sd: finite(d, "sd"),
-            ci: interval(d),
-            confidence: finite(d, "confidence"),
-            n_folds: count(d, "n_folds"),
+            sd: finite_of(d.sd),
+            ci: crate::model::finite_pair(d.ci_low, d.ci_high),
+            confidence: finite_of(d.confidence),
+            n_folds: d.n_folds.map(|n| n as f64),
             failed_folds,
-            train_mean: finite(d, "train_mean"),
-            trivial_mean: finite(d, "trivial_mean"),
-            higher_is_better: flag(d, "higher_is_better"),
-            splitter: text(d, "splitter"),
-            training: text(d, "training"),
+            train_mean: finite_of(d.train_mean),
+            trivial_mean: finite_of(d.trivial_mean),
+            higher_is_better: d.higher_is_better,
+            splitter: d.splitter,
+            training: d.training,
             folds,
         })
     });
@@ -247,7 +212,7 @@ pub struct BeatsBaselineRow<'a> {
     /// The result.
     pub result: &'a CheckResult,
     /// Metric name.
-    pub metric: &'a str,
+    pub metric: String,
     /// Mean per-fold improvement over the trivial predictor (positive: the model is better).
     pub mean_improvement: Option<f64>,
     /// Corrected resampled t statistic.
@@ -259,13 +224,13 @@ pub struct BeatsBaselineRow<'a> {
 /// The `crossval.beats_baseline` rows that have an improvement or a p-value.
 pub fn beats_baseline_rows(results: &[CheckResult]) -> Vec<BeatsBaselineRow<'_>> {
     let rows = of_id(results, "crossval.beats_baseline").filter_map(|r| {
-        let d = &r.details;
+        let d: BeatsBaselineDetails = r.details_as().unwrap_or_default();
         let row = BeatsBaselineRow {
             result: r,
-            metric: metric_of(r)?,
-            mean_improvement: finite(d, "mean_improvement"),
-            t: finite(d, "t"),
-            p_value: finite(d, "p_value").or(r.value),
+            metric: metric_of(r, d.metric)?,
+            mean_improvement: finite_of(d.mean_improvement),
+            t: finite_of(d.t),
+            p_value: finite_of(d.p_value).or(r.value),
         };
         (row.mean_improvement.is_some() || row.p_value.is_some()).then_some(row)
     });
@@ -278,7 +243,7 @@ pub struct OverfittingRow<'a> {
     /// The result.
     pub result: &'a CheckResult,
     /// Metric name.
-    pub metric: &'a str,
+    pub metric: String,
     /// Mean gap over folds, positive when worse on validation (the value).
     pub gap: Option<f64>,
     /// Mean training score.
@@ -294,15 +259,15 @@ pub struct OverfittingRow<'a> {
 /// The `generalization.overfitting` rows that have a gap or the two means.
 pub fn overfitting_rows(results: &[CheckResult]) -> Vec<OverfittingRow<'_>> {
     let rows = of_id(results, "generalization.overfitting").filter_map(|r| {
-        let d = &r.details;
+        let d: OverfittingDetails = r.details_as().unwrap_or_default();
         let row = OverfittingRow {
             result: r,
-            metric: metric_of(r)?,
+            metric: metric_of(r, d.metric)?,
             gap: r.value.filter(|v| v.is_finite()),
-            train_mean: finite(d, "train_mean"),
-            validation_mean: finite(d, "validation_mean"),
-            largest_gap: finite(d, "largest_gap"),
-            relative: flag(d, "relative").unwrap_or(false),
+            train_mean: finite_of(d.train_mean),
+            validation_mean: finite_of(d.validation_mean),
+            largest_gap: finite_of(d.largest_gap),
+            relative: d.relative.unwrap_or(false),
         };
         (row.gap.is_some() || (row.train_mean.is_some() && row.validation_mean.is_some()))
             .then_some(row)
@@ -316,9 +281,9 @@ pub struct FoldVarianceRow<'a> {
     /// The result.
     pub result: &'a CheckResult,
     /// Metric name.
-    pub metric: &'a str,
+    pub metric: String,
     /// What the value is: `cv` (coefficient of variation) or `sd`.
-    pub measure: Option<&'a str>,
+    pub measure: Option<String>,
     /// Mean score.
     pub mean: Option<f64>,
     /// Sample standard deviation.
@@ -336,17 +301,17 @@ pub struct FoldVarianceRow<'a> {
 /// The `generalization.fold_variance` rows that have a spread (sd or cv).
 pub fn fold_variance_rows(results: &[CheckResult]) -> Vec<FoldVarianceRow<'_>> {
     let rows = of_id(results, "generalization.fold_variance").filter_map(|r| {
-        let d = &r.details;
+        let d: FoldVarianceDetails = r.details_as().unwrap_or_default();
         let row = FoldVarianceRow {
             result: r,
-            metric: metric_of(r)?,
-            measure: text(d, "measure"),
-            mean: finite(d, "mean"),
-            sd: finite(d, "sd"),
-            cv: finite(d, "cv"),
-            min: finite(d, "min"),
-            max: finite(d, "max"),
-            range: finite(d, "range"),
+            metric: metric_of(r, d.metric)?,
+            measure: d.measure,
+            mean: finite_of(d.mean),
+            sd: finite_of(d.sd),
+            cv: finite_of(d.cv),
+            min: finite_of(d.min),
+            max: finite_of(d.max),
+            range: finite_of(d.range),
         };
         (row.sd.is_some() || row.cv.is_some()).then_some(row)
     });
@@ -372,7 +337,7 @@ pub struct UnseenSegmentsRow<'a> {
     /// Segment column.
     pub column: &'a str,
     /// Metric name.
-    pub metric: Option<&'a str>,
+    pub metric: Option<String>,
     /// Drop from the cross-validated score to the held-out one, positive when worse (the
     /// value).
     pub drop: Option<f64>,
@@ -389,26 +354,27 @@ pub struct UnseenSegmentsRow<'a> {
 /// The `generalization.unseen_segments` rows that have a held-out score or per-value scores.
 pub fn unseen_segment_rows(results: &[CheckResult]) -> Vec<UnseenSegmentsRow<'_>> {
     let rows = of_id(results, "generalization.unseen_segments").filter_map(|r| {
-        let d = &r.details;
-        let values: Vec<SegmentScore> = objects(d, "values")
+        let d: UnseenSegmentsDetails = r.details_as().unwrap_or_default();
+        let values: Vec<SegmentScore> = d
+            .values
+            .unwrap_or_default()
             .into_iter()
-            .filter_map(|v| {
-                Some(SegmentScore {
-                    value: value_label(v.get("value")?),
-                    rows: count(v, "rows"),
-                    score: finite(v, "score"),
-                })
+            .filter(|v| !v.value.is_null())
+            .map(|v| SegmentScore {
+                value: value_label(&v.value),
+                rows: v.rows.map(|n| n as f64),
+                score: finite_of(v.score),
             })
             .collect();
         let row = UnseenSegmentsRow {
             result: r,
             column: r.column.as_deref()?,
-            metric: text(d, "metric"),
+            metric: d.metric,
             drop: r.value.filter(|v| v.is_finite()),
-            held_out_score: finite(d, "held_out_score"),
-            crossval_score: finite(d, "crossval_score"),
+            held_out_score: finite_of(d.held_out_score),
+            crossval_score: finite_of(d.crossval_score),
             values,
-            folds: count(d, "folds"),
+            folds: d.folds.map(|n| n as f64),
         };
         (row.held_out_score.is_some() || !row.values.is_empty()).then_some(row)
     });
@@ -467,33 +433,36 @@ pub struct CoverageRow<'a> {
 /// category count, and the joint row; skipped results (no details) are left out.
 pub fn coverage_rows(results: &[CheckResult]) -> Vec<CoverageRow<'_>> {
     let rows = of_id(results, "generalization.validation_coverage").filter_map(|r| {
-        let d = &r.details;
+        let d: CoverageDetails = r.details_as().unwrap_or_default();
+        let counted = |n: Option<u64>| n.map(|n| n as f64);
         let coverage = if let (Some(min), Some(max)) =
-            (finite(d, "validation_min"), finite(d, "validation_max"))
+            (finite_of(d.validation_min), finite_of(d.validation_max))
         {
             Coverage::Range {
                 min,
                 max,
-                below: count(d, "below"),
-                above: count(d, "above"),
+                below: counted(d.below),
+                above: counted(d.above),
             }
-        } else if d.contains_key("validation_categories") || d.contains_key("unseen") {
-            let unseen: Vec<(String, Option<f64>)> = objects(d, "unseen")
+        } else if d.validation_categories.is_some() || d.unseen.is_some() {
+            let unseen: Vec<(String, Option<f64>)> = d
+                .unseen
+                .clone()
+                .unwrap_or_default()
                 .into_iter()
-                .filter_map(|u| Some((value_label(u.get("value")?), count(u, "count"))))
+                .filter(|u| !u.value.is_null())
+                .map(|u| (value_label(&u.value), counted(u.count)))
                 .collect();
-            let known = count(d, "validation_categories");
+            let known = counted(d.validation_categories);
             if known.is_none() && unseen.is_empty() {
                 return None;
             }
             Coverage::Categories { known, unseen }
-        } else if r.column.is_none()
-            && (count(d, "rows").is_some() || count(d, "uncovered_rows").is_some())
-        {
+        } else if r.column.is_none() && (d.rows.is_some() || d.uncovered_rows.is_some()) {
             Coverage::Joint {
-                rows: count(d, "rows"),
-                uncovered_rows: count(d, "uncovered_rows"),
-                features: count(d, "features"),
+                rows: counted(d.rows),
+                uncovered_rows: counted(d.uncovered_rows),
+                features: counted(d.features),
             }
         } else {
             return None;
@@ -502,7 +471,7 @@ pub fn coverage_rows(results: &[CheckResult]) -> Vec<CoverageRow<'_>> {
             result: r,
             column: r.column.as_deref(),
             share: r.value.filter(|v| v.is_finite()),
-            outside_rows: count(d, "outside_rows"),
+            outside_rows: counted(d.outside_rows),
             coverage,
         })
     });
@@ -1248,7 +1217,7 @@ mod tests {
             message: String::new(),
             details: match details {
                 Value::Object(m) => m,
-                _ => Map::new(),
+                _ => serde_json::Map::new(),
             },
         }
     }
@@ -1299,7 +1268,7 @@ mod tests {
         assert_eq!(r.ci, Some((0.8493, 0.8741)));
         assert_eq!(r.trivial_mean, Some(0.5));
         assert_eq!(r.failed_folds, Some(1.0));
-        assert_eq!(r.splitter, Some("stratified_kfold"));
+        assert_eq!(r.splitter.as_deref(), Some("stratified_kfold"));
         assert_eq!(r.folds.len(), 3);
         assert_eq!(r.folds[1].score, Some(0.8662));
         assert_eq!(r.folds[1].train_score, Some(0.8662 + 0.01));
@@ -1312,7 +1281,7 @@ mod tests {
         );
         assert_eq!(r.folds[2].score, None);
         let e = &rows[1];
-        assert_eq!((e.metric, e.mean), ("f1", None));
+        assert_eq!((e.metric.as_str(), e.mean), ("f1", None));
         assert_eq!(
             e.folds.len(),
             1,
@@ -1385,7 +1354,7 @@ mod tests {
         assert_eq!(f.overfitting[0].gap, Some(0.0029));
         assert_eq!(f.overfitting[0].largest_gap, Some(0.0072));
         assert_eq!(f.fold_variance[0].cv, Some(0.0204));
-        assert_eq!(f.fold_variance[0].measure, Some("cv"));
+        assert_eq!(f.fold_variance[0].measure.as_deref(), Some("cv"));
         let u = &f.unseen_segments[0];
         assert_eq!((u.column, u.held_out_score), ("race", Some(0.8441)));
         assert_eq!(

@@ -344,8 +344,16 @@ fn crossval_section(out: &mut String, f: &ValidationFigures<'_>) {
     } else {
         "Cross-validation"
     };
-    let splitters: BTreeSet<&str> = f.crossval.iter().filter_map(|r| r.splitter).collect();
-    let trainings: BTreeSet<&str> = f.crossval.iter().filter_map(|r| r.training).collect();
+    let splitters: BTreeSet<&str> = f
+        .crossval
+        .iter()
+        .filter_map(|r| r.splitter.as_deref())
+        .collect();
+    let trainings: BTreeSet<&str> = f
+        .crossval
+        .iter()
+        .filter_map(|r| r.training.as_deref())
+        .collect();
     let fold_counts: BTreeSet<usize> = f
         .crossval
         .iter()
@@ -416,7 +424,7 @@ fn crossval_table(out: &mut String, f: &ValidationFigures<'_>) {
             "<tr><td>{}</td><td><code>{}</code>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{folds}</td></tr>",
             chip_for(r.result),
-            escape_html(r.metric),
+            escape_html(&r.metric),
             arrow(r.higher_is_better),
             opt(r.mean),
             opt(r.sd),
@@ -442,7 +450,7 @@ fn beats_table(out: &mut String, f: &ValidationFigures<'_>) {
             out,
             "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             chip_for(r.result),
-            escape_html(r.metric),
+            escape_html(&r.metric),
             r.mean_improvement
                 .map(signed)
                 .unwrap_or_else(|| "–".to_string()),
@@ -470,7 +478,7 @@ fn fold_tables(out: &mut String, rows: &[CrossvalRow<'_>]) {
              <table>\n<thead><tr><th>Repeat</th><th>Fold</th><th>Train rows</th><th>Test rows</th>\
              <th>Validation</th><th>Training</th><th>Trivial</th><th>Seconds</th><th>Status</th></tr></thead>\n<tbody>",
             if failed > 0 { " open" } else { "" },
-            escape_html(r.metric)
+            escape_html(&r.metric)
         );
         for fold in &r.folds {
             fold_row(out, fold);
@@ -533,7 +541,7 @@ fn overfitting_table(out: &mut String, f: &ValidationFigures<'_>) {
             "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             chip_for(r.result),
-            escape_html(r.metric),
+            escape_html(&r.metric),
             opt(r.train_mean),
             opt(r.validation_mean),
             gap(r.gap),
@@ -554,7 +562,7 @@ fn fold_variance_table(out: &mut String, f: &ValidationFigures<'_>) {
     for r in &f.fold_variance {
         // The figure the condition compares is marked.
         let mark = |name: &str, x: Option<f64>| {
-            if r.measure == Some(name) {
+            if r.measure.as_deref() == Some(name) {
                 format!("<b title=\"compared by the condition\">{}</b>", opt(x))
             } else {
                 opt(x)
@@ -565,7 +573,7 @@ fn fold_variance_table(out: &mut String, f: &ValidationFigures<'_>) {
             "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             chip_for(r.result),
-            escape_html(r.metric),
+            escape_html(&r.metric),
             opt(r.mean),
             mark("sd", r.sd),
             mark("cv", r.cv),
@@ -586,7 +594,7 @@ fn unseen_segments(out: &mut String, rows: &[UnseenSegmentsRow<'_>]) {
          <div class=\"charts\">\n",
     );
     for r in rows {
-        let metric = r.metric.unwrap_or("score");
+        let metric = r.metric.as_deref().unwrap_or("score");
         let mut note = format!("{metric} held out {}", opt(r.held_out_score));
         if let Some(c) = r.crossval_score {
             let _ = write!(note, " vs {} cross-validated", format_number(c));

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::lenient;
+use super::{lenient, lenient_list};
 
 /// `schema.match`: columns missing, extra or retyped against the reference.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -17,7 +17,7 @@ pub struct SchemaMatchDetails {
     #[serde(default, deserialize_with = "lenient")]
     pub extra: Option<Vec<String>>,
     /// Columns whose type changed.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_list")]
     pub retyped: Option<Vec<Retyped>>,
     /// Columns of the reference.
     #[serde(default, deserialize_with = "lenient")]

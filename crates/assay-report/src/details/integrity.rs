@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::lenient;
+use super::{lenient, lenient_list};
 
 /// `integrity.null_share` on one column.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -89,7 +89,7 @@ pub struct NewCategoriesDetails {
     #[serde(default, deserialize_with = "lenient")]
     pub allowed_from: Option<String>,
     /// The new values, most frequent first (at most 20).
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_list")]
     pub values: Option<Vec<CategoryCount>>,
     /// True when every value was counted (else from the top values).
     #[serde(default, deserialize_with = "lenient")]

@@ -1,10 +1,14 @@
 //! Typed `details` of the check families: the structs checks fill in and renderers read, so a
 //! figure has one name, checked by the compiler on both sides. Each serializes to the same
-//! JSON keys the report's contract documents (absent fields are left out, never `null`), and
-//! keeps whatever else a result carries in `extra`.
+//! JSON keys the report's contract documents: a figure a check always reports is written even
+//! when undefined (as `null`), a figure it reports only in some cases is left out otherwise.
+//! Some structs keep whatever else a result carries in `extra`.
 //!
-//! A result's details are read with [`crate::CheckResult::details_as`].
+//! Reading is lenient ([`lenient`], [`lenient_list`]): a figure of the wrong type in a
+//! hand-edited report reads as absent, and the rest of the result still renders. A result's
+//! details are read with [`crate::CheckResult::details_as`].
 
+pub mod crossval;
 pub mod data;
 pub mod drift;
 pub mod fairness;
@@ -26,6 +30,25 @@ where
 {
     let value = Value::deserialize(deserializer)?;
     Ok(serde_json::from_value(value).ok())
+}
+
+/// Reads a list leniently: entries of the wrong shape (in a hand-edited report) are left out,
+/// the others kept; anything but a list reads as absent.
+pub fn lenient_list<'de, D, T>(deserializer: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = Value::deserialize(deserializer)?;
+    Ok(match value {
+        Value::Array(items) => Some(
+            items
+                .into_iter()
+                .filter_map(|v| serde_json::from_value(v).ok())
+                .collect(),
+        ),
+        _ => None,
+    })
 }
 
 /// A list of numbers as the report writes them: a non-finite number is written as null, and

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{lenient, NumberList};
+use super::{lenient, lenient_list, NumberList};
 
 /// What a `model.<metric>` check measured.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -148,7 +148,7 @@ pub struct MetricDetails {
     /// Reliability diagram (`model.calibration_error`).
     #[serde(
         default,
-        deserialize_with = "lenient",
+        deserialize_with = "lenient_list",
         skip_serializing_if = "Option::is_none"
     )]
     pub reliability: Option<Vec<ReliabilityBin>>,

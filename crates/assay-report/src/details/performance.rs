@@ -37,7 +37,8 @@ pub struct LatencyDetails {
     /// Rows per second over the timed calls.
     #[serde(default, deserialize_with = "lenient")]
     pub rows_per_s: Option<f64>,
-    /// Log-spaced histogram of call times (10 bins a decade).
+    /// Log-spaced histogram of call times (10 bins a decade); one malformed bin makes the whole
+    /// histogram read as absent (its edges would no longer mean anything).
     #[serde(default, deserialize_with = "lenient")]
     pub histogram: Option<Vec<LatencyBinCount>>,
 }

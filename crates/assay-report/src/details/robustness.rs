@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::lenient;
+use super::{lenient, lenient_list};
 
 /// `robustness.noise`: predictions under Gaussian noise on the numeric inputs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -28,7 +28,7 @@ pub struct NoiseDetails {
     #[serde(default, deserialize_with = "lenient")]
     pub output: Option<String>,
     /// Per input perturbed alone, largest flip rate first.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_list")]
     pub inputs: Option<Vec<InputFlip>>,
 }
 
@@ -92,7 +92,7 @@ pub struct CounterfactualDetails {
     #[serde(default, deserialize_with = "lenient")]
     pub mean_abs_change: Option<f64>,
     /// Per counterfactual value.
-    #[serde(default, deserialize_with = "lenient")]
+    #[serde(default, deserialize_with = "lenient_list")]
     pub values: Option<Vec<CounterfactualValue>>,
 }
 

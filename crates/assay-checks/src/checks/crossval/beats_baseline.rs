@@ -5,6 +5,8 @@ use std::any::Any;
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
+use assay_report::details::crossval::BeatsBaselineDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::checks::model::metric::fmt_p;
 use crate::condition::Condition;
@@ -110,13 +112,15 @@ impl Check for BeatsBaseline {
                 d.len(),
                 fmt_p(p)
             );
-            let mut measurement = Measurement::value(Some(name), p, message)
-                .detail("metric", name)
-                .detail("mean_improvement", mean)
-                .detail("t", if t.is_finite() { Some(t) } else { None })
-                .detail("p_value", p)
-                .detail("test_train_ratio", ratio)
-                .detail("folds", fold_table(run, m));
+            let mut measurement =
+                Measurement::value(Some(name), p, message).with_details(&BeatsBaselineDetails {
+                    metric: Some(name.to_string()),
+                    mean_improvement: Some(mean),
+                    t: Some(t).filter(|x| x.is_finite()),
+                    p_value: Some(p),
+                    test_train_ratio: Some(ratio),
+                    folds: Some(fold_table(run, m)),
+                });
             measurement.failed_anyway = failures(run);
             out.push(measurement);
         }

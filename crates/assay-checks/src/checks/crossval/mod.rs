@@ -6,7 +6,9 @@
 pub mod beats_baseline;
 pub mod score;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
+
+use assay_report::details::crossval::FoldFigures;
 
 use crate::check::{Check, Inputs};
 use crate::suite::{CheckEntry, Suite};
@@ -72,26 +74,22 @@ pub(crate) fn short(id: &str) -> &str {
 }
 
 /// The per-fold table of metric `m`.
-pub(crate) fn fold_table(run: &CrossvalRun, m: usize) -> Value {
-    Value::Array(
-        run.folds
-            .iter()
-            .map(|f| {
-                json!({
-                    "repeat": f.repeat,
-                    "fold": f.fold,
-                    "train_rows": f.train_rows,
-                    "test_rows": f.test_rows,
-                    "score": f.scores.get(m).copied().flatten(),
-                    "train_score": f.train_scores.get(m).copied().flatten(),
-                    "trivial_score": f.trivial_scores.get(m).copied().flatten(),
-                    "seconds": f.seconds,
-                    "status": if f.error.is_some() { "error" } else { "ok" },
-                    "error": f.error,
-                })
-            })
-            .collect(),
-    )
+pub(crate) fn fold_table(run: &CrossvalRun, m: usize) -> Vec<FoldFigures> {
+    run.folds
+        .iter()
+        .map(|f| FoldFigures {
+            repeat: Some(f.repeat as u64),
+            fold: Some(f.fold as u64),
+            train_rows: Some(f.train_rows as u64),
+            test_rows: Some(f.test_rows as u64),
+            score: f.scores.get(m).copied().flatten(),
+            train_score: f.train_scores.get(m).copied().flatten(),
+            trivial_score: f.trivial_scores.get(m).copied().flatten(),
+            seconds: Some(f.seconds),
+            status: Some(if f.error.is_some() { "error" } else { "ok" }.to_string()),
+            error: f.error.clone(),
+        })
+        .collect()
 }
 
 /// "2 of 5 folds failed (first: ...)" when folds failed.

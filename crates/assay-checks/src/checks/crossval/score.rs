@@ -3,6 +3,8 @@
 
 use std::any::Any;
 
+use assay_report::details::crossval::{CrossvalScoreDetails, FoldTable};
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::condition::Condition;
 use crate::suite::{CheckEntry, Suite};
@@ -55,7 +57,11 @@ impl Check for CrossvalScore {
                 let why = failures(run).unwrap_or_else(|| {
                     format!("{name} is undefined on every fold (for example a single class)")
                 });
-                out.push(Measurement::error(Some(name), why).detail("folds", fold_table(run, m)));
+                out.push(
+                    Measurement::error(Some(name), why).with_details(&FoldTable {
+                        folds: Some(fold_table(run, m)),
+                    }),
+                );
                 continue;
             };
             let trivial = summarize(&run.trivial_scores(m), run.confidence).map(|t| t.mean);
@@ -83,28 +89,24 @@ impl Check for CrossvalScore {
                 },
                 trivial.map_or(String::new(), |t| format!("; trivial predictor {t:.4}"))
             );
-            let mut measurement = Measurement::value(Some(name), s.mean, message)
-                .detail("metric", name)
-                .detail("mean", s.mean)
-                .detail("sd", if s.sd.is_finite() { Some(s.sd) } else { None })
-                .detail("ci_low", if s.low.is_finite() { Some(s.low) } else { None })
-                .detail(
-                    "ci_high",
-                    if s.high.is_finite() {
-                        Some(s.high)
-                    } else {
-                        None
-                    },
-                )
-                .detail("confidence", run.confidence)
-                .detail("n_folds", s.n)
-                .detail("failed_folds", run.failed().len())
-                .detail("train_mean", train)
-                .detail("trivial_mean", trivial)
-                .detail("higher_is_better", spec.higher_is_better)
-                .detail("splitter", run.splitter.clone())
-                .detail("training", run.training.clone())
-                .detail("folds", fold_table(run, m));
+            let mut measurement = Measurement::value(Some(name), s.mean, message).with_details(
+                &CrossvalScoreDetails {
+                    metric: Some(name.to_string()),
+                    mean: Some(s.mean),
+                    sd: Some(s.sd).filter(|x| x.is_finite()),
+                    ci_low: Some(s.low).filter(|x| x.is_finite()),
+                    ci_high: Some(s.high).filter(|x| x.is_finite()),
+                    confidence: Some(run.confidence),
+                    n_folds: Some(s.n as u64),
+                    failed_folds: Some(run.failed().len() as u64),
+                    train_mean: train,
+                    trivial_mean: trivial,
+                    higher_is_better: Some(spec.higher_is_better),
+                    splitter: Some(run.splitter.clone()),
+                    training: Some(run.training.clone()),
+                    folds: Some(fold_table(run, m)),
+                },
+            );
             if !inputs.condition_is_explicit {
                 if let Some(t) = trivial {
                     measurement.condition = Some(if spec.higher_is_better {

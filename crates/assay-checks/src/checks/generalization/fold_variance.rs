@@ -2,6 +2,8 @@
 
 use std::any::Any;
 
+use assay_report::details::crossval::FoldVarianceDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::checks::crossval::{
     crossval_needs, failures, fold_table, run_of, scale_dependent, selected, short,
@@ -76,16 +78,18 @@ impl Check for FoldVariance {
                 "{name} varies from {min:.4} to {max:.4} over {} folds: sd {:.4}, coefficient of variation {:.4}",
                 s.n, s.sd, cv
             );
-            let mut measurement = Measurement::value(Some(name), value, message)
-                .detail("metric", name)
-                .detail("measure", if use_sd { "sd" } else { "cv" })
-                .detail("mean", s.mean)
-                .detail("sd", s.sd)
-                .detail("cv", if cv.is_finite() { Some(cv) } else { None })
-                .detail("min", min)
-                .detail("max", max)
-                .detail("range", max - min)
-                .detail("folds", fold_table(run, m));
+            let mut measurement =
+                Measurement::value(Some(name), value, message).with_details(&FoldVarianceDetails {
+                    metric: Some(name.to_string()),
+                    measure: Some(if use_sd { "sd" } else { "cv" }.to_string()),
+                    mean: Some(s.mean),
+                    sd: Some(s.sd),
+                    cv: Some(cv).filter(|x| x.is_finite()),
+                    min: Some(min),
+                    max: Some(max),
+                    range: Some(max - min),
+                    folds: Some(fold_table(run, m)),
+                });
             if !inputs.condition_is_explicit && use_sd {
                 measurement.condition = Some(Condition::at_most(0.05));
             }

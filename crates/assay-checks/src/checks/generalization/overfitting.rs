@@ -3,6 +3,8 @@
 
 use std::any::Any;
 
+use assay_report::details::crossval::OverfittingDetails;
+
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::checks::crossval::{
     crossval_needs, failures, fold_table, run_of, scale_dependent, selected, short,
@@ -89,13 +91,15 @@ impl Check for Overfitting {
                 avg(&valid),
                 if relative { "relative " } else { "" },
             );
-            let mut measurement = Measurement::value(Some(name), mean, message)
-                .detail("metric", name)
-                .detail("train_mean", avg(&train))
-                .detail("validation_mean", avg(&valid))
-                .detail("largest_gap", largest)
-                .detail("relative", relative)
-                .detail("folds", fold_table(run, m));
+            let mut measurement =
+                Measurement::value(Some(name), mean, message).with_details(&OverfittingDetails {
+                    metric: Some(name.to_string()),
+                    train_mean: Some(avg(&train)),
+                    validation_mean: Some(avg(&valid)),
+                    largest_gap: Some(largest),
+                    relative: Some(relative),
+                    folds: Some(fold_table(run, m)),
+                });
             measurement.failed_anyway = failures(run);
             out.push(measurement);
         }

@@ -3,7 +3,9 @@
 
 use std::any::Any;
 
-use serde_json::{json, Value};
+use serde_json::json;
+
+use assay_report::details::crossval::{SegmentScore, UnseenSegmentsDetails};
 
 use crate::check::{Check, CheckDoc, Inputs, Measurement};
 use crate::checks::crossval::{requested_metrics, run_of, short};
@@ -100,10 +102,14 @@ impl Check for UnseenSegments {
             } else {
                 held - ordinary
             };
-            let values: Vec<Value> = u
+            let values: Vec<SegmentScore> = u
                 .per_value
                 .iter()
-                .map(|(v, rows, s)| json!({"value": v, "rows": rows, "score": s.get(m).copied().flatten()}))
+                .map(|(v, rows, s)| SegmentScore {
+                    value: json!(v),
+                    rows: Some(*rows as u64),
+                    score: s.get(m).copied().flatten(),
+                })
                 .collect();
             let worst = u
                 .per_value
@@ -124,11 +130,13 @@ impl Check for UnseenSegments {
             );
             let mut measurement = Measurement::value(Some(column), drop, message)
                 .with_reference(Some(ordinary))
-                .detail("metric", name)
-                .detail("held_out_score", held)
-                .detail("crossval_score", ordinary)
-                .detail("values", Value::Array(values))
-                .detail("folds", u.folds.len());
+                .with_details(&UnseenSegmentsDetails {
+                    metric: Some(name.to_string()),
+                    held_out_score: Some(held),
+                    crossval_score: Some(ordinary),
+                    values: Some(values),
+                    folds: Some(u.folds.len() as u64),
+                });
             if !failed.is_empty() {
                 measurement.failed_anyway = Some(format!(
                     "{} held-out fold(s) failed: {}",

@@ -8,7 +8,9 @@ use arrow::array::{Array, AsArray};
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Float64Type};
 use arrow::record_batch::RecordBatch;
-use serde_json::{json, Value};
+use serde_json::json;
+
+use assay_report::details::crossval::{CoverageDetails, UnseenValue};
 
 use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, RowAccumulator, RowPass, Side};
 use crate::checks::next_pass;
@@ -231,10 +233,13 @@ impl Check for ValidationCoverage {
                         counter.above[j]
                     ),
                 )
-                .detail("validation_min", *lo)
-                .detail("validation_max", *hi)
-                .detail("below", counter.below[j])
-                .detail("above", counter.above[j]),
+                .with_details(&CoverageDetails {
+                    validation_min: Some(*lo),
+                    validation_max: Some(*hi),
+                    below: Some(counter.below[j]),
+                    above: Some(counter.above[j]),
+                    ..CoverageDetails::default()
+                }),
                 Domain::Set(known) => {
                     let mut unseen: Vec<(&String, &u64)> = counter.unseen[j].iter().collect();
                     unseen.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
@@ -253,20 +258,26 @@ impl Check for ValidationCoverage {
                             )
                         },
                     )
-                    .detail("validation_categories", known.len())
-                    .detail(
-                        "unseen",
-                        Value::Array(
+                    .with_details(&CoverageDetails {
+                        validation_categories: Some(known.len() as u64),
+                        unseen: Some(
                             unseen
                                 .iter()
                                 .take(20)
-                                .map(|(v, c)| json!({"value": v, "count": c}))
+                                .map(|(v, c)| UnseenValue {
+                                    value: json!(v),
+                                    count: Some(**c),
+                                })
                                 .collect(),
                         ),
-                    )
+                        ..CoverageDetails::default()
+                    })
                 }
             };
-            m = m.detail("outside_rows", counter.outside[j]);
+            m = m.with_details(&CoverageDetails {
+                outside_rows: Some(counter.outside[j]),
+                ..CoverageDetails::default()
+            });
             out.push(m);
         }
         let joint = share(counter.any_outside, rows);
@@ -280,9 +291,12 @@ impl Check for ValidationCoverage {
                     reference.label
                 ),
             )
-            .detail("rows", rows)
-            .detail("uncovered_rows", counter.any_outside)
-            .detail("features", counter.columns.len()),
+            .with_details(&CoverageDetails {
+                rows: Some(rows),
+                uncovered_rows: Some(counter.any_outside),
+                features: Some(counter.columns.len() as u64),
+                ..CoverageDetails::default()
+            }),
         );
         Ok(out)
     }
