@@ -161,7 +161,12 @@ impl<K: CounterKey> ValueCounter<K> {
             let mut hll = HllUnion::new(HLL_LG_K).unwrap_or_else(|_| unreachable_hll());
             let mut frequent = FrequentItemsSketch::new(FREQUENT_MAP_SIZE)
                 .unwrap_or_else(|_| unreachable_frequent());
-            for (k, c) in counts.drain() {
+            // In key order: the distinct-count estimate (HIP, while the union has only seen
+            // values in order) and the frequent-items purges depend on the order of updates,
+            // and a hash map's order changes from process to process.
+            let mut entries: Vec<(K, u64)> = counts.drain().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            for (k, c) in entries {
                 hll.update_value(&k);
                 frequent.update_with_count(k, c);
             }
@@ -262,7 +267,11 @@ impl<K: CounterKey> ValueCounter<K> {
     pub fn merge(&mut self, other: &ValueCounter<K>) {
         match other {
             ValueCounter::Exact { counts, .. } => {
-                for (k, c) in counts {
+                // In key order, so that the result does not depend on the hash map's order
+                // (which changes from process to process) when the merge leaves exact mode.
+                let mut entries: Vec<(&K, &u64)> = counts.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                for (k, c) in entries {
                     self.push_n(k.clone(), *c);
                 }
             }
@@ -434,6 +443,33 @@ impl<K: CounterKey> ValueCounter<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leaving_exact_mode_on_a_merge_gives_the_same_sketch_whatever_the_map_order() {
+        // Two partitions of 3,000 distinct values each, merged past a cap of 4,000: the merge
+        // leaves exact mode part-way. Counters built in different orders (different hash-map
+        // orders) must give the same distinct estimate and the same top values.
+        let part = |range: std::ops::Range<u64>, reverse: bool| {
+            let mut c = ValueCounter::<u64>::with_cap(4_000);
+            let values: Vec<u64> = if reverse {
+                range.rev().collect()
+            } else {
+                range.collect()
+            };
+            for v in values {
+                c.push_n(v * 2_654_435_761 % 1_000_003, 1 + v % 3);
+            }
+            c
+        };
+        let mut estimates = Vec::new();
+        for reverse in [false, true] {
+            let mut a = part(0..3_000, reverse);
+            a.merge(&part(3_000..6_000, !reverse));
+            assert!(!a.is_exact());
+            estimates.push((a.distinct(), a.top(5)));
+        }
+        assert_eq!(estimates[0], estimates[1]);
+    }
 
     #[test]
     fn exact_counts_and_top() {
