@@ -209,19 +209,28 @@ async fn read_sides(
         }
     }
     let read = |opened: OpenedDataset, set: TapSet, key: &'static str| async move {
-        let live = !set.is_empty();
-        let tap = live.then(|| Box::new(set) as Box<dyn assay_engine::tap::BatchTap>);
+        // A set with no live accumulator is not handed to the read, but is kept: its slots
+        // carry the errors found while planning (a column a side lacks).
+        let (tap, kept) = if set.is_empty() {
+            (None, Some(set))
+        } else {
+            (
+                Some(Box::new(set) as Box<dyn assay_engine::tap::BatchTap>),
+                None,
+            )
+        };
         let (dataset, tap) = read_dataset(opened, options, tap)
             .await
             .map_err(data_error(loaded, key))?;
-        let set = match tap {
-            Some(t) => *t.into_any().downcast::<TapSet>().map_err(|_| {
+        let set = match (tap, kept) {
+            (Some(t), _) => *t.into_any().downcast::<TapSet>().map_err(|_| {
                 RunError::Engine(EngineError::BadInput {
                     path: dataset.label.clone(),
                     message: "internal: the read returned another tap".into(),
                 })
             })?,
-            None => TapSet::default(),
+            (None, Some(kept)) => kept,
+            (None, None) => TapSet::default(),
         };
         Ok::<_, RunError>((dataset, set))
     };

@@ -418,3 +418,44 @@ fn row_checks_ride_on_the_one_profiling_read_of_each_side() {
         "{share} vs {emails}/{n}: {pii}"
     );
 }
+
+#[test]
+fn row_checks_on_the_read_keep_their_fallbacks_and_errors() {
+    let d = tempfile::tempdir().unwrap();
+    // `fresh` is only in the current data, with more distinct values than the exact cap: its
+    // outlier fences come from the current data, so its count takes a row pass of its own.
+    let n = 12_000;
+    let reference = csv("x", (0..n).map(|i| format!("{}", i % 100)));
+    let current = csv(
+        "x,fresh",
+        (0..n).map(|i| format!("{},{}", i % 100, if i < 30 { 1e9 } else { i as f64 })),
+    );
+    let (_, report) = run_suite(
+        d.path(),
+        &current,
+        Some(&reference),
+        "checks:\n  - check: integrity.outlier_share\n  - check: leakage.train_test_overlap\n    \
+         columns: [fresh]\n",
+    );
+    let fresh = result(&report, "integrity.outlier_share", Some("fresh"));
+    assert_eq!(fresh["details"]["fences_from"], "current", "{fresh}");
+    assert_eq!(fresh["details"]["outliers"].as_f64(), Some(30.0), "{fresh}");
+    assert_eq!(fresh["details"]["exact_count"], true, "{fresh}");
+    // A column the reference lacks fails that check with the reason, not an internal error.
+    let overlap = result(&report, "leakage.train_test_overlap", None);
+    assert_eq!(overlap["status"], "error", "{overlap}");
+    let message = overlap["message"].as_str().unwrap_or_default();
+    assert!(message.contains("not in the reference data"), "{overlap}");
+    // A bad parameter of a check whose rows are counted on the read is still a configuration
+    // error (exit 2), found before reading.
+    fs::write(d.path().join("text.csv"), "s\nabc\nde\n").unwrap();
+    fs::write(
+        d.path().join("bad.yaml"),
+        "data:\n  current: text.csv\nchecks:\n  - check: integrity.string_length\n    \
+         params: {min_length: -1}\n",
+    )
+    .unwrap();
+    let r = assay_in(d.path(), &["check", "bad.yaml"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("min_length"), "{}", r.stderr);
+}

@@ -150,10 +150,16 @@ impl Check for OutlierShare {
                 .profile
                 .column(&name)
                 .and_then(|c| c.state.as_numeric());
-            if let (true, Some(basis)) = (numeric, basis) {
-                if let Some((lo, hi)) = fences(&rule, factor, basis) {
-                    passes.push(pass_for(&name, lo, hi));
-                }
+            if !numeric {
+                continue; // measure reports the column
+            }
+            // Without a numeric reference for the column its fences come from the current data
+            // itself, known only after the read: the check then counts in a row pass.
+            let Some(basis) = basis else {
+                return Ok(None);
+            };
+            if let Some((lo, hi)) = fences(&rule, factor, basis) {
+                passes.push(pass_for(&name, lo, hi));
             }
         }
         Ok(Some(passes))

@@ -12,7 +12,11 @@ use arrow::datatypes::DataType;
 use assay_report::details::integrity::StringLengthDetails;
 
 use crate::accumulators::LengthCounts;
-use crate::check::{downcast, pct, Check, CheckDoc, Inputs, Measurement, RowPass, Side, TapInputs};
+use assay_engine::Dataset;
+
+use crate::check::{
+    downcast, pct, Check, CheckDoc, Inputs, Measurement, Params, RowPass, Side, TapInputs,
+};
 use crate::checks::text_of;
 use crate::condition::Condition;
 
@@ -44,8 +48,12 @@ fn length_of(v: &Value) -> Option<u64> {
     })
 }
 
-fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(u64, u64, &'static str)>, String> {
-    if let Some(Value::Object(map)) = inputs.params.get("bounds") {
+fn bounds_for(
+    params: Params,
+    reference: Option<&Dataset>,
+    name: &str,
+) -> Result<Option<(u64, u64, &'static str)>, String> {
+    if let Some(Value::Object(map)) = params.get("bounds") {
         if let Some(v) = map.get(name) {
             let pair = v
                 .as_array()
@@ -66,7 +74,7 @@ fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(u64, u64, &'static 
         }
     }
     let whole = |key: &str| -> Result<Option<u64>, String> {
-        match inputs.param_f64(key)? {
+        match params.f64(key)? {
             None => Ok(None),
             Some(v) if v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 => {
                 Ok(Some(v as u64))
@@ -88,8 +96,7 @@ fn bounds_for(inputs: &Inputs, name: &str) -> Result<Option<(u64, u64, &'static 
     if lo.is_some() || hi.is_some() {
         return Ok(Some((lo.unwrap_or(0), hi.unwrap_or(u64::MAX), "suite")));
     }
-    let reference = inputs
-        .reference
+    let reference = reference
         .and_then(|r| r.profile.column(name))
         .and_then(|c| c.state.as_text());
     Ok(reference.and_then(|t| {
@@ -111,7 +118,8 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
                 continue;
             }
         };
-        let Some((min, max, source)) = bounds_for(inputs, &name)? else {
+        let Some((min, max, source)) = bounds_for(Params(inputs.params), inputs.reference, &name)?
+        else {
             early.push(Measurement::skipped(
                 Some(&name),
                 "no bounds: give params.min_length/max_length or a reference",
@@ -178,10 +186,15 @@ impl Check for StringLength {
             *dt != DataType::Boolean
                 && assay_engine::profile_udaf::value_class(dt)
                     == Some(assay_engine::profile_udaf::ValueClass::Text)
+                && arrow::compute::can_cast_types(dt, &DataType::Utf8)
         };
+        let columns = inputs.target_columns(text);
+        // Bad parameters are configuration errors, found before anything is read.
+        for c in &columns {
+            bounds_for(inputs.params, None, c)?;
+        }
         Ok(Some(
-            inputs
-                .target_columns(text)
+            columns
                 .into_iter()
                 .filter(|c| schema.field_with_name(c).is_ok_and(|f| text(f.data_type())))
                 .map(|c| RowPass {
@@ -228,10 +241,15 @@ impl Check for StringLength {
                 Method::RowPass => match counted.get(&p.column) {
                     Some(c) => c.outside(p.min, p.max),
                     None => {
-                        return Err(format!(
-                            "internal: the lengths of `{}` were not counted",
-                            p.column
-                        ))
+                        out.push(Measurement::error(
+                            Some(&p.column),
+                            format!(
+                                "the lengths of `{}` could not be counted: its type cannot be \
+                                 read as text",
+                                p.column
+                            ),
+                        ));
+                        continue;
                     }
                 },
                 Method::Unknown => {

@@ -69,15 +69,23 @@ impl Check for Pii {
         let Some(schema) = inputs.current else {
             return Ok(Some(Vec::new()));
         };
+        let readable = |dt: &DataType| arrow::compute::can_cast_types(dt, &DataType::Utf8);
         let text = |dt: &DataType| {
             *dt != DataType::Boolean
                 && assay_engine::profile_udaf::value_class(dt)
                     == Some(assay_engine::profile_udaf::ValueClass::Text)
+                && readable(dt)
         };
+        // Columns named in `columns:` are scanned whatever their type (read as text), as
+        // the profile path does; by default, the text columns.
         let columns: Vec<String> = inputs
             .target_columns(text)
             .into_iter()
-            .filter(|c| schema.field_with_name(c).is_ok_and(|f| text(f.data_type())))
+            .filter(|c| {
+                schema
+                    .field_with_name(c)
+                    .is_ok_and(|f| readable(f.data_type()))
+            })
             .collect();
         if columns.is_empty() {
             return Ok(Some(Vec::new()));
@@ -112,16 +120,21 @@ impl Check for Pii {
             results.push((c, counts));
         }
         let mut out = Vec::new();
-        match scan {
-            Some(scan) => results.extend(scan.columns.into_iter().zip(scan.counts)),
-            None => {
-                for c in needs_rows {
-                    out.push(Measurement::skipped(
-                        Some(&c),
-                        "needs the raw rows (the current side is a saved profile)",
-                    ));
-                }
-            }
+        if let Some(scan) = scan {
+            results.extend(scan.columns.into_iter().zip(scan.counts));
+        }
+        for c in needs_rows.iter().filter(|c| !scanned.contains(c)) {
+            out.push(if inputs.current.source.is_some() {
+                Measurement::error(
+                    Some(c),
+                    format!("`{c}` could not be scanned: its type cannot be read as text"),
+                )
+            } else {
+                Measurement::skipped(
+                    Some(c),
+                    "needs the raw rows (the current side is a saved profile)",
+                )
+            });
         }
         for (column, counts) in results {
             let share = ratio(counts.any, counts.total);
