@@ -1596,7 +1596,8 @@ fn profile_cases(base: &Value) -> Vec<Case> {
             }),
             &[],
         ),
-        // The frequent-items and distinct-count sketches of a text column, as random bytes.
+        // The frequent-items (profile version 2 form) and distinct-count sketches of a text
+        // column, as random bytes.
         merge(
             "profile_text_sketches_random",
             edited(base, |p| {

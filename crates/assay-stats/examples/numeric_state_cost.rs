@@ -81,6 +81,26 @@ fn main() {
     std::hint::black_box(c.distinct());
 
     let t = Instant::now();
+    let mut h = datasketches::hll::HllUnion::new(12).unwrap();
+    values.iter().for_each(|v| h.update_value(float_key(*v)));
+    per_value("HyperLogLog union (lg k 12)", t);
+    std::hint::black_box(h.estimate());
+
+    let t = Instant::now();
+    let mut f = assay_stats::frequent::FrequentCounts::new(1024);
+    values
+        .iter()
+        .for_each(|v| f.update_with_count(float_key(*v), 1));
+    per_value("frequent values (Misra-Gries, 1024)", t);
+    std::hint::black_box(f.maximum_error());
+
+    let t = Instant::now();
+    let mut ds = datasketches::frequencies::FrequentItemsSketch::<u64>::new(1024).unwrap();
+    values.iter().for_each(|v| ds.update(float_key(*v)));
+    per_value("frequent items (DataSketches, 1024)", t);
+    std::hint::black_box(ds.maximum_error());
+
+    let t = Instant::now();
     let mut n = NumericState::default();
     values.iter().for_each(|v| n.push(*v));
     per_value("numeric state, value by value", t);

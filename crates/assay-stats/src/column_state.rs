@@ -264,6 +264,13 @@ impl NumericState {
         self.moments.push(x);
         self.min = Some(self.min.map_or(x, |m| m.min(x)));
         self.max = Some(self.max.map_or(x, |m| m.max(x)));
+        self.count_key(key)
+    }
+
+    /// Counts a key in the distinct values; true when its value belongs in the quantile sketch
+    /// (the counts have left exact mode — once true, true for every later key).
+    #[inline]
+    fn count_key(&mut self, key: u64) -> bool {
         if self.values.increment_known(&key) {
             return false;
         }
@@ -287,12 +294,32 @@ impl NumericState {
         deferred: &mut Vec<f64>,
     ) {
         deferred.clear();
+        let mut sketched_from = None;
         for (key, x) in items {
-            if self.record_keyed(key, x) {
-                deferred.push(x);
+            if self.count_key(key) && sketched_from.is_none() {
+                sketched_from = Some(deferred.len());
             }
+            deferred.push(x);
         }
-        self.sketch.push_batch(deferred);
+        self.finish_batch(deferred, sketched_from);
+    }
+
+    /// Moments and range of a batch of finite values in bulk, then the values from
+    /// `sketched_from` on (those counted after the counts left exact mode) into the quantile
+    /// sketch.
+    fn finish_batch(&mut self, values: &mut Vec<f64>, sketched_from: Option<usize>) {
+        self.moments.push_batch(values);
+        if let Some((lo, hi)) = crate::moments::min_max(values) {
+            self.min = Some(self.min.map_or(lo, |m| m.min(lo)));
+            self.max = Some(self.max.map_or(hi, |m| m.max(hi)));
+        }
+        match sketched_from {
+            Some(start) => {
+                values.drain(..start);
+                self.sketch.push_batch(values);
+            }
+            None => values.clear(),
+        }
     }
 
     /// Adds a batch of floating-point values (NaN and infinities counted apart), as
@@ -303,6 +330,7 @@ impl NumericState {
         deferred: &mut Vec<f64>,
     ) {
         deferred.clear();
+        let mut sketched_from = None;
         for x in values {
             if x.is_nan() {
                 self.nan += 1;
@@ -312,11 +340,14 @@ impl NumericState {
                 } else {
                     self.neg_inf += 1;
                 }
-            } else if self.record_keyed(float_key(x), x) {
+            } else {
+                if self.count_key(float_key(x)) && sketched_from.is_none() {
+                    sketched_from = Some(deferred.len());
+                }
                 deferred.push(x);
             }
         }
-        self.sketch.push_batch(deferred);
+        self.finish_batch(deferred, sketched_from);
     }
 
     /// Adds one finite value that has no exact key in this domain (a decimal wider than 18
@@ -352,7 +383,7 @@ impl NumericState {
     }
 
     /// The count of one value written as text (exact while counts are exact, else the
-    /// frequent-items estimate; 0 when unseen or not a value of this column).
+    /// frequent-values estimate; 0 when unseen or not a value of this column).
     pub fn count_of_label(&self, label: &str) -> u64 {
         self.domain
             .parse(label)

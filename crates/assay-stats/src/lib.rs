@@ -30,6 +30,7 @@
 
 pub mod column_state;
 pub mod drift;
+pub mod frequent;
 pub mod histogram;
 pub mod leakage;
 pub mod metrics;

@@ -52,6 +52,41 @@ mod number_or_infinity {
     }
 }
 
+/// Independent accumulators of [`lane_sum`] and [`min_max`].
+const LANES: usize = 8;
+
+/// Σ f(x) over independent lanes, so that the additions need not wait on each other.
+#[inline]
+fn lane_sum(values: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    let mut acc = [0.0f64; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (a, x) in acc.iter_mut().zip(c) {
+            *a += f(*x);
+        }
+    }
+    acc.iter().sum::<f64>() + rest.iter().map(|x| f(*x)).sum::<f64>()
+}
+
+/// Smallest and largest of finite values (`None` when empty), over independent lanes.
+pub fn min_max(values: &[f64]) -> Option<(f64, f64)> {
+    let first = *values.first()?;
+    let mut lo = [first; LANES];
+    let mut hi = [first; LANES];
+    let chunks = values.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for i in 0..LANES {
+            lo[i] = lo[i].min(c[i]);
+            hi[i] = hi[i].max(c[i]);
+        }
+    }
+    let lo = rest.iter().chain(&lo).copied().fold(first, f64::min);
+    let hi = rest.iter().chain(&hi).copied().fold(first, f64::max);
+    Some((lo, hi))
+}
+
 impl Moments {
     /// Adds one finite value.
     #[inline]
@@ -68,6 +103,34 @@ impl Moments {
             self.mean = self.mean * ((n - 1.0) / n) + x / n;
             self.m2 = f64::INFINITY;
         }
+    }
+
+    /// Adds finite values in bulk: the batch's own mean and sum of squared deviations (two
+    /// passes over independent lanes, which the compiler vectorizes), merged in as one state.
+    /// The same moments as pushing the values one by one, up to rounding (and no less
+    /// accurate: the per-value update is a chain of divisions). A batch whose sums leave `f64`
+    /// (values near ±`f64::MAX`) is pushed value by value instead.
+    pub fn push_batch(&mut self, values: &[f64]) {
+        if values.len() < 2 * LANES {
+            values.iter().for_each(|x| self.push(*x));
+            return;
+        }
+        let n = values.len() as f64;
+        let mean = lane_sum(values, |x| x) / n;
+        let m2 = if mean.is_finite() {
+            lane_sum(values, |x| (x - mean) * (x - mean))
+        } else {
+            f64::NAN
+        };
+        if !m2.is_finite() {
+            values.iter().for_each(|x| self.push(*x));
+            return;
+        }
+        self.merge(&Moments {
+            count: values.len() as u64,
+            mean,
+            m2,
+        });
     }
 
     /// Merges another state into this one (Chan, Golub and LeVeque, 1979).
@@ -142,6 +205,43 @@ mod tests {
         assert_eq!(m.mean(), Some(5.0));
         assert!((m.population_variance().unwrap() - 4.0).abs() < 1e-12);
         assert!((m.sample_variance().unwrap() - 32.0 / 7.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn batches_give_the_moments_of_the_values_pushed_one_by_one() {
+        let mut x: u64 = 7;
+        let values: Vec<f64> = (0..10_000)
+            .map(|_| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                1e6 + ((x >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 40.0
+            })
+            .collect();
+        let one_by_one = of(&values);
+        let mut batched = Moments::default();
+        for chunk in values.chunks(1_000) {
+            batched.push_batch(chunk);
+        }
+        batched.push_batch(&[]);
+        assert_eq!(batched.count, one_by_one.count);
+        assert!((batched.mean - one_by_one.mean).abs() <= 1e-12 * one_by_one.mean.abs());
+        assert!(
+            (batched.m2 - one_by_one.m2).abs() <= 1e-9 * one_by_one.m2,
+            "{batched:?}"
+        );
+        // Short batches and batches whose sums overflow go value by value.
+        let mut huge = Moments::default();
+        huge.push_batch(&[f64::MAX; 40]);
+        assert_eq!(huge.count, 40);
+        assert!(huge.mean.is_finite());
+        assert_eq!(min_max(&values[..19]), {
+            let lo = values[..19].iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = values[..19]
+                .iter()
+                .copied()
+                .fold(f64::NEG_INFINITY, f64::max);
+            Some((lo, hi))
+        });
+        assert_eq!(min_max(&[]), None);
     }
 
     #[test]

@@ -12,7 +12,12 @@ pub const PROFILE_FORMAT: &str = "assay-profile";
 /// Version 2 keys the distinct values of integer, decimal and temporal columns by their exact
 /// integer (`"domain"` of a numeric state); version 1 keyed every number by its `f64` bits.
 /// Version-1 files are still read (their numeric states are in the float domain).
-pub const PROFILE_VERSION: u32 = 2;
+///
+/// Version 3 keeps the frequent values of a sketched column as a Misra–Gries summary
+/// (`"frequent_values"`: counters, maximum error, total; see [`crate::frequent`]) instead of
+/// DataSketches' frequent-items bytes (`"frequent"`). Files of versions 1 and 2 are still read:
+/// their frequent-items sketches convert with the same bounds.
+pub const PROFILE_VERSION: u32 = 3;
 
 /// Largest row count a profile read from outside may claim: 2^53, where `f64` shares are
 /// still exact and far beyond any real dataset, so merged counts cannot overflow.

@@ -4,11 +4,12 @@ use std::hash::Hash;
 
 use ahash::AHashMap;
 use base64::Engine as _;
-use datasketches::frequencies::{ErrorType, FrequentItemsSketch};
+use datasketches::frequencies::FrequentItemsSketch;
 use datasketches::hll::{HllSketch, HllType, HllUnion};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use crate::frequent::{FrequentCounts, DEFAULT_CAPACITY};
 use crate::StatsError;
 
 /// Default number of distinct values kept exactly before switching to sketches.
@@ -18,8 +19,6 @@ pub const DEFAULT_EXACT_CAP: usize = 10_000;
 pub const MAX_EXACT_CAP: usize = 1_000_000;
 /// HyperLogLog size: `lg_k = 12` gives about 1.6 % relative standard error.
 const HLL_LG_K: u8 = 12;
-/// Frequent-items map size (DataSketches `max_map_size`).
-const FREQUENT_MAP_SIZE: usize = 1024;
 
 /// Key types a [`ValueCounter`] can hold (strings, and floats by their canonical bits).
 pub trait CounterKey:
@@ -35,7 +34,7 @@ pub trait CounterKey:
 impl CounterKey for String {}
 impl CounterKey for u64 {}
 
-/// One frequent value with its count (exact, or a DataSketches estimate with bounds).
+/// One frequent value with its count (exact, or a sketch's estimate with bounds).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FrequentValue<K> {
     /// The value.
@@ -52,7 +51,8 @@ pub struct FrequentValue<K> {
 ///
 /// Counts every distinct value exactly until more than `cap` distinct values are seen; then it
 /// switches, for good, to a HyperLogLog distinct-count sketch (about 1.6 % relative error)
-/// and a frequent-items sketch (counts within `epsilon × n`). Two counters merge into the
+/// and a Misra–Gries frequent-values summary ([`FrequentCounts`]: counts within
+/// `n / 1025`). Two counters merge into the
 /// counter of the union, exactly while both are exact and the union stays within the cap.
 #[derive(Debug, Clone)]
 pub enum ValueCounter<K: CounterKey> {
@@ -67,8 +67,8 @@ pub enum ValueCounter<K: CounterKey> {
     Sketch {
         /// Distinct-count sketch.
         hll: Box<HllUnion>,
-        /// Frequent-items sketch.
-        frequent: Box<FrequentItemsSketch<K>>,
+        /// Frequent-values summary.
+        frequent: Box<FrequentCounts<K>>,
     },
 }
 
@@ -159,10 +159,9 @@ impl<K: CounterKey> ValueCounter<K> {
     fn spill(&mut self) {
         if let ValueCounter::Exact { counts, .. } = self {
             let mut hll = HllUnion::new(HLL_LG_K).unwrap_or_else(|_| unreachable_hll());
-            let mut frequent = FrequentItemsSketch::new(FREQUENT_MAP_SIZE)
-                .unwrap_or_else(|_| unreachable_frequent());
+            let mut frequent = FrequentCounts::new(DEFAULT_CAPACITY);
             // In key order: the distinct-count estimate (HIP, while the union has only seen
-            // values in order) and the frequent-items purges depend on the order of updates,
+            // values in order) and the frequent-values purges depend on the order of updates,
             // and a hash map's order changes from process to process.
             let mut entries: Vec<(K, u64)> = counts.drain().collect();
             entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -250,10 +249,11 @@ impl<K: CounterKey> ValueCounter<K> {
             ValueCounter::Sketch { hll, frequent } => {
                 if frequent.total_weight() != total {
                     return Err(format!(
-                        "the frequent-items sketch holds a weight of {}, expected {total}",
+                        "the frequent-values summary holds a weight of {}, expected {total}",
                         frequent.total_weight()
                     ));
                 }
+                frequent.validate()?;
                 let d = hll.estimate();
                 if !d.is_finite() || d < 0.0 {
                     return Err(format!("the distinct-count sketch estimates {d}"));
@@ -332,13 +332,13 @@ impl<K: CounterKey> ValueCounter<K> {
                 })
                 .collect(),
             ValueCounter::Sketch { frequent, .. } => frequent
-                .frequent_items(ErrorType::NoFalsePositives)
+                .frequent_items()
                 .into_iter()
                 .map(|r| FrequentValue {
-                    value: r.item().clone(),
-                    count: r.estimate(),
-                    lower_bound: r.lower_bound(),
-                    upper_bound: r.upper_bound(),
+                    value: r.value,
+                    count: r.upper_bound,
+                    lower_bound: r.lower_bound,
+                    upper_bound: r.upper_bound,
                 })
                 .collect(),
         };
@@ -366,16 +366,30 @@ fn unreachable_hll() -> HllUnion {
     HllUnion::new(4).unwrap_or_else(|_| std::process::abort())
 }
 
-fn unreachable_frequent<K: CounterKey>() -> FrequentItemsSketch<K> {
-    FrequentItemsSketch::new(8).unwrap_or_else(|_| std::process::abort())
-}
-
-/// Serialized form: exact pairs, or the two sketches' DataSketches bytes in base64.
+/// Serialized form: exact pairs, or the HyperLogLog's DataSketches bytes in base64 with the
+/// frequent-values summary (`frequent_values`; profiles up to version 2 held DataSketches'
+/// frequent-items bytes in `frequent` instead, converted when read).
 #[derive(Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "snake_case")]
-enum CounterRepr<K> {
-    Exact { cap: usize, values: Vec<(K, u64)> },
-    Sketch { hll: String, frequent: String },
+#[serde(
+    tag = "mode",
+    rename_all = "snake_case",
+    bound(
+        serialize = "K: Serialize + Hash + Eq + Clone + Ord",
+        deserialize = "K: DeserializeOwned + Hash + Eq + Clone + Ord"
+    )
+)]
+enum CounterRepr<K: Hash + Eq + Clone + Ord> {
+    Exact {
+        cap: usize,
+        values: Vec<(K, u64)>,
+    },
+    Sketch {
+        hll: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        frequent: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        frequent_values: Option<FrequentCounts<K>>,
+    },
 }
 
 impl<K: CounterKey> Serialize for ValueCounter<K> {
@@ -390,7 +404,8 @@ impl<K: CounterKey> Serialize for ValueCounter<K> {
             }
             ValueCounter::Sketch { hll, frequent } => CounterRepr::Sketch {
                 hll: b64.encode(hll.to_sketch(HllType::Hll8).serialize()),
-                frequent: b64.encode(frequent.serialize()),
+                frequent: None,
+                frequent_values: Some((**frequent).clone()),
             },
         };
         repr.serialize(s)
@@ -406,15 +421,33 @@ impl<'de, K: CounterKey> Deserialize<'de> for ValueCounter<K> {
                 cap,
                 counts: values.into_iter().collect(),
             }),
-            CounterRepr::Sketch { hll, frequent } => {
+            CounterRepr::Sketch {
+                hll,
+                frequent,
+                frequent_values,
+            } => {
                 let hll_bytes = b64.decode(hll).map_err(D::Error::custom)?;
                 let sketch = HllSketch::deserialize(&hll_bytes)
                     .map_err(|e| D::Error::custom(StatsError::Sketch(e.to_string())))?;
                 let mut union = HllUnion::new(HLL_LG_K).map_err(D::Error::custom)?;
                 union.update(&sketch);
-                let freq_bytes = b64.decode(frequent).map_err(D::Error::custom)?;
-                let frequent = FrequentItemsSketch::<K>::deserialize(&freq_bytes)
-                    .map_err(|e| D::Error::custom(StatsError::Sketch(e.to_string())))?;
+                let frequent = match (frequent, frequent_values) {
+                    (None, Some(counts)) => counts,
+                    (Some(bytes), None) => {
+                        let freq_bytes = b64.decode(bytes).map_err(D::Error::custom)?;
+                        let sketch = FrequentItemsSketch::<K>::deserialize(&freq_bytes)
+                            .map_err(|e| D::Error::custom(StatsError::Sketch(e.to_string())))?;
+                        FrequentCounts::from_datasketches(&sketch)
+                    }
+                    (Some(_), Some(_)) => {
+                        return Err(D::Error::custom(
+                            "a sketch has both `frequent` and `frequent_values` (one only)",
+                        ))
+                    }
+                    (None, None) => {
+                        return Err(D::Error::missing_field("frequent_values"));
+                    }
+                };
                 Ok(ValueCounter::Sketch {
                     hll: Box::new(union),
                     frequent: Box::new(frequent),

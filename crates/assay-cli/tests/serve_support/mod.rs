@@ -847,12 +847,14 @@ pub fn core_scenario(db: &[String], dir: &Path) -> (Server, String, AdultData, W
             .collect();
         (got.len() >= 4).then_some(got)
     });
-    // The firing alert is refused twice and delivered on its third attempt; the resolved one is
-    // delivered once (its attempt may overtake the firing alert's retries).
+    // The sink refuses the first two requests of each path, whichever alert they carry: the
+    // firing alert is usually refused twice and delivered on its third attempt, but the resolved
+    // alert's first attempt may overtake the firing alert's retries and take a refusal itself.
+    // Either way four requests, each alert delivered after its refusals.
     let count = |kind: &str| json_hooks.iter().filter(|r| r.body["kind"] == kind).count();
-    assert_eq!(
-        (count("firing"), count("resolved")),
-        (3, 1),
+    let (firing, resolved) = (count("firing"), count("resolved"));
+    assert!(
+        firing >= 1 && resolved >= 1 && firing + resolved == 4 && json_hooks.len() == 4,
         "{json_hooks:?}"
     );
     let firing = &json_hooks
@@ -882,22 +884,13 @@ pub fn core_scenario(db: &[String], dir: &Path) -> (Server, String, AdultData, W
         .iter()
         .map(|r| r.body["text"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        texts
-            .iter()
-            .filter(
-                |t| t.starts_with(":red_circle: assay monitor adult: fail (was pass) in window 1")
-            )
-            .count(),
-        3,
-        "{texts:?}"
-    );
-    assert_eq!(
-        texts
-            .iter()
-            .filter(|t| t.starts_with(":large_green_circle: assay monitor adult: resolved"))
-            .count(),
-        1,
+    // As for the JSON webhooks: four requests, each alert at least once.
+    let starting = |prefix: &str| texts.iter().filter(|t| t.starts_with(prefix)).count();
+    let firing =
+        starting(":red_circle: assay monitor adult: fail (was pass) in window 1 (1000 rows)");
+    let resolved = starting(":large_green_circle: assay monitor adult: resolved");
+    assert!(
+        firing >= 1 && resolved >= 1 && firing + resolved == 4 && texts.len() == 4,
         "{texts:?}"
     );
     // Alert history with delivery state.
@@ -918,11 +911,14 @@ pub fn core_scenario(db: &[String], dir: &Path) -> (Server, String, AdultData, W
         (alerts[0]["kind"].as_str(), alerts[1]["kind"].as_str()),
         (Some("resolved"), Some("firing"))
     );
+    // The firing alert's first attempt is the first request on each path, always refused: it
+    // was retried with backoff, twice unless the resolved alert took the second refusal.
     let firing_deliveries = alerts[1]["deliveries"].as_array().unwrap();
-    assert_eq!(
-        firing_deliveries[0]["attempts"], 3,
-        "retried twice with backoff: {firing_deliveries:?}"
-    );
+    assert_eq!(firing_deliveries.len(), 2, "{firing_deliveries:?}");
+    for d in firing_deliveries {
+        let attempts = d["attempts"].as_i64().unwrap_or(0);
+        assert!((2..=3).contains(&attempts), "{firing_deliveries:?}");
+    }
     // Time series: the KS test's (BH-adjusted) p-value of age per window, tiny in window 1.
     let series = get_json(
         &server.url("/api/v1/monitors/adult/series?check=drift.ks&column=age"),

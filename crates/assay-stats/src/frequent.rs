@@ -1,0 +1,432 @@
+//! Frequent values of a column past the exact cap: a mergeable Misra–Gries summary.
+//!
+//! Each tracked value has a counter that never exceeds its true count; every decrement the
+//! summary makes is added to one shared `offset`. For every value `v` with true count `f(v)`
+//! (counter `c(v)`, 0 when untracked):
+//!
+//! ```text
+//! c(v) ≤ f(v) ≤ c(v) + offset,      offset ≤ (total − Σ c) / (capacity + 1) ≤ total / (capacity + 1)
+//! ```
+//!
+//! so every value seen more than `total / (capacity + 1)` times is tracked. A purge subtracts
+//! the (capacity + 1)-th largest counter `c*` from every counter and drops those that reach 0:
+//! at least `capacity + 1` counters lose `c*` each, which is where the bound on the offset
+//! comes from. Two summaries merge by adding their counters and offsets, then purging
+//! (Agarwal et al., "Mergeable summaries", PODS 2012): the bound holds for the union.
+//!
+//! Why not DataSketches' frequent-items sketch, which assay used up to profile version 2 (and
+//! still reads): on a column of distinct values — every continuous column past the exact cap —
+//! its reverse-purge hash map cost about 29 ns a value (`examples/numeric_state_cost.rs`),
+//! half of a numeric column's profiling cost. This summary lets the map grow to four times
+//! its capacity before a purge (one selection and one rebuild per `3 × capacity` new values),
+//! so a value costs one hash lookup plus a few amortized nanoseconds: 11.7 ns against 25.4 ns
+//! for a map of 1024 on this project's 2-core machine. Its error bound is tighter too
+//! (`n / 1025` against DataSketches' `3.5 n / 1024`), for up to 4,096 counters held between
+//! purges (DataSketches: 768).
+//! Bounds are reported exactly as DataSketches reported them (lower = counter, upper =
+//! counter + offset), and its saved summaries convert without loss ([`FrequentCounts::from_datasketches`]).
+
+use std::hash::Hash;
+
+use ahash::AHashMap;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Counters a summary keeps after a purge (it holds up to four times as many between purges).
+pub const DEFAULT_CAPACITY: usize = 1024;
+
+/// How many times its capacity the map may hold before a purge.
+const GROWTH: usize = 4;
+
+/// Largest capacity a summary read from outside may declare.
+pub const MAX_CAPACITY: usize = 1 << 20;
+
+/// A mergeable frequent-values summary. See the [module documentation](self).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrequentCounts<K: Hash + Eq> {
+    capacity: usize,
+    counters: AHashMap<K, u64>,
+    offset: u64,
+    total: u64,
+}
+
+/// One tracked value with the bounds of its count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrequentRow<K> {
+    /// The value.
+    pub value: K,
+    /// Its counter: a lower bound of the true count.
+    pub lower_bound: u64,
+    /// Counter plus offset: an upper bound of the true count (and the estimate reported).
+    pub upper_bound: u64,
+}
+
+impl<K: Hash + Eq + Clone + Ord> FrequentCounts<K> {
+    /// An empty summary keeping `capacity` counters (at least 1).
+    pub fn new(capacity: usize) -> Self {
+        FrequentCounts {
+            capacity: capacity.clamp(1, MAX_CAPACITY),
+            counters: AHashMap::new(),
+            offset: 0,
+            total: 0,
+        }
+    }
+
+    /// Counts `n` occurrences of `value`.
+    #[inline]
+    pub fn update_with_count(&mut self, value: K, n: u64) {
+        if n == 0 {
+            return;
+        }
+        self.total = self.total.saturating_add(n);
+        let c = self.counters.entry(value).or_insert(0);
+        *c = c.saturating_add(n);
+        if self.counters.len() > GROWTH * self.capacity {
+            self.purge();
+        }
+    }
+
+    /// Counts one occurrence of a borrowed value, allocating only when it is not tracked.
+    #[inline]
+    pub fn update_ref<Q>(&mut self, value: &Q)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        if let Some(c) = self.counters.get_mut(value) {
+            *c = c.saturating_add(1);
+            self.total = self.total.saturating_add(1);
+            return;
+        }
+        self.update_with_count(value.to_owned(), 1);
+    }
+
+    /// Subtracts the (capacity + 1)-th largest counter from every counter and drops the
+    /// counters that reach 0, leaving at most `capacity`.
+    fn purge(&mut self) {
+        if self.counters.len() <= self.capacity {
+            return;
+        }
+        let mut counts: Vec<u64> = self.counters.values().copied().collect();
+        // Ascending order: the (capacity + 1)-th largest sits `capacity` places from the end.
+        let at = counts.len() - self.capacity - 1;
+        let (_, cut, _) = counts.select_nth_unstable(at);
+        let cut = *cut;
+        // Rebuilt rather than filtered in place: erasing most entries of a hash table leaves
+        // tombstones that slow every later insert down until the table is rehashed.
+        let old = std::mem::replace(
+            &mut self.counters,
+            AHashMap::with_capacity(GROWTH * self.capacity + 1),
+        );
+        self.counters.extend(
+            old.into_iter()
+                .filter(|(_, c)| *c > cut)
+                .map(|(k, c)| (k, c - cut)),
+        );
+        self.offset = self.offset.saturating_add(cut);
+    }
+
+    /// Merges another summary into this one; the result keeps the larger capacity.
+    pub fn merge(&mut self, other: &FrequentCounts<K>) {
+        // In key order, so that the result does not depend on the hash map's iteration order.
+        let mut entries: Vec<(&K, &u64)> = other.counters.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        self.capacity = self.capacity.max(other.capacity);
+        for (k, c) in entries {
+            let mine = self.counters.entry(k.clone()).or_insert(0);
+            *mine = mine.saturating_add(*c);
+        }
+        self.total = self.total.saturating_add(other.total);
+        self.offset = self.offset.saturating_add(other.offset);
+        self.purge();
+    }
+
+    /// Total weight counted (every occurrence, tracked or not).
+    pub fn total_weight(&self) -> u64 {
+        self.total
+    }
+
+    /// The most any count can be above its counter.
+    pub fn maximum_error(&self) -> u64 {
+        self.offset
+    }
+
+    /// Counters kept after a purge.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// The upper bound of a value's count when it is tracked (counter + offset, as DataSketches
+    /// estimates), else 0.
+    pub fn estimate<Q>(&self, value: &Q) -> u64
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.counters
+            .get(value)
+            .map_or(0, |c| c.saturating_add(self.offset))
+    }
+
+    /// The values whose lower bound exceeds the maximum error — certainly more frequent than
+    /// any untracked value (DataSketches' "no false positives") — largest upper bound first,
+    /// ties by value.
+    pub fn frequent_items(&self) -> Vec<FrequentRow<K>> {
+        let mut rows: Vec<FrequentRow<K>> = self
+            .counters
+            .iter()
+            .filter(|(_, c)| **c > self.offset)
+            .map(|(k, c)| FrequentRow {
+                value: k.clone(),
+                lower_bound: *c,
+                upper_bound: c.saturating_add(self.offset),
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.upper_bound
+                .cmp(&a.upper_bound)
+                .then_with(|| a.value.cmp(&b.value))
+        });
+        rows
+    }
+
+    /// Checks a summary read from outside: a capacity within [`MAX_CAPACITY`], at most four
+    /// times that many counters, none of them 0, and counters plus offset within the total.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.capacity == 0 || self.capacity > MAX_CAPACITY {
+            return Err(format!(
+                "the frequent-values capacity {} is outside 1..={MAX_CAPACITY}",
+                self.capacity
+            ));
+        }
+        if self.counters.len() > GROWTH * self.capacity {
+            return Err(format!(
+                "{} frequent-value counters exceed {GROWTH} times the capacity of {}",
+                self.counters.len(),
+                self.capacity
+            ));
+        }
+        let mut sum = 0u64;
+        for c in self.counters.values() {
+            if *c == 0 {
+                return Err("a frequent-value counter is 0 (counters must be at least 1)".into());
+            }
+            sum = sum
+                .checked_add(*c)
+                .ok_or("the frequent-value counters overflow when added")?;
+        }
+        if sum > self.total || self.offset > self.total {
+            return Err(format!(
+                "the frequent-value counters ({sum}) or their error ({}) exceed the total weight {}",
+                self.offset, self.total
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl<K> FrequentCounts<K>
+where
+    K: Hash + Eq + Clone + Ord + datasketches::frequencies::FrequentItemValue,
+{
+    /// The same bounds from a DataSketches frequent-items sketch (profile versions 1 and 2):
+    /// its map counts are counters (lower bounds) and its offset the maximum error.
+    pub fn from_datasketches(sketch: &datasketches::frequencies::FrequentItemsSketch<K>) -> Self {
+        use datasketches::frequencies::ErrorType;
+        let counters: AHashMap<K, u64> = sketch
+            .frequent_items_with_threshold(ErrorType::NoFalseNegatives, 0)
+            .into_iter()
+            .filter(|r| r.lower_bound() > 0)
+            .map(|r| (r.item().clone(), r.lower_bound()))
+            .collect();
+        let mut out = FrequentCounts {
+            capacity: DEFAULT_CAPACITY.max(counters.len().div_ceil(GROWTH)),
+            counters,
+            offset: sketch.maximum_error(),
+            total: sketch.total_weight(),
+        };
+        out.purge();
+        out
+    }
+}
+
+/// Saved form: the counters in key order, the offset and the total weight.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrequentRepr<K> {
+    capacity: usize,
+    total: u64,
+    max_error: u64,
+    items: Vec<(K, u64)>,
+}
+
+impl<K: Hash + Eq + Clone + Ord + Serialize> Serialize for FrequentCounts<K> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut items: Vec<(K, u64)> = self.counters.iter().map(|(k, c)| (k.clone(), *c)).collect();
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        FrequentRepr {
+            capacity: self.capacity,
+            total: self.total,
+            max_error: self.offset,
+            items,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de, K: Hash + Eq + Clone + Ord + DeserializeOwned> Deserialize<'de> for FrequentCounts<K> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let repr = FrequentRepr::<K>::deserialize(d)?;
+        let len = repr.items.len();
+        let counters: AHashMap<K, u64> = repr.items.into_iter().collect();
+        if counters.len() != len {
+            return Err(D::Error::custom(
+                "a value is listed twice among the frequent values",
+            ));
+        }
+        let out = FrequentCounts {
+            capacity: repr.capacity,
+            counters,
+            offset: repr.max_error,
+            total: repr.total,
+        };
+        out.validate().map_err(D::Error::custom)?;
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stream with a few heavy values among many distinct ones, in a scrambled order.
+    fn stream(n: u64) -> Vec<u64> {
+        (0..n)
+            .map(|i| {
+                let r = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20;
+                match r % 10 {
+                    0 | 1 => 7,                 // 20%
+                    2 => 11 + (r % 3),          // 10% over three values
+                    _ => 1_000 + r % 1_000_000, // mostly distinct
+                }
+            })
+            .collect()
+    }
+
+    fn truth(values: &[u64]) -> AHashMap<u64, u64> {
+        let mut t = AHashMap::new();
+        for v in values {
+            *t.entry(*v).or_insert(0) += 1;
+        }
+        t
+    }
+
+    fn check_bounds(s: &FrequentCounts<u64>, t: &AHashMap<u64, u64>) {
+        let n = s.total_weight();
+        assert!(s.maximum_error() <= n / (s.capacity() as u64 + 1));
+        check_counts(s, t);
+    }
+
+    /// Every count within [counter, counter + offset], whatever the offset.
+    fn check_counts(s: &FrequentCounts<u64>, t: &AHashMap<u64, u64>) {
+        for (v, f) in t {
+            let c = s.counters.get(v).copied().unwrap_or(0);
+            assert!(
+                c <= *f && *f <= c + s.maximum_error(),
+                "value {v}: {c} / {f}"
+            );
+        }
+        // Every value above the maximum error is tracked.
+        for (v, f) in t {
+            if *f > s.maximum_error() {
+                assert!(s.counters.contains_key(v), "heavy value {v} ({f}) lost");
+            }
+        }
+    }
+
+    #[test]
+    fn counts_stay_within_the_bounds_and_heavy_values_are_found() {
+        let values = stream(300_000);
+        let t = truth(&values);
+        let mut s = FrequentCounts::new(64);
+        for v in &values {
+            s.update_with_count(*v, 1);
+        }
+        assert_eq!(s.total_weight(), 300_000);
+        assert!(s.maximum_error() > 0, "the stream must have forced purges");
+        check_bounds(&s, &t);
+        let top = s.frequent_items();
+        assert_eq!(top[0].value, 7);
+        assert!(top[0].lower_bound <= t[&7] && t[&7] <= top[0].upper_bound);
+        assert_eq!(s.estimate(&7), top[0].upper_bound);
+        assert_eq!(s.estimate(&123_456_789), 0);
+    }
+
+    #[test]
+    fn merged_summaries_keep_the_bounds_of_the_union() {
+        let values = stream(200_000);
+        let t = truth(&values);
+        let mut parts: Vec<FrequentCounts<u64>> = Vec::new();
+        for chunk in values.chunks(37_000) {
+            let mut s = FrequentCounts::new(64);
+            for v in chunk {
+                s.update_with_count(*v, 1);
+            }
+            parts.push(s);
+        }
+        let mut merged = FrequentCounts::new(64);
+        for p in &parts {
+            merged.merge(p);
+        }
+        assert_eq!(merged.total_weight(), 200_000);
+        check_bounds(&merged, &t);
+        // And in the other order: the same bounds hold.
+        let mut reversed = FrequentCounts::new(64);
+        for p in parts.iter().rev() {
+            reversed.merge(p);
+        }
+        check_bounds(&reversed, &t);
+    }
+
+    #[test]
+    fn a_datasketches_summary_converts_with_its_bounds() {
+        use datasketches::frequencies::FrequentItemsSketch;
+        let values = stream(100_000);
+        let mut ds = FrequentItemsSketch::<u64>::new(64).unwrap();
+        for v in &values {
+            ds.update(*v);
+        }
+        let ours = FrequentCounts::from_datasketches(&ds);
+        assert_eq!(ours.total_weight(), ds.total_weight());
+        assert_eq!(ours.maximum_error(), ds.maximum_error());
+        for v in [7u64, 11, 12, 13] {
+            assert_eq!(ours.estimate(&v), ds.estimate(&v), "value {v}");
+        }
+        assert!(ours.maximum_error() > 0, "the sketch must have purged");
+        check_counts(&ours, &truth(&values));
+    }
+
+    #[test]
+    fn round_trips_and_rejects_inconsistent_input() {
+        let mut s = FrequentCounts::new(4);
+        for v in stream(5_000) {
+            s.update_with_count(v, 1);
+        }
+        let json = serde_json::to_string(&s).unwrap();
+        let back: FrequentCounts<u64> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
+        for bad in [
+            r#"{"capacity":4,"total":3,"max_error":0,"items":[[1,2],[2,2]]}"#,
+            r#"{"capacity":0,"total":3,"max_error":0,"items":[]}"#,
+            r#"{"capacity":4,"total":3,"max_error":0,"items":[[1,0]]}"#,
+            r#"{"capacity":4,"total":3,"max_error":0,"items":[[1,1],[1,1]]}"#,
+            r#"{"capacity":1,"total":9,"max_error":0,"items":[[1,1],[2,1],[3,1],[4,1],[5,1]]}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<FrequentCounts<u64>>(bad).is_err(),
+                "{bad}"
+            );
+        }
+    }
+}
