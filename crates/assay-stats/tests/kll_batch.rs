@@ -143,10 +143,17 @@ fn numeric_state_in_batches_equals_value_by_value_while_exact() {
     for chunk in values.chunks(333) {
         many.extend_floats(chunk.iter().copied(), &mut deferred);
     }
-    assert_eq!(
-        serde_json::to_value(&one).unwrap(),
-        serde_json::to_value(&many).unwrap()
-    );
+    // Everything equal but the moments, which batches sum in another order: equal up to
+    // rounding.
+    let without_moments = |s: &NumericState| {
+        let mut v = serde_json::to_value(s).unwrap();
+        v.as_object_mut().unwrap().remove("moments");
+        v
+    };
+    assert_eq!(without_moments(&one), without_moments(&many));
+    assert_eq!(one.moments.count, many.moments.count);
+    assert!((one.moments.mean - many.moments.mean).abs() <= 1e-12 * one.moments.mean.abs());
+    assert!((one.moments.m2 - many.moments.m2).abs() <= 1e-12 * one.moments.m2);
     assert_eq!(many.nan, 2);
     assert_eq!(many.pos_inf, 1);
     assert_eq!(many.neg_inf, 1);
