@@ -346,12 +346,21 @@ fn feed_text(t: &mut assay_stats::TextState, array: &ArrayRef) -> DfResult<()> {
     Ok(())
 }
 
+/// Distinct values past which a text column's string views are counted one by one.
+const VIEW_COUNTING_MAX_DISTINCT: u64 = 1_000;
+
 /// Counts a batch of string views. A view of a string up to 12 bytes holds the whole string
-/// (its length, then its bytes inline), so such values are counted by their 16-byte view — one
-/// integer hash, no string hashing or comparison — and added to the state once per distinct
-/// value of the batch, in view order; longer strings go one by one.
+/// (its length, then its bytes inline), so in a column of few distinct values such values are
+/// counted by their 16-byte view — one integer hash, no string hashing or comparison — and
+/// added to the state once per distinct value of the batch, in view order; longer strings, and
+/// every value of a column past [`VIEW_COUNTING_MAX_DISTINCT`] distinct values (where a batch
+/// repeats too little to gain), go one by one.
 fn feed_views(t: &mut assay_stats::TextState, a: &StringViewArray) {
     const INLINE: u32 = 12;
+    if t.values.distinct() > VIEW_COUNTING_MAX_DISTINCT {
+        a.iter().flatten().for_each(|v| t.push(v));
+        return;
+    }
     let views = a.views();
     let mut short: ahash::AHashMap<u128, u64> = ahash::AHashMap::new();
     let mut count = |i: usize| {
@@ -595,18 +604,26 @@ mod tests {
         ];
         let values: Vec<Option<&str>> = words.iter().cycle().take(600).copied().collect();
         let array = StringViewArray::from(values.clone());
-        for (start, len) in [(0, 600), (5, 400)] {
+        // Past VIEW_COUNTING_MAX_DISTINCT distinct values the views go one by one: the same.
+        let prefill: Vec<String> = (0..=VIEW_COUNTING_MAX_DISTINCT)
+            .map(|i| format!("p{i}"))
+            .collect();
+        for (start, len, prefilled) in [(0, 600, 0), (5, 400, 0), (0, 600, prefill.len())] {
             let slice = array.slice(start, len);
             let mut by_view = assay_stats::TextState::default();
-            feed_views(&mut by_view, &slice);
             let mut one_by_one = assay_stats::TextState::default();
+            for p in &prefill[..prefilled] {
+                by_view.push(p);
+                one_by_one.push(p);
+            }
+            feed_views(&mut by_view, &slice);
             values[start..start + len]
                 .iter()
                 .flatten()
                 .for_each(|v| one_by_one.push(v));
             assert_eq!(by_view.values.top(20), one_by_one.values.top(20));
             assert_eq!(by_view.kinds_and_lengths(), one_by_one.kinds_and_lengths());
-            assert_eq!(by_view.values.distinct(), 6);
+            assert_eq!(by_view.values.distinct(), 6 + prefilled as u64);
         }
     }
 

@@ -100,6 +100,39 @@ fn main() {
     per_value("frequent items (DataSketches, 1024)", t);
     std::hint::black_box(ds.maximum_error());
 
+    // The same values over 25 columns, a batch of each in turn, as a profile reads them: every
+    // column's map competes for the caches.
+    let columns = 25;
+    let t = Instant::now();
+    let mut many: Vec<_> = (0..columns)
+        .map(|_| assay_stats::frequent::FrequentCounts::new(1024))
+        .collect();
+    for (i, chunk) in values.chunks(BATCH).enumerate() {
+        for (c, f) in many.iter_mut().enumerate() {
+            if (i + c) % 5 == 0 {
+                chunk
+                    .iter()
+                    .for_each(|v| f.update_with_count(float_key(*v), 1));
+            }
+        }
+    }
+    per_value("frequent values, 25 columns by batch (x5)", t);
+    std::hint::black_box(many.len());
+
+    let t = Instant::now();
+    let mut many: Vec<_> = (0..columns)
+        .map(|_| datasketches::frequencies::FrequentItemsSketch::<u64>::new(1024).unwrap())
+        .collect();
+    for (i, chunk) in values.chunks(BATCH).enumerate() {
+        for (c, f) in many.iter_mut().enumerate() {
+            if (i + c) % 5 == 0 {
+                chunk.iter().for_each(|v| f.update(float_key(*v)));
+            }
+        }
+    }
+    per_value("frequent items, 25 columns by batch (x5)", t);
+    std::hint::black_box(many.len());
+
     let t = Instant::now();
     let mut n = NumericState::default();
     values.iter().for_each(|v| n.push(*v));

@@ -768,7 +768,7 @@ impl TextState {
 
     /// Adds `n` occurrences of one non-null value.
     pub fn push_n(&mut self, v: &str, n: u64) {
-        if n == 0 {
+        if n == 0 || self.values.add_known(v, n) {
             return;
         }
         if self.values.is_exact() {

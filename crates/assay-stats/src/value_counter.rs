@@ -144,10 +144,21 @@ impl<K: CounterKey> ValueCounter<K> {
         K: std::borrow::Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
+        self.add_known(value, 1)
+    }
+
+    /// Counts `n` more occurrences of a value already counted exactly, with one hash lookup;
+    /// false (and nothing counted) for a new value or in sketch mode.
+    #[inline]
+    pub fn add_known<Q>(&mut self, value: &Q, n: u64) -> bool
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         match self {
             ValueCounter::Exact { counts, .. } => match counts.get_mut(value) {
                 Some(c) => {
-                    *c = c.saturating_add(1);
+                    *c = c.saturating_add(n);
                     true
                 }
                 None => false,
