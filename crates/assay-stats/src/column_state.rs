@@ -308,8 +308,18 @@ impl NumericState {
     /// `sketched_from` on (those counted after the counts left exact mode) into the quantile
     /// sketch.
     fn finish_batch(&mut self, values: &mut Vec<f64>, sketched_from: Option<usize>) {
-        self.moments.push_batch(values);
-        if let Some((lo, hi)) = crate::moments::min_max(values) {
+        let range = crate::moments::min_max(values);
+        match range {
+            // A batch of one value: its moments exactly (a sum and a division could put the
+            // mean a rounding away from the value and the variance above 0).
+            Some((lo, hi)) if lo == hi => self.moments.merge(&crate::moments::Moments {
+                count: values.len() as u64,
+                mean: lo,
+                m2: 0.0,
+            }),
+            _ => self.moments.push_batch(values),
+        }
+        if let Some((lo, hi)) = range {
             self.min = Some(self.min.map_or(lo, |m| m.min(lo)));
             self.max = Some(self.max.map_or(hi, |m| m.max(hi)));
         }

@@ -8,16 +8,20 @@
 //! c(v) ≤ f(v) ≤ c(v) + offset,      offset ≤ (total − Σ c) / (capacity + 1) ≤ total / (capacity + 1)
 //! ```
 //!
-//! so every value seen more than `total / (capacity + 1)` times is tracked. A purge subtracts
-//! the (capacity + 1)-th largest counter `c*` from every counter and drops those that reach 0:
-//! at least `capacity + 1` counters lose `c*` each, which is where the bound on the offset
-//! comes from. Two summaries merge by adding their counters and offsets, then purging
-//! (Agarwal et al., "Mergeable summaries", PODS 2012): the bound holds for the union.
+//! so every value seen more than `offset` times (at most `total / (capacity + 1)`) is tracked,
+//! and every value seen more than `2 × offset` times is listed by
+//! [`FrequentCounts::frequent_items`] (its counter exceeds the offset). A purge subtracts the
+//! (capacity + 1)-th largest counter `c*` from every counter and drops those that reach 0: at
+//! least `capacity + 1` counters lose `c*` each, which is where the bound on the offset comes
+//! from. Two summaries merge by adding their counters and offsets, then purging to the smaller
+//! of their capacities (Agarwal et al., "Mergeable summaries", PODS 2012): the bound holds for
+//! the union with that capacity. A summary converted from a version-2 profile keeps
+//! DataSketches' own bound (`offset ≤ 3.5 n / 1024` for its map of 1024).
 //!
 //! Why not DataSketches' frequent-items sketch, which assay used up to profile version 2 (and
 //! still reads): on a column of distinct values — every continuous column past the exact cap —
-//! its reverse-purge hash map cost about 29 ns a value (`examples/numeric_state_cost.rs`),
-//! half of a numeric column's profiling cost. This summary lets the map grow to four times
+//! its reverse-purge hash map cost 25 ns a value (`examples/numeric_state_cost.rs`), half of
+//! a numeric column's profiling cost. This summary lets the map grow to four times
 //! its capacity before a purge (one selection and one rebuild per `3 × capacity` new values),
 //! so a value costs one hash lookup plus a few amortized nanoseconds: 11.7 ns against 25.4 ns
 //! for a map of 1024 on this project's 2-core machine. Its error bound is tighter too
@@ -38,8 +42,8 @@ pub const DEFAULT_CAPACITY: usize = 1024;
 /// How many times its capacity the map may hold before a purge.
 const GROWTH: usize = 4;
 
-/// Largest capacity a summary read from outside may declare.
-pub const MAX_CAPACITY: usize = 1 << 20;
+/// Largest capacity a summary read from outside may declare (a few MB a column at most).
+pub const MAX_CAPACITY: usize = 1 << 16;
 
 /// A mergeable frequent-values summary. See the [module documentation](self).
 #[derive(Debug, Clone, PartialEq)]
@@ -126,12 +130,13 @@ impl<K: Hash + Eq + Clone + Ord> FrequentCounts<K> {
         self.offset = self.offset.saturating_add(cut);
     }
 
-    /// Merges another summary into this one; the result keeps the larger capacity.
+    /// Merges another summary into this one; the result keeps the smaller capacity (the one
+    /// whose bound holds for the union).
     pub fn merge(&mut self, other: &FrequentCounts<K>) {
         // In key order, so that the result does not depend on the hash map's iteration order.
         let mut entries: Vec<(&K, &u64)> = other.counters.iter().collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        self.capacity = self.capacity.max(other.capacity);
+        self.capacity = self.capacity.min(other.capacity);
         for (k, c) in entries {
             let mine = self.counters.entry(k.clone()).or_insert(0);
             *mine = mine.saturating_add(*c);
@@ -191,8 +196,9 @@ impl<K: Hash + Eq + Clone + Ord> FrequentCounts<K> {
     }
 
     /// Checks a summary read from outside: a capacity within [`MAX_CAPACITY`], at most four
-    /// times that many counters, none of them 0, and counters plus offset within the total.
-    pub fn validate(&self) -> Result<(), String> {
+    /// times that many counters, none of them 0, each of a value `key_ok` accepts, and counters
+    /// plus offset within the total (every decrement removed at least the offset's weight).
+    pub fn validate(&self, key_ok: impl Fn(&K) -> bool) -> Result<(), String> {
         if self.capacity == 0 || self.capacity > MAX_CAPACITY {
             return Err(format!(
                 "the frequent-values capacity {} is outside 1..={MAX_CAPACITY}",
@@ -207,17 +213,21 @@ impl<K: Hash + Eq + Clone + Ord> FrequentCounts<K> {
             ));
         }
         let mut sum = 0u64;
-        for c in self.counters.values() {
+        for (k, c) in &self.counters {
             if *c == 0 {
                 return Err("a frequent-value counter is 0 (counters must be at least 1)".into());
+            }
+            if !key_ok(k) {
+                return Err("a frequent value is not a valid value of the column".into());
             }
             sum = sum
                 .checked_add(*c)
                 .ok_or("the frequent-value counters overflow when added")?;
         }
-        if sum > self.total || self.offset > self.total {
+        if sum.checked_add(self.offset).is_none_or(|w| w > self.total) {
             return Err(format!(
-                "the frequent-value counters ({sum}) or their error ({}) exceed the total weight {}",
+                "the frequent-value counters ({sum}) and their maximum error ({}) exceed the \
+                 total weight {}",
                 self.offset, self.total
             ));
         }
@@ -230,23 +240,41 @@ where
     K: Hash + Eq + Clone + Ord + datasketches::frequencies::FrequentItemValue,
 {
     /// The same bounds from a DataSketches frequent-items sketch (profile versions 1 and 2):
-    /// its map counts are counters (lower bounds) and its offset the maximum error.
-    pub fn from_datasketches(sketch: &datasketches::frequencies::FrequentItemsSketch<K>) -> Self {
+    /// its map counts are counters (lower bounds) and its offset the maximum error. A sketch
+    /// whose weights cannot be those of a real column (an error beyond its total weight, a
+    /// total beyond `max_total`, counts that overflow) is an error, not a panic.
+    pub fn from_datasketches(
+        sketch: &datasketches::frequencies::FrequentItemsSketch<K>,
+        max_total: u64,
+    ) -> Result<Self, String> {
         use datasketches::frequencies::ErrorType;
-        let counters: AHashMap<K, u64> = sketch
-            .frequent_items_with_threshold(ErrorType::NoFalseNegatives, 0)
+        let (total, offset) = (sketch.total_weight(), sketch.maximum_error());
+        if total > max_total || offset > total {
+            return Err(format!(
+                "the frequent-items sketch claims a weight of {total} with an error of {offset}"
+            ));
+        }
+        // DataSketches adds the error to every count while listing them, unchecked: a forged
+        // count near 2^64 would overflow inside it.
+        let rows = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            sketch.frequent_items_with_threshold(ErrorType::NoFalseNegatives, 0)
+        }))
+        .map_err(|_| "the frequent-items sketch holds counts beyond 2^64".to_string())?;
+        let counters: AHashMap<K, u64> = rows
             .into_iter()
             .filter(|r| r.lower_bound() > 0)
             .map(|r| (r.item().clone(), r.lower_bound()))
             .collect();
         let mut out = FrequentCounts {
-            capacity: DEFAULT_CAPACITY.max(counters.len().div_ceil(GROWTH)),
+            capacity: DEFAULT_CAPACITY
+                .max(counters.len().div_ceil(GROWTH))
+                .min(MAX_CAPACITY),
             counters,
-            offset: sketch.maximum_error(),
-            total: sketch.total_weight(),
+            offset,
+            total,
         };
         out.purge();
-        out
+        Ok(out)
     }
 }
 
@@ -291,7 +319,7 @@ impl<'de, K: Hash + Eq + Clone + Ord + DeserializeOwned> Deserialize<'de> for Fr
             offset: repr.max_error,
             total: repr.total,
         };
-        out.validate().map_err(D::Error::custom)?;
+        out.validate(|_| true).map_err(D::Error::custom)?;
         Ok(out)
     }
 }
@@ -323,9 +351,55 @@ mod tests {
     }
 
     fn check_bounds(s: &FrequentCounts<u64>, t: &AHashMap<u64, u64>) {
-        let n = s.total_weight();
-        assert!(s.maximum_error() <= n / (s.capacity() as u64 + 1));
+        // Each purge removed at least (capacity + 1) × its cut from the counters.
+        let kept: u64 = s.counters.values().sum();
+        assert!(
+            s.maximum_error() * (s.capacity() as u64 + 1) <= s.total_weight() - kept,
+            "offset {} × {} against {} removed",
+            s.maximum_error(),
+            s.capacity() + 1,
+            s.total_weight() - kept
+        );
         check_counts(s, t);
+    }
+
+    #[test]
+    fn a_purge_subtracts_the_counter_one_past_the_capacity() {
+        let mut s = FrequentCounts::new(2);
+        for (v, n) in [
+            (1u64, 10),
+            (2, 7),
+            (3, 5),
+            (4, 4),
+            (5, 3),
+            (6, 2),
+            (7, 1),
+            (8, 1),
+        ] {
+            s.update_with_count(v, n);
+        }
+        assert_eq!(
+            s.maximum_error(),
+            0,
+            "8 counters fit four times the capacity"
+        );
+        s.update_with_count(9, 1);
+        // 9 counters: the third largest (5) comes off every counter; 10 and 7 remain.
+        assert_eq!(s.maximum_error(), 5);
+        let mut kept: Vec<(u64, u64)> = s.counters.iter().map(|(k, c)| (*k, *c)).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, vec![(1, 5), (2, 2)]);
+        assert_eq!(s.total_weight(), 34);
+        let listed: Vec<u64> = s.frequent_items().iter().map(|r| r.value).collect();
+        assert_eq!(listed, Vec::<u64>::new(), "no counter exceeds the error of 5");
+        assert_eq!(s.estimate(&1), 10);
+        // A merge keeps the smaller capacity, whose bound holds for the union.
+        let mut wide = FrequentCounts::new(8);
+        wide.update_with_count(1, 30);
+        wide.merge(&s);
+        assert_eq!(wide.capacity(), 2);
+        assert_eq!(wide.estimate(&1), 35 + 5);
+        assert_eq!(wide.frequent_items()[0].lower_bound, 35);
     }
 
     /// Every count within [counter, counter + offset], whatever the offset.
@@ -397,7 +471,8 @@ mod tests {
         for v in &values {
             ds.update(*v);
         }
-        let ours = FrequentCounts::from_datasketches(&ds);
+        assert!(FrequentCounts::from_datasketches(&ds, 99_999).is_err());
+        let ours = FrequentCounts::from_datasketches(&ds, 100_000).unwrap();
         assert_eq!(ours.total_weight(), ds.total_weight());
         assert_eq!(ours.maximum_error(), ds.maximum_error());
         for v in [7u64, 11, 12, 13] {
@@ -416,12 +491,19 @@ mod tests {
         let json = serde_json::to_string(&s).unwrap();
         let back: FrequentCounts<u64> = serde_json::from_str(&json).unwrap();
         assert_eq!(back, s);
+        assert!(
+            back.validate(|k| *k != 7).is_err(),
+            "a value the column refuses"
+        );
         for bad in [
             r#"{"capacity":4,"total":3,"max_error":0,"items":[[1,2],[2,2]]}"#,
             r#"{"capacity":0,"total":3,"max_error":0,"items":[]}"#,
             r#"{"capacity":4,"total":3,"max_error":0,"items":[[1,0]]}"#,
             r#"{"capacity":4,"total":3,"max_error":0,"items":[[1,1],[1,1]]}"#,
             r#"{"capacity":1,"total":9,"max_error":0,"items":[[1,1],[2,1],[3,1],[4,1],[5,1]]}"#,
+            r#"{"capacity":4,"total":3,"max_error":2,"items":[[1,2]]}"#,
+            r#"{"capacity":4,"total":3,"max_error":18446744073709551615,"items":[[1,2]]}"#,
+            r#"{"capacity":65537,"total":3,"max_error":0,"items":[]}"#,
         ] {
             assert!(
                 serde_json::from_str::<FrequentCounts<u64>>(bad).is_err(),

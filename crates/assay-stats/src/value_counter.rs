@@ -52,7 +52,7 @@ pub struct FrequentValue<K> {
 /// Counts every distinct value exactly until more than `cap` distinct values are seen; then it
 /// switches, for good, to a HyperLogLog distinct-count sketch (about 1.6 % relative error)
 /// and a Misra–Gries frequent-values summary ([`FrequentCounts`]: counts within
-/// `n / 1025`). Two counters merge into the
+/// `n / 1025`, from a summary of this assay). Two counters merge into the
 /// counter of the union, exactly while both are exact and the union stays within the cap.
 #[derive(Debug, Clone)]
 pub enum ValueCounter<K: CounterKey> {
@@ -264,7 +264,7 @@ impl<K: CounterKey> ValueCounter<K> {
                         frequent.total_weight()
                     ));
                 }
-                frequent.validate()?;
+                frequent.validate(&key_ok)?;
                 let d = hll.estimate();
                 if !d.is_finite() || d < 0.0 {
                     return Err(format!("the distinct-count sketch estimates {d}"));
@@ -448,7 +448,8 @@ impl<'de, K: CounterKey> Deserialize<'de> for ValueCounter<K> {
                         let freq_bytes = b64.decode(bytes).map_err(D::Error::custom)?;
                         let sketch = FrequentItemsSketch::<K>::deserialize(&freq_bytes)
                             .map_err(|e| D::Error::custom(StatsError::Sketch(e.to_string())))?;
-                        FrequentCounts::from_datasketches(&sketch)
+                        FrequentCounts::from_datasketches(&sketch, crate::profile::MAX_ROWS)
+                            .map_err(D::Error::custom)?
                     }
                     (Some(_), Some(_)) => {
                         return Err(D::Error::custom(
