@@ -2,9 +2,11 @@
 //! drift tests), so they do not read the data again.
 //!
 //! Each partition of the read appends the finite values of the captured columns to its own
-//! buffers; a full buffer becomes a sorted run. Runs stay in memory while the shared budget
-//! allows and go to an anonymous temporary file past it: the data is read once whatever its
-//! size, and memory stays bounded by the budget plus one buffer per partition and column.
+//! buffers; a full buffer becomes a run. Runs stay in memory (as they came) while the shared
+//! budget allows and go, sorted, to an anonymous temporary file past it: the data is read once
+//! whatever its size, and memory stays bounded by the budget plus one buffer per partition and
+//! column. [`CapturedValues::sorted_values`] sorts a column's values in memory in one pass and
+//! merges the sorted runs of the file into them.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -186,12 +188,49 @@ impl CapturedValues {
         Ok(())
     }
 
-    /// Stores a full buffer of column `i` as a sorted run.
+    /// Every finite value of `column` in ascending (IEEE total) order; `None` when the column
+    /// was not captured. The runs kept in memory are sorted together in one pass (faster than
+    /// sorting each run and merging them), then the sorted runs of the spill file are merged
+    /// in.
+    pub fn sorted_values(&self, column: &str) -> Result<Option<Vec<f64>>> {
+        let Some(i) = self.columns.iter().position(|c| c == column) else {
+            return Ok(None);
+        };
+        let runs = self.runs[i].lock().map_err(|_| self.poisoned())?;
+        let total: usize = runs
+            .iter()
+            .map(|r| match r {
+                Run::Memory(v) => v.len(),
+                Run::Disk { len, .. } => *len,
+            })
+            .sum();
+        let mut out = Vec::with_capacity(total);
+        for run in runs.iter() {
+            if let Run::Memory(v) = run {
+                out.extend_from_slice(v);
+            }
+        }
+        let mut out = assay_stats::quantile::sorted_total_order(out);
+        let mut spilled = false;
+        for run in runs.iter() {
+            if let Run::Disk { offset, len } = run {
+                self.read_back(*offset, *len, &mut out)?;
+                spilled = true;
+            }
+        }
+        if spilled {
+            // Sorted runs one after the other: a run-adaptive merge.
+            out = assay_stats::quantile::sorted_total_order_runs(out);
+        }
+        Ok(Some(out))
+    }
+
+    /// Stores a full buffer of column `i` as a run: in memory as it is, or sorted in the spill
+    /// file past the memory budget.
     fn store(&self, i: usize, values: Vec<f64>) -> Result<()> {
         if values.is_empty() {
             return Ok(());
         }
-        let values = assay_stats::quantile::sorted_total_order(values);
         let bytes = values.len() * std::mem::size_of::<f64>();
         let fits = self
             .in_memory
@@ -202,6 +241,7 @@ impl CapturedValues {
         let run = if fits {
             Run::Memory(values)
         } else {
+            let values = assay_stats::quantile::sorted_total_order(values);
             let mut spill = self.spill.lock().map_err(|_| self.poisoned())?;
             if spill.is_none() {
                 let file = tempfile::tempfile().map_err(|e| {
@@ -366,6 +406,10 @@ mod tests {
             if budget == usize::MAX {
                 assert_eq!(target.spilled_bytes(), 0);
             }
+            // In order, from memory, from disk, or both.
+            let sorted = target.sorted_values("a").unwrap().unwrap();
+            assert_eq!(sorted, a, "budget {budget}");
+            assert_eq!(target.sorted_values("b").unwrap().unwrap(), b);
         }
         assert!(capture(0).values("c").unwrap().is_none());
     }

@@ -391,7 +391,11 @@ mod tests {
         assert_eq!(kept, vec![(1, 5), (2, 2)]);
         assert_eq!(s.total_weight(), 34);
         let listed: Vec<u64> = s.frequent_items().iter().map(|r| r.value).collect();
-        assert_eq!(listed, Vec::<u64>::new(), "no counter exceeds the error of 5");
+        assert_eq!(
+            listed,
+            Vec::<u64>::new(),
+            "no counter exceeds the error of 5"
+        );
         assert_eq!(s.estimate(&1), 10);
         // A merge keeps the smaller capacity, whose bound holds for the union.
         let mut wide = FrequentCounts::new(8);

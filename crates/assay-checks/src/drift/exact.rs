@@ -139,7 +139,7 @@ pub fn score_captured(
             let load: Loader = Box::new(move || {
                 let side = |captured: &CapturedValues| -> Result<Vec<f64>, String> {
                     captured
-                        .values(&column)
+                        .sorted_values(&column)
                         .map_err(|e| e.to_string())?
                         .ok_or_else(|| format!("internal: `{column}` was not kept"))
                 };
@@ -151,7 +151,7 @@ pub fn score_captured(
     score_jobs(jobs, scorer)
 }
 
-/// Loads a column pair's values (reference, current).
+/// Loads a column pair's values (reference, current), sorted or not.
 type Loader = Box<dyn FnOnce() -> Result<(Vec<f64>, Vec<f64>), String> + Send>;
 
 /// Sorts and scores columns on every core, one column per thread at a time.
@@ -181,9 +181,10 @@ fn score_jobs(jobs: Vec<(String, Loader)>, scorer: &Scorer) -> Vec<ColumnScore> 
             // A panic while scoring one column becomes that column's error.
             assay_runtime::fault::isolate(|| {
                 assay_runtime::fault::inject("drift-worker", &name);
+                // Kept values come sorted (`sorted_values`); others are sorted here.
                 let prepared = Prepared::Numeric {
-                    reference: Empirical::from_values(r),
-                    current: Empirical::from_values(c),
+                    reference: Empirical::from_sorted(r),
+                    current: Empirical::from_sorted(c),
                 };
                 scorer(&name, prepared, Fidelity::Exact)
             })

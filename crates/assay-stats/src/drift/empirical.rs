@@ -29,6 +29,21 @@ impl Empirical {
         out
     }
 
+    /// From values already in ascending order (as [`crate::quantile::sorted_total_order`]
+    /// leaves them), without sorting again; non-finite values are dropped. Values that turn out
+    /// not to be in order are sorted, so the result is [`Empirical::from_values`]'s either way.
+    pub fn from_sorted(mut values: Vec<f64>) -> Self {
+        values.retain(|v| v.is_finite());
+        if !values.windows(2).all(|w| w[0] <= w[1]) {
+            return Self::from_values(values);
+        }
+        let mut out = Self::default();
+        for v in values {
+            out.push_sorted(v, 1.0);
+        }
+        out
+    }
+
     /// From `(value, weight)` pairs in any order; equal values are merged, non-finite values
     /// and non-positive weights dropped.
     pub fn from_weighted(pairs: impl IntoIterator<Item = (f64, f64)>) -> Self {
@@ -160,6 +175,19 @@ pub(crate) fn emp(values: &[f64]) -> Empirical {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn from_sorted_equals_from_values_in_order_or_not() {
+        let values = vec![3.0, 1.0, f64::NAN, 1.0, f64::INFINITY, -0.0, 0.0, 2.5];
+        let expected = Empirical::from_values(values.clone());
+        let sorted = crate::quantile::sorted_total_order(values.clone());
+        let from_sorted = Empirical::from_sorted(sorted);
+        assert_eq!(from_sorted.values(), expected.values());
+        assert_eq!(from_sorted.weights(), expected.weights());
+        let unsorted = Empirical::from_sorted(values);
+        assert_eq!(unsorted.values(), expected.values());
+        assert_eq!(unsorted.weights(), expected.weights());
+    }
 
     #[test]
     fn merges_ties_and_drops_non_finite() {
