@@ -149,25 +149,7 @@ impl CapturedValues {
     /// Every finite value of `column` (in no particular order), read back from memory and
     /// the spill file; `None` when the column was not captured.
     pub fn values(&self, column: &str) -> Result<Option<Vec<f64>>> {
-        let Some(i) = self.columns.iter().position(|c| c == column) else {
-            return Ok(None);
-        };
-        let runs = self.runs[i].lock().map_err(|_| self.poisoned())?;
-        let total: usize = runs
-            .iter()
-            .map(|r| match r {
-                Run::Memory(v) => v.len(),
-                Run::Disk { len, .. } => *len,
-            })
-            .sum();
-        let mut out = Vec::with_capacity(total);
-        for run in runs.iter() {
-            match run {
-                Run::Memory(v) => out.extend_from_slice(v),
-                Run::Disk { offset, len } => self.read_back(*offset, *len, &mut out)?,
-            }
-        }
-        Ok(Some(out))
+        Ok(self.gather(column, false)?.map(|(values, _)| values))
     }
 
     fn read_back(&self, offset: u64, len: usize, out: &mut Vec<f64>) -> Result<()> {
@@ -193,6 +175,19 @@ impl CapturedValues {
     /// sorting each run and merging them), then the sorted runs of the spill file are merged
     /// in.
     pub fn sorted_values(&self, column: &str) -> Result<Option<Vec<f64>>> {
+        Ok(self.gather(column, true)?.map(|(values, spilled)| {
+            if spilled {
+                // Sorted runs one after the other: a run-adaptive merge.
+                assay_stats::quantile::sorted_total_order_runs(values)
+            } else {
+                values
+            }
+        }))
+    }
+
+    /// The values of `column`: those kept in memory first (sorted together with `sort`), then
+    /// the runs of the spill file, each sorted; and whether there were any such runs.
+    fn gather(&self, column: &str, sort: bool) -> Result<Option<(Vec<f64>, bool)>> {
         let Some(i) = self.columns.iter().position(|c| c == column) else {
             return Ok(None);
         };
@@ -210,7 +205,9 @@ impl CapturedValues {
                 out.extend_from_slice(v);
             }
         }
-        let mut out = assay_stats::quantile::sorted_total_order(out);
+        if sort {
+            out = assay_stats::quantile::sorted_total_order(out);
+        }
         let mut spilled = false;
         for run in runs.iter() {
             if let Run::Disk { offset, len } = run {
@@ -218,11 +215,7 @@ impl CapturedValues {
                 spilled = true;
             }
         }
-        if spilled {
-            // Sorted runs one after the other: a run-adaptive merge.
-            out = assay_stats::quantile::sorted_total_order_runs(out);
-        }
-        Ok(Some(out))
+        Ok(Some((out, spilled)))
     }
 
     /// Stores a full buffer of column `i` as a run: in memory as it is, or sorted in the spill
