@@ -382,7 +382,7 @@ fn all_null(p: &mut Value, rows: u64) {
 // The tables.
 
 /// Every case but the few expensive ones.
-fn cases(base: &Value) -> Vec<Case> {
+fn cases(base: &Value, sketched: &Value) -> Vec<Case> {
     let mut v = Vec::new();
     v.extend(csv_cases());
     v.extend(jsonl_cases());
@@ -391,7 +391,7 @@ fn cases(base: &Value) -> Vec<Case> {
     v.extend(directory_cases());
     v.extend(suite_cases());
     v.extend(nan_cases());
-    v.extend(profile_cases(base));
+    v.extend(profile_cases(base, sketched));
     v.extend(onnx_cases());
     v.extend(output_cases());
     v.extend(flag_cases());
@@ -1491,7 +1491,7 @@ fn nan_cases() -> Vec<Case> {
     ]
 }
 
-fn profile_cases(base: &Value) -> Vec<Case> {
+fn profile_cases(base: &Value, sketched: &Value) -> Vec<Case> {
     // `profile merge BAD base.json` reads BAD with every check a saved profile gets.
     let merge = |label: &str, bad: Vec<u8>, mentions: &[&str]| {
         let mut m = vec!["bad.json"];
@@ -1595,6 +1595,22 @@ fn profile_cases(base: &Value) -> Vec<Case> {
                 body(p, "f")["sketch"] = json!("!!! not base64 !!!")
             }),
             &[],
+        ),
+        // A sketched column's frequent values (profile version 3) whose error exceeds the
+        // weight counted, and both the old and the new form at once.
+        merge(
+            "profile_frequent_values_beyond_the_total",
+            edited(sketched, |p| {
+                body(p, "c")["values"]["frequent_values"]["max_error"] = json!(1000)
+            }),
+            &["column `c`", "maximum error (1000)", "total weight 100"],
+        ),
+        merge(
+            "profile_frequent_in_both_forms",
+            edited(sketched, |p| {
+                body(p, "c")["values"]["frequent"] = json!("AAAA")
+            }),
+            &["column `c`", "both `frequent` and `frequent_values`"],
         ),
         // The frequent-items (profile version 2 form) and distinct-count sketches of a text
         // column, as random bytes.
@@ -2462,7 +2478,9 @@ fn run_cases(cases: &[Case], root: &Path) -> Vec<String> {
 }
 
 /// The valid profile of small.csv every profile case edits.
-fn base_profile(root: &Path) -> Value {
+/// The profile of `small.csv`, every column exactly counted; and the same profiled with an
+/// exact cap of 2, so that `x` and `c` are sketched (a valid HyperLogLog and frequent values).
+fn base_profile(root: &Path) -> (Value, Value) {
     let dir = root.join("base");
     fs::create_dir_all(&dir).unwrap();
     fs::write(dir.join("small.csv"), small_csv()).unwrap();
@@ -2489,7 +2507,29 @@ fn base_profile(root: &Path) -> Value {
             "{name} must be exactly counted: {col}"
         );
     }
-    base
+    let o = run(
+        &dir,
+        &dir,
+        &strings(&[
+            "profile",
+            "small.csv",
+            "--exact-cap",
+            "2",
+            "-o",
+            "sketched.json",
+        ]),
+        Duration::from_secs(DEFAULT_TIMEOUT),
+    );
+    assert_eq!(o.code, Some(0), "profiling small.csv failed: {}", o.stderr);
+    let sketched: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("sketched.json")).unwrap()).unwrap();
+    let mut probe = sketched.clone();
+    let c = body(&mut probe, "c").clone();
+    assert_eq!(
+        c["values"]["frequent_values"]["total"], 100,
+        "c must be sketched: {c}"
+    );
+    (base, sketched)
 }
 
 fn report(table: &str, count: usize, failures: &[String]) {
@@ -2505,8 +2545,8 @@ fn report(table: &str, count: usize, failures: &[String]) {
 #[test]
 fn hostile_inputs_get_clear_errors_or_sound_results() {
     let root = tempfile::tempdir().unwrap();
-    let base = base_profile(root.path());
-    let cases = cases(&base);
+    let (base, sketched) = base_profile(root.path());
+    let cases = cases(&base, &sketched);
     let count = cases.len();
     assert!(
         count >= MIN_CASES,
