@@ -3,13 +3,16 @@
 //!
 //! Each partition of the read appends the finite values of the captured columns to its own
 //! buffers; a full buffer becomes a run. Runs stay in memory (as they came) while the shared
-//! budget allows and go, sorted, to an anonymous temporary file past it: the data is read once
-//! whatever its size, and memory stays bounded by the budget plus one buffer per partition and
-//! column. [`CapturedValues::sorted_values`] sorts a column's values in memory in one pass and
-//! merges the sorted runs of the file into them.
+//! budget allows and go, as they came, to an anonymous temporary file past it: the data is read
+//! once whatever its size, and memory stays bounded by the budget plus one buffer per partition
+//! and column while the read lasts. [`CapturedValues::sorted_values`] brings one column's runs
+//! together (memory and file) and sorts them in one pass: measured on 5 million doubles, one
+//! unstable sort of everything (81 ms) beats sorting each run as it spills and merging the
+//! sorted runs at the end (67 + 70 ms; 12 + 62 ms against 12 ms when the column has few
+//! distinct values).
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -21,6 +24,9 @@ use crate::error::{EngineError, Result};
 
 /// Values per run: 2 MiB of `f64`.
 const RUN_VALUES: usize = 1 << 18;
+
+/// Bytes of one value in the spill file.
+const VALUE_BYTES: usize = std::mem::size_of::<f64>();
 
 /// What to capture during a profiling read.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -149,45 +155,47 @@ impl CapturedValues {
     /// Every finite value of `column` (in no particular order), read back from memory and
     /// the spill file; `None` when the column was not captured.
     pub fn values(&self, column: &str) -> Result<Option<Vec<f64>>> {
-        Ok(self.gather(column, false)?.map(|(values, _)| values))
+        self.gather(column)
     }
 
-    fn read_back(&self, offset: u64, len: usize, out: &mut Vec<f64>) -> Result<()> {
+    /// Appends the `len` values stored at `offset` of the spill file to `out`, through the
+    /// reusable byte buffer `bytes`.
+    fn read_back(
+        &self,
+        offset: u64,
+        len: usize,
+        bytes: &mut Vec<u8>,
+        out: &mut Vec<f64>,
+    ) -> Result<()> {
         let mut spill = self.spill.lock().map_err(|_| self.poisoned())?;
         let Some((file, _)) = spill.as_mut() else {
             return Err(self.io_error("the spill file is missing"));
         };
         file.seek(SeekFrom::Start(offset))
             .map_err(|e| self.io_error(&e.to_string()))?;
-        let mut reader = BufReader::with_capacity(1 << 16, &mut *file);
-        let mut bytes = [0u8; 8];
-        for _ in 0..len {
-            reader
-                .read_exact(&mut bytes)
-                .map_err(|e| self.io_error(&e.to_string()))?;
-            out.push(f64::from_le_bytes(bytes));
-        }
+        bytes.resize(len * VALUE_BYTES, 0);
+        file.read_exact(bytes)
+            .map_err(|e| self.io_error(&format!("reading exact values back: {e}")))?;
+        out.extend(bytes.chunks_exact(VALUE_BYTES).map(|b| {
+            let mut v = [0u8; VALUE_BYTES];
+            v.copy_from_slice(b);
+            f64::from_le_bytes(v)
+        }));
         Ok(())
     }
 
     /// Every finite value of `column` in ascending (IEEE total) order; `None` when the column
-    /// was not captured. The runs kept in memory are sorted together in one pass (faster than
-    /// sorting each run and merging them), then the sorted runs of the spill file are merged
-    /// in.
+    /// was not captured. Every run, from memory or the spill file, is gathered and the whole
+    /// sorted in one pass.
     pub fn sorted_values(&self, column: &str) -> Result<Option<Vec<f64>>> {
-        Ok(self.gather(column, true)?.map(|(values, spilled)| {
-            if spilled {
-                // Sorted runs one after the other: a run-adaptive merge.
-                assay_stats::quantile::sorted_total_order_runs(values)
-            } else {
-                values
-            }
-        }))
+        Ok(self
+            .gather(column)?
+            .map(assay_stats::quantile::sorted_total_order))
     }
 
-    /// The values of `column`: those kept in memory first (sorted together with `sort`), then
-    /// the runs of the spill file, each sorted; and whether there were any such runs.
-    fn gather(&self, column: &str, sort: bool) -> Result<Option<(Vec<f64>, bool)>> {
+    /// The values of `column`: the runs kept in memory, then those of the spill file, each as
+    /// it came.
+    fn gather(&self, column: &str) -> Result<Option<Vec<f64>>> {
         let Some(i) = self.columns.iter().position(|c| c == column) else {
             return Ok(None);
         };
@@ -205,26 +213,22 @@ impl CapturedValues {
                 out.extend_from_slice(v);
             }
         }
-        if sort {
-            out = assay_stats::quantile::sorted_total_order(out);
-        }
-        let mut spilled = false;
+        let mut bytes = Vec::new();
         for run in runs.iter() {
             if let Run::Disk { offset, len } = run {
-                self.read_back(*offset, *len, &mut out)?;
-                spilled = true;
+                self.read_back(*offset, *len, &mut bytes, &mut out)?;
             }
         }
-        Ok(Some((out, spilled)))
+        Ok(Some(out))
     }
 
-    /// Stores a full buffer of column `i` as a run: in memory as it is, or sorted in the spill
-    /// file past the memory budget.
+    /// Stores a full buffer of column `i` as a run: in memory as it is, or in the spill file
+    /// (as it is) past the memory budget.
     fn store(&self, i: usize, values: Vec<f64>) -> Result<()> {
         if values.is_empty() {
             return Ok(());
         }
-        let bytes = values.len() * std::mem::size_of::<f64>();
+        let bytes = values.len() * VALUE_BYTES;
         let fits = self
             .in_memory
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
@@ -234,7 +238,7 @@ impl CapturedValues {
         let run = if fits {
             Run::Memory(values)
         } else {
-            let values = assay_stats::quantile::sorted_total_order(values);
+            let encoded: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
             let mut spill = self.spill.lock().map_err(|_| self.poisoned())?;
             if spill.is_none() {
                 let file = tempfile::tempfile().map_err(|e| {
@@ -248,14 +252,7 @@ impl CapturedValues {
             let offset = *end;
             file.seek(SeekFrom::Start(offset))
                 .map_err(|e| self.io_error(&e.to_string()))?;
-            let mut writer = BufWriter::with_capacity(1 << 16, &mut *file);
-            for v in &values {
-                writer
-                    .write_all(&v.to_le_bytes())
-                    .map_err(|e| self.io_error(&format!("writing exact values: {e}")))?;
-            }
-            writer
-                .flush()
+            file.write_all(&encoded)
                 .map_err(|e| self.io_error(&format!("writing exact values: {e}")))?;
             *end += bytes as u64;
             Run::Disk {

@@ -155,17 +155,6 @@ impl QuantileSketch {
 /// mapped to a `u64` of the same order, sorted, mapped back. Faster than sorting with
 /// `total_cmp` as the comparator, and in place: the vector's memory is reused for the keys.
 pub fn sorted_total_order(values: Vec<f64>) -> Vec<f64> {
-    sorted_keys(values, <[u64]>::sort_unstable)
-}
-
-/// [`sorted_total_order`] with a stable, run-adaptive sort: values made of a few sorted runs
-/// one after the other (the runs of exact values kept by a read) are merged in
-/// `n log(runs)`.
-pub fn sorted_total_order_runs(values: Vec<f64>) -> Vec<f64> {
-    sorted_keys(values, <[u64]>::sort)
-}
-
-fn sorted_keys(values: Vec<f64>, sort: fn(&mut [u64])) -> Vec<f64> {
     const SIGN: u64 = 1 << 63;
     // `into_iter().map().collect()` between types of one size reuses the allocation.
     let mut keys: Vec<u64> = values
@@ -179,7 +168,7 @@ fn sorted_keys(values: Vec<f64>, sort: fn(&mut [u64])) -> Vec<f64> {
             }
         })
         .collect();
-    sort(&mut keys);
+    keys.sort_unstable();
     keys.into_iter()
         .map(|k| f64::from_bits(if k & SIGN != 0 { k & !SIGN } else { !k }))
         .collect()
@@ -330,11 +319,9 @@ mod tests {
         ];
         let mut expected = v.clone();
         expected.sort_by(f64::total_cmp);
-        let runs = sorted_total_order_runs(v.clone());
         let v = sorted_total_order(v);
         let bits = |x: &[f64]| x.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&v), bits(&expected));
-        assert_eq!(bits(&runs), bits(&expected));
     }
 
     #[test]

@@ -14,14 +14,13 @@ pub struct Empirical {
 
 impl Empirical {
     /// From raw values (sorted here; non-finite values are dropped: callers count them
-    /// separately). A radix sort (`radsort`) measured slower than a comparison sort on
-    /// 5 million doubles; the values are sorted as order-preserving integers with the standard
-    /// library's run-adaptive stable sort, which merges the sorted runs a profiling read keeps
-    /// (`assay_engine::capture`) instead of sorting them again.
+    /// separately). The values are sorted as order-preserving integers with the standard
+    /// library's unstable sort ([`crate::quantile::sorted_total_order`]): on 5 million doubles
+    /// it measured faster than the radix sorts `radsort`, `rdst` and `voracious_radix_sort`
+    /// (81 ms against 98, 88 and 117 ms for normal values; 12 against 51–67 ms for counts).
     pub fn from_values(mut values: Vec<f64>) -> Self {
         values.retain(|v| v.is_finite());
-        // Run-adaptive: values read back as sorted runs merge in n log(runs).
-        let values = crate::quantile::sorted_total_order_runs(values);
+        let values = crate::quantile::sorted_total_order(values);
         let mut out = Self::default();
         for v in values {
             out.push_sorted(v, 1.0);
