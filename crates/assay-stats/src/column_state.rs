@@ -294,6 +294,17 @@ impl NumericState {
         deferred: &mut Vec<f64>,
     ) {
         deferred.clear();
+        if self.counts_by_batch() {
+            // Keys kept for a batch whose values do not all give their key back.
+            let items = items.into_iter();
+            let mut keys = Vec::with_capacity(items.size_hint().0);
+            for (key, x) in items {
+                keys.push(key);
+                deferred.push(x);
+            }
+            self.finish_batch(deferred, Some(0), Some(&keys));
+            return;
+        }
         let mut sketched_from = None;
         for (key, x) in items {
             if self.count_key(key) && sketched_from.is_none() {
@@ -301,13 +312,32 @@ impl NumericState {
             }
             deferred.push(x);
         }
-        self.finish_batch(deferred, sketched_from);
+        self.finish_batch(deferred, sketched_from, None);
+    }
+
+    /// True when a batch's values are counted after it is sorted rather than one by one: the
+    /// counts have left exact mode (every value goes to the sketches) and the domain's keys
+    /// can be read back from the sorted values.
+    fn counts_by_batch(&self) -> bool {
+        !self.values.is_exact()
+            && matches!(
+                self.domain,
+                KeyDomain::Float | KeyDomain::Int | KeyDomain::UInt
+            )
     }
 
     /// Moments and range of a batch of finite values in bulk, then the values from
     /// `sketched_from` on (those counted after the counts left exact mode) into the quantile
-    /// sketch.
-    fn finish_batch(&mut self, values: &mut Vec<f64>, sketched_from: Option<usize>) {
+    /// sketch. With `batch_keys` (the keys of the batch's values, in order) the batch's
+    /// distinct values are counted here: the quantile sketch leaves them sorted, so equal
+    /// values sit together and each distinct value is counted once with its multiplicity
+    /// ([`ValueCounter::push_distinct`]).
+    fn finish_batch(
+        &mut self,
+        values: &mut Vec<f64>,
+        sketched_from: Option<usize>,
+        batch_keys: Option<&[u64]>,
+    ) {
         let range = crate::moments::min_max(values);
         match range {
             // A batch of one value: its moments exactly (a sum and a division could put the
@@ -327,9 +357,54 @@ impl NumericState {
             Some(start) => {
                 values.drain(..start);
                 self.sketch.push_batch(values);
+                if let Some(keys) = batch_keys {
+                    self.count_sorted_batch(values, range, keys);
+                }
             }
             None => values.clear(),
         }
+    }
+
+    /// Counts a batch of values (in sketch mode) from the values themselves once sorted,
+    /// where their keys can be read back exactly from them (every float; integers when the
+    /// batch lies within ±2^53); else `keys` one by one.
+    fn count_sorted_batch(
+        &mut self,
+        values: &mut Vec<f64>,
+        range: Option<(f64, f64)>,
+        keys: &[u64],
+    ) {
+        const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0; // 2^53
+        let key_of: fn(f64) -> u64 = match self.domain {
+            KeyDomain::Float => float_key,
+            KeyDomain::Int => |x| x as i64 as u64,
+            KeyDomain::UInt => |x| x as u64,
+            KeyDomain::Decimal { .. } => {
+                keys.iter().for_each(|k| self.values.push(*k));
+                return;
+            }
+        };
+        let exact_back = self.domain.is_float()
+            || range
+                .is_some_and(|(lo, hi)| lo.abs() <= EXACT_INTEGERS && hi.abs() <= EXACT_INTEGERS);
+        if !exact_back {
+            keys.iter().for_each(|k| self.values.push(*k));
+            return;
+        }
+        // `push_batch` sorts all but the smallest batches.
+        if !values.is_sorted_by(|a, b| a.total_cmp(b).is_le()) {
+            *values = crate::quantile::sorted_total_order(std::mem::take(values));
+        }
+        let mut distinct: Vec<(u64, u64)> = Vec::new();
+        for x in values.iter() {
+            // In total order -0.0 sits just before 0.0, and both have one key.
+            let key = key_of(*x);
+            match distinct.last_mut() {
+                Some((last, n)) if *last == key => *n += 1,
+                _ => distinct.push((key, 1)),
+            }
+        }
+        self.values.push_distinct(&distinct);
     }
 
     /// Adds a batch of floating-point values (NaN and infinities counted apart), as
@@ -340,7 +415,8 @@ impl NumericState {
         deferred: &mut Vec<f64>,
     ) {
         deferred.clear();
-        let mut sketched_from = None;
+        let by_batch = self.counts_by_batch();
+        let mut sketched_from = by_batch.then_some(0);
         for x in values {
             if x.is_nan() {
                 self.nan += 1;
@@ -351,13 +427,14 @@ impl NumericState {
                     self.neg_inf += 1;
                 }
             } else {
-                if self.count_key(float_key(x)) && sketched_from.is_none() {
+                if !by_batch && self.count_key(float_key(x)) && sketched_from.is_none() {
                     sketched_from = Some(deferred.len());
                 }
                 deferred.push(x);
             }
         }
-        self.finish_batch(deferred, sketched_from);
+        // Float keys come back from the values whatever the batch: no keys kept.
+        self.finish_batch(deferred, sketched_from, by_batch.then_some(&[][..]));
     }
 
     /// Adds one finite value that has no exact key in this domain (a decimal wider than 18
@@ -1175,6 +1252,112 @@ mod tests {
 
     fn text(values: &[Option<&str>], cap: usize) -> ColumnState {
         ColumnState::of_strings(values, cap)
+    }
+
+    /// Counts of a column past the exact cap, fed in batches: the batch path (values counted
+    /// once sorted) keeps the frequent values' bounds against the true counts, finds the
+    /// heavy values, and counts distinct values as the one-by-one path does (the same
+    /// HyperLogLog registers, whatever the order).
+    #[test]
+    fn batches_past_the_cap_are_counted_once_sorted() {
+        // 300k values: 0.0 and -0.0 (one value, 25%), 7.5 (10%), integers spread wide, and
+        // NaN (not counted among values).
+        let value = |i: u64| -> f64 {
+            let r = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 24;
+            match r % 20 {
+                0..=2 => 0.0,
+                3..=4 => -0.0,
+                5 | 6 => 7.5,
+                7 => f64::NAN,
+                _ => (r % 50_000) as f64 * 1.25,
+            }
+        };
+        let values: Vec<f64> = (0..300_000).map(value).collect();
+        let mut truth: std::collections::HashMap<u64, u64> = Default::default();
+        for v in values.iter().filter(|v| v.is_finite()) {
+            *truth.entry(float_key(*v)).or_insert(0) += 1;
+        }
+        let mut batched = NumericState::default();
+        batched.values = ValueCounter::with_cap(1_000);
+        let mut deferred = Vec::new();
+        for chunk in values.chunks(8_192) {
+            batched.extend_floats(chunk.iter().copied(), &mut deferred);
+        }
+        let mut single = NumericState::default();
+        single.values = ValueCounter::with_cap(1_000);
+        values.iter().for_each(|v| single.push(*v));
+        assert!(!batched.values.is_exact());
+        assert_eq!(batched.nan, single.nan);
+        assert_eq!(batched.moments.count, single.moments.count);
+        assert_eq!(batched.sketch.count(), single.sketch.count());
+        let (d_batched, d_single) = (batched.values.distinct(), single.values.distinct());
+        let true_distinct = truth.len() as f64;
+        for d in [d_batched, d_single] {
+            assert!(
+                (d as f64 - true_distinct).abs() < 0.05 * true_distinct,
+                "{d} vs {true_distinct}"
+            );
+        }
+        let top = batched.values.top(5);
+        assert_eq!(top[0].value, float_key(0.0));
+        assert_eq!(top[1].value, float_key(7.5));
+        let n = batched.moments.count;
+        for row in &top {
+            let f = truth[&row.value];
+            assert!(
+                row.lower_bound <= f && f <= row.upper_bound,
+                "{row:?} against {f}"
+            );
+            assert!(row.upper_bound - row.lower_bound <= n / 1025);
+        }
+    }
+
+    /// Integer keys beyond 2^53 do not survive a trip through `f64`: such batches are counted
+    /// by their keys, and values one apart stay apart.
+    #[test]
+    fn wide_integer_batches_keep_their_keys() {
+        let base: i64 = 1 << 60;
+        let mut state = NumericState {
+            domain: KeyDomain::Int,
+            values: ValueCounter::with_cap(10),
+            ..NumericState::default()
+        };
+        let mut deferred = Vec::new();
+        for round in 0..40i64 {
+            let items: Vec<(u64, f64)> = (0..100i64)
+                .map(|i| {
+                    let k = if i % 2 == 0 {
+                        base + 1
+                    } else {
+                        base + 2 + round * 100 + i
+                    };
+                    (k as u64, k as f64)
+                })
+                .collect();
+            state.extend_keyed(items, &mut deferred);
+        }
+        assert!(!state.values.is_exact());
+        let top = state.values.top(1);
+        assert_eq!(top[0].value, (base + 1) as u64);
+        assert!(top[0].lower_bound <= 2_000 && 2_000 <= top[0].upper_bound);
+        // Small integers are read back from the sorted values.
+        let mut small = NumericState {
+            domain: KeyDomain::Int,
+            values: ValueCounter::with_cap(10),
+            ..NumericState::default()
+        };
+        for round in 0..40i64 {
+            let items: Vec<(u64, f64)> = (0..100i64)
+                .map(|i| {
+                    let k = if i % 2 == 0 { -3 } else { round * 100 + i };
+                    (k as u64, k as f64)
+                })
+                .collect();
+            small.extend_keyed(items, &mut deferred);
+        }
+        let top = small.values.top(1);
+        assert_eq!(top[0].value, (-3i64) as u64);
+        assert!(top[0].lower_bound <= 2_000 && 2_000 <= top[0].upper_bound);
     }
 
     #[test]

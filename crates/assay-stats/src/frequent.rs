@@ -105,6 +105,82 @@ impl<K: Hash + Eq + Clone + Ord> FrequentCounts<K> {
         self.update_with_count(value.to_owned(), 1);
     }
 
+    /// Counts a batch of values given once each with their counts (a batch sorted and
+    /// compacted): the same as merging the batch's exact summary into this one
+    /// ([`FrequentCounts::merge`]), so the bounds of the [module documentation](self) hold, but
+    /// an untracked value is never inserted only to be purged. The values the batch adds are
+    /// looked up (a hit adds to its counter); when they would take the map past four times
+    /// its capacity, the cut — the (capacity + 1)-th largest counter of the union — is found
+    /// among the counts above 1 alone (all counts are at least 1, so it is 1 when fewer than
+    /// `capacity + 1` exceed 1), and only untracked values counted more than the cut enter
+    /// the map. On a batch of distinct values (a continuous column) that is one lookup a value
+    /// and nothing else.
+    ///
+    /// Each value must appear at most once in `items` (a value split over two entries could
+    /// lose more than the maximum error).
+    pub fn update_distinct(&mut self, items: &[(K, u64)]) {
+        let mut added = 0u64;
+        let mut untracked = 0usize;
+        let mut untracked_heavy: Vec<u64> = Vec::new();
+        for (value, n) in items {
+            if *n == 0 {
+                continue;
+            }
+            added = added.saturating_add(*n);
+            match self.counters.get_mut(value) {
+                Some(c) => *c = c.saturating_add(*n),
+                None => {
+                    untracked += 1;
+                    if *n > 1 {
+                        untracked_heavy.push(*n);
+                    }
+                }
+            }
+        }
+        self.total = self.total.saturating_add(added);
+        if untracked == 0 {
+            return;
+        }
+        let kept = |counters: &AHashMap<K, u64>, value: &K, n: u64, cut: u64| {
+            n > cut && !counters.contains_key(value)
+        };
+        if self.counters.len() + untracked <= GROWTH * self.capacity {
+            for (value, n) in items {
+                if kept(&self.counters, value, *n, 0) {
+                    self.counters.insert(value.clone(), *n);
+                }
+            }
+            return;
+        }
+        // At least capacity + 1 counters of at least 1 each: the cut is at least 1.
+        let mut heavy: Vec<u64> = self
+            .counters
+            .values()
+            .copied()
+            .filter(|c| *c > 1)
+            .chain(untracked_heavy.iter().copied())
+            .collect();
+        let cut = if heavy.len() > self.capacity {
+            let at = heavy.len() - self.capacity - 1;
+            *heavy.select_nth_unstable(at).1
+        } else {
+            1
+        };
+        let entering: Vec<(K, u64)> = if untracked_heavy.iter().any(|n| *n > cut) {
+            items
+                .iter()
+                .filter(|(value, n)| kept(&self.counters, value, *n, cut))
+                .map(|(value, n)| (value.clone(), n - cut))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        // Room for the survivors and what enters; batches look values up far more often
+        // than they insert, so the map is kept small (it fits in cache).
+        self.subtract(cut, self.capacity);
+        self.counters.extend(entering);
+    }
+
     /// Subtracts the (capacity + 1)-th largest counter from every counter and drops the
     /// counters that reach 0, leaving at most `capacity`.
     fn purge(&mut self) {
@@ -116,18 +192,25 @@ impl<K: Hash + Eq + Clone + Ord> FrequentCounts<K> {
         let at = counts.len() - self.capacity - 1;
         let (_, cut, _) = counts.select_nth_unstable(at);
         let cut = *cut;
+        // Room to grow to the next purge without rehashing.
+        self.subtract(cut, GROWTH * self.capacity + 1);
+    }
+
+    /// Subtracts `cut` from every counter, drops those it takes to 0 and adds it to the
+    /// offset; the map is rebuilt with room for `room` counters.
+    fn subtract(&mut self, cut: u64, room: usize) {
+        self.offset = self.offset.saturating_add(cut);
+        if self.counters.is_empty() {
+            return;
+        }
         // Rebuilt rather than filtered in place: erasing most entries of a hash table leaves
         // tombstones that slow every later insert down until the table is rehashed.
-        let old = std::mem::replace(
-            &mut self.counters,
-            AHashMap::with_capacity(GROWTH * self.capacity + 1),
-        );
+        let old = std::mem::replace(&mut self.counters, AHashMap::with_capacity(room));
         self.counters.extend(
             old.into_iter()
                 .filter(|(_, c)| *c > cut)
                 .map(|(k, c)| (k, c - cut)),
         );
-        self.offset = self.offset.saturating_add(cut);
     }
 
     /// Merges another summary into this one; the result keeps the smaller capacity (the one
@@ -439,6 +522,97 @@ mod tests {
         assert!(top[0].lower_bound <= t[&7] && t[&7] <= top[0].upper_bound);
         assert_eq!(s.estimate(&7), top[0].upper_bound);
         assert_eq!(s.estimate(&123_456_789), 0);
+    }
+
+    /// The batch's values once each with their counts, in value order.
+    fn compacted(batch: &[u64]) -> Vec<(u64, u64)> {
+        let mut sorted = batch.to_vec();
+        sorted.sort_unstable();
+        let mut out: Vec<(u64, u64)> = Vec::new();
+        for v in sorted {
+            match out.last_mut() {
+                Some((last, n)) if *last == v => *n += 1,
+                _ => out.push((v, 1)),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_distinct_batch_cuts_by_the_counter_one_past_the_capacity() {
+        let mut s = FrequentCounts::new(2);
+        s.update_distinct(&[(1, 10), (2, 3)]);
+        assert_eq!(
+            (s.total_weight(), s.maximum_error()),
+            (13, 0),
+            "room: no cut"
+        );
+        // Union: 1:12, 2:3, 5:4, 6:2, 7:1, 8:1, 9:1, 10:1, 11:1 (9 counters, more than 4 × 2).
+        // The third largest is 3: it comes off every counter; 1 (9) and 5 (1) remain.
+        s.update_distinct(&[
+            (1, 2),
+            (5, 4),
+            (6, 2),
+            (7, 1),
+            (8, 1),
+            (9, 1),
+            (10, 1),
+            (11, 1),
+        ]);
+        assert_eq!(s.total_weight(), 26);
+        assert_eq!(s.maximum_error(), 3);
+        let mut kept: Vec<(u64, u64)> = s.counters.iter().map(|(k, c)| (*k, *c)).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, vec![(1, 9), (5, 1)]);
+        // Only counts of 1 beyond the tracked values: the cut is 1 without a selection.
+        let singles: Vec<(u64, u64)> = (100..110).map(|v| (v, 1)).collect();
+        s.update_distinct(&singles);
+        assert_eq!(s.maximum_error(), 4);
+        let mut kept: Vec<(u64, u64)> = s.counters.iter().map(|(k, c)| (*k, *c)).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, vec![(1, 8)]);
+        assert_eq!(s.total_weight(), 36);
+    }
+
+    #[test]
+    fn distinct_batches_are_a_merge_of_exact_summaries() {
+        let values = stream(300_000);
+        let t = truth(&values);
+        let mut batched = FrequentCounts::new(64);
+        // The reference: every value of the batch inserted, then the union purged when it
+        // holds more than four times the capacity (a merge of the batch's exact summary).
+        let mut merged = FrequentCounts::new(64);
+        for chunk in values.chunks(8_192) {
+            let items = compacted(chunk);
+            batched.update_distinct(&items);
+            for (v, n) in &items {
+                *merged.counters.entry(*v).or_insert(0) += n;
+                merged.total += n;
+            }
+            if merged.counters.len() > GROWTH * merged.capacity {
+                merged.purge();
+            }
+        }
+        assert_eq!(batched.total_weight(), 300_000);
+        assert!(
+            batched.maximum_error() > 0,
+            "the batches must have forced cuts"
+        );
+        check_bounds(&batched, &t);
+        // The same summary, counter for counter.
+        assert_eq!(batched.counters, merged.counters);
+        assert_eq!(batched.maximum_error(), merged.maximum_error());
+        assert_eq!(batched.frequent_items(), merged.frequent_items());
+        assert_eq!(batched.frequent_items()[0].value, 7);
+        // Batches of distinct values only: nothing is tracked, the error grows by 1 a batch.
+        let mut distinct = FrequentCounts::new(64);
+        for b in 0..10u64 {
+            let items: Vec<(u64, u64)> = (0..1_000).map(|i| (b * 1_000 + i, 1)).collect();
+            distinct.update_distinct(&items);
+        }
+        assert_eq!(distinct.maximum_error(), 10);
+        assert!(distinct.frequent_items().is_empty());
+        check_bounds(&distinct, &truth(&(0..10_000).collect::<Vec<u64>>()));
     }
 
     #[test]

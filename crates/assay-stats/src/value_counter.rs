@@ -114,6 +114,28 @@ impl<K: CounterKey> ValueCounter<K> {
         }
     }
 
+    /// Counts a batch of values given once each with their counts (a sorted batch compacted):
+    /// in sketch mode each value updates the distinct-count sketch once and the frequent
+    /// values take the batch whole ([`FrequentCounts::update_distinct`]); in exact mode they
+    /// are counted one by one. Each value must appear at most once in `items`.
+    pub fn push_distinct(&mut self, items: &[(K, u64)]) {
+        match self {
+            ValueCounter::Exact { .. } => {
+                for (value, n) in items {
+                    self.push_n(value.clone(), *n);
+                }
+            }
+            ValueCounter::Sketch { hll, frequent } => {
+                for (value, n) in items {
+                    if *n > 0 {
+                        hll.update_value(value);
+                    }
+                }
+                frequent.update_distinct(items);
+            }
+        }
+    }
+
     /// Counts one occurrence of a borrowed string-like value without allocating when it is known.
     #[inline]
     pub fn push_ref<Q>(&mut self, value: &Q)
