@@ -20,6 +20,8 @@ use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::compute::cast;
 use arrow::datatypes::{DataType, Float64Type};
 
+use assay_stats::ColumnState;
+
 use crate::error::{EngineError, Result};
 
 /// Values per run: 2 MiB of `f64`.
@@ -92,6 +94,8 @@ impl CaptureSpec {
 /// One run of sorted values.
 enum Run {
     Memory(Vec<f64>),
+    /// Distinct values with their counts: what a column's exact counts held.
+    Counted(Vec<(f64, u64)>),
     /// `len` values at `offset` of the spill file.
     Disk {
         offset: u64,
@@ -204,13 +208,20 @@ impl CapturedValues {
             .iter()
             .map(|r| match r {
                 Run::Memory(v) => v.len(),
+                Run::Counted(c) => c.iter().map(|(_, n)| *n as usize).sum(),
                 Run::Disk { len, .. } => *len,
             })
             .sum();
         let mut out = Vec::with_capacity(total);
         for run in runs.iter() {
-            if let Run::Memory(v) = run {
-                out.extend_from_slice(v);
+            match run {
+                Run::Memory(v) => out.extend_from_slice(v),
+                Run::Counted(c) => {
+                    for (v, n) in c {
+                        out.extend(std::iter::repeat_n(*v, *n as usize));
+                    }
+                }
+                Run::Disk { .. } => {}
             }
         }
         let mut bytes = Vec::new();
@@ -264,6 +275,19 @@ impl CapturedValues {
         Ok(())
     }
 
+    /// Stores the exact counts of column `i` (distinct values with their counts) as a run,
+    /// in memory: at most the exact cap of entries.
+    fn store_counted(&self, i: usize, counts: Vec<(f64, u64)>) -> Result<()> {
+        if counts.is_empty() {
+            return Ok(());
+        }
+        self.runs[i]
+            .lock()
+            .map_err(|_| self.poisoned())?
+            .push(Run::Counted(counts));
+        Ok(())
+    }
+
     fn poisoned(&self) -> EngineError {
         self.io_error("a capture lock was poisoned by an earlier failure")
     }
@@ -276,48 +300,187 @@ impl CapturedValues {
     }
 }
 
-/// One partition's buffers for a capture: the batch's columns at `positions` feed them.
+/// One partition's buffers for a capture.
+///
+/// A column whose values have an exact count (see [`lazily_captured`]) is not copied while
+/// the partition's state of that column counts its values exactly: those counts are its values.
+/// When the counts give way to sketches, the state hands over its counts as they were
+/// ([`assay_stats::column_state::ExactExit`]) and the values from that point on are copied; a
+/// column still exact when the partition ends keeps its counts. A column of 50 distinct values
+/// (a label, a count) is then never copied at all. Every such column's kept values are
+/// checked against the state's count of finite values when the partition ends.
 pub(crate) struct CaptureBuffers {
     target: Arc<CapturedValues>,
-    /// (index in the capture, index in the batch, buffer)
-    buffers: Vec<(usize, usize, Vec<f64>)>,
+    slots: Vec<Slot>,
+}
+
+/// One captured column of one partition.
+struct Slot {
+    /// Index in the capture.
+    index: usize,
+    /// Index in the batch (and among the partition's column states).
+    position: usize,
+    buffer: Vec<f64>,
+    /// Copied only once the column's counts leave exact mode.
+    lazy: bool,
+    /// Lazy and its counts still exact: nothing copied yet.
+    waiting: bool,
+    /// Values kept so far (copied or counted).
+    kept: u64,
 }
 
 impl CaptureBuffers {
     /// Buffers for `target`, whose columns sit at the given batch positions (`None`: absent
-    /// from the read, so never filled).
-    pub(crate) fn new(target: Arc<CapturedValues>, positions: &[Option<usize>]) -> Self {
-        let buffers = positions
+    /// from the read, so never filled); `lazy[p]` says whether the column at batch position
+    /// `p` is kept from its exact counts while it has them (its state must record its exact
+    /// exit: [`assay_stats::NumericState::record_exact_exit`]).
+    pub(crate) fn new(
+        target: Arc<CapturedValues>,
+        positions: &[Option<usize>],
+        lazy: &[bool],
+    ) -> Self {
+        let slots = positions
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| p.map(|p| (i, p, Vec::new())))
+            .filter_map(|(index, p)| {
+                p.map(|position| {
+                    let lazy = lazy.get(position).copied().unwrap_or(false);
+                    Slot {
+                        index,
+                        position,
+                        buffer: Vec::new(),
+                        lazy,
+                        waiting: lazy,
+                        kept: 0,
+                    }
+                })
+            })
             .collect();
-        Self { target, buffers }
+        Self { target, slots }
     }
 
-    /// Appends the finite values of the captured columns of `columns` (a batch's arrays).
-    pub(crate) fn push(&mut self, columns: &[ArrayRef]) -> Result<()> {
-        for (i, position, buffer) in self.buffers.iter_mut() {
-            let Some(array) = columns.get(*position) else {
+    /// Appends the finite values of the captured columns of `columns` (a batch's arrays,
+    /// already fed to `states`, the partition's column states in the same order).
+    pub(crate) fn push(&mut self, columns: &[ArrayRef], states: &mut [ColumnState]) -> Result<()> {
+        for slot in self.slots.iter_mut() {
+            let Some(array) = columns.get(slot.position) else {
                 continue;
             };
-            append_finite(array, buffer).map_err(|message| EngineError::Column {
-                column: self.target.columns[*i].clone(),
+            let column = || self.target.columns[slot.index].clone();
+            let mut skip = 0;
+            if slot.waiting {
+                let state = states
+                    .get_mut(slot.position)
+                    .and_then(ColumnState::as_numeric_mut)
+                    .ok_or_else(|| internal(column(), "no numeric state for a kept column"))?;
+                if state.values.is_exact() {
+                    continue;
+                }
+                let exit = state.exact_exit.take().ok_or_else(|| {
+                    internal(
+                        column(),
+                        "the exact counts were left without being recorded",
+                    )
+                })?;
+                let from = exit.from.ok_or_else(|| {
+                    internal(column(), "the exact counts were left outside a batch")
+                })?;
+                slot.kept += exit.counts.iter().map(|(_, n)| n).sum::<u64>();
+                self.target.store_counted(slot.index, exit.counts)?;
+                slot.waiting = false;
+                skip = from;
+            }
+            let before = slot.buffer.len();
+            append_finite(array, &mut slot.buffer).map_err(|message| EngineError::Column {
+                column: column(),
                 message,
             })?;
-            if buffer.len() >= RUN_VALUES {
-                self.target.store(*i, std::mem::take(buffer))?;
+            if skip > 0 {
+                if before + skip > slot.buffer.len() {
+                    return Err(internal(
+                        column(),
+                        "the exact counts were left past the batch",
+                    ));
+                }
+                slot.buffer.drain(before..before + skip);
+            }
+            slot.kept += (slot.buffer.len() - before) as u64;
+            if slot.buffer.len() >= RUN_VALUES {
+                self.target
+                    .store(slot.index, std::mem::take(&mut slot.buffer))?;
             }
         }
         Ok(())
     }
 
-    /// Stores what is left in the buffers.
-    pub(crate) fn finish(self) -> Result<()> {
-        for (i, _, buffer) in self.buffers {
-            self.target.store(i, buffer)?;
+    /// Stores what is left in the buffers, and the exact counts of columns that kept them;
+    /// checks that every lazily kept column kept as many values as its state counted.
+    pub(crate) fn finish(self, states: &[ColumnState]) -> Result<()> {
+        for slot in self.slots {
+            let column = || self.target.columns[slot.index].clone();
+            let mut kept = slot.kept;
+            if slot.lazy {
+                let state = states
+                    .get(slot.position)
+                    .and_then(ColumnState::as_numeric)
+                    .ok_or_else(|| internal(column(), "no numeric state for a kept column"))?;
+                if slot.waiting {
+                    let counts: Vec<(f64, u64)> = state
+                        .exact_values()
+                        .ok_or_else(|| {
+                            internal(
+                                column(),
+                                "the exact counts were left without being recorded",
+                            )
+                        })?
+                        .collect();
+                    kept += counts.iter().map(|(_, n)| n).sum::<u64>();
+                    self.target.store_counted(slot.index, counts)?;
+                }
+                if kept != state.moments.count {
+                    return Err(internal(
+                        column(),
+                        &format!("{kept} values kept against {} counted", state.moments.count),
+                    ));
+                }
+            }
+            self.target.store(slot.index, slot.buffer)?;
         }
         Ok(())
+    }
+}
+
+/// True when a column of type `dt` can be kept from its exact counts while it has them: the
+/// types whose values [`append_finite`] keeps exactly as the profile counts them (floats,
+/// integers, temporal values; not dictionaries or decimals).
+pub(crate) fn lazily_captured(dt: &DataType) -> bool {
+    use DataType::*;
+    matches!(
+        dt,
+        Float16
+            | Float32
+            | Float64
+            | Int8
+            | Int16
+            | Int32
+            | Int64
+            | UInt8
+            | UInt16
+            | UInt32
+            | UInt64
+            | Date32
+            | Date64
+            | Timestamp(_, _)
+            | Time32(_)
+            | Time64(_)
+            | Duration(_)
+    )
+}
+
+fn internal(column: String, message: &str) -> EngineError {
+    EngineError::Column {
+        column,
+        message: format!("internal: keeping exact values: {message}"),
     }
 }
 
@@ -363,16 +526,16 @@ mod tests {
 
     fn fill(target: &Arc<CapturedValues>, partitions: usize, rows: i32) {
         for p in 0..partitions {
-            let mut buffers = CaptureBuffers::new(target.clone(), &[Some(1), Some(0)]);
+            let mut buffers = CaptureBuffers::new(target.clone(), &[Some(1), Some(0)], &[]);
             for chunk in 0..4 {
                 let base = (p as i32 * 4 + chunk) * rows;
                 let b: ArrayRef = Arc::new(Int32Array::from_iter_values(base..base + rows));
                 let a: ArrayRef = Arc::new(Float64Array::from_iter(
                     (base..base + rows).map(|v| Some(f64::from(v) * 0.5)),
                 ));
-                buffers.push(&[b, a]).unwrap();
+                buffers.push(&[b, a], &mut []).unwrap();
             }
-            buffers.finish().unwrap();
+            buffers.finish(&[]).unwrap();
         }
     }
 
@@ -445,7 +608,7 @@ mod tests {
     #[test]
     fn only_finite_values_are_kept() {
         let target = capture(usize::MAX);
-        let mut buffers = CaptureBuffers::new(target.clone(), &[Some(0), None]);
+        let mut buffers = CaptureBuffers::new(target.clone(), &[Some(0), None], &[]);
         let a: ArrayRef = Arc::new(Float64Array::from(vec![
             Some(1.0),
             None,
@@ -453,8 +616,8 @@ mod tests {
             Some(f64::INFINITY),
             Some(-2.0),
         ]));
-        buffers.push(&[a]).unwrap();
-        buffers.finish().unwrap();
+        buffers.push(&[a], &mut []).unwrap();
+        buffers.finish(&[]).unwrap();
         let mut a = target.values("a").unwrap().unwrap();
         a.sort_unstable_by(f64::total_cmp);
         assert_eq!(a, vec![-2.0, 1.0]);

@@ -217,6 +217,27 @@ async fn fold_partitions(
 ) -> Result<(Vec<ColumnState>, Option<Box<dyn BatchTap>>)> {
     let label = opened.spec.label();
     let partitions = opened.df.task_ctx().session_config().target_partitions();
+    // Captured columns kept from their exact counts while they have them (see
+    // `CaptureBuffers`): their states record how they leave exact mode.
+    let mut empty = empty;
+    let lazy: Vec<bool> = names
+        .iter()
+        .zip(empty.iter_mut())
+        .map(|(name, state)| {
+            let kept = capture.as_ref().is_some_and(|c| c.has(name));
+            let exact_type = opened
+                .schema
+                .field_with_name(name)
+                .is_ok_and(|f| crate::capture::lazily_captured(f.data_type()));
+            match state.as_numeric_mut() {
+                Some(n) if kept && exact_type => {
+                    n.record_exact_exit = true;
+                    true
+                }
+                _ => false,
+            }
+        })
+        .collect();
     opened.count_read();
     let streams = crate::error::contain_read(&label, async {
         let df = opened
@@ -260,7 +281,7 @@ async fn fold_partitions(
                 .iter()
                 .map(|name| names.iter().position(|n| n == name))
                 .collect();
-            CaptureBuffers::new(c.clone(), &positions)
+            CaptureBuffers::new(c.clone(), &positions, &lazy)
         });
         let mut tap = tap.as_ref().map(|t| t.fork());
         tasks.push(tokio::spawn(async move {
@@ -271,7 +292,7 @@ async fn fold_partitions(
                         update_state(state, column).map_err(|e| read_error(&label, e))?;
                     }
                     if let Some(buffers) = buffers.as_mut() {
-                        buffers.push(batch.columns())?;
+                        buffers.push(batch.columns(), &mut states)?;
                     }
                     if let Some(tap) = tap.as_mut() {
                         tap.update(&batch)
@@ -283,7 +304,7 @@ async fn fold_partitions(
                     rows_seen.fetch_add(batch.num_rows() as u64, Ordering::Relaxed);
                 }
                 if let Some(buffers) = buffers {
-                    buffers.finish()?;
+                    buffers.finish(&states)?;
                 }
                 Ok(())
             })
@@ -315,7 +336,12 @@ async fn fold_partitions(
             }
         }
     }
-    Ok((merged.unwrap_or(empty), tap))
+    let mut merged = merged.unwrap_or(empty);
+    for state in merged.iter_mut().filter_map(ColumnState::as_numeric_mut) {
+        state.record_exact_exit = false;
+        state.exact_exit = None;
+    }
+    Ok((merged, tap))
 }
 
 fn spinner(
@@ -341,4 +367,108 @@ fn spinner(
         }
     });
     (bar, ticker)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+    use arrow::datatypes::{DataType, Field, Schema};
+
+    /// Rows `0..n` of the test file: `few` (3 values, stays exact), `many` (distinct floats
+    /// with nulls, NaN and infinities: leaves exact mode in its first batch), `late` (40
+    /// values for 20,000 rows, then hundreds: leaves exact mode in a later batch, part way
+    /// through it), `label` (text, not kept).
+    fn columns(n: i64) -> Vec<ArrayRef> {
+        let few = Int64Array::from_iter_values((0..n).map(|i| i % 3 - 1));
+        let many = Float64Array::from_iter((0..n).map(|i| match i % 97 {
+            0 => None,
+            1 => Some(f64::NAN),
+            2 => Some(f64::INFINITY),
+            3 => Some(f64::NEG_INFINITY),
+            4 => Some(-0.0),
+            _ => Some(i as f64 * 0.25 - 1_000.0),
+        }));
+        let late = Int64Array::from_iter((0..n).map(|i| {
+            (i % 11 != 0).then_some(if i < 20_000 { i % 40 } else { i % 700 })
+        }));
+        let label = StringArray::from_iter_values((0..n).map(|i| format!("l{}", i % 5)));
+        vec![
+            Arc::new(few),
+            Arc::new(many),
+            Arc::new(late),
+            Arc::new(label),
+        ]
+    }
+
+    #[tokio::test]
+    async fn kept_values_are_every_finite_value_whether_counted_or_copied() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("few", DataType::Int64, false),
+            Field::new("many", DataType::Float64, true),
+            Field::new("late", DataType::Int64, true),
+            Field::new("label", DataType::Utf8, false),
+        ]));
+        let n = 50_000;
+        let batch = RecordBatch::try_new(schema.clone(), columns(n)).unwrap();
+        let file = std::fs::File::create(&path).unwrap();
+        let props = parquet::file::properties::WriterProperties::builder()
+            .set_max_row_group_row_count(Some(12_000))
+            .build();
+        let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, Some(props)).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+
+        for (cap, threads) in [(50, 2), (50, 1), (100_000, 2)] {
+            let engine = Engine::new(Some(threads));
+            let opened = open_source(engine.ctx(), &SourceSpec::path(path.to_str().unwrap()))
+                .await
+                .unwrap();
+            let options = ProfileOptions {
+                exact_cap: cap,
+                capture: Some(CaptureSpec {
+                    columns: None,
+                    excluded: Vec::new(),
+                    memory_bytes: usize::MAX,
+                }),
+                ..ProfileOptions::default()
+            };
+            let (profile, captured) = profile_and_capture(&opened, &options).await.unwrap();
+            let captured = captured.unwrap();
+            assert_eq!(captured.columns(), ["few", "many", "late"]);
+            let exact = |name: &str| {
+                profile
+                    .columns
+                    .iter()
+                    .find(|c| c.name == name)
+                    .and_then(|c| c.state.as_numeric())
+                    .unwrap()
+                    .values
+                    .is_exact()
+            };
+            if cap == 50 {
+                assert!(exact("few") && !exact("many") && !exact("late"));
+            } else {
+                assert!(exact("few") && exact("many") && exact("late"));
+            }
+            let arrays = columns(n);
+            for (i, name) in ["few", "many", "late"].into_iter().enumerate() {
+                let mut expected: Vec<f64> = Vec::new();
+                let cast = arrow::compute::cast(&arrays[i], &DataType::Float64).unwrap();
+                let floats = cast.as_any().downcast_ref::<Float64Array>().unwrap();
+                expected.extend(floats.iter().flatten().filter(|v| v.is_finite()));
+                expected.sort_by(f64::total_cmp);
+                let kept = captured.sorted_values(name).unwrap().unwrap();
+                // -0.0 is counted as 0.0: compare values, not bits.
+                assert_eq!(kept.len(), expected.len(), "{name}, cap {cap}");
+                assert!(
+                    kept.iter().zip(&expected).all(|(a, b)| a == b),
+                    "{name}, cap {cap}, {threads} threads"
+                );
+            }
+            assert!(captured.values("label").unwrap().is_none());
+        }
+    }
 }

@@ -220,6 +220,28 @@ pub struct NumericState {
     /// value counter leaves exact mode at the first one).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unkeyed: u64,
+    /// Set by a reader that keeps this column's raw values only once its counts leave exact
+    /// mode (`assay_engine::capture`): the counts are then recorded in
+    /// [`NumericState::exact_exit`] as they are left. Not saved.
+    #[serde(skip)]
+    pub record_exact_exit: bool,
+    /// The exact counts as the column left exact mode (when asked for by
+    /// [`NumericState::record_exact_exit`]), for the reader to take. Not saved.
+    #[serde(skip)]
+    pub exact_exit: Option<ExactExit>,
+}
+
+/// A column's exact counts at the moment they gave way to sketches, and where in the batch
+/// being fed that happened: the finite values of that batch before `from` are in `counts`,
+/// the others are not.
+#[derive(Debug, Clone, Default)]
+pub struct ExactExit {
+    /// Every distinct finite value counted so far (as `f64`) with its count.
+    pub counts: Vec<(f64, u64)>,
+    /// Index, among the finite values of the batch being fed, of the first value the counts
+    /// did not take; `None` when the values were fed one by one (not through
+    /// [`NumericState::extend_floats`] or [`NumericState::extend_keyed`]).
+    pub from: Option<usize>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -279,6 +301,12 @@ impl NumericState {
                 self.values.push(key);
                 return false;
             }
+            if self.record_exact_exit && self.exact_exit.is_none() {
+                self.exact_exit = self.exact_values().map(|counts| ExactExit {
+                    counts: counts.collect(),
+                    from: None,
+                });
+            }
             self.seed_sketch();
         }
         self.values.push(key);
@@ -312,7 +340,15 @@ impl NumericState {
             }
             deferred.push(x);
         }
+        self.mark_exit(sketched_from);
         self.finish_batch(deferred, sketched_from, None);
+    }
+
+    /// Records where in this batch the counts left exact mode, if they did.
+    fn mark_exit(&mut self, sketched_from: Option<usize>) {
+        if let (Some(from), Some(exit)) = (sketched_from, self.exact_exit.as_mut()) {
+            exit.from.get_or_insert(from);
+        }
     }
 
     /// True when a batch's values are counted after it is sorted rather than one by one: the
@@ -433,6 +469,7 @@ impl NumericState {
                 deferred.push(x);
             }
         }
+        self.mark_exit(sketched_from);
         // Float keys come back from the values whatever the batch: no keys kept.
         self.finish_batch(deferred, sketched_from, by_batch.then_some(&[][..]));
     }
@@ -1084,6 +1121,14 @@ impl ColumnState {
     /// Numeric statistics, when the column is numeric.
     pub fn as_numeric(&self) -> Option<&NumericState> {
         match &self.body {
+            ColumnBody::Numeric(n) => Some(n),
+            ColumnBody::Text(_) => None,
+        }
+    }
+
+    /// The numeric state, mutably, if this is a numeric column.
+    pub fn as_numeric_mut(&mut self) -> Option<&mut NumericState> {
+        match &mut self.body {
             ColumnBody::Numeric(n) => Some(n),
             ColumnBody::Text(_) => None,
         }

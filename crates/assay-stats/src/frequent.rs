@@ -27,6 +27,11 @@
 //! for a map of 1024 on this project's 2-core machine. Its error bound is tighter too
 //! (`n / 1025` against DataSketches' `3.5 n / 1024`), for up to 4,096 counters held between
 //! purges (DataSketches: 768).
+//! A profile feeds a numeric column past the exact cap a batch at a time, sorted (the quantile
+//! sketch sorts each batch anyway) and compacted to distinct values with their counts:
+//! [`FrequentCounts::update_distinct`] merges such a batch as the exact summary it is, looking
+//! each value up once and inserting only those counted above the cut, so a batch of distinct
+//! values costs one lookup a value and no insert at all.
 //! Bounds are reported exactly as DataSketches reported them (lower = counter, upper =
 //! counter + offset), and its saved summaries convert without loss ([`FrequentCounts::from_datasketches`]).
 
