@@ -389,9 +389,9 @@ mod tests {
             4 => Some(-0.0),
             _ => Some(i as f64 * 0.25 - 1_000.0),
         }));
-        let late = Int64Array::from_iter((0..n).map(|i| {
-            (i % 11 != 0).then_some(if i < 20_000 { i % 40 } else { i % 700 })
-        }));
+        let late = Int64Array::from_iter(
+            (0..n).map(|i| (i % 11 != 0).then_some(if i < 20_000 { i % 40 } else { i % 700 })),
+        );
         let label = StringArray::from_iter_values((0..n).map(|i| format!("l{}", i % 5)));
         vec![
             Arc::new(few),

@@ -1322,14 +1322,18 @@ mod tests {
         for v in values.iter().filter(|v| v.is_finite()) {
             *truth.entry(float_key(*v)).or_insert(0) += 1;
         }
-        let mut batched = NumericState::default();
-        batched.values = ValueCounter::with_cap(1_000);
+        let mut batched = NumericState {
+            values: ValueCounter::with_cap(1_000),
+            ..NumericState::default()
+        };
         let mut deferred = Vec::new();
         for chunk in values.chunks(8_192) {
             batched.extend_floats(chunk.iter().copied(), &mut deferred);
         }
-        let mut single = NumericState::default();
-        single.values = ValueCounter::with_cap(1_000);
+        let mut single = NumericState {
+            values: ValueCounter::with_cap(1_000),
+            ..NumericState::default()
+        };
         values.iter().for_each(|v| single.push(*v));
         assert!(!batched.values.is_exact());
         assert_eq!(batched.nan, single.nan);
