@@ -20,12 +20,7 @@ impl Empirical {
     /// (81 ms against 98, 88 and 117 ms for normal values; 12 against 51–67 ms for counts).
     pub fn from_values(mut values: Vec<f64>) -> Self {
         values.retain(|v| v.is_finite());
-        let values = crate::quantile::sorted_total_order(values);
-        let mut out = Self::default();
-        for v in values {
-            out.push_sorted(v, 1.0);
-        }
-        out
+        Self::compact_sorted(crate::quantile::sorted_total_order(values))
     }
 
     /// From values already in ascending order (as [`crate::quantile::sorted_total_order`]
@@ -36,11 +31,36 @@ impl Empirical {
         if !values.windows(2).all(|w| w[0] <= w[1]) {
             return Self::from_values(values);
         }
-        let mut out = Self::default();
-        for v in values {
-            out.push_sorted(v, 1.0);
+        Self::compact_sorted(values)
+    }
+
+    /// From finite values in ascending order, each of weight 1: the distinct values are moved
+    /// to the front of `values` itself (no second copy of a column of distinct values), their
+    /// counts in a vector sized once.
+    fn compact_sorted(mut values: Vec<f64>) -> Self {
+        let total = values.len() as f64;
+        // -0.0 and 0.0 are one value.
+        let distinct = values.len() - values.windows(2).filter(|w| w[0] == w[1]).count();
+        let mut weights: Vec<f64> = Vec::with_capacity(distinct);
+        let mut kept = 0;
+        for i in 0..values.len() {
+            let v = if values[i] == 0.0 { 0.0 } else { values[i] };
+            if kept > 0 && values[kept - 1] == v {
+                if let Some(w) = weights.last_mut() {
+                    *w += 1.0;
+                }
+            } else {
+                values[kept] = v;
+                weights.push(1.0);
+                kept += 1;
+            }
         }
-        out
+        values.truncate(kept);
+        Self {
+            values,
+            weights,
+            total,
+        }
     }
 
     /// From `(value, weight)` pairs in any order; equal values are merged, non-finite values
@@ -183,9 +203,14 @@ mod tests {
         let from_sorted = Empirical::from_sorted(sorted);
         assert_eq!(from_sorted.values(), expected.values());
         assert_eq!(from_sorted.weights(), expected.weights());
-        let unsorted = Empirical::from_sorted(values);
+        let unsorted = Empirical::from_sorted(values.clone());
         assert_eq!(unsorted.values(), expected.values());
         assert_eq!(unsorted.weights(), expected.weights());
+        // The same as weighting each value 1 (a separate path), -0.0 kept as +0.0.
+        let weighted = Empirical::from_weighted(values.iter().map(|v| (*v, 1.0)));
+        assert_eq!(expected, weighted);
+        assert_eq!(expected.values()[0].to_bits(), 0f64.to_bits());
+        assert_eq!(expected.total(), 6.0);
     }
 
     #[test]
