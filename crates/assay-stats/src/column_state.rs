@@ -193,6 +193,19 @@ pub fn parse_decimal(text: &str, scale: i8) -> Option<i128> {
     Some(if negative { -value } else { value })
 }
 
+/// The keys of sorted values, each once with how many values in a row have it.
+fn distinct_keys(sorted: &[f64], key_of: impl Fn(f64) -> u64) -> Vec<(u64, u64)> {
+    let mut distinct: Vec<(u64, u64)> = Vec::with_capacity(sorted.len());
+    for x in sorted {
+        let key = key_of(*x);
+        match distinct.last_mut() {
+            Some((last, n)) if *last == key => *n += 1,
+            _ => distinct.push((key, 1)),
+        }
+    }
+    distinct
+}
+
 /// State of a numeric (or temporal, as epoch units) column.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct NumericState {
@@ -411,19 +424,10 @@ impl NumericState {
         keys: &[u64],
     ) {
         const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0; // 2^53
-        let key_of: fn(f64) -> u64 = match self.domain {
-            KeyDomain::Float => float_key,
-            KeyDomain::Int => |x| x as i64 as u64,
-            KeyDomain::UInt => |x| x as u64,
-            KeyDomain::Decimal { .. } => {
-                keys.iter().for_each(|k| self.values.push(*k));
-                return;
-            }
-        };
         let exact_back = self.domain.is_float()
             || range
                 .is_some_and(|(lo, hi)| lo.abs() <= EXACT_INTEGERS && hi.abs() <= EXACT_INTEGERS);
-        if !exact_back {
+        if !exact_back || matches!(self.domain, KeyDomain::Decimal { .. }) {
             keys.iter().for_each(|k| self.values.push(*k));
             return;
         }
@@ -431,15 +435,12 @@ impl NumericState {
         if !values.is_sorted_by(|a, b| a.total_cmp(b).is_le()) {
             *values = crate::quantile::sorted_total_order(std::mem::take(values));
         }
-        let mut distinct: Vec<(u64, u64)> = Vec::new();
-        for x in values.iter() {
+        let distinct = match self.domain {
+            KeyDomain::Int => distinct_keys(values, |x| x as i64 as u64),
+            KeyDomain::UInt => distinct_keys(values, |x| x as u64),
             // In total order -0.0 sits just before 0.0, and both have one key.
-            let key = key_of(*x);
-            match distinct.last_mut() {
-                Some((last, n)) if *last == key => *n += 1,
-                _ => distinct.push((key, 1)),
-            }
-        }
+            _ => distinct_keys(values, float_key),
+        };
         self.values.push_distinct(&distinct);
     }
 
