@@ -12,13 +12,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// The allocator. glibc's malloc hands large freed blocks back to the kernel and pays a
-/// zeroed-page fault for every 4 KiB when it takes them again: the Parquet reader's page
-/// buffers made that half the time of a 1,000-column profile (`perf`: `clear_page_erms`).
-/// mimalloc keeps freed memory for reuse (DataFusion's own CLI uses it for the same reason).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Exit code for configuration, usage and input errors.
 pub const EXIT_INPUT_ERROR: u8 = 2;
 
