@@ -460,26 +460,15 @@ impl CaptureBuffers {
 /// integers, temporal values; not dictionaries or decimals).
 pub(crate) fn lazily_captured(dt: &DataType) -> bool {
     use DataType::*;
-    matches!(
-        dt,
-        Float16
-            | Float32
-            | Float64
-            | Int8
-            | Int16
-            | Int32
-            | Int64
-            | UInt8
-            | UInt16
-            | UInt32
-            | UInt64
-            | Date32
-            | Date64
-            | Timestamp(_, _)
-            | Time32(_)
-            | Time64(_)
-            | Duration(_)
-    )
+    crate::profile_udaf::value_class(dt) == Some(crate::profile_udaf::ValueClass::Numeric)
+        && !matches!(
+            dt,
+            Dictionary(_, _)
+                | Decimal32(_, _)
+                | Decimal64(_, _)
+                | Decimal128(_, _)
+                | Decimal256(_, _)
+        )
 }
 
 fn internal(column: String, message: &str) -> EngineError {
@@ -570,6 +559,28 @@ mod tests {
             assert_eq!(target.sorted_values("b").unwrap().unwrap(), b);
         }
         assert!(capture(0).values("c").unwrap().is_none());
+    }
+
+    #[test]
+    fn only_types_kept_exactly_as_counted_wait_for_their_counts() {
+        use arrow::datatypes::TimeUnit;
+        for dt in [
+            DataType::Float32,
+            DataType::Int64,
+            DataType::UInt8,
+            DataType::Date32,
+            DataType::Timestamp(TimeUnit::Microsecond, None),
+        ] {
+            assert!(lazily_captured(&dt), "{dt}");
+        }
+        for dt in [
+            DataType::Decimal128(10, 2),
+            DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Float64)),
+            DataType::Utf8,
+            DataType::Boolean,
+        ] {
+            assert!(!lazily_captured(&dt), "{dt}");
+        }
     }
 
     #[test]
