@@ -9,6 +9,7 @@ use assay_stats::Profile;
 use crate::capture::CapturedValues;
 use crate::engine::Engine;
 use crate::error::{EngineError, Result};
+use crate::ordered::KeptRows;
 use crate::profiler::{profile_read, ProfileOptions};
 use crate::source::{is_url, open_source, OpenedSource, SourceSpec};
 use crate::tap::BatchTap;
@@ -98,6 +99,8 @@ pub struct Dataset {
     pub source: Option<OpenedSource>,
     /// Raw numeric values kept from the profiling read ([`ProfileOptions::capture`]).
     pub captured: Option<Arc<CapturedValues>>,
+    /// Rows kept in order from the profiling read ([`ProfileOptions::keep_rows`]).
+    pub rows: Option<Arc<KeptRows>>,
 }
 
 impl Dataset {
@@ -113,6 +116,25 @@ impl Dataset {
             .iter()
             .map(|c| c.name.clone())
             .collect()
+    }
+
+    /// The rows kept in order from the profiling read, holding at least `columns`; `Err` names
+    /// what is missing. The runner asks the read for them ([`ProfileOptions::keep_rows`]) when
+    /// a check needs them: their absence is an internal error, not the user's.
+    pub fn kept_rows(&self, columns: &[String]) -> std::result::Result<&KeptRows, String> {
+        let rows = self.rows.as_deref().ok_or_else(|| {
+            format!(
+                "internal: the rows of {} were not kept from its read",
+                self.label
+            )
+        })?;
+        match columns.iter().find(|c| !rows.has(c)) {
+            Some(c) => Err(format!(
+                "internal: column `{c}` of {} was not kept from its read",
+                self.label
+            )),
+            None => Ok(rows),
+        }
     }
 }
 
@@ -166,6 +188,7 @@ pub async fn open_dataset(
                 profile,
                 source: None,
                 captured: None,
+                rows: None,
             }));
         }
     }
@@ -191,6 +214,7 @@ pub async fn read_dataset(
                     profile: read.profile,
                     source: Some(source),
                     captured: read.captured,
+                    rows: read.rows,
                 },
                 read.tap,
             ))

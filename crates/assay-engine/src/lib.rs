@@ -8,6 +8,8 @@
 //!   folding its share of the batches, the partial states merged in memory.
 //! - [`capture`]: raw numeric values kept from that same read for exact checks, spilled to a
 //!   temporary file past a memory budget.
+//! - [`ordered`]: rows kept in the source's order from that same read, for model evaluation
+//!   and validation.
 //! - [`tap`]: row work (hashes, range counts) riding on the profiling read.
 //! - [`scan`]: streams only the columns a check needs, for checks that need raw values.
 //! - [`roles`]: column roles and numeric/categorical inference.
@@ -20,6 +22,7 @@ pub mod engine;
 pub mod error;
 pub mod format;
 pub mod ipc_frames;
+pub mod ordered;
 pub mod preflight;
 pub mod profile_udaf;
 pub mod profiler;

@@ -5,10 +5,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use arrow::datatypes::{Field, Schema};
+use arrow::record_batch::RecordBatch;
+use datafusion::execution::SessionStateBuilder;
 use datafusion::logical_expr::Expr;
 use datafusion::physical_plan::repartition::RepartitionExec;
 use datafusion::physical_plan::{ExecutionPlan, ExecutionPlanProperties, Partitioning};
-use datafusion::prelude::ident;
+use datafusion::prelude::{ident, DataFrame};
 use futures::StreamExt;
 
 use assay_stats::value_counter::DEFAULT_EXACT_CAP;
@@ -17,6 +20,7 @@ use assay_stats::{ColumnKind, ColumnProfile, ColumnState, Profile};
 use crate::capture::{CaptureBuffers, CaptureSpec, CapturedValues};
 use crate::engine::Engine;
 use crate::error::{read_error, EngineError, Result};
+use crate::ordered::{split_numbered, KeptRows, SequencedExec};
 use crate::profile_udaf::{empty_state_for, update_state, value_class};
 use crate::roles::{infer_kind, DEFAULT_CATEGORICAL_MAX_DISTINCT};
 use crate::source::{column_list, open_source, OpenedSource, SourceSpec};
@@ -37,6 +41,10 @@ pub struct ProfileOptions {
     pub progress: bool,
     /// Raw numeric values to keep from the same read (for exact checks).
     pub capture: Option<CaptureSpec>,
+    /// Columns whose rows are kept in the source's order from the same read, for consumers
+    /// that need every row in order (model evaluation, cross-validation, sensitivity): see
+    /// [`crate::ordered`]. Their arrays stay in memory as read.
+    pub keep_rows: Option<Vec<String>>,
 }
 
 impl Default for ProfileOptions {
@@ -48,6 +56,7 @@ impl Default for ProfileOptions {
             columns: None,
             progress: false,
             capture: None,
+            keep_rows: None,
         }
     }
 }
@@ -87,6 +96,8 @@ pub struct ProfileRead {
     pub captured: Option<Arc<CapturedValues>>,
     /// The tap handed to the read, fed every row and merged across partitions.
     pub tap: Option<Box<dyn BatchTap>>,
+    /// The rows [`ProfileOptions::keep_rows`] asked for, in the source's order.
+    pub rows: Option<Arc<KeptRows>>,
 }
 
 /// Profiles an opened source in one parallel pass, keeping the raw values
@@ -156,6 +167,25 @@ pub async fn profile_read(
         };
         Arc::new(CapturedValues::new(kept, spec.memory_bytes, &label))
     });
+    let keep: Option<Vec<usize>> = match &options.keep_rows {
+        Some(cols) => Some(
+            cols.iter()
+                .map(|c| {
+                    names
+                        .iter()
+                        .position(|n| n == c)
+                        .ok_or_else(|| EngineError::Column {
+                            column: c.clone(),
+                            message: format!(
+                                "{label} has no column `{c}` among those read (columns: {})",
+                                column_list(&schema)
+                            ),
+                        })
+                })
+                .collect::<Result<_>>()?,
+        ),
+        None => None,
+    };
     if let Some(tap) = &tap {
         if let Some(c) = tap.columns().into_iter().find(|c| !names.contains(c)) {
             return Err(EngineError::Column {
@@ -167,12 +197,21 @@ pub async fn profile_read(
             });
         }
     }
-    let folded = fold_partitions(opened, &names, empty, rows_seen, capture.clone(), tap).await;
+    let folded = fold_partitions(
+        opened,
+        &names,
+        empty,
+        rows_seen,
+        capture.clone(),
+        tap,
+        keep.as_deref(),
+    )
+    .await;
     if let Some((bar, ticker)) = progress {
         ticker.abort();
         bar.finish_and_clear();
     }
-    let (states, tap) = folded?;
+    let (states, tap, kept_rows) = folded?;
     let mut columns = Vec::with_capacity(names.len());
     for (name, state) in names.iter().zip(states) {
         let field = schema
@@ -199,6 +238,7 @@ pub async fn profile_read(
         profile: Profile::new(opened.spec.paths.clone(), rows, columns),
         captured: capture,
         tap,
+        rows: kept_rows.map(Arc::new),
     })
 }
 
@@ -206,7 +246,8 @@ pub async fn profile_read(
 /// (so a file the reader cannot split, one Parquet row group or one compressed CSV, is still
 /// profiled in parallel). Each task folds its batches into its own column states; the
 /// partitions' states are then merged in memory, in their binary form: nothing is serialized
-/// on the way. Each task feeds its own copy of `tap`; the copies are merged at the end.
+/// on the way. Each task feeds its own copy of `tap`; the copies are merged at the end. The
+/// columns at positions `keep` have their rows kept in the source's order ([`crate::ordered`]).
 async fn fold_partitions(
     opened: &OpenedSource,
     names: &[String],
@@ -214,7 +255,8 @@ async fn fold_partitions(
     rows_seen: Arc<AtomicU64>,
     capture: Option<Arc<CapturedValues>>,
     mut tap: Option<Box<dyn BatchTap>>,
-) -> Result<(Vec<ColumnState>, Option<Box<dyn BatchTap>>)> {
+    keep: Option<&[usize]>,
+) -> Result<PartitionsFolded> {
     let label = opened.spec.label();
     let partitions = opened.df.task_ctx().session_config().target_partitions();
     // Captured columns kept from their exact counts while they have them (see
@@ -245,11 +287,33 @@ async fn fold_partitions(
             .clone()
             .select(names.iter().map(ident).collect::<Vec<Expr>>())
             .map_err(|e| read_error(&label, e))?;
+        // Rows kept in order: no round-robin split inside the plan and no file moved from one
+        // partition to another at run time (work stealing), so that file groups are
+        // contiguous runs of the files, in order; every batch is numbered at the plan's top.
+        let df = if keep.is_some() {
+            let (state, plan) = df.into_parts();
+            let mut config = state.config().clone().with_round_robin_repartition(false);
+            config
+                .options_mut()
+                .execution
+                .enable_file_stream_work_stealing = false;
+            let state = SessionStateBuilder::new_from_existing(state)
+                .with_config(config)
+                .build();
+            DataFrame::new(state, plan)
+        } else {
+            df
+        };
         let task_ctx = Arc::new(df.task_ctx());
         let plan = df
             .create_physical_plan()
             .await
             .map_err(|e| read_error(&label, e))?;
+        let plan: Arc<dyn ExecutionPlan> = if keep.is_some() {
+            Arc::new(SequencedExec::new(plan))
+        } else {
+            plan
+        };
         // The round-robin split is added to the optimized plan: asked for in the logical
         // plan, DataFusion's optimizer drops it (nothing above it needs partitions), and a
         // file read as one partition would then be profiled on one core.
@@ -284,10 +348,30 @@ async fn fold_partitions(
             CaptureBuffers::new(c.clone(), &positions, &lazy)
         });
         let mut tap = tap.as_ref().map(|t| t.fork());
+        let keep = keep.map(<[usize]>::to_vec);
+        let mut kept: Vec<(u64, RecordBatch)> = Vec::new();
         tasks.push(tokio::spawn(async move {
             let folded = crate::error::contain_read(&label, async {
                 while let Some(batch) = stream.next().await {
                     let batch = batch.map_err(|e| read_error(&label, e))?;
+                    let batch = match &keep {
+                        None => batch,
+                        Some(keep) => {
+                            let internal = |message| EngineError::BadInput {
+                                path: label.clone(),
+                                message,
+                            };
+                            let (runs, batch) = split_numbered(&batch).map_err(internal)?;
+                            for (number, start, len) in runs {
+                                let rows = batch
+                                    .slice(start, len)
+                                    .project(keep)
+                                    .map_err(|e| internal(e.to_string()))?;
+                                kept.push((number, rows));
+                            }
+                            batch
+                        }
+                    };
                     for (state, column) in states.iter_mut().zip(batch.columns()) {
                         update_state(state, column).map_err(|e| read_error(&label, e))?;
                     }
@@ -309,15 +393,17 @@ async fn fold_partitions(
                 Ok(())
             })
             .await;
-            folded.map(|()| (states, tap))
+            folded.map(|()| (states, tap, kept))
         }));
     }
     let mut merged: Option<Vec<ColumnState>> = None;
+    let mut kept: Vec<(u64, RecordBatch)> = Vec::new();
     for task in tasks {
-        let (states, part) = task.await.map_err(|e| EngineError::BadInput {
+        let (states, part, part_kept) = task.await.map_err(|e| EngineError::BadInput {
             path: label.clone(),
             message: format!("the profiling task failed: {e}"),
         })??;
+        kept.extend(part_kept);
         if let (Some(tap), Some(part)) = (tap.as_mut(), part) {
             tap.merge(part).map_err(|message| EngineError::BadInput {
                 path: label.clone(),
@@ -341,8 +427,43 @@ async fn fold_partitions(
         state.record_exact_exit = false;
         state.exact_exit = None;
     }
-    Ok((merged, tap))
+    let rows = match keep {
+        None => None,
+        Some(keep) => {
+            let fields: Vec<Field> = keep
+                .iter()
+                .map(|&i| {
+                    opened
+                        .schema
+                        .field_with_name(&names[i])
+                        .cloned()
+                        .map_err(|e| EngineError::Column {
+                            column: names[i].clone(),
+                            message: e.to_string(),
+                        })
+                })
+                .collect::<Result<_>>()?;
+            let schema = kept
+                .first()
+                .map(|(_, b)| b.schema())
+                .unwrap_or_else(|| Arc::new(Schema::new(fields)));
+            Some(KeptRows::from_numbered(schema, kept).map_err(|message| {
+                EngineError::BadInput {
+                    path: label.clone(),
+                    message,
+                }
+            })?)
+        }
+    };
+    Ok((merged, tap, rows))
 }
+
+/// The merged column states of a read, its merged tap and the rows it kept in order.
+type PartitionsFolded = (
+    Vec<ColumnState>,
+    Option<Box<dyn BatchTap>>,
+    Option<KeptRows>,
+);
 
 fn spinner(
     label: &str,
@@ -469,6 +590,69 @@ mod tests {
                 );
             }
             assert!(captured.values("label").unwrap().is_none());
+        }
+    }
+
+    /// Rows kept from the profiling read come back in the files' order, whatever the number
+    /// of threads: three files read as one, two or three file groups, with and without the
+    /// round-robin split above them (four threads), Parquet and CSV. The truth is the rows
+    /// as written; the read is counted once.
+    #[tokio::test]
+    async fn kept_rows_are_in_the_source_order_whatever_the_threads() {
+        use arrow::array::AsArray;
+        use arrow::datatypes::Int64Type;
+        let dir = tempfile::tempdir().unwrap();
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("few", DataType::Int64, false),
+            Field::new("many", DataType::Float64, true),
+            Field::new("late", DataType::Int64, true),
+            Field::new("label", DataType::Utf8, false),
+        ]));
+        let n = 30_000;
+        let all = RecordBatch::try_new(schema.clone(), columns(n)).unwrap();
+        let (pq, csv) = (dir.path().join("pq"), dir.path().join("csv"));
+        std::fs::create_dir_all(&pq).unwrap();
+        std::fs::create_dir_all(&csv).unwrap();
+        for (i, name) in ["a", "b", "c"].iter().enumerate() {
+            let part = all.slice(i * 10_000, 10_000);
+            let file = std::fs::File::create(pq.join(format!("{name}.parquet"))).unwrap();
+            let props = parquet::file::properties::WriterProperties::builder()
+                .set_max_row_group_row_count(Some(3_000))
+                .build();
+            let mut writer =
+                parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props)).unwrap();
+            writer.write(&part).unwrap();
+            writer.close().unwrap();
+            let file = std::fs::File::create(csv.join(format!("{name}.csv"))).unwrap();
+            let mut writer = arrow::csv::WriterBuilder::new()
+                .with_header(true)
+                .build(file);
+            writer.write(&part).unwrap();
+        }
+        let truth_late = all.column(2).as_primitive::<Int64Type>().clone();
+        let truth_label = all.column(3).as_string::<i32>().clone();
+        for source in [&pq, &csv] {
+            for threads in [1, 2, 3, 4] {
+                let engine = Engine::new(Some(threads));
+                let spec = SourceSpec::path(source.to_str().unwrap());
+                let opened = open_source(engine.ctx(), &spec).await.unwrap();
+                let options = ProfileOptions {
+                    keep_rows: Some(vec!["label".into(), "late".into()]),
+                    ..ProfileOptions::default()
+                };
+                let read = profile_read(&opened, &options, None).await.unwrap();
+                let context = format!("{} with {threads} threads", source.display());
+                assert_eq!(opened.read_count(), 1, "{context}");
+                assert_eq!(read.profile.rows, n as u64, "{context}");
+                let rows = read.rows.unwrap();
+                let kept = rows.concatenated().unwrap().unwrap();
+                assert_eq!(kept.num_columns(), 2, "{context}");
+                assert_eq!(kept.schema().field(0).name(), "label", "{context}");
+                let label = arrow::compute::cast(kept.column(0), &DataType::Utf8).unwrap();
+                assert_eq!(label.as_string::<i32>(), &truth_label, "{context}");
+                let late = arrow::compute::cast(kept.column(1), &DataType::Int64).unwrap();
+                assert_eq!(late.as_primitive::<Int64Type>(), &truth_late, "{context}");
+            }
         }
     }
 }

@@ -699,6 +699,7 @@ async fn profile_rows(
         columns: None,
         progress: false,
         capture: None,
+        keep_rows: None,
     };
     let spec = assay_engine::source::SourceSpec::path(path);
     assay_engine::load_dataset(&state.engine, &spec, &options)
