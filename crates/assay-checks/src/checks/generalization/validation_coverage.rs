@@ -12,7 +12,11 @@ use serde_json::json;
 
 use assay_report::details::crossval::{CoverageDetails, UnseenValue};
 
-use crate::check::{pct, Check, CheckDoc, Inputs, Measurement, RowAccumulator, RowPass, Side};
+use assay_engine::Dataset;
+
+use crate::check::{
+    pct, Check, CheckDoc, Inputs, Measurement, RowAccumulator, RowPass, Side, TapInputs,
+};
 use crate::checks::next_pass;
 use crate::condition::Condition;
 
@@ -39,9 +43,57 @@ struct CoverageCounter {
     unseen: Vec<HashMap<String, u64>>,
 }
 
+/// Unseen categories listed per column (their rows are all counted).
+const UNSEEN_LISTED: usize = 1000;
+
+impl CoverageCounter {
+    fn new(columns: Vec<(String, Domain)>) -> Self {
+        let k = columns.len();
+        Self {
+            columns,
+            rows: 0,
+            any_outside: 0,
+            outside: vec![0; k],
+            below: vec![0; k],
+            above: vec![0; k],
+            unseen: vec![HashMap::new(); k],
+        }
+    }
+}
+
 impl RowAccumulator for CoverageCounter {
     fn columns(&self) -> Vec<String> {
         self.columns.iter().map(|(c, _)| c.clone()).collect()
+    }
+
+    fn fork(&self) -> Option<Box<dyn RowAccumulator>> {
+        Some(Box::new(CoverageCounter::new(self.columns.clone())))
+    }
+
+    fn merge(&mut self, other: Box<dyn Any>) -> Result<(), String> {
+        let other = other
+            .downcast::<CoverageCounter>()
+            .map_err(|_| "internal: merging another accumulator into a coverage counter")?;
+        if other.columns.len() != self.columns.len() {
+            return Err("internal: merging coverage counters of other columns".into());
+        }
+        self.rows += other.rows;
+        self.any_outside += other.any_outside;
+        for j in 0..self.columns.len() {
+            self.outside[j] += other.outside[j];
+            self.below[j] += other.below[j];
+            self.above[j] += other.above[j];
+        }
+        for (mine, theirs) in self.unseen.iter_mut().zip(other.unseen) {
+            for (value, count) in theirs {
+                if let Some(c) = mine.get_mut(&value) {
+                    *c += count;
+                } else if mine.len() < UNSEEN_LISTED {
+                    mine.insert(value, count);
+                }
+            }
+        }
+        Ok(())
     }
 
     fn update(&mut self, batch: &RecordBatch) -> Result<(), String> {
@@ -84,7 +136,7 @@ impl RowAccumulator for CoverageCounter {
                             *flag = true;
                             if let Some(c) = self.unseen[j].get_mut(v) {
                                 *c += 1;
-                            } else if self.unseen[j].len() < 1000 {
+                            } else if self.unseen[j].len() < UNSEEN_LISTED {
                                 self.unseen[j].insert(v.to_string(), 1);
                             }
                         }
@@ -105,13 +157,14 @@ impl RowAccumulator for CoverageCounter {
 /// Columns with their validation domain, and results for the columns left out.
 type Domains = (Vec<(String, Domain)>, Vec<Measurement>);
 
-fn domains(inputs: &Inputs) -> Result<Domains, String> {
+/// The validation (`reference`) data's domain of each of `names`.
+fn domains(reference: Option<&Dataset>, names: Vec<String>) -> Result<Domains, String> {
     let mut out = Vec::new();
     let mut skipped = Vec::new();
-    let Some(reference) = inputs.reference else {
+    let Some(reference) = reference else {
         return Ok((out, skipped));
     };
-    for name in inputs.target_columns(|_| true) {
+    for name in names {
         let Some(r) = reference.profile.column(&name) else {
             skipped.push(Measurement::skipped(
                 Some(&name),
@@ -161,7 +214,7 @@ impl Check for ValidationCoverage {
             why: "A validation score only vouches for the region of input space the validation data covers. Production rows outside it are predicted on faith: categories the model never saw, ranges it never extrapolated to.",
             parameters: "none (columns: restricts the features).",
             default_condition: "<= 0.01",
-            exactness: "Exact: one pass over the production rows against the validation data's exact minimum/maximum and category sets (categorical columns with more than 10,000 distinct validation values are an error: their set is only sketched).",
+            exactness: "Exact: counted on the production data's profiling read against the validation data's exact minimum/maximum and category sets (categorical columns with more than 10,000 distinct validation values are an error: their set is only sketched).",
             references: "TFDV skew/domain checks; Deepchecks 'New category' and 'Out of range'; Ovadia et al. (2019) on dataset shift.",
         }
     }
@@ -170,24 +223,24 @@ impl Check for ValidationCoverage {
         Condition::at_most(0.01)
     }
 
-    fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
-        let (columns, _) = domains(inputs)?;
-        if columns.is_empty() || inputs.current.source.is_none() {
-            return Ok(Vec::new());
+    /// The counts ride on the current data's profiling read, once the validation data (the
+    /// reference) is profiled.
+    fn taps(&self, inputs: &TapInputs) -> Result<Option<Vec<RowPass>>, String> {
+        if inputs.current.is_none() {
+            return Ok(None);
         }
-        let k = columns.len();
-        Ok(vec![RowPass {
+        let (columns, _) = domains(inputs.reference, inputs.target_columns(|_| true))?;
+        if columns.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        Ok(Some(vec![RowPass {
             side: Side::Current,
-            accumulator: Box::new(CoverageCounter {
-                columns,
-                rows: 0,
-                any_outside: 0,
-                outside: vec![0; k],
-                below: vec![0; k],
-                above: vec![0; k],
-                unseen: vec![HashMap::new(); k],
-            }),
-        }])
+            accumulator: Box::new(CoverageCounter::new(columns)),
+        }]))
+    }
+
+    fn taps_after_reference(&self) -> bool {
+        true
     }
 
     fn measure(
@@ -201,7 +254,7 @@ impl Check for ValidationCoverage {
                 "no validation data: give it as data.reference (the current data is production)",
             )]);
         };
-        let (columns, mut out) = domains(inputs)?;
+        let (columns, mut out) = domains(inputs.reference, inputs.target_columns(|_| true))?;
         if columns.is_empty() {
             return Ok(out);
         }
@@ -341,17 +394,10 @@ mod tests {
             evaluation: None,
             validation: None,
         };
-        let (columns, _) = domains(&inputs).unwrap();
-        let k = columns.len();
-        let mut counter = CoverageCounter {
-            columns,
-            rows: 0,
-            any_outside: 0,
-            outside: vec![0; k],
-            below: vec![0; k],
-            above: vec![0; k],
-            unseen: vec![HashMap::new(); k],
-        };
+        let (columns, _) = domains(inputs.reference, inputs.target_columns(|_| true)).unwrap();
+        let counter = CoverageCounter::new(columns);
+        // Fed as the profiling read feeds a tap: split across two copies, then merged.
+        let (mut first, mut second) = (counter.fork().unwrap(), counter.fork().unwrap());
         let batch = RecordBatch::try_new(
             Arc::new(Schema::new(vec![
                 Field::new("x", DataType::Float64, true),
@@ -373,9 +419,11 @@ mod tests {
             ],
         )
         .unwrap();
-        counter.update(&batch).unwrap();
+        first.update(&batch.slice(0, 3)).unwrap();
+        second.update(&batch.slice(3, 1)).unwrap();
+        first.merge(second.into_any()).unwrap();
         let m = ValidationCoverage
-            .measure(&inputs, vec![Box::new(counter) as Box<dyn Any>])
+            .measure(&inputs, vec![first.into_any()])
             .unwrap();
         let x = m.iter().find(|m| m.column.as_deref() == Some("x")).unwrap();
         assert!((x.value.unwrap() - 2.0 / 3.0).abs() < 1e-12);
