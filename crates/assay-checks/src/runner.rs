@@ -13,7 +13,7 @@ use assay_engine::{
 use assay_report::{
     CheckResult, ColumnDistribution, DatasetInfo, Report, Status, Summary, REPORT_SCHEMA_VERSION,
 };
-use assay_runtime::fault::{isolate, isolate_future};
+use assay_runtime::fault::isolate;
 use assay_stats::{ColumnKind, Histogram, Profile};
 
 use crate::catalogue;
@@ -95,6 +95,7 @@ pub async fn run_suite(
         columns: None,
         progress: options.progress,
         capture,
+        keep_rows: None,
     };
     let reference_spec = loaded.reference_spec();
     let current_spec = loaded.current_spec();
@@ -112,6 +113,7 @@ pub async fn run_suite(
                 profile: assay_stats::Profile::new(Vec::new(), 0, Vec::new()),
                 source: None,
                 captured: None,
+                rows: None,
             }))
         } else {
             open_dataset(engine, &current_spec, &profile_options).await
@@ -145,10 +147,21 @@ pub async fn run_suite(
             }
         }
     }
-    let (current, reference, tapped) =
-        read_sides(loaded, current, reference, &profile_options).await?;
+    let prepared = plan_row_consumers(loaded, &current, reference.as_ref())?;
+    let side_options = |keep: &Option<Vec<String>>| ProfileOptions {
+        keep_rows: keep.clone(),
+        ..profile_options.clone()
+    };
+    let (current, reference, tapped) = read_sides(
+        loaded,
+        current,
+        reference,
+        &side_options(&prepared.keep_current),
+        &side_options(&prepared.keep_reference),
+    )
+    .await?;
     let name = suite.name.clone().unwrap_or_else(|| loaded.path.clone());
-    let results = run_checks(loaded, &current, reference.as_ref(), tapped).await?;
+    let results = run_checks(loaded, &current, reference.as_ref(), tapped, prepared).await?;
     Ok(build_report(
         name,
         &current,
@@ -156,6 +169,77 @@ pub async fn run_suite(
         results,
         suite.options.histogram_bins,
     ))
+}
+
+/// What the checks that need every row in order (model evaluation, validation) asked of the
+/// reads, planned before them so that each side is read once.
+struct RowConsumers {
+    /// The evaluation's models and columns, or the fault that kept them from being planned.
+    evaluation: Option<Result<crate::evaluation::EvalPlan, String>>,
+    /// What the validation checks need.
+    validation: crate::validation::ValidationNeeds,
+    /// Columns of the current data kept in order by its read.
+    keep_current: Option<Vec<String>>,
+    /// Columns of the reference data kept in order by its read.
+    keep_reference: Option<Vec<String>>,
+}
+
+/// Plans the evaluation (its models loaded, its columns listed) and the validation's needs,
+/// and from them the rows each read keeps.
+fn plan_row_consumers(
+    loaded: &LoadedSuite,
+    current: &OpenedDataset,
+    reference: Option<&OpenedDataset>,
+) -> Result<RowConsumers, RunError> {
+    let suite = &loaded.suite;
+    let checks: Vec<_> = suite
+        .checks
+        .iter()
+        .map(|e| catalogue::find(&e.check))
+        .collect();
+    let evaluation = if checks.iter().flatten().any(|c| c.needs_evaluation()) {
+        let columns = current.columns();
+        match isolate(|| crate::evaluation::plan(loaded, &columns, current.schema())) {
+            Ok(planned) => Some(Ok(planned.map_err(|message| RunError::Evaluation {
+                suite: loaded.path.clone(),
+                message,
+            })?)),
+            Err(fault) => Some(Err(format!("preparing the model evaluation: {fault}"))),
+        }
+    } else {
+        None
+    };
+    let mut validation = crate::validation::ValidationNeeds::default();
+    for (check, entry) in checks.iter().zip(&suite.checks) {
+        if let Some(check) = check {
+            validation.merge(check.validation_needs(suite, entry));
+        }
+    }
+    let every_column = |d: &OpenedDataset| d.schema().map(|_| d.columns());
+    let folds_on = suite.validation.data;
+    let folds = validation.crossval || !validation.unseen_segments.is_empty();
+    let keep_current = if validation.analysis
+        || validation.benchmark
+        || (folds && folds_on == crate::sections::DataSide::Current)
+    {
+        every_column(current)
+    } else {
+        match &evaluation {
+            Some(Ok(plan)) if current.schema().is_some() => Some(plan.columns.clone()),
+            _ => None,
+        }
+    };
+    let keep_reference = if folds && folds_on == crate::sections::DataSide::Reference {
+        reference.and_then(every_column)
+    } else {
+        None
+    };
+    Ok(RowConsumers {
+        evaluation,
+        validation,
+        keep_current,
+        keep_reference,
+    })
 }
 
 /// An unreadable dataset named by suite key `key`.
@@ -174,7 +258,8 @@ async fn read_sides(
     loaded: &LoadedSuite,
     current: OpenedDataset,
     reference: Option<OpenedDataset>,
-    options: &ProfileOptions,
+    current_options: &ProfileOptions,
+    reference_options: &ProfileOptions,
 ) -> Result<(Dataset, Option<Dataset>, Vec<Option<EntryTaps>>), RunError> {
     let suite = &loaded.suite;
     let checks: Vec<_> = suite
@@ -209,6 +294,10 @@ async fn read_sides(
         }
     }
     let read = |opened: OpenedDataset, set: TapSet, key: &'static str| async move {
+        let options = match key {
+            "data.reference" => reference_options,
+            _ => current_options,
+        };
         // A set with no live accumulator is not handed to the read, but is kept: its slots
         // carry the errors found while planning (a column a side lacks).
         let (tap, kept) = if set.is_empty() {
@@ -379,6 +468,7 @@ async fn run_checks(
     current: &Dataset,
     reference: Option<&Dataset>,
     mut tapped: Vec<Option<EntryTaps>>,
+    prepared: RowConsumers,
 ) -> Result<Vec<CheckResult>, RunError> {
     let suite = &loaded.suite;
     let checks: Vec<_> = suite
@@ -394,9 +484,14 @@ async fn run_checks(
     // A panic while preparing shared inputs fails the checks that need them (an `error`
     // result each), not the run; a configuration problem is still a RunError.
     let mut evaluation_fault: Option<String> = None;
-    let evaluation = if checks.iter().flatten().any(|c| c.needs_evaluation()) {
-        match isolate_future(crate::evaluation::prepare(loaded, current)).await {
-            Ok(prepared) => Some(prepared.map_err(|message| RunError::Evaluation {
+    let evaluation = match &prepared.evaluation {
+        None => None,
+        Some(Err(fault)) => {
+            evaluation_fault = Some(fault.clone());
+            None
+        }
+        Some(Ok(plan)) => match isolate(|| crate::evaluation::prepare(loaded, plan, current)) {
+            Ok(ready) => Some(ready.map_err(|message| RunError::Evaluation {
                 suite: loaded.path.clone(),
                 message,
             })?),
@@ -404,23 +499,12 @@ async fn run_checks(
                 evaluation_fault = Some(format!("preparing the model evaluation: {fault}"));
                 None
             }
-        }
-    } else {
-        None
+        },
     };
-    let mut needs = crate::validation::ValidationNeeds::default();
-    for (check, entry) in checks.iter().zip(&suite.checks) {
-        if let Some(check) = check {
-            needs.merge(check.validation_needs(suite, entry));
-        }
-    }
+    let needs = prepared.validation;
     let mut validation_fault: Option<String> = None;
     let validation = if needs.any() {
-        match isolate_future(crate::validation::prepare(
-            loaded, current, reference, &needs,
-        ))
-        .await
-        {
+        match isolate(|| crate::validation::prepare(loaded, current, reference, &needs)) {
             Ok(prepared) => Some(prepared.map_err(|message| RunError::Validation {
                 suite: loaded.path.clone(),
                 message,

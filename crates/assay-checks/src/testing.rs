@@ -45,6 +45,7 @@ pub fn dataset(columns: &[(&str, Values)]) -> Dataset {
         profile: Profile::new(vec!["test".into()], rows, profiles),
         source: None,
         captured: None,
+        rows: None,
     }
 }
 

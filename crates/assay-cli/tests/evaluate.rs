@@ -679,3 +679,30 @@ fn the_shipped_adult_evaluation_suite_passes_with_fairness_warnings() {
         .count();
     assert_eq!(weak, 10, "the ten worst weak slices are reported");
 }
+
+/// The model evaluation takes its rows from the profiling read (kept in the file's order,
+/// whatever the number of threads): the data is read once, and the report, bootstrap
+/// intervals included, is the same on one thread and on three.
+#[test]
+fn evaluation_reads_the_data_once_and_reports_the_same_on_any_number_of_threads() {
+    let run = |threads: &str| {
+        let r = assay(&[
+            "--threads",
+            threads,
+            "check",
+            "examples/adult/evaluate.yaml",
+            "-o",
+            "json=-",
+        ]);
+        assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+        r.json()
+    };
+    let one_thread = run("1");
+    let three_threads = run("3");
+    for report in [&one_thread, &three_threads] {
+        assert_eq!(report["current"]["reads"], 1, "{}", report["current"]);
+    }
+    let recall = one(&one_thread, "model.recall", None);
+    assert!(num(&recall["details"]["ci_low"]) < num(&recall["details"]["ci_high"]));
+    assert_eq!(one_thread["results"], three_threads["results"]);
+}

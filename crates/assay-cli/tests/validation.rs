@@ -972,3 +972,65 @@ fn validate_suite_example_runs_with_the_external_trainer() {
         "Holand-Netherlands"
     );
 }
+
+/// Cross-validation on the reference and model evaluation on the current data in one suite:
+/// both take their rows from the profiling reads, so each file is read once; the folds and
+/// scores are the same on one thread and on three.
+#[test]
+fn crossval_and_evaluation_share_the_one_read_of_each_side() {
+    let d = tempfile::tempdir().unwrap();
+    let adult = |f: &str| repo(&format!("examples/adult/{f}"));
+    fs::write(
+        d.path().join("s.yaml"),
+        format!(
+            "data:\n  reference: {}\n  current: {}\n  csv: {{ null_values: [\"?\"] }}\n\
+             roles:\n  target: income-per-year\n\
+             validation:\n  data: reference\n  splitter: stratified_kfold\n  folds: 3\n  \
+             shuffle: true\n  seed: 1\n  learner: decision_tree\n  metrics: [accuracy]\n\
+             evaluation:\n  model: {}\n  positive_class: \">50K\"\n  bootstrap_rounds: 100\n  \
+             seed: 7\n\
+             checks:\n  - check: crossval.score\n    params: {{ metric: accuracy }}\n  \
+             - check: generalization.fold_variance\n  - check: model.accuracy\n",
+            adult("adult_reference.csv"),
+            adult("adult_current.csv"),
+            adult("models/adult_gbt.onnx"),
+        ),
+    )
+    .unwrap();
+    let run = |threads: &str| {
+        let r = assay_in(
+            d.path(),
+            &["--threads", threads, "check", "s.yaml", "-o", "json=-"],
+        );
+        assert_ne!(r.code, 2, "{}", r.stderr);
+        r.json()
+    };
+    let one_thread = run("1");
+    let three_threads = run("3");
+    for report in [&one_thread, &three_threads] {
+        assert_eq!(report["reference"]["reads"], 1, "{}", report["reference"]);
+        assert_eq!(report["current"]["reads"], 1, "{}", report["current"]);
+        for r in results(report) {
+            assert_ne!(r["status"], "error", "{r}");
+        }
+    }
+    let score = find(&one_thread, "crossval.score", Some("accuracy"));
+    assert!(num(&score["value"]) > 0.7, "{score}");
+    // Everything but the folds' training times.
+    fn untimed(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .filter(|(k, _)| k.as_str() != "seconds")
+                    .map(|(k, v)| (k.clone(), untimed(v)))
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(untimed).collect()),
+            other => other.clone(),
+        }
+    }
+    assert_eq!(
+        untimed(&one_thread["results"]),
+        untimed(&three_threads["results"])
+    );
+}

@@ -4,10 +4,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use arrow::datatypes::SchemaRef;
+
 use assay_engine::Dataset;
 use assay_model::OnnxModel;
 
 use super::frame::{build_frame, EvalFrame, EvalSetup};
+use super::slices::SliceExpr;
 use crate::suite::LoadedSuite;
 
 /// Highest number of distinct values of a feature searched for weak slices.
@@ -52,13 +55,76 @@ impl EvalContext {
     }
 }
 
-/// Loads the suite's models and reads the current data into an [`EvalContext`].
-pub async fn prepare(loaded: &LoadedSuite, current: &Dataset) -> Result<EvalContext, String> {
+/// What a model evaluation needs before the data is read: its models, loaded, and the columns
+/// of the current data it reads (kept in order from the profiling read, so the data is read
+/// once).
+pub struct EvalPlan {
+    model: Option<OnnxModel>,
+    baseline: Option<OnnxModel>,
+    /// Columns of the current data the evaluation reads (a superset: weak-slice discovery
+    /// chooses among the features only once the profile is known).
+    pub columns: Vec<String>,
+}
+
+/// Loads the suite's models and lists the columns of the current data (`names`, with its
+/// `schema` when the data is raw) the evaluation will read: target, predictions,
+/// probabilities, weight, segments, protected attributes, slice columns, the models' inputs
+/// and, for weak-slice discovery, the features.
+pub fn plan(
+    loaded: &LoadedSuite,
+    names: &[String],
+    schema: Option<&SchemaRef>,
+) -> Result<EvalPlan, String> {
     let suite = &loaded.suite;
     let ev = &suite.evaluation;
     let load = |p: &String| OnnxModel::load(&loaded.resolve(p)).map_err(|e| e.to_string());
     let model = ev.model.as_ref().map(load).transpose()?;
     let baseline = ev.baseline_model.as_ref().map(load).transpose()?;
+    let roles = &suite.roles;
+    let mut wanted: Vec<String> = Vec::new();
+    wanted.extend(roles.target.iter().cloned());
+    wanted.extend(roles.prediction.iter().cloned());
+    wanted.extend(roles.probabilities.iter().cloned());
+    wanted.extend(roles.baseline_prediction.iter().cloned());
+    wanted.extend(roles.baseline_probabilities.iter().cloned());
+    wanted.extend(roles.weight.iter().cloned());
+    wanted.extend(roles.segments.iter().cloned());
+    wanted.extend(roles.protected.iter().cloned());
+    for m in model.iter().chain(baseline.iter()) {
+        // A model that cannot be bound fails when the frame is built, with its message.
+        if let Ok(binding) = m.bind(names, ev.features.as_deref()) {
+            wanted.extend(binding.all_columns());
+        }
+    }
+    // A slice that does not parse fails when the frame is built, with its message.
+    for text in schema.map_or(&[][..], |_| ev.slices.as_slice()) {
+        if let Some(Ok(slice)) = schema.map(|schema| SliceExpr::parse(text, schema)) {
+            wanted.extend(slice.columns);
+        }
+    }
+    if suite.checks.iter().any(|e| e.check == "model.weak_slices") {
+        wanted.extend(roles.features_of(names));
+    }
+    let columns = names
+        .iter()
+        .filter(|c| wanted.contains(c))
+        .cloned()
+        .collect();
+    Ok(EvalPlan {
+        model,
+        baseline,
+        columns,
+    })
+}
+
+/// Builds the [`EvalContext`] from the plan's models and the current data's kept rows.
+pub fn prepare(
+    loaded: &LoadedSuite,
+    plan: &EvalPlan,
+    current: &Dataset,
+) -> Result<EvalContext, String> {
+    let suite = &loaded.suite;
+    let ev = &suite.evaluation;
     let roles = &suite.roles;
     let discovery_columns: Vec<String> =
         if suite.checks.iter().any(|e| e.check == "model.weak_slices") {
@@ -84,12 +150,11 @@ pub async fn prepare(loaded: &LoadedSuite, current: &Dataset) -> Result<EvalCont
         current,
         roles,
         settings: ev,
-        model: model.as_ref(),
-        baseline_model: baseline.as_ref(),
+        model: plan.model.as_ref(),
+        baseline_model: plan.baseline.as_ref(),
         discovery_columns,
         threads,
-    })
-    .await?;
+    })?;
     let requested = suite
         .checks
         .iter()

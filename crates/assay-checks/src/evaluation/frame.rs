@@ -1,12 +1,13 @@
 //! [`EvalFrame`]: targets, predictions, probabilities, weights and groupings of the rows a
-//! model is evaluated on, read in one scan (models run batch by batch on every core).
+//! model is evaluated on, from the rows the profiling read kept in order (models run batch by
+//! batch on every core).
 
 use std::collections::HashMap;
 
 use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
 
-use assay_engine::scan::for_each_batch_in_order;
+use assay_engine::source::column_list;
 use assay_engine::{Dataset, EngineError, Roles};
 use assay_model::{Binding, ModelTask, OnnxModel};
 
@@ -429,8 +430,9 @@ fn side_builder<'a>(
     }))
 }
 
-/// Reads the current data once and builds the frame.
-pub async fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
+/// Builds the frame from the current data's rows, kept in order from its profiling read
+/// ([`super::EvalPlan::columns`] lists what the runner asked the read to keep).
+pub fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
     let roles = setup.roles;
     let settings = setup.settings;
     let source = setup.current.source.as_ref().ok_or_else(|| {
@@ -547,12 +549,21 @@ pub async fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
         .collect();
     let mut slice_members: Vec<Vec<bool>> = vec![Vec::new(); slice_exprs.len()];
     let mut rows_read = 0u64;
-    let mut failure: Option<String> = None;
     let threads = setup.threads.max(1);
-    let scan_result = for_each_batch_in_order(source, &scan, |batch| {
-        if failure.is_some() {
-            return Ok(());
+    // The rows, in order, kept from the profiling read (the runner asked it for them).
+    if let Some(c) = scan.iter().find(|c| !columns.contains(c)) {
+        return Err(EngineError::Column {
+            column: c.clone(),
+            message: format!(
+                "{} has no such column (columns: {})",
+                setup.current.label,
+                column_list(&source.schema)
+            ),
         }
+        .to_string());
+    }
+    let rows = setup.current.kept_rows(&scan)?;
+    for batch in rows.batches() {
         let mut step = || -> Result<(), String> {
             rows_read += batch.num_rows() as u64;
             match task {
@@ -593,15 +604,7 @@ pub async fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
             }
             Ok(())
         };
-        if let Err(e) = step() {
-            failure = Some(e);
-        }
-        Ok(())
-    })
-    .await;
-    scan_result.map_err(|e: EngineError| e.to_string())?;
-    if let Some(f) = failure {
-        return Err(f);
+        step()?;
     }
     let n = rows_read as usize;
 

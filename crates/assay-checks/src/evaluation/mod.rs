@@ -8,6 +8,6 @@ mod frame;
 mod labels;
 pub mod slices;
 
-pub use context::{prepare, EvalContext, DISCOVERY_MAX_DISTINCT};
+pub use context::{plan, prepare, EvalContext, EvalPlan, DISCOVERY_MAX_DISTINCT};
 pub use frame::{build_frame, EvalFrame, EvalSetup, EvalTask, Grouping, Outputs, Slice};
 pub use labels::{label_texts, sort_classes};

@@ -5,10 +5,9 @@
 use std::path::PathBuf;
 
 use arrow::array::BooleanArray;
-use arrow::compute::{concat_batches, filter_record_batch};
+use arrow::compute::filter_record_batch;
 use arrow::record_batch::RecordBatch;
 
-use assay_engine::scan::for_each_batch_in_order;
 use assay_engine::Dataset;
 use assay_model::benchmark::{bench, BenchConfig, BenchResult};
 use assay_model::learners::LearnerSpec;
@@ -316,24 +315,14 @@ fn subset_outputs(
     out
 }
 
-/// Reads every column of `dataset` into one batch.
-async fn read_all(dataset: &Dataset) -> Result<Option<RecordBatch>, String> {
-    let Some(source) = dataset.source.as_ref() else {
+/// Every column of `dataset` as one batch, from the rows its profiling read kept in order
+/// (`None` for a saved profile or no rows).
+fn all_rows(dataset: &Dataset) -> Result<Option<RecordBatch>, String> {
+    if dataset.source.is_none() {
         return Ok(None);
-    };
-    let mut batches = Vec::new();
-    for_each_batch_in_order(source, &dataset.columns(), |b| {
-        batches.push(b.clone());
-        Ok(())
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    let Some(schema) = batches.first().map(RecordBatch::schema) else {
-        return Ok(None);
-    };
-    concat_batches(&schema, &batches)
-        .map(Some)
-        .map_err(|e| e.to_string())
+    }
+    let columns = dataset.columns();
+    dataset.kept_rows(&columns)?.select(&columns)
 }
 
 /// Keeps the rows whose model inputs are all finite numbers.
@@ -398,7 +387,7 @@ fn synthetic_rows(columns: &[String], rows: usize) -> Result<RecordBatch, String
 }
 
 /// Prepares what `needs` asks for.
-pub async fn prepare(
+pub fn prepare(
     loaded: &LoadedSuite,
     current: &Dataset,
     reference: Option<&Dataset>,
@@ -417,7 +406,7 @@ pub async fn prepare(
             DataSide::Reference => reference
                 .ok_or("validation.data is `reference`, but the suite has no data.reference")?,
         };
-        let data = data::load(dataset, &suite.roles, v).await?;
+        let data = data::load(dataset, &suite.roles, v)?;
         let metrics = metrics_of(&v.metrics, &needs.extra_metrics, data.task)?;
         let temp;
         let workdir = match &v.workdir {
@@ -492,7 +481,7 @@ pub async fn prepare(
             suite.evaluation.positive_class.as_deref(),
             threads(),
         )?;
-        current_rows = Some(read_all(current).await?);
+        current_rows = Some(all_rows(current)?);
         if let Some(batch) = current_rows.clone().flatten() {
             let (kept, dropped) = complete_rows(&batch, &setup.features)?;
             setup.batch = Some(kept);
@@ -534,7 +523,7 @@ pub async fn prepare(
         let given = current.source.is_some();
         let rows = match current_rows.take() {
             Some(rows) => rows,
-            None => read_all(current).await?,
+            None => all_rows(current)?,
         };
         let (sample, columns) = match rows {
             Some(batch) => (

@@ -2,11 +2,10 @@
 //! over them), with the target encoded and the features ready for the built-in learners.
 
 use arrow::array::{Array, ArrayRef, AsArray};
-use arrow::compute::{cast, concat_batches, filter_record_batch};
+use arrow::compute::{cast, filter_record_batch};
 use arrow::datatypes::{DataType, Float64Type};
 use arrow::record_batch::RecordBatch;
 
-use assay_engine::scan::for_each_batch_in_order;
 use assay_engine::{Dataset, Roles};
 
 use crate::evaluation::{label_texts, sort_classes, EvalTask};
@@ -280,18 +279,18 @@ pub fn feature_names(
         .collect()
 }
 
-/// Reads the rows of `dataset` that have a target.
-pub async fn load(
+/// The rows of `dataset` that have a target (every column kept in order by its read).
+pub fn load(
     dataset: &Dataset,
     roles: &Roles,
     settings: &ValidationSection,
 ) -> Result<CvData, String> {
-    let source = dataset.source.as_ref().ok_or_else(|| {
-        format!(
+    if dataset.source.is_none() {
+        return Err(format!(
             "{} is a saved profile: cross-validation needs the rows",
             dataset.label
-        )
-    })?;
+        ));
+    }
     let target = roles
         .target
         .clone()
@@ -323,18 +322,10 @@ pub async fn load(
             ));
         }
     }
-    let mut batches = Vec::new();
-    for_each_batch_in_order(source, &columns, |b| {
-        batches.push(b.clone());
-        Ok(())
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    let Some(schema) = batches.first().map(RecordBatch::schema) else {
+    // The rows, in order, kept from the profiling read (the runner asked it for them).
+    let Some(all) = dataset.kept_rows(&columns)?.select(&columns)? else {
         return Err(format!("{} has no rows", dataset.label));
     };
-    let all = concat_batches(&schema, &batches).map_err(|e| e.to_string())?;
-    drop(batches);
     let target_array = all
         .column_by_name(&target)
         .ok_or_else(|| format!("column `{target}` missing from the scan"))?;
