@@ -973,9 +973,10 @@ fn validate_suite_example_runs_with_the_external_trainer() {
     );
 }
 
-/// Cross-validation on the reference and model evaluation on the current data in one suite:
-/// both take their rows from the profiling reads, so each file is read once; the folds and
-/// scores are the same on one thread and on three.
+/// Cross-validation on the reference, model evaluation on the current data and the current
+/// data's coverage by the reference in one suite: all take their rows from the profiling
+/// reads, so each file is read once; the folds and scores are the same on one thread and on
+/// three.
 #[test]
 fn crossval_and_evaluation_share_the_one_read_of_each_side() {
     let d = tempfile::tempdir().unwrap();
@@ -990,7 +991,8 @@ fn crossval_and_evaluation_share_the_one_read_of_each_side() {
              evaluation:\n  model: {}\n  positive_class: \">50K\"\n  bootstrap_rounds: 100\n  \
              seed: 7\n\
              checks:\n  - check: crossval.score\n    params: {{ metric: accuracy }}\n  \
-             - check: generalization.fold_variance\n  - check: model.accuracy\n",
+             - check: generalization.fold_variance\n  - check: model.accuracy\n  \
+             - check: generalization.validation_coverage\n",
             adult("adult_reference.csv"),
             adult("adult_current.csv"),
             adult("models/adult_gbt.onnx"),
@@ -1016,6 +1018,17 @@ fn crossval_and_evaluation_share_the_one_read_of_each_side() {
     }
     let score = find(&one_thread, "crossval.score", Some("accuracy"));
     assert!(num(&score["value"]) > 0.7, "{score}");
+    let joint = find(&one_thread, "generalization.validation_coverage", None);
+    assert!(num(&joint["value"]) < 0.01, "{joint}");
+    let country = find(
+        &one_thread,
+        "generalization.validation_coverage",
+        Some("native-country"),
+    );
+    assert_eq!(
+        country["details"]["unseen"][0]["value"],
+        "Holand-Netherlands"
+    );
     // Everything but the folds' training times.
     fn untimed(v: &Value) -> Value {
         match v {
