@@ -36,6 +36,10 @@ use std::fmt::Write as _;
 
 use assay_stats::Histogram;
 
+use crate::chart::{
+    self, bar_axis, n1, nice_ticks, nice_top, text_width, truncate, BAR_X0, BAR_X1, BOTTOM, CHAR_W,
+    H, LABEL_END, LEFT, MAX_LABEL_CHARS, RIGHT, ROWS_TOP, ROW_H, SMALL_CHAR_W, TOP, W,
+};
 use crate::numbers::{format_count, format_percent, format_value};
 use crate::{CheckResult, ColumnDistribution, DatasetInfo, Report, Status};
 
@@ -143,7 +147,7 @@ fn chip(s: Status) -> String {
 
 /// A number for tables: [`format_value`], with thousands separators on integers
 /// (`32,561`).
-fn format_number(x: f64) -> String {
+pub(crate) fn format_number(x: f64) -> String {
     if x.is_finite() && x.fract() == 0.0 && x.abs() >= 1000.0 && x.abs() < 1e18 {
         let sign = if x < 0.0 { "-" } else { "" };
         format!("{sign}{}", format_count(x.abs() as u64))
@@ -511,46 +515,12 @@ fn figure(out: &mut String, report: &Report, d: &ColumnDistribution, id: Option<
 // ----------------------------------------------------------------------------------------
 // SVG charts
 
-/// Chart width, in SVG user units (both kinds).
-const W: f64 = 480.0;
-/// Numeric chart: height and plot area.
-const H: f64 = 200.0;
-const LEFT: f64 = 52.0;
-const RIGHT: f64 = 468.0;
-const TOP: f64 = 30.0;
-const BOTTOM: f64 = 172.0;
-/// Categorical chart: rows from `ROWS_TOP`, `ROW_H` each; labels end at `LABEL_END`, bars
-/// span `BAR_X0..BAR_X1` at the axis maximum.
-const ROWS_TOP: f64 = 28.0;
-const ROW_H: f64 = 24.0;
-const LABEL_END: f64 = 176.0;
-const BAR_X0: f64 = 182.0;
-const BAR_X1: f64 = 418.0;
 /// Categories drawn by their larger share before the rest is folded into `(other)`.
 pub const MAX_CATEGORIES: usize = 15;
 /// New categories (absent from the reference) always drawn, beyond [`MAX_CATEGORIES`].
 pub const MAX_NEW_CATEGORIES: usize = 15;
-/// Longest category label drawn in full (longer ones end with `…`; the tooltip has it all).
-const MAX_LABEL_CHARS: usize = 28;
-/// Rough text widths for layout, per character, at 11px and 10px.
-const CHAR_W: f64 = 6.2;
-const SMALL_CHAR_W: f64 = 5.6;
 /// Axis label of both kinds.
 const SHARE_AXIS: &str = "% of non-null values";
-
-/// A number for SVG coordinates: one decimal, no trailing `.0`.
-fn n1(x: f64) -> String {
-    let r = (x * 10.0).round() / 10.0;
-    if r == r.trunc() {
-        format!("{}", r as i64)
-    } else {
-        format!("{r:.1}")
-    }
-}
-
-fn text_width(s: &str, per_char: f64) -> f64 {
-    s.chars().count() as f64 * per_char
-}
 
 /// One side of a chart: css class (`r` or `c`), name and histogram.
 #[derive(Clone, Copy)]
@@ -586,205 +556,26 @@ fn valid_edges(edges: &[f64], counts: &[f64]) -> bool {
         && edges[edges.len() - 1] > edges[0]
 }
 
-/// The share axis of a horizontal bar chart: ticks at 0, half and `top` (as percentages),
-/// and its `label`.
-fn bar_axis(svg: &mut String, top: f64, rows_bottom: f64, label: &str) {
-    bar_axis_with(svg, top, rows_bottom, label, format_percent);
-}
-
-/// The axis of a horizontal bar chart: ticks at 0, half and `top`, labelled by `fmt`, and
-/// its `label` (markup: escape it).
-fn bar_axis_with(
-    svg: &mut String,
-    top: f64,
-    rows_bottom: f64,
-    label: &str,
-    fmt: impl Fn(f64) -> String,
-) {
-    let x = |share: f64| BAR_X0 + (share / top).clamp(0.0, 1.0) * (BAR_X1 - BAR_X0);
-    for frac in [0.0, 0.5, 1.0] {
-        let xx = n1(x(top * frac));
-        let _ = write!(
-            svg,
-            "<line class=\"{}\" x1=\"{xx}\" y1=\"{}\" x2=\"{xx}\" y2=\"{}\"/><text x=\"{xx}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-            if frac == 0.0 { "bl" } else { "ax" },
-            n1(ROWS_TOP),
-            n1(rows_bottom),
-            n1(rows_bottom + 13.0),
-            fmt(top * frac)
-        );
-    }
-    let _ = write!(
-        svg,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
-        n1((BAR_X0 + BAR_X1) / 2.0),
-        n1(rows_bottom + 27.0)
-    );
-}
-
-/// The largest share rounded up to a readable axis maximum (at most 1).
-fn nice_top(max_share: f64) -> f64 {
-    if max_share.is_nan() || max_share <= 0.0 {
-        return 1.0;
-    }
-    for step in [0.1, 0.05, 0.01, 0.005, 0.001] {
-        if max_share > step {
-            return ((max_share / step).ceil() * step).min(1.0);
-        }
-    }
-    max_share
-}
-
-/// `m × 10^e` computed so that decimal steps stay as exact as floating point allows.
-fn scaled(m: f64, e: i32) -> f64 {
-    if e >= 0 {
-        m * 10f64.powi(e)
-    } else {
-        m / 10f64.powi(-e)
-    }
-}
-
-/// Round ticks within `[lo, hi]`: multiples of a 1-2-5 step (…, 0.5, 1, 2, 5, 10, 20, …),
-/// the step whose tick count is closest to 5–6 (more ticks on a tie) among those whose
-/// labels fit `width` units without overlapping. Returns the ticks and their labels.
-fn nice_ticks(lo: f64, hi: f64, width: f64) -> Vec<(f64, String)> {
-    if !(lo.is_finite() && hi.is_finite() && hi > lo) {
-        return Vec::new();
-    }
-    let range = hi - lo;
-    let e0 = range.log10().floor() as i32;
-    let mut best: Option<(f64, Vec<(f64, String)>)> = None;
-    for e in (e0 - 2..=e0 + 1).rev() {
-        for m in [5.0, 2.0, 1.0] {
-            let step = scaled(m, e);
-            let first = (lo / step - 1e-9).ceil();
-            let last = (hi / step + 1e-9).floor();
-            let count = last - first + 1.0;
-            if !(2.0..=10.0).contains(&count) {
-                continue;
-            }
-            let ticks: Vec<(f64, String)> = (0..count as i64)
-                .map(|k| {
-                    let i = first + k as f64;
-                    let v = if e >= 0 {
-                        i * m * 10f64.powi(e)
-                    } else {
-                        i * m / 10f64.powi(-e)
-                    };
-                    (v, format_tick(v, step))
-                })
-                .collect();
-            let widest = ticks
-                .iter()
-                .map(|(_, l)| text_width(l, CHAR_W))
-                .fold(0.0, f64::max);
-            if step / range * width < widest + 8.0 {
-                continue;
-            }
-            let score = (count - 5.5).abs();
-            // Candidates come from the largest step down, so `<=` prefers more ticks on a tie.
-            if best.as_ref().is_none_or(|(s, _)| score <= *s) {
-                best = Some((score, ticks));
-            }
-        }
-    }
-    best.map(|(_, t)| t).unwrap_or_default()
-}
-
-/// A tick label, compactly: integers without decimals, `k`, `M`, `G`, `T` for thousands and
-/// beyond when the step allows at most one decimal there (`12k`, `1.2M`; a year stays
-/// `1995`), otherwise as many decimals as the step needs (`0.25`, `2.5`).
-fn format_tick(v: f64, step: f64) -> String {
-    let a = v.abs();
-    let (div, suffix) = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
-        .into_iter()
-        .find(|(div, _)| a >= *div && step >= div / 10.0)
-        .unwrap_or((1.0, ""));
-    let scaled_step = step / div;
-    let decimals = (0..=12)
-        .find(|d| {
-            let x = scaled_step * 10f64.powi(*d);
-            (x - x.round()).abs() < 1e-6 * x.max(1.0)
-        })
-        .unwrap_or(12) as usize;
-    let x = v / div;
-    let mut s = if decimals == 0 && suffix.is_empty() && (10_000.0..1e18).contains(&a) {
-        format_number(x.round())
-    } else {
-        format!("{x:.decimals$}")
-    };
-    if s.contains('.') {
-        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-    }
-    if s == "-0" {
-        s = "0".to_string();
-    }
-    s.push_str(suffix);
-    s
-}
-
-/// Rough width of `c` at 11px in a Helvetica/Arial-like font, for fitting labels.
-fn char_width(c: char) -> f64 {
-    match c {
-        'i' | 'j' | 'l' | '\'' | '|' | '!' | '.' | ',' | ':' | ';' => 2.8,
-        'f' | 't' | 'r' | 'I' | ' ' | '(' | ')' | '[' | ']' | '-' | '/' => 3.7,
-        'm' | 'w' => 8.8,
-        'M' | 'W' => 10.2,
-        '0'..='9' => 6.1,
-        c if c.is_ascii_uppercase() => 7.2,
-        c if c.is_ascii() => 5.7,
-        // CJK and other wide scripts take a full em.
-        c if c >= '\u{2e80}' => 11.0,
-        _ => 6.6,
-    }
-}
-
-/// `s` cut to at most `max_chars` characters and about `max_width` units at 11px, ending
-/// with `…` when cut.
-fn truncate(s: &str, max_chars: usize, max_width: f64) -> String {
-    let width: f64 = s.chars().map(char_width).sum();
-    if s.chars().count() <= max_chars && width <= max_width {
-        return s.to_string();
-    }
-    let budget = max_width - char_width('…');
-    let mut t = String::new();
-    let mut w = 0.0;
-    for c in s.chars().take(max_chars.saturating_sub(1)) {
-        w += char_width(c);
-        if w > budget {
-            break;
-        }
-        t.push(c);
-    }
-    t.push('…');
-    t
-}
-
 fn svg_open(svg: &mut String, d: &ColumnDistribution, height: f64, class: &str) {
-    let _ = write!(
+    chart::open(
         svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"distribution of {}\"{class}>",
-        n1(W),
-        n1(height),
-        escape_html(&d.column),
+        W,
+        height,
+        &format!("distribution of {}", d.column),
+        class,
     );
 }
 
 /// Legend: a swatch and the non-null total per side drawn.
 fn legend(svg: &mut String, sides: &[Side<'_>], x0: f64) {
-    let mut lx = x0;
-    for side in sides {
-        let text = format!("{} (non-null {})", side.name, n_label(side.hist.total()));
-        let _ = write!(
-            svg,
-            "<rect class=\"{}\" x=\"{}\" y=\"8\" width=\"10\" height=\"10\" rx=\"2\"/><text x=\"{}\" y=\"17\">{}</text>",
-            side.class,
-            n1(lx),
-            n1(lx + 14.0),
-            escape_html(&text)
-        );
-        lx += 14.0 + text_width(&text, CHAR_W) + 16.0;
-    }
+    let items: Vec<(&str, String)> = sides
+        .iter()
+        .map(|side| {
+            let total = n_label(side.hist.total());
+            (side.class, format!("{} (non-null {total})", side.name))
+        })
+        .collect();
+    chart::legend(svg, &items, x0);
 }
 
 /// Draws a distribution as an inline SVG chart of shares.
@@ -1254,6 +1045,7 @@ fn categorical_svg(d: &ColumnDistribution, sides: &[Side<'_>]) -> Option<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chart::{char_width, format_tick};
 
     #[test]
     fn escapes_markup_and_quotes() {

@@ -22,6 +22,7 @@
 
 #![warn(missing_docs)]
 
+pub mod chart;
 pub mod drift;
 pub mod html;
 pub mod json;

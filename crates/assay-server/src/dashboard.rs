@@ -189,6 +189,7 @@ form.login button{margin-top:14px;padding:7px 16px;font:inherit;font-weight:600;
 .error{color:var(--fail);font-weight:600}\
 ";
 
+use assay_render::chart;
 /// HTML escaping: the report's own function, one for every page assay writes.
 pub use assay_render::html::escape_html as escape;
 
@@ -497,22 +498,24 @@ fn render_chart(body: &mut String, series: &Series) {
         escape(&series.check),
         escape(column)
     );
-    w!(
+    chart::open(
         body,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {CHART_W} {CHART_H}\" \
-         width=\"{CHART_W}\" height=\"{CHART_H}\" role=\"img\" aria-label=\"{}\" \
-         data-points=\"{n}\" data-min=\"{}\" data-max=\"{}\">\n",
-        escape(&label),
-        data_value(data_range.map(|r| r.0)),
-        data_value(data_range.map(|r| r.1)),
+        CHART_W,
+        CHART_H,
+        &label,
+        &format!(
+            " width=\"{CHART_W}\" height=\"{CHART_H}\" data-points=\"{n}\" data-min=\"{}\" \
+             data-max=\"{}\"",
+            data_value(data_range.map(|r| r.0)),
+            data_value(data_range.map(|r| r.1)),
+        ),
     );
+    body.push('\n');
 
     // Axes.
-    w!(
-        body,
-        "<line class=\"axis\" x1=\"{MARGIN_L}\" y1=\"{MARGIN_T}\" x2=\"{MARGIN_L}\" y2=\"{bottom}\"/>\
-         <line class=\"axis\" x1=\"{MARGIN_L}\" y1=\"{bottom}\" x2=\"{right}\" y2=\"{bottom}\"/>\n"
-    );
+    chart::line(body, "axis", (MARGIN_L, MARGIN_T), (MARGIN_L, bottom));
+    chart::line(body, "axis", (MARGIN_L, bottom), (right, bottom));
+    body.push('\n');
 
     // Y labels: min and max of the values.
     if let Some((vmin, vmax)) = data_range {
@@ -520,11 +523,10 @@ fn render_chart(body: &mut String, series: &Series) {
         let y_min = y_of(vmin);
         let label_x = MARGIN_L - 6.0;
         if vmin == vmax {
+            chart::line(body, "axis", (MARGIN_L - 3.0, y_min), (MARGIN_L, y_min));
             w!(
                 body,
-                "<line class=\"axis\" x1=\"{:.1}\" y1=\"{y_min:.1}\" x2=\"{MARGIN_L}\" y2=\"{y_min:.1}\"/>\
-                 <text class=\"axis-label y-min y-max\" x=\"{label_x}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
-                MARGIN_L - 3.0,
+                "<text class=\"axis-label y-min y-max\" x=\"{label_x}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
                 y_min + 4.0,
                 escape(&fmt_num(vmin))
             );
@@ -536,14 +538,12 @@ fn render_chart(body: &mut String, series: &Series) {
                 ty_max = mid - 6.0;
                 ty_min = mid + 6.0;
             }
+            chart::line(body, "axis", (MARGIN_L - 3.0, y_max), (MARGIN_L, y_max));
+            chart::line(body, "axis", (MARGIN_L - 3.0, y_min), (MARGIN_L, y_min));
             w!(
                 body,
-                "<line class=\"axis\" x1=\"{:.1}\" y1=\"{y_max:.1}\" x2=\"{MARGIN_L}\" y2=\"{y_max:.1}\"/>\
-                 <line class=\"axis\" x1=\"{:.1}\" y1=\"{y_min:.1}\" x2=\"{MARGIN_L}\" y2=\"{y_min:.1}\"/>\
-                 <text class=\"axis-label y-max\" x=\"{label_x}\" y=\"{ty_max:.1}\" text-anchor=\"end\">{}</text>\
+                "<text class=\"axis-label y-max\" x=\"{label_x}\" y=\"{ty_max:.1}\" text-anchor=\"end\">{}</text>\
                  <text class=\"axis-label y-min\" x=\"{label_x}\" y=\"{ty_min:.1}\" text-anchor=\"end\">{}</text>\n",
-                MARGIN_L - 3.0,
-                MARGIN_L - 3.0,
                 escape(&fmt_num(vmax)),
                 escape(&fmt_num(vmin))
             );

@@ -16,9 +16,10 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use super::{
-    bar_axis, escape_html, format_number, n1, n_label, nice_top, status_class, text_width,
-    truncate, BAR_X0, BAR_X1, CHAR_W, LABEL_END, MAX_LABEL_CHARS, ROWS_TOP, ROW_H, SMALL_CHAR_W,
+use super::{escape_html, format_number, n_label, status_class};
+use crate::chart::{
+    self, bar_axis, n1, nice_top, text_width, truncate, BAR_X0, BAR_X1, LABEL_END, MAX_LABEL_CHARS,
+    ROWS_TOP, ROW_H, SMALL_CHAR_W, W,
 };
 use crate::model::{
     fairness_by_attribute, ConfusionMatrix, Curve, FairnessRow, GroupRates, MetricRow,
@@ -271,13 +272,7 @@ fn caption_open(out: &mut String, title: &str, note: &str, r: &CheckResult) {
 }
 
 fn plot_open(svg: &mut String, label: &str) {
-    let _ = write!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">",
-        n1(PW),
-        n1(PH),
-        escape_html(label)
-    );
+    chart::open(svg, PW, PH, label, "");
 }
 
 /// Gridlines and labels every 0.2 on both axes of the unit square, and the axis names.
@@ -759,24 +754,18 @@ fn rates_svg(attribute: &str, groups: &[GroupRates]) -> Option<String> {
     let rows_bottom = ROWS_TOP + ROW_H * groups.len() as f64;
     let height = rows_bottom + 32.0;
     let mut svg = String::with_capacity(1024 + 500 * groups.len());
-    let _ = write!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"rates per group of {}\">",
-        n1(super::W),
-        n1(height),
-        escape_html(attribute)
+    chart::open(
+        &mut svg,
+        W,
+        height,
+        &format!("rates per group of {attribute}"),
+        "",
     );
-    // Legend.
-    let mut lx = 8.0;
-    for (class, name, _) in &kinds {
-        let _ = write!(
-            svg,
-            "<rect class=\"{class}\" x=\"{}\" y=\"8\" width=\"10\" height=\"10\" rx=\"2\"/><text x=\"{}\" y=\"17\">{name}</text>",
-            n1(lx),
-            n1(lx + 14.0)
-        );
-        lx += 14.0 + text_width(name, CHAR_W) + 16.0;
-    }
+    let items: Vec<(&str, String)> = kinds
+        .iter()
+        .map(|(class, name, _)| (*class, name.to_string()))
+        .collect();
+    chart::legend(&mut svg, &items, 8.0);
     // Axis.
     let max_rate = groups
         .iter()

@@ -27,10 +27,11 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::model_section::{chip_for, interval_html, opt, signed};
-use super::{
-    bar_axis_with, escape_html, format_number, format_tick, n1, n_label, nice_ticks, nice_top,
-    status_class, text_width, truncate, BAR_X0, BAR_X1, BOTTOM, CHAR_W, LABEL_END, LEFT,
-    MAX_LABEL_CHARS, RIGHT, ROWS_TOP, ROW_H, SMALL_CHAR_W, TOP, W,
+use super::{escape_html, format_number, n_label, status_class};
+use crate::chart::{
+    self, bar_axis_with, format_tick, n1, nice_ticks, nice_top, text_width, truncate, BAR_X0,
+    BAR_X1, BOTTOM, CHAR_W, LABEL_END, LEFT, MAX_LABEL_CHARS, RIGHT, ROWS_TOP, ROW_H, SMALL_CHAR_W,
+    TOP, W,
 };
 use crate::numbers::format_percent;
 use crate::validation::{
@@ -194,25 +195,13 @@ fn hbars_svg(
     let rows_bottom = ROWS_TOP + ROW_H * rows.len() as f64;
     let height = rows_bottom + 32.0;
     let mut svg = String::with_capacity(1024 + 600 * rows.len());
-    let _ = write!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">",
-        n1(W),
-        n1(height),
-        escape_html(aria)
-    );
+    chart::open(&mut svg, W, height, aria, "");
     if series.len() > 1 {
-        let mut lx = 8.0;
-        for (class, name) in series {
-            let _ = write!(
-                svg,
-                "<rect class=\"{class}\" x=\"{}\" y=\"8\" width=\"10\" height=\"10\" rx=\"2\"/><text x=\"{}\" y=\"17\">{}</text>",
-                n1(lx),
-                n1(lx + 14.0),
-                escape_html(name)
-            );
-            lx += 14.0 + text_width(name, CHAR_W) + 16.0;
-        }
+        let items: Vec<(&str, String)> = series
+            .iter()
+            .map(|(class, name)| (*class, name.to_string()))
+            .collect();
+        chart::legend(&mut svg, &items, 8.0);
     }
     let name = escape_html(axis_name);
     match scale {
@@ -832,12 +821,7 @@ fn morris_figure(f: &ValidationFigures<'_>) -> Option<String> {
     let px = |v: f64| ML + (v / xmax).clamp(0.0, 1.0) * (MR - ML);
     let py = |v: f64| MB - (v / ymax).clamp(0.0, 1.0) * (MB - MT);
     let mut svg = String::with_capacity(4096);
-    let _ = write!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"Morris screening\">",
-        n1(MW),
-        n1(MH)
-    );
+    chart::open(&mut svg, MW, MH, "Morris screening", "");
     for (v, label) in nice_ticks(0.0, xmax, MR - ML) {
         let xx = n1(px(v));
         let _ = write!(
@@ -1403,12 +1387,12 @@ fn latency_figure(out: &mut String, r: &LatencyRow<'_>) {
     };
     let height = BOTTOM + 34.0;
     let mut svg = String::with_capacity(4096);
-    let _ = write!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"call times of {}\">",
-        n1(W),
-        n1(height),
-        escape_html(r.label)
+    chart::open(
+        &mut svg,
+        W,
+        height,
+        &format!("call times of {}", r.label),
+        "",
     );
     // Count axis: powers of ten.
     for k in 0..=(ytop as i32) {
