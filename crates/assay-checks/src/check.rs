@@ -446,6 +446,19 @@ pub trait Check: Send + Sync {
     ) -> Option<assay_engine::capture::CaptureSpec> {
         None
     }
+    /// Numeric values of the current data alone it wants kept from the profiling read
+    /// (`has_reference`: the suite names a reference), for a check whose bounds come from the
+    /// current data itself, known only once it is read (default: none). Kept as
+    /// [`Check::raw_numeric_need`]'s are (spilled to a temporary file past the memory budget),
+    /// they spare a second read.
+    fn current_values_need(
+        &self,
+        _entry: &crate::suite::CheckEntry,
+        _roles: &assay_engine::Roles,
+        _has_reference: bool,
+    ) -> Option<assay_engine::capture::CaptureSpec> {
+        None
+    }
     /// Row work done during the profiling reads themselves ("taps"), planned before the
     /// current data is read: `Some(passes)` are the check's row passes (each accumulator must
     /// [`RowAccumulator::fork`]), handed to [`Check::measure`] in order, and

@@ -6,6 +6,7 @@ use std::any::Any;
 
 use serde_json::Value;
 
+use assay_engine::capture::CaptureSpec;
 use assay_engine::scan::for_each_batch;
 use assay_engine::{
     open_dataset, read_dataset, Dataset, Engine, EngineError, OpenedDataset, ProfileOptions,
@@ -148,16 +149,34 @@ pub async fn run_suite(
         }
     }
     let prepared = plan_row_consumers(loaded, &current, reference.as_ref())?;
-    let side_options = |keep: &Option<Vec<String>>| ProfileOptions {
-        keep_rows: keep.clone(),
-        ..profile_options.clone()
+    // Values of the current data alone, for checks whose bounds come from it.
+    let has_reference = loaded.reference_spec().is_some();
+    let current_only = suite
+        .checks
+        .iter()
+        .filter(|_| raw_data(&loaded.current_spec()))
+        .filter_map(|e| {
+            catalogue::find(&e.check)
+                .and_then(|c| c.current_values_need(e, &suite.roles, has_reference))
+        })
+        .reduce(assay_engine::capture::CaptureSpec::union);
+    let side_options = |keep: &Option<Vec<String>>, only: Option<&CaptureSpec>| {
+        let capture = match (profile_options.capture.clone(), only.cloned()) {
+            (Some(both), Some(only)) => Some(both.union(only)),
+            (both, only) => both.or(only),
+        };
+        ProfileOptions {
+            keep_rows: keep.clone(),
+            capture,
+            ..profile_options.clone()
+        }
     };
     let (current, reference, tapped) = read_sides(
         loaded,
         current,
         reference,
-        &side_options(&prepared.keep_current),
-        &side_options(&prepared.keep_reference),
+        &side_options(&prepared.keep_current, current_only.as_ref()),
+        &side_options(&prepared.keep_reference, None),
     )
     .await?;
     let name = suite.name.clone().unwrap_or_else(|| loaded.path.clone());

@@ -459,3 +459,54 @@ fn row_checks_on_the_read_keep_their_fallbacks_and_errors() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("min_length"), "{}", r.stderr);
 }
+
+/// Without a reference, outlier fences come from the current data's own quartiles, known only
+/// once it is read: the values past the exact counts are kept from that read and counted after
+/// it, so the file is still read once, and the count is exact (checked against the rows, given
+/// the fences the report states). A column that stays within its exact counts is counted from
+/// them.
+#[test]
+fn outlier_share_without_a_reference_counts_from_the_one_read() {
+    let d = tempfile::tempdir().unwrap();
+    let n = 30_000;
+    let mut rng = Xorshift(5);
+    let rows: Vec<(f64, i64)> = (0..n)
+        .map(|i| {
+            // Heavy tails: every 40th value far out, on either side.
+            let base = (rng.next() % 1_000_000) as f64 / 1000.0;
+            let x = match i % 40 {
+                0 => base * 50.0,
+                1 => -base * 50.0,
+                _ => base,
+            };
+            (x, (rng.next() % 20) as i64 - (i % 500 == 0) as i64 * 1000)
+        })
+        .collect();
+    let body = csv("x,k", rows.iter().map(|(x, k)| format!("{x},{k}")));
+    fs::write(d.path().join("cur.csv"), body).unwrap();
+    fs::write(
+        d.path().join("s.yaml"),
+        "data:\n  current: cur.csv\nchecks:\n  - check: integrity.outlier_share\n",
+    )
+    .unwrap();
+    let r = assay_in(d.path(), &["check", "s.yaml", "-o", "json=-"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    let report = r.json();
+    assert_eq!(report["current"]["reads"], 1, "{}", report["current"]);
+    for (column, values) in [
+        ("x", rows.iter().map(|r| r.0).collect::<Vec<f64>>()),
+        ("k", rows.iter().map(|r| r.1 as f64).collect()),
+    ] {
+        let res = result(&report, "integrity.outlier_share", Some(column));
+        let details = &res["details"];
+        assert_eq!(details["exact_count"], true, "{res}");
+        assert_eq!(details["fences_from"], "current", "{res}");
+        let lo = details["lower_fence"].as_f64().unwrap();
+        let hi = details["upper_fence"].as_f64().unwrap();
+        let truth = values.iter().filter(|v| **v < lo || **v > hi).count();
+        assert!(truth > 0, "{column}: the data has outliers");
+        assert_eq!(details["outliers"].as_f64(), Some(truth as f64), "{res}");
+        let share = res["value"].as_f64().unwrap();
+        assert!((share - truth as f64 / n as f64).abs() < 1e-12, "{res}");
+    }
+}

@@ -16,6 +16,10 @@ use crate::condition::Condition;
 /// Share of values beyond the IQR fences or the z-score threshold.
 pub struct OutlierShare;
 
+/// Bytes of kept values held in memory (beyond, they go to a temporary file) when the fences
+/// come from the current data.
+const KEPT_VALUES_MEMORY: usize = 128 << 20;
+
 struct Plan {
     column: String,
     lo: f64,
@@ -81,7 +85,7 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
             ));
             continue;
         };
-        let method = method_for(inputs, n, lo, hi);
+        let method = method_for(inputs, &name, n, lo, hi);
         plans.push(Plan {
             column: name,
             lo,
@@ -111,7 +115,8 @@ impl Check for OutlierShare {
             exactness: "Quartiles come from the KLL sketch (exact below ~200 values, else within \
                 its rank error of about 1.3%); given the fences, the count outside is exact \
                 (from distinct values, or counted on the profiling read when \
-                the fences come from the reference; without one, by a second read).",
+                the fences come from the reference; without one, from the values kept on \
+                that read, in memory up to 128 MiB and in a temporary file past it).",
             references: "Tukey (1977) fences; Deepchecks OutlierSampleDetection (IQR); \
                 scipy.stats.zscore.",
         }
@@ -131,6 +136,24 @@ impl Check for OutlierShare {
 
     fn taps_after_reference(&self) -> bool {
         true
+    }
+
+    /// Without a reference the fences come from the current data's own profile: the values
+    /// of the columns past the exact counts are kept from its read and counted after it.
+    fn current_values_need(
+        &self,
+        entry: &crate::suite::CheckEntry,
+        roles: &assay_engine::Roles,
+        has_reference: bool,
+    ) -> Option<assay_engine::capture::CaptureSpec> {
+        if has_reference {
+            return None;
+        }
+        Some(assay_engine::capture::CaptureSpec {
+            columns: entry.columns.clone().or_else(|| roles.features.clone()),
+            excluded: roles.non_feature_columns(),
+            memory_bytes: KEPT_VALUES_MEMORY,
+        })
     }
 
     /// With a reference, counts outside its fences on the current read (the reference is read
@@ -188,7 +211,8 @@ impl Check for OutlierShare {
             let Some(n) = cur.state.as_numeric() else {
                 continue;
             };
-            let (outside, exact) = count_outside(n, p.method, &p.column, p.lo, p.hi, &counted)?;
+            let (outside, exact) =
+                count_outside(inputs.current, n, p.method, &p.column, p.lo, p.hi, &counted)?;
             let total = n.moments.count;
             let share = if total == 0 {
                 0.0

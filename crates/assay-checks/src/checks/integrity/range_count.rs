@@ -1,8 +1,11 @@
 //! Shared by range-style checks: counting a numeric column's values outside `[lo, hi]`
-//! exactly when possible, by a row pass when needed, from the sketch as a last resort.
+//! exactly when possible (from the profile's distinct values, the values kept on the
+//! profiling read or a row pass), from the sketch as a last resort.
 
 use std::any::Any;
 
+use assay_engine::capture::CapturedValues;
+use assay_engine::Dataset;
 use assay_stats::NumericState;
 
 use crate::accumulators::OutsideRange;
@@ -17,6 +20,9 @@ pub enum CountMethod {
     Inside,
     /// From the profile's exact distinct values.
     ExactCounts,
+    /// From the current data's values kept on its profiling read
+    /// ([`crate::check::Check::current_values_need`]).
+    Captured,
     /// By a row pass over the current data.
     RowPass,
     /// Estimated from the KLL sketch (a saved profile with many distinct values).
@@ -24,11 +30,19 @@ pub enum CountMethod {
 }
 
 /// Chooses the cheapest exact method available.
-pub fn method_for(inputs: &Inputs, n: &NumericState, lo: f64, hi: f64) -> CountMethod {
+pub fn method_for(
+    inputs: &Inputs,
+    column: &str,
+    n: &NumericState,
+    lo: f64,
+    hi: f64,
+) -> CountMethod {
+    let captured = |c: &CapturedValues| c.has(column);
     match (n.min, n.max) {
         (Some(a), Some(b)) if a >= lo && b <= hi => CountMethod::Inside,
         (None, None) => CountMethod::Inside,
         _ if n.values.is_exact() => CountMethod::ExactCounts,
+        _ if inputs.current.captured.as_deref().is_some_and(captured) => CountMethod::Captured,
         _ if inputs.current.source.is_some() => CountMethod::RowPass,
         _ => CountMethod::Sketch,
     }
@@ -61,6 +75,7 @@ pub fn counts_by_column(
 /// Values outside `[lo, hi]` and whether the count is exact: from the rows when they were
 /// counted (a tap on the profiling read, or a row pass), else as `method` says.
 pub fn count_outside(
+    current: &Dataset,
     n: &NumericState,
     method: CountMethod,
     column: &str,
@@ -85,6 +100,18 @@ pub fn count_outside(
                 }
             }
             (count as f64, true)
+        }
+        CountMethod::Captured => {
+            let values = current
+                .captured
+                .as_ref()
+                .map(|c| c.values(column))
+                .transpose()
+                .map_err(|e| e.to_string())?
+                .flatten()
+                .ok_or_else(|| format!("internal: the values of `{column}` were not kept"))?;
+            let outside = values.iter().filter(|v| **v < lo || **v > hi).count();
+            (outside as f64, true)
         }
         CountMethod::RowPass => {
             return Err(format!(

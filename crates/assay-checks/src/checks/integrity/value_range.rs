@@ -110,7 +110,7 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
             ));
             continue;
         };
-        let method = method_for(inputs, n, lo, hi);
+        let method = method_for(inputs, &name, n, lo, hi);
         plans.push(Plan {
             column: name,
             lo,
@@ -212,7 +212,8 @@ impl Check for ValueRange {
                 continue;
             };
             let total = n.moments.count;
-            let (outside, exact) = count_outside(n, p.method, &p.column, p.lo, p.hi, &counted)?;
+            let (outside, exact) =
+                count_outside(inputs.current, n, p.method, &p.column, p.lo, p.hi, &counted)?;
             let share = if total == 0 {
                 0.0
             } else {
