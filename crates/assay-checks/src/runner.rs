@@ -171,7 +171,7 @@ pub async fn run_suite(
             ..profile_options.clone()
         }
     };
-    let (current, reference, tapped) = read_sides(
+    let (mut current, mut reference, tapped) = read_sides(
         loaded,
         current,
         reference,
@@ -180,7 +180,7 @@ pub async fn run_suite(
     )
     .await?;
     let name = suite.name.clone().unwrap_or_else(|| loaded.path.clone());
-    let results = run_checks(loaded, &current, reference.as_ref(), tapped, prepared).await?;
+    let results = run_checks(loaded, &mut current, reference.as_mut(), tapped, prepared).await?;
     Ok(build_report(
         name,
         &current,
@@ -482,10 +482,12 @@ struct Planned {
     finished: Option<EntryTaps>,
 }
 
+/// Runs every check. The rows kept in order for the evaluation and the validation are
+/// released once those are prepared (what they keep of them, they hold themselves).
 async fn run_checks(
     loaded: &LoadedSuite,
-    current: &Dataset,
-    reference: Option<&Dataset>,
+    current: &mut Dataset,
+    mut reference: Option<&mut Dataset>,
     mut tapped: Vec<Option<EntryTaps>>,
     prepared: RowConsumers,
 ) -> Result<Vec<CheckResult>, RunError> {
@@ -509,7 +511,7 @@ async fn run_checks(
             evaluation_fault = Some(fault.clone());
             None
         }
-        Some(Ok(plan)) => match isolate(|| crate::evaluation::prepare(loaded, plan, current)) {
+        Some(Ok(plan)) => match isolate(|| crate::evaluation::prepare(loaded, plan, &*current)) {
             Ok(ready) => Some(ready.map_err(|message| RunError::Evaluation {
                 suite: loaded.path.clone(),
                 message,
@@ -523,7 +525,8 @@ async fn run_checks(
     let needs = prepared.validation;
     let mut validation_fault: Option<String> = None;
     let validation = if needs.any() {
-        match isolate(|| crate::validation::prepare(loaded, current, reference, &needs)) {
+        let sides = (&*current, reference.as_deref());
+        match isolate(|| crate::validation::prepare(loaded, sides.0, sides.1, &needs)) {
             Ok(prepared) => Some(prepared.map_err(|message| RunError::Validation {
                 suite: loaded.path.clone(),
                 message,
@@ -536,6 +539,12 @@ async fn run_checks(
     } else {
         None
     };
+    current.rows = None;
+    if let Some(r) = reference.as_mut() {
+        r.rows = None;
+    }
+    let current: &Dataset = current;
+    let reference: Option<&Dataset> = reference.map(|r| &*r);
     // The fault, if any, that keeps check `i` from running.
     let fault_of = |i: usize| -> Option<String> {
         let check = checks[i].as_ref()?;

@@ -132,6 +132,20 @@ impl ExecutionPlan for SequencedExec {
 /// in the batch and its length.
 pub type NumberedRun = (u64, usize, usize);
 
+/// The name of the first node of `plan` that mixes rows of several partitions (a
+/// repartition, a merge), which would break the order [`SequencedExec`] numbers; `None` when
+/// every partition flows straight from its file group.
+pub fn mixing_node(plan: &Arc<dyn ExecutionPlan>) -> Option<String> {
+    let name = plan.name();
+    if matches!(
+        name,
+        "RepartitionExec" | "CoalescePartitionsExec" | "SortPreservingMergeExec" | "UnionExec"
+    ) {
+        return Some(name.to_string());
+    }
+    plan.children().into_iter().find_map(mixing_node)
+}
+
 /// Splits a batch numbered by [`SequencedExec`] into runs of consecutively numbered rows and
 /// its other columns.
 pub fn split_numbered(batch: &RecordBatch) -> Result<(Vec<NumberedRun>, RecordBatch), String> {
@@ -165,10 +179,12 @@ pub fn split_numbered(batch: &RecordBatch) -> Result<(Vec<NumberedRun>, RecordBa
 
 /// Rows of some columns of a dataset, kept in the source's row order from its profiling read
 /// ([`crate::ProfileOptions::keep_rows`]).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct KeptRows {
     schema: SchemaRef,
     batches: Vec<RecordBatch>,
+    /// Every row as one batch, made on first use ([`KeptRows::concatenated`]).
+    whole: std::sync::OnceLock<Option<RecordBatch>>,
 }
 
 impl KeptRows {
@@ -189,6 +205,7 @@ impl KeptRows {
         Ok(Self {
             schema,
             batches: numbered.into_iter().map(|(_, b)| b).collect(),
+            whole: std::sync::OnceLock::new(),
         })
     }
 
@@ -212,17 +229,22 @@ impl KeptRows {
         self.schema.field_with_name(column).is_ok()
     }
 
-    /// Every kept row as one batch (`None` when there are none).
+    /// Every kept row as one batch (`None` when there are none), concatenated once and kept
+    /// (later calls share its buffers).
     pub fn concatenated(&self) -> Result<Option<RecordBatch>, String> {
-        if self.num_rows() == 0 {
-            return Ok(None);
+        if let Some(whole) = self.whole.get() {
+            return Ok(whole.clone());
         }
-        concat_batches(&self.schema, &self.batches)
-            .map(Some)
-            .map_err(|e| e.to_string())
+        let whole = if self.num_rows() == 0 {
+            None
+        } else {
+            Some(concat_batches(&self.schema, &self.batches).map_err(|e| e.to_string())?)
+        };
+        Ok(self.whole.get_or_init(|| whole).clone())
     }
 
-    /// The kept rows of `columns` (in that order) as one batch (`None` when there are no rows).
+    /// The kept rows of `columns` (in that order) as one batch (`None` when there are no rows),
+    /// sharing the buffers of [`KeptRows::concatenated`].
     pub fn select(&self, columns: &[String]) -> Result<Option<RecordBatch>, String> {
         let indices: Vec<usize> = columns
             .iter()

@@ -43,8 +43,10 @@ struct CoverageCounter {
     unseen: Vec<HashMap<String, u64>>,
 }
 
-/// Unseen categories listed per column (their rows are all counted).
-const UNSEEN_LISTED: usize = 1000;
+/// Distinct unseen categories counted by value per column and part of the read (their rows
+/// are all counted in the share). Below it the counts listed are exact whatever the number
+/// of threads; a column past it lists lower bounds for the values met after the cap.
+const UNSEEN_TRACKED: usize = 100_000;
 
 impl CoverageCounter {
     fn new(columns: Vec<(String, Domain)>) -> Self {
@@ -86,11 +88,7 @@ impl RowAccumulator for CoverageCounter {
         }
         for (mine, theirs) in self.unseen.iter_mut().zip(other.unseen) {
             for (value, count) in theirs {
-                if let Some(c) = mine.get_mut(&value) {
-                    *c += count;
-                } else if mine.len() < UNSEEN_LISTED {
-                    mine.insert(value, count);
-                }
+                *mine.entry(value).or_insert(0) += count;
             }
         }
         Ok(())
@@ -136,7 +134,7 @@ impl RowAccumulator for CoverageCounter {
                             *flag = true;
                             if let Some(c) = self.unseen[j].get_mut(v) {
                                 *c += 1;
-                            } else if self.unseen[j].len() < UNSEEN_LISTED {
+                            } else if self.unseen[j].len() < UNSEEN_TRACKED {
                                 self.unseen[j].insert(v.to_string(), 1);
                             }
                         }
@@ -214,7 +212,7 @@ impl Check for ValidationCoverage {
             why: "A validation score only vouches for the region of input space the validation data covers. Production rows outside it are predicted on faith: categories the model never saw, ranges it never extrapolated to.",
             parameters: "none (columns: restricts the features).",
             default_condition: "<= 0.01",
-            exactness: "Exact: counted on the production data's profiling read against the validation data's exact minimum/maximum and category sets (categorical columns with more than 10,000 distinct validation values are an error: their set is only sketched).",
+            exactness: "Exact: counted on the production data's profiling read against the validation data's exact minimum/maximum and category sets (categorical columns with more than 10,000 distinct validation values are an error: their set is only sketched). Unseen categories are counted by value up to 100,000 distinct per column and part of the read; past that, the counts listed for values met later are lower bounds (the share stays exact).",
             references: "TFDV skew/domain checks; Deepchecks 'New category' and 'Out of range'; Ovadia et al. (2019) on dataset shift.",
         }
     }
