@@ -211,11 +211,7 @@ fn plan_row_consumers(
     reference: Option<&OpenedDataset>,
 ) -> Result<RowConsumers, RunError> {
     let suite = &loaded.suite;
-    let checks: Vec<_> = suite
-        .checks
-        .iter()
-        .map(|e| catalogue::find(&e.check))
-        .collect();
+    let checks = suite_checks(suite);
     let evaluation = if checks.iter().flatten().any(|c| c.needs_evaluation()) {
         let columns = current.columns();
         match isolate(|| crate::evaluation::plan(loaded, &columns, current.schema())) {
@@ -261,6 +257,15 @@ fn plan_row_consumers(
     })
 }
 
+/// The check of every suite entry (`None` for an unknown id, refused when the suite loaded).
+fn suite_checks(suite: &crate::suite::Suite) -> Vec<Option<Box<dyn crate::check::Check>>> {
+    suite
+        .checks
+        .iter()
+        .map(|e| catalogue::find(&e.check))
+        .collect()
+}
+
 /// An unreadable dataset named by suite key `key`.
 fn data_error(loaded: &LoadedSuite, key: &'static str) -> impl FnOnce(EngineError) -> RunError {
     let suite = loaded.path.clone();
@@ -281,11 +286,7 @@ async fn read_sides(
     reference_options: &ProfileOptions,
 ) -> Result<(Dataset, Option<Dataset>, Vec<Option<EntryTaps>>), RunError> {
     let suite = &loaded.suite;
-    let checks: Vec<_> = suite
-        .checks
-        .iter()
-        .map(|e| catalogue::find(&e.check))
-        .collect();
+    let checks = suite_checks(suite);
     let reference_is_raw = matches!(reference, Some(OpenedDataset::Source(_)));
     let staged = reference_is_raw && checks.iter().flatten().any(|c| c.taps_after_reference());
     let mut planned: Vec<Option<Result<(), String>>> = (0..checks.len()).map(|_| None).collect();
@@ -492,11 +493,7 @@ async fn run_checks(
     prepared: RowConsumers,
 ) -> Result<Vec<CheckResult>, RunError> {
     let suite = &loaded.suite;
-    let checks: Vec<_> = suite
-        .checks
-        .iter()
-        .map(|e| catalogue::find(&e.check))
-        .collect();
+    let checks = suite_checks(suite);
     let conditions: Vec<Condition> = suite
         .checks
         .iter()
