@@ -323,6 +323,20 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_that_mixes_partitions_is_named() {
+        use datafusion::physical_plan::empty::EmptyExec;
+        use datafusion::physical_plan::repartition::RepartitionExec;
+        use datafusion::physical_plan::Partitioning;
+        let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Int64, false)]));
+        let leaf: Arc<dyn ExecutionPlan> = Arc::new(EmptyExec::new(schema));
+        assert_eq!(mixing_node(&leaf), None);
+        let split: Arc<dyn ExecutionPlan> =
+            Arc::new(RepartitionExec::try_new(leaf, Partitioning::RoundRobinBatch(2)).unwrap());
+        let numbered: Arc<dyn ExecutionPlan> = Arc::new(SequencedExec::new(split));
+        assert_eq!(mixing_node(&numbered).as_deref(), Some("RepartitionExec"));
+    }
+
+    #[test]
     fn overlapping_runs_and_lost_numbers_are_internal_errors() {
         let overlap = kept(&[numbered(&[3, 4], &[1, 2]), numbered(&[4], &[3])]);
         assert!(overlap.unwrap_err().contains("share row numbers"));
