@@ -30,8 +30,8 @@ pub mod junit;
 pub mod markdown;
 pub mod model;
 pub mod numbers;
+pub mod page;
 pub mod terminal;
-pub mod theme;
 pub mod validation;
 
 use std::fmt;

@@ -143,55 +143,11 @@ pub struct MonitorPage<'a> {
     pub has_report: bool,
 }
 
-/// The dashboard's own rules, after [`assay_render::theme::base_css`].
-const CSS: &str = "\
-header.top{display:flex;align-items:center;justify-content:space-between;padding:10px 24px;border-bottom:1px solid var(--line);background:var(--soft)}\
-header.top .brand{font-weight:700;font-size:16px;color:var(--fg);text-decoration:none}\
-header.top nav a{margin-left:16px}\
-main{max-width:1100px;margin:0 auto;padding:16px 24px 48px}\
-a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}\
-h1{font-size:22px;margin:8px 0 4px}h2{font-size:17px;margin:28px 0 8px;padding-bottom:4px;border-bottom:1px solid var(--line)}\
-.muted,.empty{color:var(--muted)}\
-th,td{padding:5px 8px}\
-td.num,th.num{text-align:right}\
-td.status{font-weight:600}\
-.status-pass{color:var(--pass)}.status-warn{color:var(--warn)}.status-fail{color:var(--fail)}\
-.status-error{color:var(--error)}.status-skipped,.status-none{color:var(--skipped)}\
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(460px,1fr));gap:16px}\
-figure.chart{margin:0;padding:8px;border:1px solid var(--line);border-radius:6px}\
-figure.chart svg{display:block;width:100%;height:auto}\
-figcaption{font-size:13px;color:var(--muted);padding:4px 4px 0}figcaption .check{color:var(--fg);font-weight:600}\
-svg .axis{stroke:#8c959f;stroke-width:1}\
-svg .line{fill:none;stroke:#57606a;stroke-width:1.5}\
-svg .threshold{stroke:var(--fail);stroke-width:1;stroke-dasharray:5 4}\
-svg .axis-label{font-size:13px;fill:var(--muted)}\
-svg .threshold-label{fill:var(--fail)}\
-circle.point{stroke:#fff;stroke-width:1}\
-circle.status-pass{fill:var(--pass)}circle.status-warn{fill:var(--warn)}circle.status-fail{fill:var(--fail)}\
-circle.status-error{fill:var(--error)}circle.status-skipped,circle.status-none{fill:var(--skipped)}\
-.heatmap-wrap{overflow-x:auto}\
-table#heatmap{width:auto;border-collapse:separate;border-spacing:2px}\
-table#heatmap th,table#heatmap td{border:0;padding:2px 4px}\
-table#heatmap th.window{vertical-align:bottom;font-weight:400;font-size:11px;color:var(--muted);white-space:nowrap}\
-table#heatmap th.window span{writing-mode:vertical-rl;transform:rotate(180deg)}\
-table#heatmap th.column{white-space:nowrap}\
-td.cell{min-width:16px;height:20px;font-size:11px;text-align:center;border-radius:2px}\
-td.cell.dark{color:#fff}\
-.legend{display:flex;align-items:center;gap:8px;margin:8px 0;font-size:12px;color:var(--muted)}\
-.legend .swatch{display:inline-block;width:14px;height:12px;background:#d0d7de;border-radius:2px;vertical-align:middle}\
-tr.alert-firing td.kind{color:var(--fail);font-weight:600}tr.alert-resolved td.kind{color:var(--pass);font-weight:600}\
-.report-link{margin:8px 0}\
-.report-link a{display:inline-block;padding:4px 10px;border:1px solid var(--line);border-radius:6px;background:var(--soft)}\
-form.login{max-width:340px;margin:64px auto;padding:24px;border:1px solid var(--line);border-radius:8px;background:var(--soft)}\
-form.login label{display:block;font-weight:600;margin-bottom:6px}\
-form.login input[type=password]{width:100%;padding:7px 9px;font:inherit;border:1px solid var(--line);border-radius:6px}\
-form.login button{margin-top:14px;padding:7px 16px;font:inherit;font-weight:600;color:#fff;background:var(--pass);border:0;border-radius:6px;cursor:pointer}\
-.error{color:var(--fail);font-weight:600}\
-";
-
 use assay_render::chart;
-/// HTML escaping: the report's own function, one for every page assay writes.
+/// HTML escaping: the report's own function (maud's), one for every page assay writes;
+/// used by the SVG chart builders, the templates escape by themselves.
 pub use assay_render::html::escape_html as escape;
+use maud::{html, Markup, PreEscaped};
 
 /// UTC time `"YYYY-MM-DD HH:MM:SS"` from milliseconds since the Unix epoch.
 ///
@@ -299,75 +255,82 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
-/// Wraps a body into a complete HTML document with the shared stylesheet.
-fn layout(title: &str, signed_in: bool, body: &str) -> String {
-    let mut out = String::with_capacity(body.len() + CSS.len() + 600);
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
-    w!(out, "<title>assay · {}</title>\n", escape(title));
-    w!(
-        out,
-        "<style>{}{CSS}</style>\n</head>\n<body>\n",
-        assay_render::theme::base_css()
-    );
-    out.push_str("<header class=\"top\"><a class=\"brand\" href=\"/ui/\">assay</a>");
-    if signed_in {
-        out.push_str("<nav><a href=\"/ui/\">Monitors</a><a href=\"/ui/logout\">Sign out</a></nav>");
-    }
-    out.push_str("</header>\n<main>\n");
-    out.push_str(body);
-    out.push_str("</main>\n</body>\n</html>\n");
-    out
+/// Wraps a page's content into the one document of every page assay writes, with the
+/// dashboard's top bar.
+fn layout(title: &str, signed_in: bool, body: Markup) -> String {
+    let top = html! {
+        header.top {
+            a.brand href="/ui/" { "assay" }
+            @if signed_in {
+                nav { a href="/ui/" { "Monitors" } a href="/ui/logout" { "Sign out" } }
+            }
+        }
+    };
+    assay_render::page::document(&format!("assay · {title}"), "dashboard", Some(top), body)
 }
 
 /// The `<td class="status status-…">` cell for an optional status.
-fn status_cell(status: Option<&str>) -> String {
+fn status_cell(status: Option<&str>) -> Markup {
     match status {
-        Some(s) if !s.trim().is_empty() => format!(
-            "<td class=\"status status-{}\">{}</td>",
-            escape(&class_token(s)),
-            escape(s)
-        ),
-        _ => "<td class=\"status status-none\">—</td>".to_string(),
+        Some(s) if !s.trim().is_empty() => html! {
+            td class=(format!("status status-{}", class_token(s))) { (s) }
+        },
+        _ => html! { td.status.status-none { "—" } },
+    }
+}
+
+/// A section with a heading, or its sentence when there is nothing to show.
+fn section(id: &str, title: &str, empty: Option<&str>, content: impl FnOnce() -> Markup) -> Markup {
+    html! {
+        section id=(id) { "\n"
+            h2 { (title) } "\n"
+            @match empty {
+                Some(sentence) => { p.empty { (sentence) } "\n" },
+                None => (content()),
+            }
+        } "\n"
     }
 }
 
 /// The list of monitors.
 pub fn monitors_page(monitors: &[MonitorSummary]) -> String {
-    let mut body = String::new();
-    body.push_str("<h1>Monitors</h1>\n<section id=\"monitors-section\">\n");
-    if monitors.is_empty() {
-        body.push_str("<p class=\"empty\">No monitors configured.</p>\n");
-    } else {
-        body.push_str(
-            "<table id=\"monitors\">\n<thead><tr><th>Monitor</th><th>Window</th><th>Status</th>\
-             <th class=\"num\">Windows</th><th class=\"num\">Rows</th>\
-             <th class=\"num\">Open window rows</th><th>Last window end (UTC)</th></tr></thead>\n<tbody>\n",
-        );
-        for m in monitors {
-            let last_end = m
-                .last_window_end_ms
-                .map(format_utc)
-                .unwrap_or_else(|| "—".to_string());
-            w!(
-                body,
-                "<tr data-monitor=\"{name}\"><td><a href=\"{href}\">{name}</a></td><td>{window}</td>{status}\
-                 <td class=\"num windows\">{windows}</td><td class=\"num rows\">{rows}</td>\
-                 <td class=\"num open-rows\">{open}</td><td>{last_end}</td></tr>\n",
-                name = escape(&m.name),
-                href = escape(&monitor_href(&m.name)),
-                window = escape(&m.window),
-                status = status_cell(m.last_status.as_deref()),
-                windows = m.windows,
-                rows = m.rows,
-                open = m.open_window_rows,
-            );
+    let table = || {
+        html! {
+            table #monitors { "\n"
+                thead {
+                    tr {
+                        th { "Monitor" } th { "Window" } th { "Status" }
+                        th.num { "Windows" } th.num { "Rows" }
+                        th.num { "Open window rows" } th { "Last window end (UTC)" }
+                    }
+                } "\n"
+                tbody { "\n"
+                    @for m in monitors {
+                        tr data-monitor=(m.name) {
+                            td { a href=(monitor_href(&m.name)) { (m.name) } }
+                            td { (m.window) }
+                            (status_cell(m.last_status.as_deref()))
+                            td.num.windows { (m.windows) }
+                            td.num.rows { (m.rows) }
+                            td.num.open-rows { (m.open_window_rows) }
+                            td { (m.last_window_end_ms.map(format_utc).unwrap_or_else(|| "—".to_string())) }
+                        } "\n"
+                    }
+                } "\n"
+            } "\n"
         }
-        body.push_str("</tbody>\n</table>\n");
-    }
-    body.push_str("</section>\n");
-    layout("Monitors", true, &body)
+    };
+    let body = html! {
+        h1 { "Monitors" } "\n"
+        section #monitors-section { "\n"
+            @if monitors.is_empty() {
+                p.empty { "No monitors configured." } "\n"
+            } @else {
+                (table())
+            }
+        } "\n"
+    };
+    layout("Monitors", true, body)
 }
 
 /// One monitor: a line chart per series (figure over windows, threshold drawn
@@ -376,24 +339,6 @@ pub fn monitors_page(monitors: &[MonitorSummary]) -> String {
 /// value and status), the windows table, the alert history table, and a link
 /// to the latest report at `/ui/monitors/{name}/report` when `has_report`.
 pub fn monitor_page(page: &MonitorPage<'_>) -> String {
-    let mut body = String::new();
-    let name = escape(page.name);
-    w!(body, "<h1>{name}</h1>\n");
-    w!(
-        body,
-        "<p class=\"muted\">Window: {} · {} window(s) · {} alert(s)</p>\n",
-        escape(page.window),
-        page.windows.len(),
-        page.alerts.len()
-    );
-    if page.has_report {
-        w!(
-            body,
-            "<p class=\"report-link\"><a href=\"{}/report\">Latest report</a></p>\n",
-            escape(&monitor_href(page.name))
-        );
-    }
-
     // Window start times, used for labels.
     let mut starts: BTreeMap<i64, i64> = BTreeMap::new();
     for s in page.series {
@@ -404,14 +349,22 @@ pub fn monitor_page(page: &MonitorPage<'_>) -> String {
     for w in page.windows {
         starts.insert(w.key, w.start_ms);
     }
-
-    render_charts(&mut body, page.series);
-    render_heatmap(&mut body, page.heatmap, &starts);
-    render_windows(&mut body, page.windows);
-    render_alerts(&mut body, page.alerts);
-    layout(page.name, true, &body)
+    let body = html! {
+        h1 { (page.name) } "\n"
+        p.muted {
+            "Window: " (page.window) " · " (page.windows.len()) " window(s) · "
+            (page.alerts.len()) " alert(s)"
+        } "\n"
+        @if page.has_report {
+            p.report-link { a href=(format!("{}/report", monitor_href(page.name))) { "Latest report" } } "\n"
+        }
+        (render_charts(page.series))
+        (render_heatmap(page.heatmap, &starts))
+        (render_windows(page.windows))
+        (render_alerts(page.alerts))
+    };
+    layout(page.name, true, body)
 }
-
 /// Chart geometry (SVG user units).
 const CHART_W: f64 = 640.0;
 const CHART_H: f64 = 220.0;
@@ -420,23 +373,38 @@ const MARGIN_R: f64 = 16.0;
 const MARGIN_T: f64 = 14.0;
 const MARGIN_B: f64 = 34.0;
 
-fn render_charts(body: &mut String, series: &[Series]) {
-    body.push_str("<section id=\"charts-section\">\n<h2>Checks over windows</h2>\n");
-    if series.is_empty() {
-        body.push_str("<p class=\"empty\">No evaluated windows yet.</p>\n</section>\n");
-        return;
-    }
+fn render_charts(series: &[Series]) -> Markup {
     let mut ordered: Vec<&Series> = series.iter().collect();
     ordered.sort_by(|a, b| (&a.check, &a.column).cmp(&(&b.check, &b.column)));
-    body.push_str("<div class=\"charts\">\n");
-    for s in ordered {
-        render_chart(body, s);
-    }
-    body.push_str("</div>\n</section>\n");
+    let empty = series.is_empty().then_some("No evaluated windows yet.");
+    section("charts-section", "Checks over windows", empty, || {
+        html! {
+            div.charts { "\n"
+                @for s in ordered { (render_chart(s)) }
+            } "\n"
+        }
+    })
 }
 
 /// Renders one series as a `<figure class="chart">` with an inline SVG.
-fn render_chart(body: &mut String, series: &Series) {
+fn render_chart(series: &Series) -> Markup {
+    let column = series.column.as_deref().unwrap_or("");
+    let threshold = series.threshold.filter(|x| x.is_finite());
+    html! {
+        figure.chart data-check=(series.check) data-column=(column) { "\n"
+            (PreEscaped(series_svg(series)))
+            figcaption {
+                span.check { (series.check) }
+                @if !column.is_empty() { " · " span.column { (column) } }
+                @if let Some(t) = threshold { " · threshold " (fmt_num(t)) }
+            } "\n"
+        } "\n"
+    }
+}
+
+/// The SVG line chart of one series (ends with a newline).
+fn series_svg(series: &Series) -> String {
+    let mut body = String::new();
     let mut points: Vec<&SeriesPoint> = series.points.iter().collect();
     points.sort_by_key(|p| p.window_key);
     let n = points.len();
@@ -492,14 +460,8 @@ fn render_chart(body: &mut String, series: &Series) {
     } else {
         format!("{} · {}", series.check, column)
     };
-    w!(
-        body,
-        "<figure class=\"chart\" data-check=\"{}\" data-column=\"{}\">\n",
-        escape(&series.check),
-        escape(column)
-    );
     chart::open(
-        body,
+        &mut body,
         CHART_W,
         CHART_H,
         &label,
@@ -513,8 +475,8 @@ fn render_chart(body: &mut String, series: &Series) {
     body.push('\n');
 
     // Axes.
-    chart::line(body, "axis", (MARGIN_L, MARGIN_T), (MARGIN_L, bottom));
-    chart::line(body, "axis", (MARGIN_L, bottom), (right, bottom));
+    chart::line(&mut body, "axis", (MARGIN_L, MARGIN_T), (MARGIN_L, bottom));
+    chart::line(&mut body, "axis", (MARGIN_L, bottom), (right, bottom));
     body.push('\n');
 
     // Y labels: min and max of the values.
@@ -523,7 +485,12 @@ fn render_chart(body: &mut String, series: &Series) {
         let y_min = y_of(vmin);
         let label_x = MARGIN_L - 6.0;
         if vmin == vmax {
-            chart::line(body, "axis", (MARGIN_L - 3.0, y_min), (MARGIN_L, y_min));
+            chart::line(
+                &mut body,
+                "axis",
+                (MARGIN_L - 3.0, y_min),
+                (MARGIN_L, y_min),
+            );
             w!(
                 body,
                 "<text class=\"axis-label y-min y-max\" x=\"{label_x}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\n",
@@ -538,8 +505,18 @@ fn render_chart(body: &mut String, series: &Series) {
                 ty_max = mid - 6.0;
                 ty_min = mid + 6.0;
             }
-            chart::line(body, "axis", (MARGIN_L - 3.0, y_max), (MARGIN_L, y_max));
-            chart::line(body, "axis", (MARGIN_L - 3.0, y_min), (MARGIN_L, y_min));
+            chart::line(
+                &mut body,
+                "axis",
+                (MARGIN_L - 3.0, y_max),
+                (MARGIN_L, y_max),
+            );
+            chart::line(
+                &mut body,
+                "axis",
+                (MARGIN_L - 3.0, y_min),
+                (MARGIN_L, y_min),
+            );
             w!(
                 body,
                 "<text class=\"axis-label y-max\" x=\"{label_x}\" y=\"{ty_max:.1}\" text-anchor=\"end\">{}</text>\
@@ -615,10 +592,10 @@ fn render_chart(body: &mut String, series: &Series) {
     for (i, p) in points.iter().enumerate() {
         match finite(p.value) {
             Some(v) => run.push((x_of(i), y_of(v))),
-            None => flush(&mut run, body),
+            None => flush(&mut run, &mut body),
         }
     }
-    flush(&mut run, body);
+    flush(&mut run, &mut body);
 
     // Points.
     let radius = if n > 120 { 2.0 } else { 3.5 };
@@ -640,19 +617,7 @@ fn render_chart(body: &mut String, series: &Series) {
         }
     }
     body.push_str("</svg>\n");
-
-    w!(
-        body,
-        "<figcaption><span class=\"check\">{}</span>",
-        escape(&series.check)
-    );
-    if !column.is_empty() {
-        w!(body, " · <span class=\"column\">{}</span>", escape(column));
-    }
-    if let Some(t) = threshold {
-        w!(body, " · threshold {}", escape(&fmt_num(t)));
-    }
-    body.push_str("</figcaption>\n</figure>\n");
+    body
 }
 
 /// Colour stops of the heatmap scale, light to dark.
@@ -682,12 +647,15 @@ fn heat_colour(t: f64) -> String {
     )
 }
 
-fn render_heatmap(body: &mut String, cells: &[HeatCell], starts: &BTreeMap<i64, i64>) {
-    body.push_str("<section id=\"heatmap-section\">\n<h2>Drift heatmap</h2>\n");
-    if cells.is_empty() {
-        body.push_str("<p class=\"empty\">No drift results yet.</p>\n</section>\n");
-        return;
-    }
+fn render_heatmap(cells: &[HeatCell], starts: &BTreeMap<i64, i64>) -> Markup {
+    let empty = cells.is_empty().then_some("No drift results yet.");
+    section("heatmap-section", "Drift heatmap", empty, || {
+        heatmap(cells, starts)
+    })
+}
+
+/// The heatmap's legend and table (`cells` not empty).
+fn heatmap(cells: &[HeatCell], starts: &BTreeMap<i64, i64>) -> Markup {
     let columns: BTreeSet<&str> = cells.iter().map(|c| c.column.as_str()).collect();
     let windows: BTreeSet<i64> = cells.iter().map(|c| c.window_key).collect();
     let by_key: BTreeMap<(&str, i64), &HeatCell> = cells
@@ -706,119 +674,111 @@ fn render_heatmap(body: &mut String, cells: &[HeatCell], starts: &BTreeMap<i64, 
             .map(|ms| format_utc(*ms))
             .unwrap_or_else(|| format!("window {key}"))
     };
-
-    // Legend.
-    w!(
-        body,
-        "<div class=\"legend\"><span>0</span>\
-         <svg width=\"160\" height=\"12\" viewBox=\"0 0 160 12\" aria-hidden=\"true\">\
+    // The colour scale, drawn as a gradient (chart territory: SVG written by hand).
+    let scale = format!(
+        "<svg width=\"160\" height=\"12\" viewBox=\"0 0 160 12\" aria-hidden=\"true\">\
          <defs><linearGradient id=\"heat-scale\" x1=\"0\" x2=\"1\" y1=\"0\" y2=\"0\">\
          <stop offset=\"0\" stop-color=\"{}\"/><stop offset=\"0.5\" stop-color=\"{}\"/><stop offset=\"1\" stop-color=\"{}\"/>\
-         </linearGradient></defs><rect width=\"160\" height=\"12\" fill=\"url(#heat-scale)\"/></svg>\
-         <span class=\"legend-max\">{}</span>\
-         <span><span class=\"swatch\"></span> no value</span></div>\n",
+         </linearGradient></defs><rect width=\"160\" height=\"12\" fill=\"url(#heat-scale)\"/></svg>",
         heat_colour(0.0),
         heat_colour(0.5),
         heat_colour(1.0),
-        escape(&fmt_num(max))
     );
-
-    body.push_str(
-        "<div class=\"heatmap-wrap\">\n<table id=\"heatmap\">\n<thead><tr><th>Column</th>",
-    );
-    for key in &windows {
-        let label = start_label(*key);
-        w!(
-            body,
-            "<th class=\"window\" data-window=\"{key}\" title=\"window {key} · {label}\"><span>{label}</span></th>"
+    let cell = |column: &str, key: i64| -> Markup {
+        let cell = by_key.get(&(column, key));
+        let value = cell.and_then(|c| c.value).filter(|v| v.is_finite());
+        let status = cell.map(|c| c.status.as_str()).unwrap_or("");
+        let (colour, dark) = match value {
+            Some(v) => {
+                let t = (v / scale_max).clamp(0.0, 1.0);
+                (heat_colour(t), t > 0.6)
+            }
+            None => (HEAT_UNKNOWN.to_string(), false),
+        };
+        let title = format!(
+            "{} · {} · value {} · status {}",
+            column,
+            start_label(key),
+            value.map(fmt_num).unwrap_or_else(|| "none".to_string()),
+            if status.is_empty() { "none" } else { status }
         );
-    }
-    body.push_str("</tr></thead>\n<tbody>\n");
-    for column in &columns {
-        let col = escape(column);
-        w!(
-            body,
-            "<tr data-column=\"{col}\"><th class=\"column\" scope=\"row\">{col}</th>"
-        );
-        for key in &windows {
-            let cell = by_key.get(&(*column, *key));
-            let value = cell.and_then(|c| c.value).filter(|v| v.is_finite());
-            let status = cell.map(|c| c.status.as_str()).unwrap_or("");
-            let (colour, dark) = match value {
-                Some(v) => {
-                    let t = (v / scale_max).clamp(0.0, 1.0);
-                    (heat_colour(t), t > 0.6)
-                }
-                None => (HEAT_UNKNOWN.to_string(), false),
-            };
-            let title = format!(
-                "{} · {} · value {} · status {}",
-                column,
-                start_label(*key),
-                value.map(fmt_num).unwrap_or_else(|| "none".to_string()),
-                if status.is_empty() { "none" } else { status }
-            );
-            w!(
-                body,
-                "<td class=\"cell{}\" data-window=\"{key}\" data-value=\"{}\" data-status=\"{}\" title=\"{}\" style=\"background:{colour}\">{}</td>",
-                if dark { " dark" } else { "" },
-                data_value(value),
-                escape(status),
-                escape(&title),
-                if show_text {
-                    value.map(fmt_num).map(|s| escape(&s)).unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            );
+        let text = if show_text {
+            value.map(fmt_num).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        html! {
+            td class=(if dark { "cell dark" } else { "cell" }) data-window=(key)
+                data-value=(data_value(value)) data-status=(status) title=(title)
+                style=(format!("background:{colour}")) { (text) }
         }
-        body.push_str("</tr>\n");
+    };
+    html! {
+        div.legend {
+            span { "0" }
+            (PreEscaped(scale))
+            span.legend-max { (fmt_num(max)) }
+            span { span.swatch {} " no value" }
+        } "\n"
+        div.heatmap-wrap { "\n"
+            table #heatmap { "\n"
+                thead {
+                    tr {
+                        th { "Column" }
+                        @for key in &windows {
+                            @let label = start_label(*key);
+                            th.window data-window=(key) title=(format!("window {key} · {label}")) { span { (label) } }
+                        }
+                    }
+                } "\n"
+                tbody { "\n"
+                    @for column in &columns {
+                        tr data-column=(column) {
+                            th.column scope="row" { (column) }
+                            @for key in &windows { (cell(column, *key)) }
+                        } "\n"
+                    }
+                } "\n"
+            } "\n"
+        } "\n"
     }
-    body.push_str("</tbody>\n</table>\n</div>\n</section>\n");
 }
 
-fn render_windows(body: &mut String, windows: &[WindowRow]) {
-    body.push_str("<section id=\"windows-section\">\n<h2>Windows</h2>\n");
-    if windows.is_empty() {
-        body.push_str("<p class=\"empty\">No evaluated windows yet.</p>\n</section>\n");
-        return;
-    }
+fn render_windows(windows: &[WindowRow]) -> Markup {
     let mut rows: Vec<&WindowRow> = windows.iter().collect();
     rows.sort_by_key(|w| std::cmp::Reverse(w.key));
-    body.push_str(
-        "<table id=\"windows\">\n<thead><tr><th class=\"num\">Window</th><th>Start (UTC)</th><th>End (UTC)</th>\
-         <th class=\"num\">Rows</th><th>State</th><th>Status</th></tr></thead>\n<tbody>\n",
-    );
-    for w in rows {
-        w!(
-            body,
-            "<tr data-window=\"{key}\" data-state=\"{state}\"><td class=\"num\">{key}</td><td>{}</td><td>{}</td>\
-             <td class=\"num rows\">{}</td><td class=\"state\">{state}</td>{}</tr>\n",
-            format_utc(w.start_ms),
-            format_utc(w.end_ms),
-            w.rows,
-            status_cell(w.status.as_deref()),
-            key = w.key,
-            state = escape(&w.state),
-        );
-    }
-    body.push_str("</tbody>\n</table>\n</section>\n");
+    let empty = windows.is_empty().then_some("No evaluated windows yet.");
+    section("windows-section", "Windows", empty, || {
+        html! {
+            table #windows { "\n"
+                thead {
+                    tr {
+                        th.num { "Window" } th { "Start (UTC)" } th { "End (UTC)" }
+                        th.num { "Rows" } th { "State" } th { "Status" }
+                    }
+                } "\n"
+                tbody { "\n"
+                    @for w in rows {
+                        tr data-window=(w.key) data-state=(w.state) {
+                            td.num { (w.key) }
+                            td { (format_utc(w.start_ms)) }
+                            td { (format_utc(w.end_ms)) }
+                            td.num.rows { (w.rows) }
+                            td.state { (w.state) }
+                            (status_cell(w.status.as_deref()))
+                        } "\n"
+                    }
+                } "\n"
+            } "\n"
+        }
+    })
 }
 
-fn render_alerts(body: &mut String, alerts: &[AlertRow]) {
-    body.push_str("<section id=\"alerts-section\">\n<h2>Alerts</h2>\n");
-    if alerts.is_empty() {
-        body.push_str("<p class=\"empty\">No alerts yet.</p>\n</section>\n");
-        return;
-    }
+fn render_alerts(alerts: &[AlertRow]) -> Markup {
     let mut rows: Vec<&AlertRow> = alerts.iter().collect();
     rows.sort_by_key(|a| std::cmp::Reverse(a.created_ms));
-    body.push_str(
-        "<table id=\"alerts\">\n<thead><tr><th>Time (UTC)</th><th>Kind</th><th>Transition</th>\
-         <th>Message</th><th>Delivery</th></tr></thead>\n<tbody>\n",
-    );
-    for a in rows {
-        let delivery = if a.delivered {
+    let delivery = |a: &AlertRow| -> String {
+        if a.delivered {
             format!("delivered ({} attempt(s))", a.attempts)
         } else if let Some(err) = &a.last_error {
             format!("failed after {} attempt(s): {}", a.attempts, err)
@@ -826,49 +786,53 @@ fn render_alerts(body: &mut String, alerts: &[AlertRow]) {
             "pending".to_string()
         } else {
             format!("not delivered ({} attempt(s))", a.attempts)
-        };
-        w!(
-            body,
-            "<tr class=\"alert alert-{}\" data-status=\"{}\"><td>{}</td><td class=\"kind\">{}</td>\
-             <td><span class=\"status-{}\">{}</span> → <span class=\"status-{}\">{}</span></td>\
-             <td class=\"message\">{}</td><td class=\"delivery{}\">{}</td></tr>\n",
-            escape(&class_token(&a.kind)),
-            escape(&a.status),
-            format_utc(a.created_ms),
-            escape(&a.kind),
-            escape(&class_token(&a.previous_status)),
-            escape(&a.previous_status),
-            escape(&class_token(&a.status)),
-            escape(&a.status),
-            escape(&a.message),
-            if a.delivered { "" } else { " error" },
-            escape(&delivery),
-        );
-    }
-    body.push_str("</tbody>\n</table>\n</section>\n");
+        }
+    };
+    let empty = alerts.is_empty().then_some("No alerts yet.");
+    section("alerts-section", "Alerts", empty, || {
+        html! {
+            table #alerts { "\n"
+                thead {
+                    tr {
+                        th { "Time (UTC)" } th { "Kind" } th { "Transition" }
+                        th { "Message" } th { "Delivery" }
+                    }
+                } "\n"
+                tbody { "\n"
+                    @for a in rows {
+                        tr class=(format!("alert alert-{}", class_token(&a.kind))) data-status=(a.status) {
+                            td { (format_utc(a.created_ms)) }
+                            td.kind { (a.kind) }
+                            td {
+                                span class=(format!("status-{}", class_token(&a.previous_status))) { (a.previous_status) }
+                                " → "
+                                span class=(format!("status-{}", class_token(&a.status))) { (a.status) }
+                            }
+                            td.message { (a.message) }
+                            td class=(if a.delivered { "delivery" } else { "delivery error" }) { (delivery(a)) }
+                        } "\n"
+                    }
+                } "\n"
+            } "\n"
+        }
+    })
 }
 
 /// Sign-in form: a password field named `token` posting to `/ui/login`
 /// (method post, form-urlencoded); shows `error` when given.
 pub fn login_page(error: Option<&str>) -> String {
-    let mut body = String::new();
-    body.push_str(
-        "<form class=\"login\" method=\"post\" action=\"/ui/login\" \
-         enctype=\"application/x-www-form-urlencoded\">\n<h1>Sign in</h1>\n",
-    );
-    if let Some(err) = error {
-        w!(
-            body,
-            "<p class=\"error\" role=\"alert\">{}</p>\n",
-            escape(err)
-        );
-    }
-    body.push_str(
-        "<label for=\"token\">Access token</label>\n\
-         <input type=\"password\" id=\"token\" name=\"token\" autocomplete=\"current-password\" required autofocus>\n\
-         <button type=\"submit\">Sign in</button>\n</form>\n",
-    );
-    layout("Sign in", false, &body)
+    let body = html! {
+        form.login method="post" action="/ui/login" enctype="application/x-www-form-urlencoded" { "\n"
+            h1 { "Sign in" } "\n"
+            @if let Some(err) = error {
+                p.error role="alert" { (err) } "\n"
+            }
+            label for="token" { "Access token" } "\n"
+            input type="password" id="token" name="token" autocomplete="current-password" required autofocus; "\n"
+            button type="submit" { "Sign in" } "\n"
+        } "\n"
+    };
+    layout("Sign in", false, body)
 }
 
 #[cfg(test)]
@@ -931,7 +895,7 @@ mod tests {
 
     #[test]
     fn escape_all_special_characters() {
-        assert_eq!(escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e&#39;f");
+        assert_eq!(escape("a&b<c>d\"e'f"), "a&amp;b&lt;c&gt;d&quot;e'f");
         assert_eq!(escape("plain"), "plain");
     }
 
@@ -1270,7 +1234,7 @@ mod tests {
         assert!(html.contains("<table id=\"alerts\">"));
         assert!(html.contains("<tr class=\"alert alert-firing\" data-status=\"fail\">"));
         assert!(html.contains("<tr class=\"alert alert-resolved\" data-status=\"pass\">"));
-        assert!(html.contains("psi &lt;0.3&gt; on &#39;age&#39;"));
+        assert!(html.contains("psi &lt;0.3&gt; on 'age'"));
         assert!(html.contains("failed after 3 attempt(s): timeout"));
         assert!(!html.contains("No alerts yet."));
         // Newest first.

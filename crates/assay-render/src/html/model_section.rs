@@ -10,8 +10,7 @@
 //! - per protected attribute: horizontal bars of selection rate and true positive rate per
 //!   group (excluded groups greyed and marked) and the table of fairness measures.
 //!
-//! All text is escaped; SVG coordinates carry at most one decimal. The extra CSS
-//! ([`MODEL_CSS`]) is only added to pages that have this section.
+//! All text is escaped; SVG coordinates carry at most one decimal.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -27,16 +26,6 @@ use crate::model::{
 };
 use crate::numbers::format_percent;
 use crate::CheckResult;
-
-/// CSS for the model section, appended to the page's style sheet (after
-/// [`super::SECTION_CSS`]) when the section is drawn.
-pub(super) const MODEL_CSS: &str = r#".mcharts{grid-template-columns:repeat(auto-fill,minmax(330px,1fr));margin-top:16px}
-.cv{fill:none;stroke:var(--cur);stroke-width:2;stroke-linejoin:round}.ca{fill:var(--cur);fill-opacity:.08}
-.ex .c,.ex .t{fill-opacity:.35}.xb{fill:var(--skipped);fill-opacity:.08}svg .xl{fill:var(--skipped);font-style:italic}
-.cmw{overflow-x:auto}table.cm{width:auto;margin-top:4px}.cm th,.cm td{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-.cm td small{display:block;font-size:11px;opacity:.85}.cm th.tc{text-align:left}
-ul.weak{margin:4px 0;padding-left:20px}ul.weak li{margin:5px 0}
-"#;
 
 /// Plot of a unit square (ROC, precision–recall, calibration): size and plot area.
 const PW: f64 = 320.0;
@@ -107,8 +96,15 @@ pub(super) fn interval_html(
     s
 }
 
+/// The section(s) as markup (nothing when there are no figures).
+pub(super) fn model_section(figures: &ModelFigures<'_>) -> maud::Markup {
+    let mut out = String::new();
+    write_model_section(&mut out, figures);
+    maud::PreEscaped(out)
+}
+
 /// Writes the section. Does nothing when `figures` is empty.
-pub(super) fn model_section(out: &mut String, figures: &ModelFigures<'_>) {
+fn write_model_section(out: &mut String, figures: &ModelFigures<'_>) {
     if figures.is_empty() {
         return;
     }
@@ -803,7 +799,7 @@ fn rates_svg(attribute: &str, groups: &[GroupRates]) -> Option<String> {
                 svg,
                 "<rect class=\"xb\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
                 n1(top_y),
-                n1(super::W),
+                n1(chart::W),
                 n1(ROW_H)
             );
         }
@@ -857,7 +853,7 @@ fn rates_svg(attribute: &str, groups: &[GroupRates]) -> Option<String> {
             let _ = write!(
                 svg,
                 "<text class=\"xl\" x=\"{}\" y=\"{}\">excluded</text>",
-                n1((text_end + 6.0).min(super::W - 50.0)),
+                n1((text_end + 6.0).min(chart::W - 50.0)),
                 n1(top_y + 16.0)
             );
         }

@@ -20,8 +20,7 @@
 //!   and the ratios against the baseline model.
 //!
 //! Bar charts share the page's horizontal bar layout and axis (see `bar_axis_with`). All
-//! text is escaped; SVG coordinates carry at most one decimal. The extra CSS
-//! ([`VALIDATION_CSS`]) is only added to pages that have one of these sections.
+//! text is escaped; SVG coordinates carry at most one decimal.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -40,16 +39,15 @@ use crate::validation::{
 };
 use crate::CheckResult;
 
-/// CSS for the validation sections, appended to the page's style sheet (after
-/// [`super::SECTION_CSS`]) when one of them is drawn.
-pub(super) const VALIDATION_CSS: &str = r#".eb{stroke:var(--fg);stroke-width:1.2}svg .vi{fill:#fff;font-size:10px}svg .ml{fill:var(--fg)}
-details.folds{margin-top:8px}details.folds>summary{font-size:13px;color:var(--fg);padding:2px 0}details.folds table{margin-top:4px}
-.err{color:var(--error);font-size:12px;white-space:pre-wrap;word-break:break-word;margin-top:2px}
-section>.charts{margin-top:14px}
-"#;
+/// The section(s) as markup (nothing when there are no figures).
+pub(super) fn validation_sections(f: &ValidationFigures<'_>) -> maud::Markup {
+    let mut out = String::new();
+    write_validation_sections(&mut out, f);
+    maud::PreEscaped(out)
+}
 
 /// Writes the cross-validation, sensitivity and performance sections that have figures.
-pub(super) fn validation_sections(out: &mut String, f: &ValidationFigures<'_>) {
+fn write_validation_sections(out: &mut String, f: &ValidationFigures<'_>) {
     crossval_section(out, f);
     sensitivity_section(out, f);
     performance_section(out, f);
