@@ -15,6 +15,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use maud::{html, Markup, PreEscaped};
+
 use super::{escape_html, format_number, n_label, status_class};
 use crate::chart::{
     self, bar_axis, n1, nice_top, text_width, truncate, BAR_X0, BAR_X1, LABEL_END, MAX_LABEL_CHARS,
@@ -57,7 +59,7 @@ pub(super) fn signed(x: f64) -> String {
 }
 
 /// A status chip whose tooltip is the result's message and condition.
-pub(super) fn chip_for(r: &CheckResult) -> String {
+pub(super) fn chip_for(r: &CheckResult) -> Markup {
     let mut tip = r.message.clone();
     if let Some(cond) = &r.condition {
         if !tip.is_empty() {
@@ -65,12 +67,9 @@ pub(super) fn chip_for(r: &CheckResult) -> String {
         }
         let _ = write!(tip, "requires {cond} (else {})", r.severity);
     }
-    format!(
-        "<span class=\"chip {}\" title=\"{}\">{}</span>",
-        status_class(r.status),
-        escape_html(&tip),
-        r.status.as_str()
-    )
+    html! {
+        span class=(format!("chip {}", status_class(r.status))) title=(tip) { (r.status.as_str()) }
+    }
 }
 
 /// `[low, high]`, then the confidence and method dimmed, or `–`.
@@ -78,37 +77,36 @@ pub(super) fn interval_html(
     ci: Option<(f64, f64)>,
     confidence: Option<f64>,
     method: Option<&str>,
-) -> String {
+) -> Markup {
     let Some((lo, hi)) = ci else {
-        return "–".to_string();
+        return html! { "–" };
     };
-    let mut s = format!("[{}, {}]", format_number(lo), format_number(hi));
     let mut how = Vec::new();
     if let Some(c) = confidence.filter(|c| c.is_finite()) {
         how.push(format_percent(c));
     }
     if let Some(m) = method.filter(|m| !m.is_empty()) {
-        how.push(escape_html(m));
+        how.push(m.to_string());
     }
-    if !how.is_empty() {
-        let _ = write!(s, " <span class=\"dim\">{}</span>", how.join(" "));
+    html! {
+        "[" (format_number(lo)) ", " (format_number(hi)) "]"
+        @if !how.is_empty() { " " span.dim { (how.join(" ")) } }
     }
-    s
 }
 
-/// The section(s) as markup (nothing when there are no figures).
-pub(super) fn model_section(figures: &ModelFigures<'_>) -> maud::Markup {
-    let mut out = String::new();
-    write_model_section(&mut out, figures);
-    maud::PreEscaped(out)
+/// A figure with a dimmed note, or `–`; `note` shown after the figure.
+fn with_note(figure: String, note: Option<&str>) -> Markup {
+    html! {
+        (figure)
+        @if let Some(note) = note { " " span.dim { (note) } }
+    }
 }
 
-/// Writes the section. Does nothing when `figures` is empty.
-fn write_model_section(out: &mut String, figures: &ModelFigures<'_>) {
+/// The section, or nothing when `figures` is empty.
+pub(super) fn model_section(figures: &ModelFigures<'_>) -> Markup {
     if figures.is_empty() {
-        return;
+        return html! {};
     }
-    out.push_str("<section id=\"model\">\n");
     let title = if figures.model_is_empty() {
         "Fairness"
     } else {
@@ -127,7 +125,7 @@ fn write_model_section(out: &mut String, figures: &ModelFigures<'_>) {
         .collect();
     let mut sub = Vec::new();
     if models.len() == 1 {
-        sub.extend(models.iter().map(|m| format!("model {}", escape_html(m))));
+        sub.extend(models.iter().map(|m| format!("model {m}")));
     }
     if ns.len() == 1 {
         sub.extend(
@@ -135,120 +133,117 @@ fn write_model_section(out: &mut String, figures: &ModelFigures<'_>) {
                 .map(|n| format!("{} rows", format_number(*n as f64))),
         );
     }
-    if sub.is_empty() {
-        let _ = writeln!(out, "<h2>{title}</h2>");
-    } else {
-        let _ = writeln!(
-            out,
-            "<h2>{title}<span class=\"dim\">{}</span></h2>",
-            sub.join(" · ")
-        );
+    html! {
+        section #model { "\n"
+            h2 {
+                (title)
+                @if !sub.is_empty() { span.dim { (sub.join(" · ")) } }
+            } "\n"
+            (metrics_table(&figures.metrics, models.len() > 1))
+            (charts(figures))
+            (gate_table(figures))
+            (slices_table(figures))
+            (weak_slices(figures))
+            (fairness(figures))
+        } "\n"
     }
-    metrics_table(out, &figures.metrics, models.len() > 1);
-    charts(out, figures);
-    gate_table(out, figures);
-    slices_table(out, figures);
-    weak_slices(out, figures);
-    fairness(out, figures);
-    out.push_str("</section>\n");
 }
 
-fn metrics_table(out: &mut String, rows: &[MetricRow<'_>], with_model: bool) {
+fn metrics_table(rows: &[MetricRow<'_>], with_model: bool) -> Markup {
     if rows.is_empty() {
-        return;
+        return html! {};
     }
-    out.push_str(
-        "<table class=\"metrics\">\n<thead><tr><th>Status</th><th>Metric</th><th>Value</th>\
-         <th>Interval</th><th>Baseline</th><th>Trivial predictor</th></tr></thead>\n<tbody>\n",
-    );
-    for m in rows {
-        let arrow = match m.higher_is_better {
-            Some(true) => " <span class=\"dim\" title=\"higher is better\">↑</span>",
-            Some(false) => " <span class=\"dim\" title=\"lower is better\">↓</span>",
-            None => "",
-        };
-        let model = match (with_model, m.model.as_deref()) {
-            (true, Some(name)) => format!(" <span class=\"dim\">{}</span>", escape_html(name)),
-            _ => String::new(),
-        };
-        let baseline = match (m.baseline, m.estimate) {
-            (Some(b), Some(e)) if b.is_finite() && e.is_finite() => format!(
-                "{} <span class=\"dim\">({})</span>",
-                format_number(b),
-                signed(e - b)
-            ),
-            (b, _) => opt(b),
-        };
-        let trivial = match (m.trivial_value, m.trivial.as_deref()) {
-            (Some(v), Some(name)) => format!(
-                "{} <span class=\"dim\">{}</span>",
-                format_number(v),
-                escape_html(name)
-            ),
-            (v, _) => opt(v),
-        };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td><code>{}</code>{arrow}{model}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{baseline}</td><td class=\"n\">{trivial}</td></tr>",
-            chip_for(m.result),
-            escape_html(&m.metric),
-            opt(m.estimate),
-            interval_html(m.ci, m.confidence, m.ci_method.as_deref()),
-        );
+    let baseline = |m: &MetricRow<'_>| match (m.baseline, m.estimate) {
+        (Some(b), Some(e)) if b.is_finite() && e.is_finite() => {
+            with_note(format_number(b), Some(&format!("({})", signed(e - b))))
+        }
+        (b, _) => html! { (opt(b)) },
+    };
+    let trivial = |m: &MetricRow<'_>| match (m.trivial_value, m.trivial.as_deref()) {
+        (Some(v), Some(name)) => with_note(format_number(v), Some(name)),
+        (v, _) => html! { (opt(v)) },
+    };
+    html! {
+        table.metrics { "\n"
+            thead {
+                tr {
+                    th { "Status" } th { "Metric" } th { "Value" }
+                    th { "Interval" } th { "Baseline" } th { "Trivial predictor" }
+                }
+            } "\n"
+            tbody { "\n"
+                @for m in rows {
+                    tr {
+                        td { (chip_for(m.result)) }
+                        td {
+                            code { (m.metric) }
+                            @match m.higher_is_better {
+                                Some(true) => { " " span.dim title="higher is better" { "↑" } },
+                                Some(false) => { " " span.dim title="lower is better" { "↓" } },
+                                None => {},
+                            }
+                            @if let (true, Some(name)) = (with_model, m.model.as_deref()) {
+                                " " span.dim { (name) }
+                            }
+                        }
+                        td.n { (opt(m.estimate)) }
+                        td.n { (interval_html(m.ci, m.confidence, m.ci_method.as_deref())) }
+                        td.n { (baseline(m)) }
+                        td.n { (trivial(m)) }
+                    } "\n"
+                }
+            } "\n"
+        } "\n"
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
 // ---- charts -------------------------------------------------------------------------------
 
-fn charts(out: &mut String, f: &ModelFigures<'_>) {
+fn charts(f: &ModelFigures<'_>) -> Markup {
     if f.roc.is_none() && f.pr.is_none() && f.reliability.is_none() && f.confusion.is_none() {
-        return;
+        return html! {};
     }
-    out.push_str("<div class=\"charts mcharts\">\n");
-    if let Some(c) = &f.roc {
-        let value = estimate(c.result);
-        caption_open(out, "ROC curve", &format!("AUC {}", opt(value)), c.result);
-        out.push_str(&roc_svg(c));
-        out.push_str("\n</figure>\n");
+    html! {
+        div.charts.mcharts { "\n"
+            @if let Some(c) = &f.roc {
+                (chart_figure("ROC curve", &format!("AUC {}", opt(estimate(c.result))), c.result, svg_block(roc_svg(c))))
+            }
+            @if let Some(c) = &f.pr {
+                (chart_figure(
+                    "Precision–recall curve",
+                    &format!("average precision {}", opt(estimate(c.result))),
+                    c.result,
+                    svg_block(pr_svg(c)),
+                ))
+            }
+            @if let Some(r) = &f.reliability {
+                (chart_figure(
+                    "Calibration",
+                    &format!("error {} · point size and grey bars: share of rows", opt(estimate(r.result))),
+                    r.result,
+                    svg_block(reliability_svg(r)),
+                ))
+            }
+            @if let Some(cm) = &f.confusion {
+                (chart_figure("Confusion matrix", "rows: true class · columns: predicted", cm.result, confusion_table(cm)))
+            }
+        } "\n"
     }
-    if let Some(c) = &f.pr {
-        let value = estimate(c.result);
-        caption_open(
-            out,
-            "Precision–recall curve",
-            &format!("average precision {}", opt(value)),
-            c.result,
-        );
-        out.push_str(&pr_svg(c));
-        out.push_str("\n</figure>\n");
+}
+
+/// An SVG chart on its own line.
+fn svg_block(svg: String) -> Markup {
+    html! { (PreEscaped(svg)) "\n" }
+}
+
+/// A chart's figure: its caption (title, note, the result's chip) and the chart.
+fn chart_figure(title: &str, note: &str, r: &CheckResult, chart: Markup) -> Markup {
+    html! {
+        figure { "\n"
+            figcaption { (title) " " span.dim { (note) } (chip_for(r)) } "\n"
+            (chart)
+        } "\n"
     }
-    if let Some(r) = &f.reliability {
-        let value = estimate(r.result);
-        caption_open(
-            out,
-            "Calibration",
-            &format!(
-                "error {} · point size and grey bars: share of rows",
-                opt(value)
-            ),
-            r.result,
-        );
-        out.push_str(&reliability_svg(r));
-        out.push_str("\n</figure>\n");
-    }
-    if let Some(cm) = &f.confusion {
-        caption_open(
-            out,
-            "Confusion matrix",
-            "rows: true class · columns: predicted",
-            cm.result,
-        );
-        confusion_table(out, cm);
-        out.push_str("</figure>\n");
-    }
-    out.push_str("</div>\n");
 }
 
 fn estimate(r: &CheckResult) -> Option<f64> {
@@ -256,15 +251,6 @@ fn estimate(r: &CheckResult) -> Option<f64> {
         .get("estimate")
         .and_then(serde_json::Value::as_f64)
         .or(r.value)
-}
-
-fn caption_open(out: &mut String, title: &str, note: &str, r: &CheckResult) {
-    let _ = writeln!(
-        out,
-        "<figure>\n<figcaption>{title} <span class=\"dim\">{}</span>{}</figcaption>",
-        escape_html(note),
-        chip_for(r)
-    );
 }
 
 fn plot_open(svg: &mut String, label: &str) {
@@ -474,115 +460,125 @@ fn reliability_svg(r: &Reliability<'_>) -> String {
 
 /// The confusion matrix as a table: counts, each cell shaded by its share of the true class
 /// (row), with that share under the count and the row total at the end.
-fn confusion_table(out: &mut String, cm: &ConfusionMatrix<'_>) {
-    out.push_str(
-        "<div class=\"cmw\"><table class=\"cm\">\n<thead><tr><th class=\"tc\">true \\ predicted</th>",
-    );
-    for l in &cm.labels {
-        let _ = write!(out, "<th>{}</th>", escape_html(l));
-    }
-    out.push_str("<th>n</th></tr></thead>\n<tbody>\n");
-    for (label, row) in cm.labels.iter().zip(&cm.matrix) {
-        let total: f64 = row.iter().filter(|c| c.is_finite() && **c > 0.0).sum();
-        let _ = write!(out, "<tr><th class=\"tc\">{}</th>", escape_html(label));
-        for c in row {
-            let share = if total > 0.0 && c.is_finite() && *c > 0.0 {
-                c / total
-            } else {
-                0.0
-            };
-            let alpha = 0.06 + 0.84 * share;
-            let color = if alpha > 0.5 { ";color:#fff" } else { "" };
-            let _ = write!(
-                out,
-                "<td style=\"background:rgba(47,111,222,{alpha:.2}){color}\">{}<small>{}</small></td>",
-                format_number(*c),
-                format_percent(share)
-            );
+fn confusion_table(cm: &ConfusionMatrix<'_>) -> Markup {
+    let cell = |c: f64, total: f64| -> Markup {
+        let share = if total > 0.0 && c.is_finite() && c > 0.0 {
+            c / total
+        } else {
+            0.0
+        };
+        let alpha = 0.06 + 0.84 * share;
+        let color = if alpha > 0.5 { ";color:#fff" } else { "" };
+        html! {
+            td style=(format!("background:rgba(47,111,222,{alpha:.2}){color}")) {
+                (format_number(c)) small { (format_percent(share)) }
+            }
         }
-        let _ = writeln!(out, "<td class=\"dim\">{}</td></tr>", format_number(total));
+    };
+    html! {
+        div.cmw {
+            table.cm { "\n"
+                thead {
+                    tr {
+                        th.tc { "true \\ predicted" }
+                        @for l in &cm.labels { th { (l) } }
+                        th { "n" }
+                    }
+                } "\n"
+                tbody { "\n"
+                    @for (label, row) in cm.labels.iter().zip(&cm.matrix) {
+                        @let total: f64 = row.iter().filter(|c| c.is_finite() && **c > 0.0).sum();
+                        tr {
+                            th.tc { (label) }
+                            @for c in row { (cell(*c, total)) }
+                            td.dim { (format_number(total)) }
+                        } "\n"
+                    }
+                } "\n"
+            }
+        } "\n"
     }
-    out.push_str("</tbody>\n</table></div>\n");
 }
 
 // ---- gate, slices, weak slices --------------------------------------------------------------
 
-fn gate_table(out: &mut String, f: &ModelFigures<'_>) {
-    if !f.gate.is_empty() {
-        out.push_str(
-            "<h3>Regression gate: candidate against baseline</h3>\n<table class=\"gate\">\n\
-             <thead><tr><th>Status</th><th>Metric</th><th>Candidate</th><th>Baseline</th>\
-             <th>Degradation</th><th>Interval</th><th>Tolerance</th><th>Test</th><th>p-value</th>\
-             </tr></thead>\n<tbody>\n",
-        );
-        for g in &f.gate {
-            let amount = |x: f64| {
-                if g.relative {
-                    if x > 0.0 {
-                        format!("+{}", format_percent(x))
-                    } else {
-                        format_percent(x)
+fn gate_table(f: &ModelFigures<'_>) -> Markup {
+    let amount = |relative: bool, x: f64| {
+        if relative {
+            if x > 0.0 {
+                format!("+{}", format_percent(x))
+            } else {
+                format_percent(x)
+            }
+        } else {
+            signed(x)
+        }
+    };
+    html! {
+        @if !f.gate.is_empty() {
+            h3 { "Regression gate: candidate against baseline" } "\n"
+            table.gate { "\n"
+                thead {
+                    tr {
+                        th { "Status" } th { "Metric" } th { "Candidate" } th { "Baseline" }
+                        th { "Degradation" } th { "Interval" } th { "Tolerance" } th { "Test" } th { "p-value" }
                     }
-                } else {
-                    signed(x)
-                }
-            };
-            let degradation = g.degradation.map(amount).unwrap_or_else(|| "–".to_string());
-            let ci = g
-                .degradation_ci
-                .map(|(lo, hi)| format!("[{}, {}]", amount(lo), amount(hi)))
-                .unwrap_or_else(|| "–".to_string());
-            let tolerance = match g.tolerance {
-                Some(t) if g.relative => {
-                    format!("{} <span class=\"dim\">relative</span>", format_percent(t))
-                }
-                t => opt(t),
-            };
-            let p = match (g.p_value, g.significant) {
-                (Some(p), Some(true)) => format!(
-                    "{} <span class=\"dim\">significant</span>",
-                    format_number(p)
-                ),
-                (p, _) => opt(p),
-            };
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-                 <td class=\"n\">{degradation}</td><td class=\"n\">{ci}</td><td class=\"n\">{tolerance}</td>\
-                 <td>{}</td><td class=\"n\">{p}</td></tr>",
-                chip_for(g.result),
-                escape_html(g.metric),
-                opt(g.candidate),
-                opt(g.baseline),
-                g.test.as_deref().map(escape_html).unwrap_or_else(|| "–".to_string()),
-            );
+                } "\n"
+                tbody { "\n"
+                    @for g in &f.gate {
+                        tr {
+                            td { (chip_for(g.result)) }
+                            td { code { (g.metric) } }
+                            td.n { (opt(g.candidate)) }
+                            td.n { (opt(g.baseline)) }
+                            td.n { (g.degradation.map(|x| amount(g.relative, x)).unwrap_or_else(|| "–".to_string())) }
+                            td.n {
+                                (g.degradation_ci
+                                    .map(|(lo, hi)| format!("[{}, {}]", amount(g.relative, lo), amount(g.relative, hi)))
+                                    .unwrap_or_else(|| "–".to_string()))
+                            }
+                            td.n {
+                                @match g.tolerance {
+                                    Some(t) if g.relative => (with_note(format_percent(t), Some("relative"))),
+                                    t => (opt(t)),
+                                }
+                            }
+                            td { (g.test.as_deref().unwrap_or("–")) }
+                            td.n {
+                                @match (g.p_value, g.significant) {
+                                    (Some(p), Some(true)) => (with_note(format_number(p), Some("significant"))),
+                                    (p, _) => (opt(p)),
+                                }
+                            }
+                        } "\n"
+                    }
+                } "\n"
+            } "\n"
         }
-        out.push_str("</tbody>\n</table>\n");
-    }
-    if !f.stability.is_empty() {
-        out.push_str(
-            "<h3>Prediction stability</h3>\n<table class=\"stability\">\n<thead><tr><th>Status</th>\
-             <th>Changed predictions</th><th>Largest change</th><th>Mean change</th></tr></thead>\n<tbody>\n",
-        );
-        for s in &f.stability {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                chip_for(s.result),
-                s.changed_share
-                    .map(format_percent)
-                    .unwrap_or_else(|| "–".to_string()),
-                opt(s.max_change),
-                opt(s.mean_change),
-            );
+        @if !f.stability.is_empty() {
+            h3 { "Prediction stability" } "\n"
+            table.stability { "\n"
+                thead {
+                    tr { th { "Status" } th { "Changed predictions" } th { "Largest change" } th { "Mean change" } }
+                } "\n"
+                tbody { "\n"
+                    @for s in &f.stability {
+                        tr {
+                            td { (chip_for(s.result)) }
+                            td.n { (s.changed_share.map(format_percent).unwrap_or_else(|| "–".to_string())) }
+                            td.n { (opt(s.max_change)) }
+                            td.n { (opt(s.mean_change)) }
+                        } "\n"
+                    }
+                } "\n"
+            } "\n"
         }
-        out.push_str("</tbody>\n</table>\n");
     }
 }
 
-fn slices_table(out: &mut String, f: &ModelFigures<'_>) {
+fn slices_table(f: &ModelFigures<'_>) -> Markup {
     if f.slices.is_empty() {
-        return;
+        return html! {};
     }
     let metrics: BTreeSet<&str> = f
         .slices
@@ -593,61 +589,41 @@ fn slices_table(out: &mut String, f: &ModelFigures<'_>) {
     // Problems first, suite order within a status.
     let mut rows: Vec<_> = f.slices.iter().collect();
     rows.sort_by_key(|s| s.result.status.severity_rank());
-    let _ = write!(out, "<h3>Slices");
-    if let (true, Some(m)) = (one_metric, metrics.iter().next()) {
-        let _ = write!(out, " <span class=\"dim\">{}</span>", escape_html(m));
+    html! {
+        h3 {
+            "Slices"
+            @if let (true, Some(m)) = (one_metric, metrics.iter().next()) { " " span.dim { (m) } }
+        } "\n"
+        table.slices { "\n"
+            thead {
+                tr {
+                    th { "Status" } th { "Slice" }
+                    @if !one_metric { th { "Metric" } }
+                    th { "n" } th { "Value" } th { "Interval" } th { "All rows" }
+                }
+            } "\n"
+            tbody { "\n"
+                @for s in rows {
+                    tr {
+                        td { (chip_for(s.result)) }
+                        td { code { (s.slice) } }
+                        @if !one_metric { td { (s.metric.as_deref().unwrap_or("–")) } }
+                        td.n { (opt(s.n)) }
+                        td.n { (opt(s.value)) }
+                        td.n { (interval_html(s.ci, None, None)) }
+                        td.n { (opt(s.reference_value)) }
+                    } "\n"
+                }
+            } "\n"
+        } "\n"
     }
-    out.push_str("</h3>\n<table class=\"slices\">\n<thead><tr><th>Status</th><th>Slice</th>");
-    if !one_metric {
-        out.push_str("<th>Metric</th>");
-    }
-    out.push_str(
-        "<th>n</th><th>Value</th><th>Interval</th><th>All rows</th></tr></thead>\n<tbody>\n",
-    );
-    for s in rows {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td><code>{}</code></td>",
-            chip_for(s.result),
-            escape_html(s.slice)
-        );
-        if !one_metric {
-            let _ = write!(
-                out,
-                "<td>{}</td>",
-                s.metric
-                    .as_deref()
-                    .map(escape_html)
-                    .unwrap_or_else(|| "–".to_string())
-            );
-        }
-        let _ = writeln!(
-            out,
-            "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            opt(s.n),
-            opt(s.value),
-            interval_html(s.ci, None, None),
-            opt(s.reference_value),
-        );
-    }
-    out.push_str("</tbody>\n</table>\n");
 }
 
-fn weak_slices(out: &mut String, f: &ModelFigures<'_>) {
+fn weak_slices(f: &ModelFigures<'_>) -> Markup {
     if f.weak_slices.is_empty() {
-        return;
+        return html! {};
     }
-    out.push_str("<h3>Weak slices</h3>\n<ul class=\"weak\">\n");
-    for w in &f.weak_slices {
-        let Some(slice) = w.slice else {
-            let _ = writeln!(
-                out,
-                "<li>{} {}</li>",
-                chip_for(w.result),
-                escape_html(&w.result.message)
-            );
-            continue;
-        };
+    let parts = |w: &crate::model::WeakSliceRow<'_>| -> String {
         let mut parts = Vec::new();
         if let Some(n) = w.n {
             parts.push(format!("n={}", format_number(n)));
@@ -655,7 +631,7 @@ fn weak_slices(out: &mut String, f: &ModelFigures<'_>) {
         if let (Some(s), Some(r)) = (w.slice_loss, w.rest_loss) {
             parts.push(format!(
                 "{} {} against {} on the other rows",
-                escape_html(w.loss.as_deref().unwrap_or("loss")),
+                w.loss.as_deref().unwrap_or("loss"),
                 format_number(s),
                 format_number(r)
             ));
@@ -663,36 +639,41 @@ fn weak_slices(out: &mut String, f: &ModelFigures<'_>) {
         if let Some(q) = w.q_value {
             parts.push(format!("q = {}", format_number(q)));
         }
-        let _ = writeln!(
-            out,
-            "<li>{} <code>{}</code> <span class=\"dim\">{}</span></li>",
-            chip_for(w.result),
-            escape_html(slice),
-            parts.join(" · ")
-        );
+        parts.join(" · ")
+    };
+    html! {
+        h3 { "Weak slices" } "\n"
+        ul.weak { "\n"
+            @for w in &f.weak_slices {
+                @match w.slice {
+                    None => { li { (chip_for(w.result)) " " (w.result.message) } "\n" },
+                    Some(slice) => {
+                        li { (chip_for(w.result)) " " code { (slice) } " " span.dim { (parts(w)) } } "\n"
+                    },
+                }
+            }
+        } "\n"
     }
-    out.push_str("</ul>\n");
 }
 
 // ---- fairness -------------------------------------------------------------------------------
 
-fn fairness(out: &mut String, f: &ModelFigures<'_>) {
-    for (attribute, rows) in fairness_by_attribute(&f.fairness) {
-        let _ = writeln!(
-            out,
-            "<h3>Fairness: <code>{}</code></h3>",
-            escape_html(attribute)
-        );
-        if let Some(groups) = rows.iter().map(|r| &r.groups).find(|g| !g.is_empty()) {
-            if let Some(svg) = rates_svg(attribute, groups) {
-                let _ = writeln!(
-                    out,
-                    "<div class=\"charts\"><figure>\n<figcaption>Rates per group <span class=\"dim\">{}</span></figcaption>\n{svg}\n</figure></div>",
-                    escape_html(&group_note(groups))
-                );
+fn fairness(f: &ModelFigures<'_>) -> Markup {
+    html! {
+        @for (attribute, rows) in fairness_by_attribute(&f.fairness) {
+            h3 { "Fairness: " code { (attribute) } } "\n"
+            @if let Some(groups) = rows.iter().map(|r| &r.groups).find(|g| !g.is_empty()) {
+                @if let Some(svg) = rates_svg(attribute, groups) {
+                    div.charts {
+                        figure { "\n"
+                            figcaption { "Rates per group " span.dim { (group_note(groups)) } } "\n"
+                            (PreEscaped(svg)) "\n"
+                        }
+                    } "\n"
+                }
             }
+            (fairness_table(&rows))
         }
-        fairness_table(out, &rows);
     }
 }
 
@@ -709,27 +690,30 @@ fn group_note(groups: &[GroupRates]) -> String {
     s
 }
 
-fn fairness_table(out: &mut String, rows: &[&FairnessRow<'_>]) {
-    out.push_str(
-        "<table class=\"fairness\">\n<thead><tr><th>Status</th><th>Measure</th><th>Value</th>\
-         <th>Interval</th><th>Rate compared</th><th>Lowest group</th><th>Highest group</th></tr></thead>\n<tbody>\n",
-    );
-    let cell = |s: Option<&str>| s.map(escape_html).unwrap_or_else(|| "–".to_string());
-    for r in rows {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td>{}</td><td>{}</td><td>{}</td></tr>",
-            chip_for(r.result),
-            escape_html(r.measure),
-            opt(r.value),
-            interval_html(r.ci, None, None),
-            cell(r.rate.as_deref()),
-            cell(r.lowest_group.as_deref()),
-            cell(r.highest_group.as_deref()),
-        );
+fn fairness_table(rows: &[&FairnessRow<'_>]) -> Markup {
+    html! {
+        table.fairness { "\n"
+            thead {
+                tr {
+                    th { "Status" } th { "Measure" } th { "Value" } th { "Interval" }
+                    th { "Rate compared" } th { "Lowest group" } th { "Highest group" }
+                }
+            } "\n"
+            tbody { "\n"
+                @for r in rows {
+                    tr {
+                        td { (chip_for(r.result)) }
+                        td { code { (r.measure) } }
+                        td.n { (opt(r.value)) }
+                        td.n { (interval_html(r.ci, None, None)) }
+                        td { (r.rate.as_deref().unwrap_or("–")) }
+                        td { (r.lowest_group.as_deref().unwrap_or("–")) }
+                        td { (r.highest_group.as_deref().unwrap_or("–")) }
+                    } "\n"
+                }
+            } "\n"
+        } "\n"
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
 /// Horizontal bars per group: selection rate and, when known for some group, true positive
@@ -876,12 +860,18 @@ mod tests {
 
     #[test]
     fn intervals_name_their_level_and_method() {
-        assert_eq!(interval_html(None, Some(0.95), Some("wilson")), "–");
         assert_eq!(
-            interval_html(Some((0.84, 0.86)), Some(0.95), Some("<b>")),
+            interval_html(None, Some(0.95), Some("wilson")).into_string(),
+            "–"
+        );
+        assert_eq!(
+            interval_html(Some((0.84, 0.86)), Some(0.95), Some("<b>")).into_string(),
             "[0.84, 0.86] <span class=\"dim\">95% &lt;b&gt;</span>"
         );
-        assert_eq!(interval_html(Some((1.0, 2.0)), None, None), "[1, 2]");
+        assert_eq!(
+            interval_html(Some((1.0, 2.0)), None, None).into_string(),
+            "[1, 2]"
+        );
     }
 
     #[test]

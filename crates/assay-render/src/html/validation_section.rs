@@ -26,6 +26,14 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::model_section::{chip_for, interval_html, opt, signed};
+
+fn chip_text(r: &CheckResult) -> String {
+    chip_for(r).into_string()
+}
+
+fn interval_text(ci: Option<(f64, f64)>, confidence: Option<f64>, method: Option<&str>) -> String {
+    interval_html(ci, confidence, method).into_string()
+}
 use super::{escape_html, format_number, n_label, status_class};
 use crate::chart::{
     self, bar_axis_with, format_tick, n1, nice_ticks, nice_top, text_width, truncate, BAR_X0,
@@ -61,7 +69,7 @@ fn chip_many<'a>(results: impl IntoIterator<Item = &'a CheckResult>) -> String {
     let results: Vec<&CheckResult> = results.into_iter().collect();
     match results.as_slice() {
         [] => String::new(),
-        [one] => chip_for(one),
+        [one] => chip_text(one),
         _ => {
             let Some(worst) = results.iter().min_by_key(|r| r.status.severity_rank()) else {
                 return String::new();
@@ -410,12 +418,12 @@ fn crossval_table(out: &mut String, f: &ValidationFigures<'_>) {
             out,
             "<tr><td>{}</td><td><code>{}</code>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{folds}</td></tr>",
-            chip_for(r.result),
+            chip_text(r.result),
             escape_html(&r.metric),
             arrow(r.higher_is_better),
             opt(r.mean),
             opt(r.sd),
-            interval_html(r.ci, r.confidence, Some("t")),
+            interval_text(r.ci, r.confidence, Some("t")),
             opt(r.train_mean),
             opt(r.trivial_mean),
         );
@@ -436,7 +444,7 @@ fn beats_table(out: &mut String, f: &ValidationFigures<'_>) {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            chip_for(r.result),
+            chip_text(r.result),
             escape_html(&r.metric),
             r.mean_improvement
                 .map(signed)
@@ -527,7 +535,7 @@ fn overfitting_table(out: &mut String, f: &ValidationFigures<'_>) {
             out,
             "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            chip_for(r.result),
+            chip_text(r.result),
             escape_html(&r.metric),
             opt(r.train_mean),
             opt(r.validation_mean),
@@ -559,7 +567,7 @@ fn fold_variance_table(out: &mut String, f: &ValidationFigures<'_>) {
             out,
             "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            chip_for(r.result),
+            chip_text(r.result),
             escape_html(&r.metric),
             opt(r.mean),
             mark("sd", r.sd),
@@ -589,7 +597,7 @@ fn unseen_segments(out: &mut String, rows: &[UnseenSegmentsRow<'_>]) {
         if let Some(d) = r.drop {
             let _ = write!(note, " (drop {})", signed(d));
         }
-        figure_open(out, r.column, &note, &chip_for(r.result));
+        figure_open(out, r.column, &note, &chip_text(r.result));
         let bars: Vec<BarRow> = r
             .values
             .iter()
@@ -696,7 +704,7 @@ fn coverage_table(out: &mut String, f: &ValidationFigures<'_>) {
             out,
             "<tr><td>{}</td><td>{feature}</td><td class=\"n\">{covers}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{rows_outside}</td><td>{detail}</td></tr>",
-            chip_for(r.result),
+            chip_text(r.result),
             percent_opt(r.share),
         );
     }
@@ -1140,7 +1148,7 @@ fn noise_figure(n: &NoiseRow<'_>) -> Option<String> {
     }
     note.push_str("bars: one input alone");
     let mut out = String::new();
-    figure_open(&mut out, "Noise robustness", &note, &chip_for(n.result));
+    figure_open(&mut out, "Noise robustness", &note, &chip_text(n.result));
     let rows: Vec<BarRow> = n
         .inputs
         .iter()
@@ -1202,7 +1210,7 @@ fn monotonicity_table(out: &mut String, f: &ValidationFigures<'_>) {
             out,
             "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td class=\"n\">{} <span class=\"dim\">({})</span></td>\
              <td class=\"n\">{}</td><td class=\"n\">{grid}</td></tr>",
-            chip_for(r.result),
+            chip_text(r.result),
             escape_html(r.input),
             r.direction
                 .as_deref()
@@ -1242,7 +1250,7 @@ fn counterfactual_table(out: &mut String, f: &ValidationFigures<'_>) {
             out,
             "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{} <span class=\"dim\">({})</span></td>\
              <td class=\"n\">{}</td><td>{}</td></tr>",
-            chip_for(r.result),
+            chip_text(r.result),
             escape_html(r.column),
             percent_opt(r.share),
             of_total(r.changed_rows, r.rows),
@@ -1329,7 +1337,7 @@ fn latency_table(out: &mut String, f: &ValidationFigures<'_>) {
             "<tr><td>{}</td><td class=\"n\">{batch}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td></tr>",
-            chip_for(r.result),
+            chip_text(r.result),
             cell("p50", r.p50_ms),
             cell("p90", r.p90_ms),
             cell("p99", r.p99_ms),
@@ -1503,7 +1511,7 @@ fn latency_figure(out: &mut String, r: &LatencyRow<'_>) {
         out,
         &format!("Call times, {}", r.label),
         &note,
-        &chip_for(r.result),
+        &chip_text(r.result),
     );
     let _ = write!(out, "{svg}\n</figure>\n");
 }
@@ -1590,7 +1598,7 @@ fn resources_table(out: &mut String, f: &ValidationFigures<'_>) {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{measure}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-            chip_for(r.result),
+            chip_text(r.result),
             value.map(mib).unwrap_or_else(|| "–".to_string()),
             detail.unwrap_or_default(),
         );
@@ -1599,7 +1607,7 @@ fn resources_table(out: &mut String, f: &ValidationFigures<'_>) {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>Load time</td><td class=\"n\">{} ms</td><td>{}</td></tr>",
-            chip_for(r.result),
+            chip_text(r.result),
             format_number(r.load_ms),
             r.baseline_load_ms
                 .map(|b| format!("baseline model {} ms", format_number(b)))
@@ -1666,7 +1674,7 @@ fn regression_table(out: &mut String, f: &ValidationFigures<'_>) {
             out,
             "<tr><td>{}</td><td>{what}</td><td class=\"n\">{candidate}</td><td class=\"n\">{baseline}</td>\
              <td class=\"n\">{}×</td></tr>",
-            chip_for(r.result),
+            chip_text(r.result),
             format_tick(r.ratio, 0.01),
         );
     }
