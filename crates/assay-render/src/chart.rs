@@ -1,8 +1,10 @@
 //! The one chart module: every SVG chart of the reports and of the service's dashboard is
 //! drawn with these pieces (root element, coordinates, legends, axes, round ticks, label
 //! widths and truncation) and the layout of the report charts. Charts are small, static and
-//! styled by the page's stylesheet ([`crate::theme`]), so a few functions writing SVG text do
-//! what a plotting library would, without its weight; the HTML snapshot tests pin the output.
+//! styled by the one stylesheet ([`crate::page::STYLESHEET`]) through classes, with `<title>`
+//! tooltips, `aria-label`s and `data-*` hooks: what a plotting crate's SVG backend (inline
+//! colours and fonts on every element) would not give; the HTML snapshot tests pin the output.
+//! Text is escaped with [`crate::html::escape_html`], the templates' own escaping.
 
 use std::fmt::Write as _;
 

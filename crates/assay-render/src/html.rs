@@ -1,4 +1,5 @@
-//! HTML: one self-contained page (inline CSS, inline SVG, no script, no external asset).
+//! HTML: one self-contained page (the one stylesheet inline, inline SVG, no script, no
+//! external asset).
 //!
 //! A header with the verdict and the datasets, cards with the counts per status, the failed,
 //! errored and warned results (worst first, each with its condition and collapsible details),

@@ -1,8 +1,9 @@
 //! Server-side rendered HTML pages for the `assay serve` monitoring dashboard.
 //!
-//! Every page is a complete, self-contained HTML document: one shared inline
-//! stylesheet, no JavaScript, no external assets. Charts are inline SVG and the
-//! drift heatmap is a colour-coded HTML table.
+//! Every page is a complete, self-contained HTML document written with the reports' HTML
+//! layer ([`assay_render::page`]: maud templates, the one stylesheet inline, no JavaScript,
+//! no external assets). Charts are inline SVG from [`assay_render::chart`] and the drift
+//! heatmap is a colour-coded HTML table.
 //!
 //! URL layout used by the links in these pages:
 //!
@@ -818,6 +819,17 @@ fn render_alerts(alerts: &[AlertRow]) -> Markup {
     })
 }
 
+/// A page that says one thing about a monitor (none by that name, no report yet): its name
+/// as the heading, the sentence, and a link back to the list.
+pub fn notice_page(name: &str, sentence: &str) -> String {
+    let body = html! {
+        h1 { (name) } "\n"
+        p.muted { (sentence) } "\n"
+        p { a href="/ui/" { "Monitors" } } "\n"
+    };
+    layout(name, true, body)
+}
+
 /// Sign-in form: a password field named `token` posting to `/ui/login`
 /// (method post, form-urlencoded); shows `error` when given.
 pub fn login_page(error: Option<&str>) -> String {
@@ -1243,6 +1255,17 @@ mod tests {
             .find("alert-resolved\" data-status")
             .unwrap_or(usize::MAX);
         assert!(resolved < firing);
+    }
+
+    #[test]
+    fn notice_pages_escape_the_name_and_link_back() {
+        let html = notice_page(HOSTILE, &format!("No monitor named {HOSTILE}."));
+        assert!(html.contains(&format!("<h1>{HOSTILE_ESCAPED}</h1>")));
+        assert!(html.contains(&format!(
+            "<p class=\"muted\">No monitor named {HOSTILE_ESCAPED}.</p>"
+        )));
+        assert!(html.contains("<p><a href=\"/ui/\">Monitors</a></p>"));
+        assert!(!html.contains(HOSTILE));
     }
 
     #[test]

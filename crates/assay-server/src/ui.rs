@@ -150,7 +150,7 @@ async fn monitors(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
 }
 
 fn no_such_monitor(name: &str) -> Response {
-    let page = format!("<p>No monitor named {}.</p>", dashboard::escape(name));
+    let page = dashboard::notice_page(name, &format!("No monitor named {name}."));
     (StatusCode::NOT_FOUND, Html(page)).into_response()
 }
 
@@ -244,9 +244,9 @@ async fn report(
         let key = match resolve_key(&state, &entry, "latest").await {
             Ok(k) => k,
             Err(e) if e.status == StatusCode::NOT_FOUND => {
-                return Ok(format!(
-                    "<!doctype html><title>assay · {0}</title><h1>{0}</h1><p>No window has been evaluated yet.</p><p><a href=\"/ui/\">Monitors</a></p>",
-                    dashboard::escape(&name)
+                return Ok(dashboard::notice_page(
+                    &name,
+                    "No window has been evaluated yet.",
                 ))
             }
             Err(e) => return Err(e),
@@ -254,10 +254,9 @@ async fn report(
         let text = stored_report(&state, &entry, key).await?;
         match serde_json::from_str::<assay_report::Report>(&text) {
             Ok(report) => Ok::<String, ApiError>(assay_render::html::render_html(&report)),
-            Err(_) => Ok(format!(
-                "<!doctype html><title>assay · {0}</title><h1>{0}</h1><p>The latest window could not be evaluated: {1}</p>",
-                dashboard::escape(&name),
-                dashboard::escape(&text)
+            Err(_) => Ok(dashboard::notice_page(
+                &name,
+                &format!("The latest window could not be evaluated: {text}"),
             )),
         }
     };

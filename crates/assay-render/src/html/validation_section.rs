@@ -25,15 +25,9 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use maud::{html, Markup, PreEscaped};
+
 use super::model_section::{chip_for, interval_html, opt, signed};
-
-fn chip_text(r: &CheckResult) -> String {
-    chip_for(r).into_string()
-}
-
-fn interval_text(ci: Option<(f64, f64)>, confidence: Option<f64>, method: Option<&str>) -> String {
-    interval_html(ci, confidence, method).into_string()
-}
 use super::{escape_html, format_number, n_label, status_class};
 use crate::chart::{
     self, bar_axis_with, format_tick, n1, nice_ticks, nice_top, text_width, truncate, BAR_X0,
@@ -47,32 +41,27 @@ use crate::validation::{
 };
 use crate::CheckResult;
 
-/// The section(s) as markup (nothing when there are no figures).
-pub(super) fn validation_sections(f: &ValidationFigures<'_>) -> maud::Markup {
-    let mut out = String::new();
-    write_validation_sections(&mut out, f);
-    maud::PreEscaped(out)
-}
-
-/// Writes the cross-validation, sensitivity and performance sections that have figures.
-fn write_validation_sections(out: &mut String, f: &ValidationFigures<'_>) {
-    crossval_section(out, f);
-    sensitivity_section(out, f);
-    performance_section(out, f);
+/// The cross-validation, sensitivity and performance sections that have figures.
+pub(super) fn validation_sections(f: &ValidationFigures<'_>) -> Markup {
+    html! {
+        (crossval_section(f))
+        (sensitivity_section(f))
+        (performance_section(f))
+    }
 }
 
 // ---- shared pieces ----------------------------------------------------------------------------
 
 /// A status chip for several results: the worst status, each result's id, subject and status
 /// as the tooltip. One result gets [`chip_for`] (its message and condition).
-fn chip_many<'a>(results: impl IntoIterator<Item = &'a CheckResult>) -> String {
+fn chip_many<'a>(results: impl IntoIterator<Item = &'a CheckResult>) -> Markup {
     let results: Vec<&CheckResult> = results.into_iter().collect();
     match results.as_slice() {
-        [] => String::new(),
-        [one] => chip_text(one),
+        [] => html! {},
+        [one] => chip_for(one),
         _ => {
             let Some(worst) = results.iter().min_by_key(|r| r.status.severity_rank()) else {
-                return String::new();
+                return html! {};
             };
             let tip: Vec<String> = results
                 .iter()
@@ -81,24 +70,38 @@ fn chip_many<'a>(results: impl IntoIterator<Item = &'a CheckResult>) -> String {
                     None => format!("{}: {}", r.id, r.status),
                 })
                 .collect();
-            format!(
-                "<span class=\"chip {}\" title=\"{}\">{}</span>",
-                status_class(worst.status),
-                escape_html(&tip.join("\n")),
-                worst.status.as_str()
-            )
+            html! {
+                span class=(format!("chip {}", status_class(worst.status))) title=(tip.join("\n")) {
+                    (worst.status.as_str())
+                }
+            }
         }
     }
 }
 
-/// Opens a `<figure>` with its caption: a title, a dimmed note and a chip (markup).
-fn figure_open(out: &mut String, title: &str, note: &str, chip: &str) {
-    let _ = writeln!(
-        out,
-        "<figure>\n<figcaption>{} <span class=\"dim\">{}</span>{chip}</figcaption>",
-        escape_html(title),
-        escape_html(note)
-    );
+/// A `<figure>` with its caption (a title, a dimmed note and a chip) and its chart.
+fn figure(title: &str, note: &str, chip: Markup, chart: Markup) -> Markup {
+    html! {
+        figure { "\n"
+            figcaption { (title) " " span.dim { (note) } (chip) } "\n"
+            (chart)
+        } "\n"
+    }
+}
+
+/// An SVG chart on its own line.
+fn svg_line(svg: String) -> Markup {
+    html! { (PreEscaped(svg)) "\n" }
+}
+
+/// An SVG chart on its own line, or a dimmed sentence when there is nothing to draw.
+fn chart_or(svg: Option<String>, empty: &str) -> Markup {
+    html! {
+        @match svg {
+            Some(svg) => (svg_line(svg)),
+            None => { p.dim { (empty) } "\n" },
+        }
+    }
 }
 
 /// `x` rounded up to a readable axis maximum: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a
@@ -330,9 +333,9 @@ fn largest_first(n: usize, key: impl Fn(usize) -> Option<f64>) -> Vec<usize> {
 
 // ---- cross-validation and generalization -------------------------------------------------------
 
-fn crossval_section(out: &mut String, f: &ValidationFigures<'_>) {
+fn crossval_section(f: &ValidationFigures<'_>) -> Markup {
     if f.crossval_is_empty() {
-        return;
+        return html! {};
     }
     let title = if f.crossval.is_empty() && f.beats_baseline.is_empty() {
         "Generalization"
@@ -355,240 +358,235 @@ fn crossval_section(out: &mut String, f: &ValidationFigures<'_>) {
         .map(|r| r.folds.len())
         .filter(|n| *n > 0)
         .collect();
-    let mut sub = Vec::new();
+    let mut sub: Vec<Markup> = Vec::new();
     if splitters.len() == 1 {
-        sub.extend(
-            splitters
-                .iter()
-                .map(|s| format!("<code>{}</code>", escape_html(s))),
-        );
+        sub.extend(splitters.iter().map(|s| html! { code { (s) } }));
     }
     if fold_counts.len() == 1 {
-        sub.extend(fold_counts.iter().map(|n| format!("{n} folds")));
+        sub.extend(fold_counts.iter().map(|n| html! { (n) " folds" }));
     }
     if trainings.len() == 1 {
-        sub.extend(trainings.iter().map(|t| escape_html(t)));
+        sub.extend(trainings.iter().map(|t| html! { (t) }));
     }
-    out.push_str("<section id=\"crossval\">\n");
-    if sub.is_empty() {
-        let _ = writeln!(out, "<h2>{title}</h2>");
-    } else {
-        let _ = writeln!(
-            out,
-            "<h2>{title}<span class=\"dim\">{}</span></h2>",
-            sub.join(" · ")
-        );
-    }
-    crossval_table(out, f);
-    beats_table(out, f);
-    fold_tables(out, &f.crossval);
-    overfitting_table(out, f);
-    fold_variance_table(out, f);
-    unseen_segments(out, &f.unseen_segments);
-    coverage_table(out, f);
-    out.push_str("</section>\n");
-}
-
-fn arrow(higher_is_better: Option<bool>) -> &'static str {
-    match higher_is_better {
-        Some(true) => " <span class=\"dim\" title=\"higher is better\">↑</span>",
-        Some(false) => " <span class=\"dim\" title=\"lower is better\">↓</span>",
-        None => "",
+    html! {
+        section #crossval { "\n"
+            h2 {
+                (title)
+                @if !sub.is_empty() {
+                    span.dim { @for (i, part) in sub.iter().enumerate() { @if i > 0 { " · " } (part) } }
+                }
+            } "\n"
+            (crossval_table(f))
+            (beats_table(f))
+            (fold_tables(&f.crossval))
+            (overfitting_table(f))
+            (fold_variance_table(f))
+            (unseen_segments(&f.unseen_segments))
+            (coverage_table(f))
+        } "\n"
     }
 }
 
-fn crossval_table(out: &mut String, f: &ValidationFigures<'_>) {
+/// The direction of a metric: a dimmed arrow (with a leading space), or nothing.
+fn arrow(higher_is_better: Option<bool>) -> Markup {
+    html! {
+        @match higher_is_better {
+            Some(true) => { " " span.dim title="higher is better" { "↑" } },
+            Some(false) => { " " span.dim title="lower is better" { "↓" } },
+            None => {},
+        }
+    }
+}
+
+/// A table's head row and the start of its body.
+fn table_head(headers: &[&str]) -> Markup {
+    html! {
+        thead { tr { @for h in headers { th { (h) } } } } "\n"
+    }
+}
+
+/// A subsection heading with a dimmed note.
+fn heading_with_note(title: &str, note: &str) -> Markup {
+    html! { h3 { (title) span.dim { (note) } } "\n" }
+}
+
+fn crossval_table(f: &ValidationFigures<'_>) -> Markup {
     if f.crossval.is_empty() {
-        return;
+        return html! {};
     }
-    out.push_str(
-        "<table class=\"crossval\">\n<thead><tr><th>Status</th><th>Metric</th><th>Mean</th><th>SD</th>\
-         <th>Interval</th><th>Training</th><th>Trivial predictor</th><th>Folds</th></tr></thead>\n<tbody>\n",
-    );
-    for r in &f.crossval {
-        let folds = match (r.n_folds, r.failed_folds) {
-            (n, Some(failed)) if failed > 0.0 => format!(
-                "{} <span class=\"dim\">scored</span> · {} <span class=\"dim\">failed</span>",
-                count_text(n),
-                count_text(Some(failed))
-            ),
-            (n, _) => count_text(n),
-        };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td><code>{}</code>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{folds}</td></tr>",
-            chip_text(r.result),
-            escape_html(&r.metric),
-            arrow(r.higher_is_better),
-            opt(r.mean),
-            opt(r.sd),
-            interval_text(r.ci, r.confidence, Some("t")),
-            opt(r.train_mean),
-            opt(r.trivial_mean),
-        );
+    html! {
+        table.crossval { "\n"
+            (table_head(&["Status", "Metric", "Mean", "SD", "Interval", "Training", "Trivial predictor", "Folds"]))
+            tbody { "\n"
+                @for r in &f.crossval {
+                    tr {
+                        td { (chip_for(r.result)) }
+                        td { code { (r.metric) } (arrow(r.higher_is_better)) }
+                        td.n { (opt(r.mean)) }
+                        td.n { (opt(r.sd)) }
+                        td.n { (interval_html(r.ci, r.confidence, Some("t"))) }
+                        td.n { (opt(r.train_mean)) }
+                        td.n { (opt(r.trivial_mean)) }
+                        td.n {
+                            @match (r.n_folds, r.failed_folds) {
+                                (n, Some(failed)) if failed > 0.0 => {
+                                    (count_text(n)) " " span.dim { "scored" } " · "
+                                    (count_text(Some(failed))) " " span.dim { "failed" }
+                                },
+                                (n, _) => (count_text(n)),
+                            }
+                        }
+                    } "\n"
+                }
+            } "\n"
+        } "\n"
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
-fn beats_table(out: &mut String, f: &ValidationFigures<'_>) {
+fn beats_table(f: &ValidationFigures<'_>) -> Markup {
     if f.beats_baseline.is_empty() {
-        return;
+        return html! {};
     }
-    out.push_str(
-        "<h3>Against the trivial predictor<span class=\"dim\">Nadeau–Bengio corrected resampled t-test, one-sided</span></h3>\n\
-         <table class=\"beats\">\n<thead><tr><th>Status</th><th>Metric</th><th>Mean improvement</th>\
-         <th>Corrected t</th><th>p-value</th></tr></thead>\n<tbody>\n",
-    );
-    for r in &f.beats_baseline {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            chip_text(r.result),
-            escape_html(&r.metric),
-            r.mean_improvement
-                .map(signed)
-                .unwrap_or_else(|| "–".to_string()),
-            opt(r.t),
-            opt(r.p_value),
-        );
+    html! {
+        (heading_with_note("Against the trivial predictor", "Nadeau–Bengio corrected resampled t-test, one-sided"))
+        table.beats { "\n"
+            (table_head(&["Status", "Metric", "Mean improvement", "Corrected t", "p-value"]))
+            tbody { "\n"
+                @for r in &f.beats_baseline {
+                    tr {
+                        td { (chip_for(r.result)) }
+                        td { code { (r.metric) } }
+                        td.n { (r.mean_improvement.map(signed).unwrap_or_else(|| "–".to_string())) }
+                        td.n { (opt(r.t)) }
+                        td.n { (opt(r.p_value)) }
+                    } "\n"
+                }
+            } "\n"
+        } "\n"
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
-fn fold_tables(out: &mut String, rows: &[CrossvalRow<'_>]) {
+fn fold_tables(rows: &[CrossvalRow<'_>]) -> Markup {
     if rows.iter().all(|r| r.folds.is_empty()) {
-        return;
+        return html! {};
     }
-    out.push_str("<h3>Folds</h3>\n");
-    for r in rows.iter().filter(|r| !r.folds.is_empty()) {
-        let failed = r.folds.iter().filter(|f| f.failed).count();
-        let mut note = format!("{} folds", r.folds.len());
-        if failed > 0 {
-            let _ = write!(note, ", {failed} failed");
+    html! {
+        h3 { "Folds" } "\n"
+        @for r in rows.iter().filter(|r| !r.folds.is_empty()) {
+            @let failed = r.folds.iter().filter(|f| f.failed).count();
+            details.folds open[failed > 0] {
+                summary {
+                    code { (r.metric) } " "
+                    span.dim { (r.folds.len()) " folds" @if failed > 0 { ", " (failed) " failed" } }
+                } "\n"
+                table { "\n"
+                    (table_head(&["Repeat", "Fold", "Train rows", "Test rows", "Validation", "Training", "Trivial", "Seconds", "Status"]))
+                    tbody { "\n"
+                        @for fold in &r.folds { (fold_row(fold)) }
+                    } "\n"
+                } "\n"
+            } "\n"
         }
-        let _ = writeln!(
-            out,
-            "<details class=\"folds\"{}><summary><code>{}</code> <span class=\"dim\">{note}</span></summary>\n\
-             <table>\n<thead><tr><th>Repeat</th><th>Fold</th><th>Train rows</th><th>Test rows</th>\
-             <th>Validation</th><th>Training</th><th>Trivial</th><th>Seconds</th><th>Status</th></tr></thead>\n<tbody>",
-            if failed > 0 { " open" } else { "" },
-            escape_html(&r.metric)
-        );
-        for fold in &r.folds {
-            fold_row(out, fold);
-        }
-        out.push_str("</tbody>\n</table>\n</details>\n");
     }
 }
 
-fn fold_row(out: &mut String, f: &FoldRow) {
-    let status = if f.failed {
-        let mut s = "<span class=\"chip s-error\">error</span>".to_string();
-        if let Some(e) = f.error.as_deref().filter(|e| !e.is_empty()) {
-            let _ = write!(s, "<div class=\"err\">{}</div>", escape_html(e));
-        }
-        s
-    } else {
-        "<span class=\"chip s-pass\">ok</span>".to_string()
-    };
-    let _ = writeln!(
-        out,
-        "<tr><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-         <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{status}</td></tr>",
-        count_text(f.repeat),
-        count_text(f.fold),
-        count_text(f.train_rows),
-        count_text(f.test_rows),
-        opt(f.score),
-        opt(f.train_score),
-        opt(f.trivial_score),
-        f.seconds
-            .map(|s| format!("{s:.2}"))
-            .unwrap_or_else(|| "–".to_string()),
-    );
-}
-
-fn overfitting_table(out: &mut String, f: &ValidationFigures<'_>) {
-    if f.overfitting.is_empty() {
-        return;
-    }
-    out.push_str(
-        "<h3>Overfitting<span class=\"dim\">training against validation score; a positive gap is worse on validation</span></h3>\n\
-         <table class=\"overfitting\">\n<thead><tr><th>Status</th><th>Metric</th><th>Training</th>\
-         <th>Validation</th><th>Mean gap</th><th>Largest fold gap</th></tr></thead>\n<tbody>\n",
-    );
-    for r in &f.overfitting {
-        let gap = |g: Option<f64>| match g {
-            Some(g) if r.relative => {
-                let p = format_percent(g);
-                if g > 0.0 {
-                    format!("+{p} <span class=\"dim\">relative</span>")
-                } else {
-                    format!("{p} <span class=\"dim\">relative</span>")
+fn fold_row(f: &FoldRow) -> Markup {
+    html! {
+        tr {
+            td.n { (count_text(f.repeat)) }
+            td.n { (count_text(f.fold)) }
+            td.n { (count_text(f.train_rows)) }
+            td.n { (count_text(f.test_rows)) }
+            td.n { (opt(f.score)) }
+            td.n { (opt(f.train_score)) }
+            td.n { (opt(f.trivial_score)) }
+            td.n { (f.seconds.map(|s| format!("{s:.2}")).unwrap_or_else(|| "–".to_string())) }
+            td {
+                @if f.failed {
+                    span.chip.s-error { "error" }
+                    @if let Some(e) = f.error.as_deref().filter(|e| !e.is_empty()) { div.err { (e) } }
+                } @else {
+                    span.chip.s-pass { "ok" }
                 }
             }
-            Some(g) => signed(g),
-            None => "–".to_string(),
-        };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            chip_text(r.result),
-            escape_html(&r.metric),
-            opt(r.train_mean),
-            opt(r.validation_mean),
-            gap(r.gap),
-            gap(r.largest_gap),
-        );
+        } "\n"
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
-fn fold_variance_table(out: &mut String, f: &ValidationFigures<'_>) {
-    if f.fold_variance.is_empty() {
-        return;
+fn overfitting_table(f: &ValidationFigures<'_>) -> Markup {
+    if f.overfitting.is_empty() {
+        return html! {};
     }
-    out.push_str(
-        "<h3>Fold-to-fold variance</h3>\n<table class=\"fold-variance\">\n<thead><tr><th>Status</th>\
-         <th>Metric</th><th>Mean</th><th>SD</th><th>CV</th><th>Min</th><th>Max</th><th>Range</th></tr></thead>\n<tbody>\n",
-    );
-    for r in &f.fold_variance {
-        // The figure the condition compares is marked.
-        let mark = |name: &str, x: Option<f64>| {
-            if r.measure.as_deref() == Some(name) {
-                format!("<b title=\"compared by the condition\">{}</b>", opt(x))
-            } else {
-                opt(x)
+    let gap = |relative: bool, g: Option<f64>| -> Markup {
+        match g {
+            Some(g) if relative => {
+                let p = format_percent(g);
+                let p = if g > 0.0 { format!("+{p}") } else { p };
+                html! { (p) " " span.dim { "relative" } }
             }
-        };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            chip_text(r.result),
-            escape_html(&r.metric),
-            opt(r.mean),
-            mark("sd", r.sd),
-            mark("cv", r.cv),
-            opt(r.min),
-            opt(r.max),
-            opt(r.range),
-        );
+            Some(g) => html! { (signed(g)) },
+            None => html! { "–" },
+        }
+    };
+    html! {
+        (heading_with_note("Overfitting", "training against validation score; a positive gap is worse on validation"))
+        table.overfitting { "\n"
+            (table_head(&["Status", "Metric", "Training", "Validation", "Mean gap", "Largest fold gap"]))
+            tbody { "\n"
+                @for r in &f.overfitting {
+                    tr {
+                        td { (chip_for(r.result)) }
+                        td { code { (r.metric) } }
+                        td.n { (opt(r.train_mean)) }
+                        td.n { (opt(r.validation_mean)) }
+                        td.n { (gap(r.relative, r.gap)) }
+                        td.n { (gap(r.relative, r.largest_gap)) }
+                    } "\n"
+                }
+            } "\n"
+        } "\n"
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
-fn unseen_segments(out: &mut String, rows: &[UnseenSegmentsRow<'_>]) {
-    if rows.is_empty() {
-        return;
+fn fold_variance_table(f: &ValidationFigures<'_>) -> Markup {
+    if f.fold_variance.is_empty() {
+        return html! {};
     }
-    out.push_str(
-        "<h3>Unseen segment values<span class=\"dim\">each value scored by models trained without it</span></h3>\n\
-         <div class=\"charts\">\n",
-    );
-    for r in rows {
+    html! {
+        h3 { "Fold-to-fold variance" } "\n"
+        table.fold-variance { "\n"
+            (table_head(&["Status", "Metric", "Mean", "SD", "CV", "Min", "Max", "Range"]))
+            tbody { "\n"
+                @for r in &f.fold_variance {
+                    // The figure the condition compares is marked.
+                    @let mark = |name: &str, x: Option<f64>| -> Markup {
+                        if r.measure.as_deref() == Some(name) {
+                            html! { b title="compared by the condition" { (opt(x)) } }
+                        } else {
+                            html! { (opt(x)) }
+                        }
+                    };
+                    tr {
+                        td { (chip_for(r.result)) }
+                        td { code { (r.metric) } }
+                        td.n { (opt(r.mean)) }
+                        td.n { (mark("sd", r.sd)) }
+                        td.n { (mark("cv", r.cv)) }
+                        td.n { (opt(r.min)) }
+                        td.n { (opt(r.max)) }
+                        td.n { (opt(r.range)) }
+                    } "\n"
+                }
+            } "\n"
+        } "\n"
+    }
+}
+
+fn unseen_segments(rows: &[UnseenSegmentsRow<'_>]) -> Markup {
+    if rows.is_empty() {
+        return html! {};
+    }
+    let figure_of = |r: &UnseenSegmentsRow<'_>| -> Markup {
         let metric = r.metric.as_deref().unwrap_or("score");
         let mut note = format!("{metric} held out {}", opt(r.held_out_score));
         if let Some(c) = r.crossval_score {
@@ -597,7 +595,6 @@ fn unseen_segments(out: &mut String, rows: &[UnseenSegmentsRow<'_>]) {
         if let Some(d) = r.drop {
             let _ = write!(note, " (drop {})", signed(d));
         }
-        figure_open(out, r.column, &note, &chip_text(r.result));
         let bars: Vec<BarRow> = r
             .values
             .iter()
@@ -622,39 +619,34 @@ fn unseen_segments(out: &mut String, rows: &[UnseenSegmentsRow<'_>]) {
             value: c,
             text: format!("cross-validated {}", format_number(c)),
         });
-        match hbars_svg(
+        let svg = hbars_svg(
             &format!("held-out scores of {}", r.column),
             &[("c", metric)],
             &bars,
             Scale::Number,
             metric,
             reference.as_ref(),
-        ) {
-            Some(svg) => {
-                out.push_str(&svg);
-                out.push('\n');
-            }
-            None => out.push_str("<p class=\"dim\">No value has a score.</p>\n"),
-        }
-        out.push_str("</figure>\n");
+        );
+        figure(
+            r.column,
+            &note,
+            chip_for(r.result),
+            chart_or(svg, "No value has a score."),
+        )
+    };
+    html! {
+        (heading_with_note("Unseen segment values", "each value scored by models trained without it"))
+        div.charts { "\n"
+            @for r in rows { (figure_of(r)) }
+        } "\n"
     }
-    out.push_str("</div>\n");
 }
 
-fn coverage_table(out: &mut String, f: &ValidationFigures<'_>) {
+fn coverage_table(f: &ValidationFigures<'_>) -> Markup {
     if f.coverage.is_empty() {
-        return;
+        return html! {};
     }
-    out.push_str(
-        "<h3>Validation coverage of production data</h3>\n<table class=\"coverage\">\n<thead><tr>\
-         <th>Status</th><th>Feature</th><th>Validation covers</th><th>Outside</th><th>Rows outside</th>\
-         <th>Detail</th></tr></thead>\n<tbody>\n",
-    );
-    for r in &f.coverage {
-        let feature = match r.column {
-            Some(c) => format!("<code>{}</code>", escape_html(c)),
-            None => "<span class=\"dim\">all features jointly</span>".to_string(),
-        };
+    let row = |r: &crate::validation::CoverageRow<'_>| -> Markup {
         let (covers, rows_outside, detail) = match &r.coverage {
             Coverage::Range {
                 min,
@@ -664,32 +656,24 @@ fn coverage_table(out: &mut String, f: &ValidationFigures<'_>) {
             } => (
                 format!("[{}, {}]", format_number(*min), format_number(*max)),
                 count_text(r.outside_rows),
-                format!("{} below, {} above", count_text(*below), count_text(*above)),
+                html! { (count_text(*below)) " below, " (count_text(*above)) " above" },
             ),
-            Coverage::Categories { known, unseen } => {
-                let detail = if unseen.is_empty() {
-                    "<span class=\"dim\">no unseen category</span>".to_string()
-                } else {
-                    let shown: Vec<String> = unseen
-                        .iter()
-                        .take(5)
-                        .map(|(v, c)| {
-                            format!("<code>{}</code> ({})", escape_html(v), count_text(*c))
-                        })
-                        .collect();
-                    let more = if unseen.len() > 5 {
-                        format!(" and {} more", unseen.len() - 5)
-                    } else {
-                        String::new()
-                    };
-                    format!("unseen: {}{more}", shown.join(", "))
-                };
-                (
-                    format!("{} categories", count_text(*known)),
-                    count_text(r.outside_rows),
-                    detail,
-                )
-            }
+            Coverage::Categories { known, unseen } => (
+                format!("{} categories", count_text(*known)),
+                count_text(r.outside_rows),
+                html! {
+                    @if unseen.is_empty() {
+                        span.dim { "no unseen category" }
+                    } @else {
+                        "unseen: "
+                        @for (i, (v, c)) in unseen.iter().take(5).enumerate() {
+                            @if i > 0 { ", " }
+                            code { (v) } " (" (count_text(*c)) ")"
+                        }
+                        @if unseen.len() > 5 { " and " (unseen.len() - 5) " more" }
+                    }
+                },
+            ),
             Coverage::Joint {
                 rows,
                 uncovered_rows,
@@ -697,57 +681,69 @@ fn coverage_table(out: &mut String, f: &ValidationFigures<'_>) {
             } => (
                 format!("{} features", count_text(*features)),
                 of_total(*uncovered_rows, *rows),
-                "<span class=\"dim\">rows with at least one feature outside</span>".to_string(),
+                html! { span.dim { "rows with at least one feature outside" } },
             ),
         };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{feature}</td><td class=\"n\">{covers}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{rows_outside}</td><td>{detail}</td></tr>",
-            chip_text(r.result),
-            percent_opt(r.share),
-        );
+        html! {
+            tr {
+                td { (chip_for(r.result)) }
+                td {
+                    @match r.column {
+                        Some(c) => code { (c) },
+                        None => span.dim { "all features jointly" },
+                    }
+                }
+                td.n { (covers) }
+                td.n { (percent_opt(r.share)) }
+                td.n { (rows_outside) }
+                td { (detail) }
+            } "\n"
+        }
+    };
+    html! {
+        h3 { "Validation coverage of production data" } "\n"
+        table.coverage { "\n"
+            (table_head(&["Status", "Feature", "Validation covers", "Outside", "Rows outside", "Detail"]))
+            tbody { "\n"
+                @for r in &f.coverage { (row(r)) }
+            } "\n"
+        } "\n"
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
 // ---- sensitivity and robustness ---------------------------------------------------------------
 
-fn sensitivity_section(out: &mut String, f: &ValidationFigures<'_>) {
+fn sensitivity_section(f: &ValidationFigures<'_>) -> Markup {
     if f.sensitivity_is_empty() {
-        return;
+        return html! {};
     }
     let outputs: BTreeSet<&str> = f.noise.iter().filter_map(|n| n.output.as_deref()).collect();
-    out.push_str("<section id=\"sensitivity\">\n");
-    if outputs.len() == 1 {
-        let _ = writeln!(
-            out,
-            "<h2>Sensitivity and robustness<span class=\"dim\">output {}</span></h2>",
-            outputs.iter().map(|o| escape_html(o)).collect::<String>()
-        );
-    } else {
-        out.push_str("<h2>Sensitivity and robustness</h2>\n");
-    }
-    let charts = [
+    let charts: Vec<Markup> = [
         sobol_figure(f),
         morris_figure(f),
         oat_figure(f),
         importance_figure(f),
-    ];
-    let noise: Vec<String> = f.noise.iter().filter_map(noise_figure).collect();
-    if charts.iter().any(Option::is_some) || !noise.is_empty() {
-        out.push_str("<div class=\"charts\">\n");
-        for c in charts.into_iter().flatten().chain(noise) {
-            out.push_str(&c);
-        }
-        out.push_str("</div>\n");
+    ]
+    .into_iter()
+    .flatten()
+    .chain(f.noise.iter().filter_map(noise_figure))
+    .collect();
+    html! {
+        section #sensitivity { "\n"
+            h2 {
+                "Sensitivity and robustness"
+                @if outputs.len() == 1 { span.dim { "output " @for o in &outputs { (o) } } }
+            } "\n"
+            @if !charts.is_empty() {
+                div.charts { "\n" @for c in &charts { (c) } } "\n"
+            }
+            (monotonicity_table(f))
+            (counterfactual_table(f))
+        } "\n"
     }
-    monotonicity_table(out, f);
-    counterfactual_table(out, f);
-    out.push_str("</section>\n");
 }
 
-fn sobol_figure(f: &ValidationFigures<'_>) -> Option<String> {
+fn sobol_figure(f: &ValidationFigures<'_>) -> Option<Markup> {
     if f.sobol.is_empty() {
         return None;
     }
@@ -791,15 +787,12 @@ fn sobol_figure(f: &ValidationFigures<'_>) -> Option<String> {
         "share of the output variance",
         None,
     )?;
-    let mut out = String::new();
-    figure_open(
-        &mut out,
+    Some(figure(
         "Sobol indices",
         "error bars: confidence half-widths",
-        &chip_many(f.sobol.iter().map(|r| r.result)),
-    );
-    let _ = write!(out, "{svg}\n</figure>\n");
-    Some(out)
+        chip_many(f.sobol.iter().map(|r| r.result)),
+        svg_line(svg),
+    ))
 }
 
 /// Morris plot area.
@@ -813,7 +806,7 @@ const MB: f64 = 266.0;
 /// The Morris μ*–σ plane: one point per input with its μ* error bar and its label (moved up
 /// or down to avoid overlapping the labels already placed), round ticks on both axes and the
 /// σ = μ* diagonal (above it, effects are mostly nonlinear or interactions).
-fn morris_figure(f: &ValidationFigures<'_>) -> Option<String> {
+fn morris_figure(f: &ValidationFigures<'_>) -> Option<Markup> {
     if f.morris.is_empty() {
         return None;
     }
@@ -928,15 +921,12 @@ fn morris_figure(f: &ValidationFigures<'_>) -> Option<String> {
         );
     }
     svg.push_str("</svg>");
-    let mut out = String::new();
-    figure_open(
-        &mut out,
+    Some(figure(
         "Morris screening",
         "error bars: μ* confidence half-widths",
-        &chip_many(f.morris.iter().map(|r| r.result)),
-    );
-    let _ = write!(out, "{svg}\n</figure>\n");
-    Some(out)
+        chip_many(f.morris.iter().map(|r| r.result)),
+        svg_line(svg),
+    ))
 }
 
 /// A point drawn on a plot, for label placement: its horizontal extent and its height.
@@ -1010,7 +1000,7 @@ fn place_labels(marks: &[Mark], widths: &[f64], min_x: f64, max_x: f64) -> Vec<P
     out
 }
 
-fn oat_figure(f: &ValidationFigures<'_>) -> Option<String> {
+fn oat_figure(f: &ValidationFigures<'_>) -> Option<Markup> {
     if f.oat.is_empty() {
         return None;
     }
@@ -1055,18 +1045,15 @@ fn oat_figure(f: &ValidationFigures<'_>) -> Option<String> {
         "largest minus smallest output",
         None,
     )?;
-    let mut out = String::new();
-    figure_open(
-        &mut out,
+    Some(figure(
         "One-at-a-time swing",
         "each input over its range, the others at their median",
-        &chip_many(f.oat.iter().map(|r| r.result)),
-    );
-    let _ = write!(out, "{svg}\n</figure>\n");
-    Some(out)
+        chip_many(f.oat.iter().map(|r| r.result)),
+        svg_line(svg),
+    ))
 }
 
-fn importance_figure(f: &ValidationFigures<'_>) -> Option<String> {
+fn importance_figure(f: &ValidationFigures<'_>) -> Option<Markup> {
     if f.importance.is_empty() {
         return None;
     }
@@ -1127,18 +1114,15 @@ fn importance_figure(f: &ValidationFigures<'_>) -> Option<String> {
         );
     }
     note.push_str("error bars: ± sd");
-    let mut out = String::new();
-    figure_open(
-        &mut out,
+    Some(figure(
         "Permutation importance",
         &note,
-        &chip_many(f.importance.iter().map(|r| r.result)),
-    );
-    let _ = write!(out, "{svg}\n</figure>\n");
-    Some(out)
+        chip_many(f.importance.iter().map(|r| r.result)),
+        svg_line(svg),
+    ))
 }
 
-fn noise_figure(n: &NoiseRow<'_>) -> Option<String> {
+fn noise_figure(n: &NoiseRow<'_>) -> Option<Markup> {
     let mut note = String::new();
     if let Some(s) = n.scale {
         let _ = write!(note, "noise {} sd · ", format_number(s));
@@ -1147,8 +1131,6 @@ fn noise_figure(n: &NoiseRow<'_>) -> Option<String> {
         let _ = write!(note, "all inputs at once: {} change · ", format_percent(v));
     }
     note.push_str("bars: one input alone");
-    let mut out = String::new();
-    figure_open(&mut out, "Noise robustness", &note, &chip_text(n.result));
     let rows: Vec<BarRow> = n
         .inputs
         .iter()
@@ -1168,108 +1150,92 @@ fn noise_figure(n: &NoiseRow<'_>) -> Option<String> {
             }
         })
         .collect();
-    match hbars_svg(
+    let svg = hbars_svg(
         "noise robustness per input",
         &[("c", "flip rate")],
         &rows,
         Scale::Percent,
         "% of rows whose prediction changes",
         None,
-    ) {
-        Some(svg) => {
-            out.push_str(&svg);
-            out.push('\n');
-        }
-        None => out.push_str("<p class=\"dim\">No per-input figures.</p>\n"),
-    }
-    out.push_str("</figure>\n");
-    Some(out)
+    );
+    Some(figure(
+        "Noise robustness",
+        &note,
+        chip_for(n.result),
+        chart_or(svg, "No per-input figures."),
+    ))
 }
 
-fn monotonicity_table(out: &mut String, f: &ValidationFigures<'_>) {
+fn monotonicity_table(f: &ValidationFigures<'_>) -> Markup {
     if f.monotonicity.is_empty() {
-        return;
+        return html! {};
     }
-    out.push_str(
-        "<h3>Monotonicity</h3>\n<table class=\"monotonicity\">\n<thead><tr><th>Status</th><th>Input</th>\
-         <th>Direction</th><th>Rows breaking it</th><th>Largest wrong-way move</th><th>Grid</th></tr></thead>\n<tbody>\n",
-    );
-    for r in &f.monotonicity {
-        let grid = r
-            .grid
-            .map(|(lo, hi, levels)| {
-                format!(
-                    "{} to {}, {} levels",
-                    format_number(lo),
-                    format_number(hi),
-                    count_text(Some(levels))
-                )
-            })
-            .unwrap_or_else(|| "–".to_string());
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td class=\"n\">{} <span class=\"dim\">({})</span></td>\
-             <td class=\"n\">{}</td><td class=\"n\">{grid}</td></tr>",
-            chip_text(r.result),
-            escape_html(r.input),
-            r.direction
-                .as_deref()
-                .map(escape_html)
-                .unwrap_or_else(|| "–".to_string()),
-            percent_opt(r.share),
-            of_total(r.violating_rows, r.rows),
-            opt(r.largest_violation),
-        );
+    html! {
+        h3 { "Monotonicity" } "\n"
+        table.monotonicity { "\n"
+            (table_head(&["Status", "Input", "Direction", "Rows breaking it", "Largest wrong-way move", "Grid"]))
+            tbody { "\n"
+                @for r in &f.monotonicity {
+                    tr {
+                        td { (chip_for(r.result)) }
+                        td { code { (r.input) } }
+                        td { (r.direction.as_deref().unwrap_or("–")) }
+                        td.n { (percent_opt(r.share)) " " span.dim { "(" (of_total(r.violating_rows, r.rows)) ")" } }
+                        td.n { (opt(r.largest_violation)) }
+                        td.n {
+                            @match r.grid {
+                                Some((lo, hi, levels)) => {
+                                    (format_number(lo)) " to " (format_number(hi)) ", "
+                                    (count_text(Some(levels))) " levels"
+                                },
+                                None => "–",
+                            }
+                        }
+                    } "\n"
+                }
+            } "\n"
+        } "\n"
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
-fn counterfactual_table(out: &mut String, f: &ValidationFigures<'_>) {
+fn counterfactual_table(f: &ValidationFigures<'_>) -> Markup {
     if f.counterfactual.is_empty() {
-        return;
+        return html! {};
     }
-    out.push_str(
-        "<h3>Counterfactual invariance<span class=\"dim\">the protected attribute changed, every other input kept</span></h3>\n\
-         <table class=\"counterfactual\">\n<thead><tr><th>Status</th><th>Attribute</th><th>Rows changed</th>\
-         <th>Mean |Δ output|</th><th>Per counterfactual value</th></tr></thead>\n<tbody>\n",
-    );
-    for r in &f.counterfactual {
-        let values: Vec<String> = r
-            .values
-            .iter()
-            .map(|v| {
-                format!(
-                    "<code>{}</code> {} <span class=\"dim\">of {}</span>",
-                    escape_html(&v.value),
-                    percent_opt(v.share),
-                    count_text(v.rows)
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{} <span class=\"dim\">({})</span></td>\
-             <td class=\"n\">{}</td><td>{}</td></tr>",
-            chip_text(r.result),
-            escape_html(r.column),
-            percent_opt(r.share),
-            of_total(r.changed_rows, r.rows),
-            opt(r.mean_abs_change),
-            if values.is_empty() {
-                "–".to_string()
-            } else {
-                values.join(" · ")
-            },
-        );
+    html! {
+        (heading_with_note("Counterfactual invariance", "the protected attribute changed, every other input kept"))
+        table.counterfactual { "\n"
+            (table_head(&["Status", "Attribute", "Rows changed", "Mean |Δ output|", "Per counterfactual value"]))
+            tbody { "\n"
+                @for r in &f.counterfactual {
+                    tr {
+                        td { (chip_for(r.result)) }
+                        td { code { (r.column) } }
+                        td.n { (percent_opt(r.share)) " " span.dim { "(" (of_total(r.changed_rows, r.rows)) ")" } }
+                        td.n { (opt(r.mean_abs_change)) }
+                        td {
+                            @if r.values.is_empty() {
+                                "–"
+                            } @else {
+                                @for (i, v) in r.values.iter().enumerate() {
+                                    @if i > 0 { " · " }
+                                    code { (v.value) } " " (percent_opt(v.share)) " "
+                                    span.dim { "of " (count_text(v.rows)) }
+                                }
+                            }
+                        }
+                    } "\n"
+                }
+            } "\n"
+        } "\n"
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
 // ---- performance ---------------------------------------------------------------------------------
 
-fn performance_section(out: &mut String, f: &ValidationFigures<'_>) {
+fn performance_section(f: &ValidationFigures<'_>) -> Markup {
     if f.performance_is_empty() {
-        return;
+        return html! {};
     }
     let models: BTreeSet<&str> = f
         .latency
@@ -1279,75 +1245,66 @@ fn performance_section(out: &mut String, f: &ValidationFigures<'_>) {
         .chain(f.memory.iter().filter_map(|r| r.model.as_deref()))
         .chain(f.load_time.iter().filter_map(|r| r.model.as_deref()))
         .collect();
-    out.push_str("<section id=\"performance\">\n");
-    if models.len() == 1 {
-        let _ = writeln!(
-            out,
-            "<h2>Inference performance<span class=\"dim\">model <code>{}</code></span></h2>",
-            models.iter().map(|m| escape_html(m)).collect::<String>()
-        );
-    } else {
-        out.push_str("<h2>Inference performance</h2>\n");
-    }
-    latency_table(out, f);
-    let histograms: Vec<&LatencyRow<'_>> = f
+    let charts: Vec<Markup> = f
         .latency
         .iter()
         .filter(|r| !r.histogram.is_empty())
+        .filter_map(latency_figure)
+        .chain(throughput_figure(f))
         .collect();
-    let throughput = throughput_figure(f);
-    if !histograms.is_empty() || throughput.is_some() {
-        out.push_str("<div class=\"charts\">\n");
-        for r in histograms {
-            latency_figure(out, r);
-        }
-        if let Some(t) = throughput {
-            out.push_str(&t);
-        }
-        out.push_str("</div>\n");
+    html! {
+        section #performance { "\n"
+            h2 {
+                "Inference performance"
+                @if models.len() == 1 { span.dim { "model " code { @for m in &models { (m) } } } }
+            } "\n"
+            (latency_table(f))
+            @if !charts.is_empty() {
+                div.charts { "\n" @for c in &charts { (c) } } "\n"
+            }
+            (resources_table(f))
+            (regression_table(f))
+        } "\n"
     }
-    resources_table(out, f);
-    regression_table(out, f);
-    out.push_str("</section>\n");
 }
 
-fn latency_table(out: &mut String, f: &ValidationFigures<'_>) {
+fn latency_table(f: &ValidationFigures<'_>) -> Markup {
     if f.latency.is_empty() {
-        return;
+        return html! {};
     }
-    out.push_str(
-        "<h3>Latency<span class=\"dim\">milliseconds per call, single-threaded</span></h3>\n\
-         <table class=\"latency\">\n<thead><tr><th>Status</th><th>Batch rows</th><th>p50</th><th>p90</th>\
-         <th>p99</th><th>Max</th><th>Mean</th><th>Calls</th><th>Rows/s</th></tr></thead>\n<tbody>\n",
-    );
-    for r in &f.latency {
-        let cell = |name: &str, x: Option<f64>| {
-            if r.percentile.as_deref() == Some(name) {
-                format!("<b title=\"compared by the condition\">{}</b>", opt(x))
-            } else {
-                opt(x)
-            }
-        };
-        let batch = match r.batch_rows {
-            Some(b) => count_text(Some(b)),
-            None => escape_html(r.label),
-        };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"n\">{batch}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td></tr>",
-            chip_text(r.result),
-            cell("p50", r.p50_ms),
-            cell("p90", r.p90_ms),
-            cell("p99", r.p99_ms),
-            cell("max", r.max_ms),
-            cell("mean", r.mean_ms),
-            count_text(r.iterations),
-            count_text(r.rows_per_s),
-        );
+    html! {
+        (heading_with_note("Latency", "milliseconds per call, single-threaded"))
+        table.latency { "\n"
+            (table_head(&["Status", "Batch rows", "p50", "p90", "p99", "Max", "Mean", "Calls", "Rows/s"]))
+            tbody { "\n"
+                @for r in &f.latency {
+                    @let cell = |name: &str, x: Option<f64>| -> Markup {
+                        if r.percentile.as_deref() == Some(name) {
+                            html! { b title="compared by the condition" { (opt(x)) } }
+                        } else {
+                            html! { (opt(x)) }
+                        }
+                    };
+                    tr {
+                        td { (chip_for(r.result)) }
+                        td.n {
+                            @match r.batch_rows {
+                                Some(b) => (count_text(Some(b))),
+                                None => (r.label),
+                            }
+                        }
+                        td.n { (cell("p50", r.p50_ms)) }
+                        td.n { (cell("p90", r.p90_ms)) }
+                        td.n { (cell("p99", r.p99_ms)) }
+                        td.n { (cell("max", r.max_ms)) }
+                        td.n { (cell("mean", r.mean_ms)) }
+                        td.n { (count_text(r.iterations)) }
+                        td.n { (count_text(r.rows_per_s)) }
+                    } "\n"
+                }
+            } "\n"
+        } "\n"
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
 /// Ticks of a log axis over `[lo, hi]`: the powers of ten inside, with the 2 and 5 multiples
@@ -1373,14 +1330,14 @@ fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
 
 /// A latency histogram: the log-spaced bins on a log time axis, calls on a log axis (so the
 /// slow tail shows), p50 and p99 as dashed lines.
-fn latency_figure(out: &mut String, r: &LatencyRow<'_>) {
+fn latency_figure(r: &LatencyRow<'_>) -> Option<Markup> {
     let bins = &r.histogram;
     let (Some(first), Some(last)) = (bins.first(), bins.last()) else {
-        return;
+        return None;
     };
     let (lo, hi) = (first.lower.log10(), last.upper.log10());
     if !(lo.is_finite() && hi.is_finite() && hi > lo) {
-        return;
+        return None;
     }
     let total: f64 = bins.iter().map(|b| b.count).sum();
     let max_count = bins.iter().map(|b| b.count).fold(0.0, f64::max);
@@ -1507,16 +1464,15 @@ fn latency_figure(out: &mut String, r: &LatencyRow<'_>) {
     if let Some(m) = r.max_ms {
         let _ = write!(note, " · slowest {} ms", format_number(m));
     }
-    figure_open(
-        out,
+    Some(figure(
         &format!("Call times, {}", r.label),
         &note,
-        &chip_text(r.result),
-    );
-    let _ = write!(out, "{svg}\n</figure>\n");
+        chip_for(r.result),
+        svg_line(svg),
+    ))
 }
 
-fn throughput_figure(f: &ValidationFigures<'_>) -> Option<String> {
+fn throughput_figure(f: &ValidationFigures<'_>) -> Option<Markup> {
     if f.throughput.is_empty() {
         return None;
     }
@@ -1559,27 +1515,20 @@ fn throughput_figure(f: &ValidationFigures<'_>) -> Option<String> {
         "rows per second",
         None,
     )?;
-    let mut out = String::new();
-    figure_open(
-        &mut out,
+    Some(figure(
         "Throughput",
         "by worker threads, against one thread",
-        &chip_many(f.throughput.iter().map(|r| r.result)),
-    );
-    let _ = write!(out, "{svg}\n</figure>\n");
-    Some(out)
+        chip_many(f.throughput.iter().map(|r| r.result)),
+        svg_line(svg),
+    ))
 }
 
-fn resources_table(out: &mut String, f: &ValidationFigures<'_>) {
+fn resources_table(f: &ValidationFigures<'_>) -> Markup {
     if f.memory.is_empty() && f.load_time.is_empty() {
-        return;
+        return html! {};
     }
-    out.push_str(
-        "<h3>Memory and load time</h3>\n<table class=\"resources\">\n<thead><tr><th>Status</th>\
-         <th>Measure</th><th>Value</th><th>Detail</th></tr></thead>\n<tbody>\n",
-    );
     let mib = |x: f64| format!("{} MiB", format_number(x));
-    for r in &f.memory {
+    let memory = |r: &crate::validation::MemoryRow<'_>| -> Markup {
         // The value is the peak, or the model's own memory when the check compares that.
         let model_only = r.value.is_some() && r.value == r.model_mib && r.value != r.peak_mib;
         let (measure, value, detail) = if model_only {
@@ -1595,50 +1544,46 @@ fn resources_table(out: &mut String, f: &ValidationFigures<'_>) {
                 r.model_mib.map(|m| format!("the model itself {}", mib(m))),
             )
         };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{measure}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-            chip_text(r.result),
-            value.map(mib).unwrap_or_else(|| "–".to_string()),
-            detail.unwrap_or_default(),
-        );
+        html! {
+            tr {
+                td { (chip_for(r.result)) }
+                td { (measure) }
+                td.n { (value.map(mib).unwrap_or_else(|| "–".to_string())) }
+                td { (detail.unwrap_or_default()) }
+            } "\n"
+        }
+    };
+    html! {
+        h3 { "Memory and load time" } "\n"
+        table.resources { "\n"
+            (table_head(&["Status", "Measure", "Value", "Detail"]))
+            tbody { "\n"
+                @for r in &f.memory { (memory(r)) }
+                @for r in &f.load_time {
+                    tr {
+                        td { (chip_for(r.result)) }
+                        td { "Load time" }
+                        td.n { (format_number(r.load_ms)) " ms" }
+                        td {
+                            @if let Some(b) = r.baseline_load_ms { "baseline model " (format_number(b)) " ms" }
+                        }
+                    } "\n"
+                }
+            } "\n"
+        } "\n"
     }
-    for r in &f.load_time {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>Load time</td><td class=\"n\">{} ms</td><td>{}</td></tr>",
-            chip_text(r.result),
-            format_number(r.load_ms),
-            r.baseline_load_ms
-                .map(|b| format!("baseline model {} ms", format_number(b)))
-                .unwrap_or_default(),
-        );
-    }
-    out.push_str("</tbody>\n</table>\n");
 }
 
-fn regression_table(out: &mut String, f: &ValidationFigures<'_>) {
+fn regression_table(f: &ValidationFigures<'_>) -> Markup {
     if f.perf_regression.is_empty() {
-        return;
+        return html! {};
     }
     let baselines: BTreeSet<&str> = f
         .perf_regression
         .iter()
         .filter_map(|r| r.baseline.as_deref())
         .collect();
-    out.push_str("<h3>Against the baseline model");
-    if baselines.len() == 1 {
-        let _ = write!(
-            out,
-            "<span class=\"dim\"><code>{}</code></span>",
-            baselines.iter().map(|b| escape_html(b)).collect::<String>()
-        );
-    }
-    out.push_str(
-        "</h3>\n<table class=\"perf-regression\">\n<thead><tr><th>Status</th><th>Compared</th>\
-         <th>Candidate</th><th>Baseline</th><th>Slower by</th></tr></thead>\n<tbody>\n",
-    );
-    for r in &f.perf_regression {
+    let row = |r: &crate::validation::PerfRegressionRow<'_>| -> Markup {
         let (what, candidate, baseline) = match &r.compared {
             Compared::Latency {
                 percentile,
@@ -1646,8 +1591,8 @@ fn regression_table(out: &mut String, f: &ValidationFigures<'_>) {
                 baseline_ms,
             } => (
                 match percentile {
-                    Some(p) => format!("{} · {}", escape_html(r.target), escape_html(p)),
-                    None => escape_html(r.target),
+                    Some(p) => format!("{} · {p}", r.target),
+                    None => r.target.to_string(),
                 },
                 format!("{} ms", format_number(*model_ms)),
                 format!("{} ms", format_number(*baseline_ms)),
@@ -1660,25 +1605,38 @@ fn regression_table(out: &mut String, f: &ValidationFigures<'_>) {
                 match threads {
                     Some(t) => format!(
                         "{} · {} thread{}",
-                        escape_html(r.target),
+                        r.target,
                         count_text(Some(*t)),
                         if *t == 1.0 { "" } else { "s" }
                     ),
-                    None => escape_html(r.target),
+                    None => r.target.to_string(),
                 },
                 format!("{} rows/s", count_text(Some(*model_rows_per_s))),
                 format!("{} rows/s", count_text(Some(*baseline_rows_per_s))),
             ),
         };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{what}</td><td class=\"n\">{candidate}</td><td class=\"n\">{baseline}</td>\
-             <td class=\"n\">{}×</td></tr>",
-            chip_text(r.result),
-            format_tick(r.ratio, 0.01),
-        );
+        html! {
+            tr {
+                td { (chip_for(r.result)) }
+                td { (what) }
+                td.n { (candidate) }
+                td.n { (baseline) }
+                td.n { (format_tick(r.ratio, 0.01)) "×" }
+            } "\n"
+        }
+    };
+    html! {
+        h3 {
+            "Against the baseline model"
+            @if baselines.len() == 1 { span.dim { code { @for b in &baselines { (b) } } } }
+        } "\n"
+        table.perf-regression { "\n"
+            (table_head(&["Status", "Compared", "Candidate", "Baseline", "Slower by"]))
+            tbody { "\n"
+                @for r in &f.perf_regression { (row(r)) }
+            } "\n"
+        } "\n"
     }
-    out.push_str("</tbody>\n</table>\n");
 }
 
 #[cfg(test)]
