@@ -472,6 +472,15 @@ pub trait Check: Send + Sync {
     fn taps_after_reference(&self) -> bool {
         false
     }
+    /// Columns of the current data whose rows its [`Check::row_passes`] read, declared before
+    /// the data is read (`inputs.reference` is `None` here): the profiling read keeps those
+    /// rows in order ([`assay_engine::ProfileOptions::keep_rows`], in memory up to
+    /// `options.rows_memory_mib`, the rest in a temporary file) and the passes are fed from
+    /// them, so they read nothing again. `None` (the default): its passes, if any, scan the
+    /// data themselves.
+    fn kept_rows_need(&self, _inputs: &TapInputs) -> Option<Vec<String>> {
+        None
+    }
     /// Row passes it needs over raw data (default: none; the profiles suffice).
     fn row_passes(&self, _inputs: &Inputs) -> Result<Vec<RowPass>, String> {
         Ok(Vec::new())

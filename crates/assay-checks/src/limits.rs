@@ -11,6 +11,7 @@
 //! |---|---|---|---|
 //! | `options.histogram_bins` | suite | 1 to 1000 | it sizes one histogram per column and side in the report (charts are a few hundred pixels wide) |
 //! | `options.exact_distinct_cap` | suite, `assay profile --exact-cap` | 0 to 1000000 | it sizes one exact map of values per column and partition (about 100 MB per column at the maximum); 0 keeps sketches only |
+//! | `options.rows_memory_mib` | suite | 0 to 1048576 | the rows a read keeps in order are held in memory up to this many MiB, the rest written to a temporary file; 0 writes them all |
 //! | `options.categorical_max_distinct` | suite | 0 to 10000 | integer columns with at most this many distinct values become categories; it must not exceed exact_distinct_cap, above which it has no effect |
 //! | `evaluation.bootstrap_rounds` | suite, `assay evaluate --bootstrap-rounds` | 0, or 100 to 100000 | 0 gives analytic intervals only; a percentile interval needs at least 100 resamples, and each interval keeps rounds × statistics values |
 //! | `validation.folds` | suite, `--folds` | 2 to 1000 | one model is trained per fold |
@@ -143,6 +144,13 @@ pub const LIMITS: &[Limit] = &[
         0.0,
         1_000_000.0,
         "it sizes one exact map of values per column and partition; 0 keeps sketches only",
+    ),
+    whole(
+        "options.rows_memory_mib",
+        0.0,
+        1_048_576.0,
+        "the rows a read keeps in order are held in memory up to this many MiB, the rest \
+         written to a temporary file; 0 writes them all",
     ),
     whole(
         "options.categorical_max_distinct",

@@ -97,6 +97,7 @@ pub async fn run_suite(
         progress: options.progress,
         capture,
         keep_rows: None,
+        keep_rows_memory_bytes: suite.options.rows_memory_mib.saturating_mul(1 << 20),
     };
     let reference_spec = loaded.reference_spec();
     let current_spec = loaded.current_spec();
@@ -201,6 +202,9 @@ struct RowConsumers {
     keep_current: Option<Vec<String>>,
     /// Columns of the reference data kept in order by its read.
     keep_reference: Option<Vec<String>>,
+    /// Whether checks' row passes are fed from the current data's kept rows
+    /// ([`crate::check::Check::kept_rows_need`]).
+    passes_on_kept_rows: bool,
 }
 
 /// Plans the evaluation (its models loaded, its columns listed) and the validation's needs,
@@ -249,11 +253,38 @@ fn plan_row_consumers(
     } else {
         None
     };
+    // Row passes declared before the read ride on it: their columns are kept too.
+    let mut pass_columns: Vec<String> = Vec::new();
+    for (i, check) in checks.iter().enumerate() {
+        let Some(check) = check else { continue };
+        let inputs = tap_inputs(loaded, i, current, reference, None);
+        if let Ok(Some(columns)) = isolate(|| check.kept_rows_need(&inputs)) {
+            for c in columns {
+                if !pass_columns.contains(&c) {
+                    pass_columns.push(c);
+                }
+            }
+        }
+    }
+    let passes_on_kept_rows = !pass_columns.is_empty() && current.schema().is_some();
+    let keep_current = match keep_current {
+        _ if !passes_on_kept_rows => keep_current,
+        None => Some(pass_columns),
+        Some(mut keep) => {
+            for c in pass_columns {
+                if !keep.contains(&c) {
+                    keep.push(c);
+                }
+            }
+            Some(keep)
+        }
+    };
     Ok(RowConsumers {
         evaluation,
         validation,
         keep_current,
         keep_reference,
+        passes_on_kept_rows,
     })
 }
 
@@ -536,7 +567,16 @@ async fn run_checks(
     } else {
         None
     };
-    current.rows = None;
+    // The kept rows are released, but for the row passes that ride on them.
+    let pass_rows = match current.rows.take() {
+        Some(mut rows) if prepared.passes_on_kept_rows => {
+            if let Some(rows) = std::sync::Arc::get_mut(&mut rows) {
+                rows.forget_concatenated();
+            }
+            Some(rows)
+        }
+        _ => None,
+    };
     if let Some(r) = reference.as_mut() {
         r.rows = None;
     }
@@ -615,7 +655,15 @@ async fn run_checks(
     groups.dedup();
     for group in groups {
         for side in [Side::Reference, Side::Current] {
-            scan_side(&mut planned, side, group, current, reference).await?;
+            scan_side(
+                &mut planned,
+                side,
+                group,
+                current,
+                reference,
+                pass_rows.as_deref(),
+            )
+            .await?;
         }
     }
     // Measure and decide.
@@ -674,13 +722,16 @@ async fn run_checks(
     Ok(results)
 }
 
-/// Feeds one scan of `side` to the accumulators of `group`, then finishes them.
+/// Feeds one scan of `side` to the accumulators of `group`, then finishes them. The current
+/// side's rows come from `kept` (the rows its profiling read kept in order) when it holds
+/// every column the accumulators read: no read then.
 async fn scan_side(
     planned: &mut [Planned],
     side: Side,
     group: usize,
     current: &Dataset,
     reference: Option<&Dataset>,
+    kept: Option<&assay_engine::ordered::KeptRows>,
 ) -> Result<(), RunError> {
     let dataset = match side {
         Side::Current => Some(current),
@@ -705,7 +756,7 @@ async fn scan_side(
     if cols.is_empty() {
         return Ok(());
     }
-    for_each_batch(source, &cols, |batch| {
+    let mut feed = |batch: &arrow::array::RecordBatch| {
         for p in planned.iter_mut().filter(|p| p.error.is_none()) {
             let mut failed = None;
             for (s, acc) in p.passes.iter_mut() {
@@ -720,9 +771,32 @@ async fn scan_side(
                 p.error = failed;
             }
         }
-        Ok(())
-    })
-    .await?;
+    };
+    let from_kept = kept.filter(|k| side == Side::Current && cols.iter().all(|c| k.has(c)));
+    match from_kept {
+        Some(kept) => {
+            let failed = |message: String| {
+                RunError::Engine(EngineError::BadInput {
+                    path: current.label.clone(),
+                    message,
+                })
+            };
+            let indices = kept.indices(&cols).map_err(failed)?;
+            kept.for_each_batch(|batch| {
+                let batch = batch.project(&indices).map_err(|e| e.to_string())?;
+                feed(&batch);
+                Ok(())
+            })
+            .map_err(failed)?;
+        }
+        None => {
+            for_each_batch(source, &cols, |batch| {
+                feed(batch);
+                Ok(())
+            })
+            .await?;
+        }
+    }
     for p in planned.iter_mut().filter(|p| p.error.is_none()) {
         let mut failed = None;
         for (s, acc) in p.passes.iter_mut() {

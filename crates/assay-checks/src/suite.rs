@@ -82,6 +82,10 @@ pub struct SuiteOptions {
     pub categorical_max_distinct: u64,
     /// Histogram bins in reports (default 20).
     pub histogram_bins: usize,
+    /// MiB of the rows a read keeps in order (for model evaluation, validation and row checks
+    /// such as `leakage.single_feature`) held in memory; the rest is written to a temporary
+    /// file and read back in order (default 1024).
+    pub rows_memory_mib: usize,
 }
 
 impl Default for SuiteOptions {
@@ -90,6 +94,7 @@ impl Default for SuiteOptions {
             exact_distinct_cap: assay_stats::value_counter::DEFAULT_EXACT_CAP,
             categorical_max_distinct: assay_engine::roles::DEFAULT_CATEGORICAL_MAX_DISTINCT,
             histogram_bins: 20,
+            rows_memory_mib: 1024,
         }
     }
 }
@@ -375,6 +380,7 @@ impl LoadedSuite {
         let options = &self.suite.options;
         for (key, value) in [
             ("histogram_bins", options.histogram_bins as f64),
+            ("rows_memory_mib", options.rows_memory_mib as f64),
             ("exact_distinct_cap", options.exact_distinct_cap as f64),
             (
                 "categorical_max_distinct",

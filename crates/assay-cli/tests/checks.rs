@@ -161,6 +161,92 @@ fn leaking_feature_is_caught_and_noise_is_not() {
     assert!((ci["value"].as_f64().unwrap() - minority).abs() < 1e-12);
 }
 
+/// `leakage.single_feature` is fed the rows the one read kept (in memory, or all of them
+/// written to a temporary file and read back with `options.rows_memory_mib: 0`): the current
+/// data is read once, and the holdout power is the rule's, computed here from the rows.
+#[test]
+fn single_feature_leakage_rides_on_the_one_read_in_memory_or_spilled() {
+    use std::collections::BTreeMap;
+    let n = 3000usize;
+    let y_of = |i: usize| u8::from(i % 10 < 3);
+    let cat_of = |i: usize| match (y_of(i), i % 7) {
+        (1, 0) => "lo",
+        (1, 1) => "mid",
+        (1, _) => "hi",
+        (_, 0) => "hi",
+        (_, 1 | 2) => "mid",
+        _ => "lo",
+    };
+    let rows = (0..n).map(|i| format!("{},{},{}", y_of(i), cat_of(i), i % 4));
+    let cur = csv("y,cat,small", rows);
+    // The rule, from the rows as written: train on one parity, score the other, average.
+    let table = |parity: usize| {
+        let mut t: BTreeMap<(&str, u8), u64> = BTreeMap::new();
+        for i in (0..n).filter(|i| i % 2 == parity) {
+            *t.entry((cat_of(i), y_of(i))).or_default() += 1;
+        }
+        t
+    };
+    let majority = |counts: &[(u8, u64)]| {
+        let mut sorted = counts.to_vec();
+        sorted.sort_by_key(|&(_, c)| std::cmp::Reverse(c));
+        assert!(
+            sorted.len() < 2 || sorted[0].1 != sorted[1].1,
+            "a tie: {sorted:?}"
+        );
+        sorted[0].0
+    };
+    let power = |train: &BTreeMap<(&str, u8), u64>, test: &BTreeMap<(&str, u8), u64>| {
+        let class_total = |y: u8| train.iter().filter(|(k, _)| k.1 == y).map(|(_, c)| c).sum();
+        let overall = majority(&[(0, class_total(0)), (1, class_total(1))]);
+        let (mut correct, mut base, mut rows) = (0u64, 0u64, 0u64);
+        for (&(cat, y), &count) in test {
+            let in_bucket = |c: u8| train.get(&(cat, c)).copied().unwrap_or(0);
+            let predicted = majority(&[(0, in_bucket(0)), (1, in_bucket(1))]);
+            rows += count;
+            correct += if y == predicted { count } else { 0 };
+            base += if y == overall { count } else { 0 };
+        }
+        assert!(correct > base);
+        (correct - base) as f64 / (rows - base) as f64
+    };
+    let (even, odd) = (table(0), table(1));
+    let expected = (power(&even, &odd) + power(&odd, &even)) / 2.0;
+    assert!(expected > 0.1 && expected < 1.0, "{expected}");
+
+    let suite = |options: &str| {
+        format!(
+            "{options}roles:\n  target: y\nchecks:\n  - check: leakage.single_feature\n    \
+             condition: \"<= 0.99\"\n"
+        )
+    };
+    let mut values: Vec<Vec<Value>> = Vec::new();
+    for options in ["", "options:\n  rows_memory_mib: 0\n"] {
+        let d = tempfile::tempdir().unwrap();
+        let (_, rep) = run_suite(d.path(), &cur, None, &suite(options));
+        assert_eq!(rep["current"]["reads"], 1, "{options}: {}", rep["current"]);
+        let cat = result(&rep, "leakage.single_feature", Some("cat"));
+        let got = cat["value"].as_f64().unwrap();
+        assert!(
+            (got - expected).abs() < 1e-12,
+            "{options}: {got} against {expected}"
+        );
+        assert_eq!(cat["details"]["rows"], n as u64, "{options}: {cat}");
+        assert_eq!(cat["details"]["buckets"], 3, "{options}: {cat}");
+        values.push(
+            rep["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["value"].clone())
+                .collect(),
+        );
+    }
+    // Both features, the same figures whether the kept rows stayed in memory or not.
+    assert_eq!(values[0].len(), 2);
+    assert_eq!(values[0], values[1]);
+}
+
 #[test]
 fn ranges_categories_constants_and_schema() {
     let d = tempfile::tempdir().unwrap();

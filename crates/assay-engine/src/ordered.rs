@@ -14,13 +14,23 @@
 //! the columns asked for with the first number of each run; [`KeptRows::from_numbered`] sorts
 //! the runs of every task by it. Concatenated, they are the rows in the order a one-partition
 //! read gives (the order [`crate::scan::for_each_batch_in_order`] streams).
+//!
+//! Kept rows are held in memory up to a budget ([`RowStore`]); runs past it are written to an
+//! Arrow IPC file in the temporary directory as they come and read back one run at a time,
+//! in order, by [`KeptRows::for_each_batch`]: a consumer that streams the rows (a row pass)
+//! needs no second read of the source and no more memory than the budget.
 
 use std::fmt;
-use std::sync::Arc;
+use std::fs::File;
+use std::io::{Seek, SeekFrom};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, UInt64Array};
 use arrow::compute::concat_batches;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, UInt64Type};
+use arrow::ipc::reader::FileReader;
+use arrow::ipc::writer::FileWriter;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::error::Result as DfResult;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
@@ -177,34 +187,169 @@ pub fn split_numbered(batch: &RecordBatch) -> Result<(Vec<NumberedRun>, RecordBa
     Ok((runs, data))
 }
 
+/// Where the runs of kept rows go as a read gathers them: memory up to a budget shared by
+/// every folding task, then an Arrow IPC file in the temporary directory.
+pub struct RowStore {
+    budget: usize,
+    in_memory: AtomicUsize,
+    /// The spill file's writer and the number of runs written, once a run went past the budget.
+    spill: Mutex<Option<(FileWriter<File>, usize)>>,
+}
+
+impl fmt::Debug for RowStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RowStore")
+            .field("budget", &self.budget)
+            .field("in_memory", &self.in_memory.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+/// A run of kept rows: in memory, or the `index`-th record batch of the spill file.
+#[derive(Debug, Clone)]
+pub enum KeptRun {
+    /// Held in memory.
+    Memory(RecordBatch),
+    /// Written to the spill file.
+    Spilled {
+        /// Its record batch in the spill file.
+        index: usize,
+        /// Its number of rows.
+        rows: usize,
+    },
+}
+
+impl KeptRun {
+    fn rows(&self) -> usize {
+        match self {
+            KeptRun::Memory(b) => b.num_rows(),
+            KeptRun::Spilled { rows, .. } => *rows,
+        }
+    }
+}
+
+fn spill_error(e: impl fmt::Display) -> String {
+    format!("keeping rows in a temporary file: {e}")
+}
+
+impl RowStore {
+    /// A store holding up to `budget` bytes of rows in memory (the rows' schema is the first
+    /// spilled run's: every run of a read has the same).
+    pub fn new(budget: usize) -> Self {
+        Self {
+            budget,
+            in_memory: AtomicUsize::new(0),
+            spill: Mutex::new(None),
+        }
+    }
+
+    /// Keeps a run: in memory while the budget allows, else appended to the spill file.
+    pub fn keep(&self, rows: RecordBatch) -> Result<KeptRun, String> {
+        let bytes: usize = rows
+            .columns()
+            .iter()
+            .map(|a| a.get_array_memory_size())
+            .sum();
+        let fits = self
+            .in_memory
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                (used.saturating_add(bytes) <= self.budget).then_some(used + bytes)
+            })
+            .is_ok();
+        if fits {
+            return Ok(KeptRun::Memory(rows));
+        }
+        let mut spill = self
+            .spill
+            .lock()
+            .map_err(|_| "internal: the kept-rows spill lock is poisoned".to_string())?;
+        if spill.is_none() {
+            let file = tempfile::tempfile().map_err(spill_error)?;
+            let writer = FileWriter::try_new(file, &rows.schema()).map_err(spill_error)?;
+            *spill = Some((writer, 0));
+        }
+        let Some((writer, written)) = spill.as_mut() else {
+            return Err("internal: the kept-rows spill file is missing".into());
+        };
+        writer.write(&rows).map_err(spill_error)?;
+        let index = *written;
+        *written += 1;
+        Ok(KeptRun::Spilled {
+            index,
+            rows: rows.num_rows(),
+        })
+    }
+
+    /// Finishes the spill file (if any) and opens it for reading back.
+    fn finish(self) -> Result<Option<Mutex<FileReader<File>>>, String> {
+        let spill = self
+            .spill
+            .into_inner()
+            .map_err(|_| "internal: the kept-rows spill lock is poisoned".to_string())?;
+        let Some((mut writer, _)) = spill else {
+            return Ok(None);
+        };
+        writer.finish().map_err(spill_error)?;
+        let mut file = writer.into_inner().map_err(spill_error)?;
+        file.seek(SeekFrom::Start(0)).map_err(spill_error)?;
+        let reader = FileReader::try_new(file, None).map_err(spill_error)?;
+        Ok(Some(Mutex::new(reader)))
+    }
+}
+
 /// Rows of some columns of a dataset, kept in the source's row order from its profiling read
-/// ([`crate::ProfileOptions::keep_rows`]).
-#[derive(Debug)]
+/// ([`crate::ProfileOptions::keep_rows`]): in memory up to a budget, the rest in a temporary
+/// Arrow IPC file ([`RowStore`]).
 pub struct KeptRows {
     schema: SchemaRef,
-    batches: Vec<RecordBatch>,
+    runs: Vec<KeptRun>,
+    spill: Option<Mutex<FileReader<File>>>,
     /// Every row as one batch, made on first use ([`KeptRows::concatenated`]).
     whole: std::sync::OnceLock<Option<RecordBatch>>,
 }
 
+impl fmt::Debug for KeptRows {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeptRows")
+            .field("schema", &self.schema)
+            .field("runs", &self.runs.len())
+            .field("spilled", &self.spilled_runs())
+            .finish()
+    }
+}
+
 impl KeptRows {
     /// Puts runs of rows numbered by [`SequencedExec`] (each with the number of its first row,
-    /// gathered by any number of tasks, in any order) back in the source's order. Runs that
-    /// overlap are an internal error.
+    /// gathered by any number of tasks, in any order, kept in `store`) back in the source's
+    /// order. Runs that overlap are an internal error. The schema is the runs' own
+    /// (`declared` when there are none).
     pub fn from_numbered(
-        schema: SchemaRef,
-        mut numbered: Vec<(u64, RecordBatch)>,
+        declared: SchemaRef,
+        store: RowStore,
+        mut numbered: Vec<(u64, KeptRun)>,
     ) -> Result<Self, String> {
         numbered.sort_unstable_by_key(|(n, _)| *n);
         let overlap = numbered
             .windows(2)
-            .any(|w| w[0].0 + w[0].1.num_rows() as u64 > w[1].0);
+            .any(|w| w[0].0 + w[0].1.rows() as u64 > w[1].0);
         if overlap {
             return Err("internal: two runs of an ordered read share row numbers".into());
         }
+        let spill = store.finish()?;
+        let in_memory = numbered.iter().find_map(|(_, run)| match run {
+            KeptRun::Memory(b) => Some(b.schema()),
+            KeptRun::Spilled { .. } => None,
+        });
+        let spilled = || {
+            spill
+                .as_ref()
+                .and_then(|r| r.lock().ok().map(|r| r.schema()))
+        };
+        let schema = in_memory.or_else(spilled).unwrap_or(declared);
         Ok(Self {
             schema,
-            batches: numbered.into_iter().map(|(_, b)| b).collect(),
+            runs: numbered.into_iter().map(|(_, run)| run).collect(),
+            spill,
             whole: std::sync::OnceLock::new(),
         })
     }
@@ -214,14 +359,17 @@ impl KeptRows {
         &self.schema
     }
 
-    /// The batches in row order.
-    pub fn batches(&self) -> &[RecordBatch] {
-        &self.batches
-    }
-
     /// Number of rows.
     pub fn num_rows(&self) -> usize {
-        self.batches.iter().map(RecordBatch::num_rows).sum()
+        self.runs.iter().map(KeptRun::rows).sum()
+    }
+
+    /// Number of runs written to the spill file.
+    pub fn spilled_runs(&self) -> usize {
+        self.runs
+            .iter()
+            .filter(|r| matches!(r, KeptRun::Spilled { .. }))
+            .count()
     }
 
     /// True when `column` was kept.
@@ -229,8 +377,39 @@ impl KeptRows {
         self.schema.field_with_name(column).is_ok()
     }
 
+    /// Calls `f` with every run of rows in order, those in the spill file read back one at a
+    /// time (at most one of them in memory at once).
+    pub fn for_each_batch(
+        &self,
+        mut f: impl FnMut(&RecordBatch) -> Result<(), String>,
+    ) -> Result<(), String> {
+        for run in &self.runs {
+            match run {
+                KeptRun::Memory(batch) => f(batch)?,
+                KeptRun::Spilled { index, .. } => f(&self.read_spilled(*index)?)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn read_spilled(&self, index: usize) -> Result<RecordBatch, String> {
+        let spill = self
+            .spill
+            .as_ref()
+            .ok_or("internal: kept rows were spilled but the spill file is missing")?;
+        let mut reader = spill
+            .lock()
+            .map_err(|_| "internal: the kept-rows spill lock is poisoned".to_string())?;
+        reader.set_index(index).map_err(spill_error)?;
+        match reader.next() {
+            Some(Ok(batch)) => Ok(batch),
+            Some(Err(e)) => Err(spill_error(e)),
+            None => Err("internal: a spilled run of kept rows is missing".into()),
+        }
+    }
+
     /// Every kept row as one batch (`None` when there are none), concatenated once and kept
-    /// (later calls share its buffers).
+    /// (later calls share its buffers); spilled runs are read back for it.
     pub fn concatenated(&self) -> Result<Option<RecordBatch>, String> {
         if let Some(whole) = self.whole.get() {
             return Ok(whole.clone());
@@ -238,32 +417,52 @@ impl KeptRows {
         let whole = if self.num_rows() == 0 {
             None
         } else {
-            Some(concat_batches(&self.schema, &self.batches).map_err(|e| e.to_string())?)
+            let mut batches = Vec::with_capacity(self.runs.len());
+            self.for_each_batch(|b| {
+                batches.push(b.clone());
+                Ok(())
+            })?;
+            Some(concat_batches(&self.schema, &batches).map_err(|e| e.to_string())?)
         };
         Ok(self.whole.get_or_init(|| whole).clone())
+    }
+
+    /// Drops the batch [`KeptRows::concatenated`] made, if any (its consumers hold their own
+    /// references to what they use).
+    pub fn forget_concatenated(&mut self) {
+        self.whole.take();
     }
 
     /// The kept rows of `columns` (in that order) as one batch (`None` when there are no rows),
     /// sharing the buffers of [`KeptRows::concatenated`].
     pub fn select(&self, columns: &[String]) -> Result<Option<RecordBatch>, String> {
-        let indices: Vec<usize> = columns
-            .iter()
-            .map(|c| {
-                self.schema
-                    .index_of(c)
-                    .map_err(|_| format!("internal: column `{c}` was not kept from the read"))
-            })
-            .collect::<Result<_, _>>()?;
+        let indices = self.indices(columns)?;
         match self.concatenated()? {
             None => Ok(None),
             Some(all) => all.project(&indices).map(Some).map_err(|e| e.to_string()),
         }
     }
 
-    /// Bytes held by the kept arrays.
-    pub fn memory_bytes(&self) -> usize {
-        self.batches
+    /// The positions of `columns` among the kept ones.
+    pub fn indices(&self, columns: &[String]) -> Result<Vec<usize>, String> {
+        columns
             .iter()
+            .map(|c| {
+                self.schema
+                    .index_of(c)
+                    .map_err(|_| format!("internal: column `{c}` was not kept from the read"))
+            })
+            .collect()
+    }
+
+    /// Bytes held in memory by the kept arrays (the spilled runs not counted).
+    pub fn memory_bytes(&self) -> usize {
+        self.runs
+            .iter()
+            .filter_map(|r| match r {
+                KeptRun::Memory(b) => Some(b),
+                KeptRun::Spilled { .. } => None,
+            })
             .flat_map(|b| b.columns())
             .map(|a| a.get_array_memory_size())
             .sum()
@@ -290,16 +489,28 @@ mod tests {
         .unwrap()
     }
 
-    fn kept(batches: &[RecordBatch]) -> Result<KeptRows, String> {
+    fn kept_within(batches: &[RecordBatch], budget: usize) -> Result<KeptRows, String> {
+        let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Int64, false)]));
+        let store = RowStore::new(budget);
         let mut gathered = Vec::new();
         for b in batches {
             let (runs, data) = split_numbered(b)?;
             for (number, start, len) in runs {
-                gathered.push((number, data.slice(start, len)));
+                gathered.push((number, store.keep(data.slice(start, len))?));
             }
         }
-        let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Int64, false)]));
-        KeptRows::from_numbered(schema, gathered)
+        KeptRows::from_numbered(schema, store, gathered)
+    }
+
+    fn kept(batches: &[RecordBatch]) -> Result<KeptRows, String> {
+        kept_within(batches, usize::MAX)
+    }
+
+    fn values(batch: &RecordBatch) -> Vec<i64> {
+        let x = batch
+            .column(0)
+            .as_primitive::<arrow::datatypes::Int64Type>();
+        x.values().to_vec()
     }
 
     #[test]
@@ -320,6 +531,37 @@ mod tests {
         assert_eq!(all.num_columns(), 1);
         let (runs, _) = split_numbered(&batches[0]).unwrap();
         assert_eq!(runs, vec![(p1 + 2, 0, 2), (0, 2, 2)]);
+    }
+
+    #[test]
+    fn runs_past_the_memory_budget_are_spilled_and_read_back_in_order() {
+        let p1 = 1u64 << ROW_BITS;
+        let batches = [
+            numbered(&[p1 + 2, p1 + 3, 0, 1], &[7, 8, 1, 2]),
+            numbered(&[p1, p1 + 1], &[5, 6]),
+            numbered(&[2, 3], &[3, 4]),
+        ];
+        let expected: Vec<i64> = (1..=8).collect();
+        // Room for one run in memory: the others go to the file.
+        let (_, data) = split_numbered(&batches[2]).unwrap();
+        let one_run = data.column(0).get_array_memory_size();
+        for budget in [one_run, 0] {
+            let rows = kept_within(&batches, budget).unwrap();
+            assert_eq!(rows.num_rows(), 8);
+            assert!(rows.spilled_runs() >= 3, "{budget}: {rows:?}");
+            assert!(rows.memory_bytes() <= budget);
+            let mut streamed = Vec::new();
+            rows.for_each_batch(|b| {
+                streamed.extend(values(b));
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(streamed, expected, "{budget}");
+            let all = rows.concatenated().unwrap().unwrap();
+            assert_eq!(values(&all), expected, "{budget}");
+        }
+        assert_eq!(kept_within(&batches, 0).unwrap().spilled_runs(), 4);
+        assert_eq!(kept(&batches).unwrap().spilled_runs(), 0);
     }
 
     #[test]

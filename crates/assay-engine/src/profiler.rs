@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arrow::datatypes::{Field, Schema};
-use arrow::record_batch::RecordBatch;
 use datafusion::execution::SessionStateBuilder;
 use datafusion::logical_expr::Expr;
 use datafusion::physical_plan::repartition::RepartitionExec;
@@ -20,7 +19,7 @@ use assay_stats::{ColumnKind, ColumnProfile, ColumnState, Profile};
 use crate::capture::{CaptureBuffers, CaptureSpec, CapturedValues};
 use crate::engine::Engine;
 use crate::error::{read_error, EngineError, Result};
-use crate::ordered::{split_numbered, KeptRows, SequencedExec};
+use crate::ordered::{split_numbered, KeptRows, KeptRun, RowStore, SequencedExec};
 use crate::profile_udaf::{empty_state_for, update_state, value_class};
 use crate::roles::{infer_kind, DEFAULT_CATEGORICAL_MAX_DISTINCT};
 use crate::source::{column_list, open_source, OpenedSource, SourceSpec};
@@ -45,7 +44,13 @@ pub struct ProfileOptions {
     /// that need every row in order (model evaluation, cross-validation, sensitivity): see
     /// [`crate::ordered`]. Their arrays stay in memory as read.
     pub keep_rows: Option<Vec<String>>,
+    /// Bytes of [`ProfileOptions::keep_rows`]' rows held in memory; the rest goes to a
+    /// temporary file ([`crate::ordered::RowStore`]).
+    pub keep_rows_memory_bytes: usize,
 }
+
+/// Default of [`ProfileOptions::keep_rows_memory_bytes`]: 1 GiB.
+pub const DEFAULT_KEEP_ROWS_MEMORY_BYTES: usize = 1 << 30;
 
 impl Default for ProfileOptions {
     fn default() -> Self {
@@ -57,6 +62,7 @@ impl Default for ProfileOptions {
             progress: false,
             capture: None,
             keep_rows: None,
+            keep_rows_memory_bytes: DEFAULT_KEEP_ROWS_MEMORY_BYTES,
         }
     }
 }
@@ -197,6 +203,9 @@ pub async fn profile_read(
             });
         }
     }
+    let store = keep
+        .as_ref()
+        .map(|_| Arc::new(RowStore::new(options.keep_rows_memory_bytes)));
     let folded = fold_partitions(
         opened,
         &names,
@@ -204,7 +213,7 @@ pub async fn profile_read(
         rows_seen,
         capture.clone(),
         tap,
-        keep.as_deref(),
+        keep.as_deref().zip(store),
     )
     .await;
     if let Some((bar, ticker)) = progress {
@@ -255,9 +264,13 @@ async fn fold_partitions(
     rows_seen: Arc<AtomicU64>,
     capture: Option<Arc<CapturedValues>>,
     mut tap: Option<Box<dyn BatchTap>>,
-    keep: Option<&[usize]>,
+    keep: Option<(&[usize], Arc<RowStore>)>,
 ) -> Result<PartitionsFolded> {
     let label = opened.spec.label();
+    let (keep, store) = match keep {
+        Some((keep, store)) => (Some(keep), Some(store)),
+        None => (None, None),
+    };
     let partitions = opened.df.task_ctx().session_config().target_partitions();
     // Captured columns kept from their exact counts while they have them (see
     // `CaptureBuffers`): their states record how they leave exact mode.
@@ -361,14 +374,14 @@ async fn fold_partitions(
         });
         let mut tap = tap.as_ref().map(|t| t.fork());
         let keep = keep.map(<[usize]>::to_vec);
-        let mut kept: Vec<(u64, RecordBatch)> = Vec::new();
+        let store = store.clone();
+        let mut kept: Vec<(u64, KeptRun)> = Vec::new();
         tasks.push(tokio::spawn(async move {
             let folded = crate::error::contain_read(&label, async {
                 while let Some(batch) = stream.next().await {
                     let batch = batch.map_err(|e| read_error(&label, e))?;
-                    let batch = match &keep {
-                        None => batch,
-                        Some(keep) => {
+                    let batch = match (&keep, &store) {
+                        (Some(keep), Some(store)) => {
                             let internal = |message: String| EngineError::BadInput {
                                 path: label.clone(),
                                 message: format!(
@@ -381,10 +394,16 @@ async fn fold_partitions(
                                     .slice(start, len)
                                     .project(keep)
                                     .map_err(|e| internal(e.to_string()))?;
-                                kept.push((number, rows));
+                                let run =
+                                    store.keep(rows).map_err(|message| EngineError::BadInput {
+                                        path: label.clone(),
+                                        message,
+                                    })?;
+                                kept.push((number, run));
                             }
                             batch
                         }
+                        _ => batch,
                     };
                     for (state, column) in states.iter_mut().zip(batch.columns()) {
                         update_state(state, column).map_err(|e| read_error(&label, e))?;
@@ -411,7 +430,7 @@ async fn fold_partitions(
         }));
     }
     let mut merged: Option<Vec<ColumnState>> = None;
-    let mut kept: Vec<(u64, RecordBatch)> = Vec::new();
+    let mut kept: Vec<(u64, KeptRun)> = Vec::new();
     for task in tasks {
         let (states, part, part_kept) = task.await.map_err(|e| EngineError::BadInput {
             path: label.clone(),
@@ -457,16 +476,21 @@ async fn fold_partitions(
                         })
                 })
                 .collect::<Result<_>>()?;
-            let schema = kept
-                .first()
-                .map(|(_, b)| b.schema())
-                .unwrap_or_else(|| Arc::new(Schema::new(fields)));
-            Some(KeptRows::from_numbered(schema, kept).map_err(|message| {
+            let store = store.and_then(|s| Arc::try_unwrap(s).ok()).ok_or_else(|| {
                 EngineError::BadInput {
                     path: label.clone(),
-                    message,
+                    message: "internal: the kept rows are still shared after the read".into(),
                 }
-            })?)
+            })?;
+            let declared = Arc::new(Schema::new(fields));
+            Some(
+                KeptRows::from_numbered(declared, store, kept).map_err(|message| {
+                    EngineError::BadInput {
+                        path: label.clone(),
+                        message,
+                    }
+                })?,
+            )
         }
     };
     Ok((merged, tap, rows))

@@ -700,6 +700,7 @@ async fn profile_rows(
         progress: false,
         capture: None,
         keep_rows: None,
+        ..ProfileOptions::default()
     };
     let spec = assay_engine::source::SourceSpec::path(path);
     assay_engine::load_dataset(&state.engine, &spec, &options)

@@ -563,8 +563,8 @@ pub fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
         .to_string());
     }
     let rows = setup.current.kept_rows(&scan)?;
-    for batch in rows.batches() {
-        let mut step = || -> Result<(), String> {
+    rows.for_each_batch(|batch| {
+        {
             rows_read += batch.num_rows() as u64;
             match task {
                 EvalTask::Classification => {
@@ -602,10 +602,9 @@ pub fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
             for (s, e) in slice_exprs.iter_mut().enumerate() {
                 slice_members[s].extend(e.members(batch)?);
             }
-            Ok(())
-        };
-        step()?;
-    }
+        }
+        Ok(())
+    })?;
     let n = rows_read as usize;
 
     // Classes, sorted; interned codes → class index.

@@ -7,7 +7,7 @@ use assay_stats::ColumnKind;
 use assay_report::details::data::SingleFeatureDetails;
 
 use crate::accumulators::{Bucketing, FeatureTarget};
-use crate::check::{downcast, Check, CheckDoc, Inputs, Measurement, RowPass, Side};
+use crate::check::{downcast, Check, CheckDoc, Inputs, Measurement, RowPass, Side, TapInputs};
 use crate::condition::Condition;
 
 /// Holdout predictive power of each feature alone for the target.
@@ -61,6 +61,21 @@ impl Check for SingleFeatureLeakage {
 
     fn default_condition(&self, _: bool) -> Condition {
         Condition::at_most(0.8)
+    }
+
+    /// The target and every feature, kept from the one read: the deciles that bucket numeric
+    /// features are known only once the data is profiled.
+    fn kept_rows_need(&self, inputs: &TapInputs) -> Option<Vec<String>> {
+        let target = inputs.roles.target.as_ref()?;
+        let schema = inputs.current?;
+        schema.field_with_name(target).ok()?;
+        let mut columns: Vec<String> = inputs
+            .target_columns(|_| true)
+            .into_iter()
+            .filter(|c| c != target)
+            .collect();
+        columns.push(target.clone());
+        Some(columns)
     }
 
     fn row_passes(&self, inputs: &Inputs) -> Result<Vec<RowPass>, String> {
