@@ -515,7 +515,9 @@ struct Planned {
 }
 
 /// Runs every check. The rows kept in order for the evaluation and the validation are
-/// released once those are prepared (what they keep of them, they hold themselves).
+/// released once those are prepared (what they keep of them, they hold themselves), but for
+/// the row passes that ride on them ([`crate::check::Check::kept_rows_need`]), which get them
+/// next; they are released before the checks measure.
 async fn run_checks(
     loaded: &LoadedSuite,
     current: &mut Dataset,
@@ -571,7 +573,7 @@ async fn run_checks(
     let pass_rows = match current.rows.take() {
         Some(mut rows) if prepared.passes_on_kept_rows => {
             if let Some(rows) = std::sync::Arc::get_mut(&mut rows) {
-                rows.forget_concatenated();
+                rows.keep_concatenated_only();
             }
             Some(rows)
         }
@@ -666,6 +668,8 @@ async fn run_checks(
             .await?;
         }
     }
+    // The kept rows have fed every pass: released before the checks measure (and train).
+    drop(pass_rows);
     // Measure and decide.
     let mut by_entry: Vec<Option<Planned>> = (0..suite.checks.len()).map(|_| None).collect();
     for p in planned {
@@ -722,9 +726,10 @@ async fn run_checks(
     Ok(results)
 }
 
-/// Feeds one scan of `side` to the accumulators of `group`, then finishes them. The current
-/// side's rows come from `kept` (the rows its profiling read kept in order) when it holds
-/// every column the accumulators read: no read then.
+/// Feeds the accumulators of `group` on `side` their rows, then finishes them. On the current
+/// side, the accumulators whose columns are all in `kept` (the rows its profiling read kept in
+/// order) are fed from them, in row order, with no read; the others (if any) share one scan of
+/// the source over the union of their columns.
 async fn scan_side(
     planned: &mut [Planned],
     side: Side,
@@ -740,27 +745,32 @@ async fn scan_side(
     let Some(source) = dataset.and_then(|d| d.source.as_ref()) else {
         return Ok(());
     };
+    let kept = kept.filter(|_| side == Side::Current);
+    let on_kept =
+        |a: &dyn RowAccumulator| kept.is_some_and(|k| a.columns().iter().all(|c| k.has(c)));
     let wanted = |s: &Side, a: &dyn RowAccumulator| *s == side && a.scan_group() == group;
-    let mut cols: Vec<String> = Vec::new();
-    for p in planned.iter().filter(|p| p.error.is_none()) {
-        for (s, acc) in &p.passes {
-            if wanted(s, acc.as_ref()) {
-                for c in acc.columns() {
-                    if !cols.contains(&c) {
-                        cols.push(c);
+    // The union of the columns of the accumulators fed from kept rows (`true`) or a scan.
+    let columns_of = |planned: &[Planned], from_kept: bool| {
+        let mut cols: Vec<String> = Vec::new();
+        for p in planned.iter().filter(|p| p.error.is_none()) {
+            for (s, acc) in &p.passes {
+                if wanted(s, acc.as_ref()) && on_kept(acc.as_ref()) == from_kept {
+                    for c in acc.columns() {
+                        if !cols.contains(&c) {
+                            cols.push(c);
+                        }
                     }
                 }
             }
         }
-    }
-    if cols.is_empty() {
-        return Ok(());
-    }
-    let mut feed = |batch: &arrow::array::RecordBatch| {
+        cols
+    };
+    // Feeds one batch (holding `cols`) to the accumulators fed the same way.
+    let feed = |planned: &mut [Planned], batch: &arrow::array::RecordBatch, from_kept: bool| {
         for p in planned.iter_mut().filter(|p| p.error.is_none()) {
             let mut failed = None;
             for (s, acc) in p.passes.iter_mut() {
-                if wanted(s, acc.as_ref()) {
+                if wanted(s, acc.as_ref()) && on_kept(acc.as_ref()) == from_kept {
                     if let Err(e) = isolate(|| acc.update(batch)).and_then(|r| r) {
                         failed = Some(e);
                         break;
@@ -772,9 +782,9 @@ async fn scan_side(
             }
         }
     };
-    let from_kept = kept.filter(|k| side == Side::Current && cols.iter().all(|c| k.has(c)));
-    match from_kept {
-        Some(kept) => {
+    if let Some(kept) = kept {
+        let cols = columns_of(planned, true);
+        if !cols.is_empty() {
             let failed = |message: String| {
                 RunError::Engine(EngineError::BadInput {
                     path: current.label.clone(),
@@ -784,18 +794,19 @@ async fn scan_side(
             let indices = kept.indices(&cols).map_err(failed)?;
             kept.for_each_batch(|batch| {
                 let batch = batch.project(&indices).map_err(|e| e.to_string())?;
-                feed(&batch);
+                feed(planned, &batch, true);
                 Ok(())
             })
             .map_err(failed)?;
         }
-        None => {
-            for_each_batch(source, &cols, |batch| {
-                feed(batch);
-                Ok(())
-            })
-            .await?;
-        }
+    }
+    let cols = columns_of(planned, false);
+    if !cols.is_empty() {
+        for_each_batch(source, &cols, |batch| {
+            feed(planned, batch, false);
+            Ok(())
+        })
+        .await?;
     }
     for p in planned.iter_mut().filter(|p| p.error.is_none()) {
         let mut failed = None;

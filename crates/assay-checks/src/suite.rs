@@ -94,7 +94,7 @@ impl Default for SuiteOptions {
             exact_distinct_cap: assay_stats::value_counter::DEFAULT_EXACT_CAP,
             categorical_max_distinct: assay_engine::roles::DEFAULT_CATEGORICAL_MAX_DISTINCT,
             histogram_bins: 20,
-            rows_memory_mib: 1024,
+            rows_memory_mib: assay_engine::profiler::DEFAULT_KEEP_ROWS_MEMORY_BYTES >> 20,
         }
     }
 }

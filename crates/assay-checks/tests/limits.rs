@@ -65,6 +65,8 @@ fn defaults_and_range_ends_are_accepted() {
         "options:\n  histogram_bins: 1000\n",
         "options:\n  exact_distinct_cap: 1000000\n",
         "options:\n  exact_distinct_cap: 0\n",
+        "options:\n  rows_memory_mib: 0\n",
+        "options:\n  rows_memory_mib: 1048576\n",
         "evaluation:\n  bootstrap_rounds: 0\n",
         "evaluation:\n  bootstrap_rounds: 100\n",
         "evaluation:\n  bootstrap_rounds: 100000\n",
@@ -94,6 +96,11 @@ fn suite_sections_out_of_range_are_refused_with_key_and_line() {
             "options:\n  histogram_bins: 1000000\n",
             "options.histogram_bins",
             "histogram_bins",
+        ),
+        (
+            "options:\n  rows_memory_mib: 1048577\n",
+            "options.rows_memory_mib",
+            "rows_memory_mib",
         ),
         (
             "options:\n  exact_distinct_cap: 10000000\n",

@@ -15,22 +15,23 @@
 //! the runs of every task by it. Concatenated, they are the rows in the order a one-partition
 //! read gives (the order [`crate::scan::for_each_batch_in_order`] streams).
 //!
-//! Kept rows are held in memory up to a budget ([`RowStore`]); runs past it are written to an
-//! Arrow IPC file in the temporary directory as they come and read back one run at a time,
-//! in order, by [`KeptRows::for_each_batch`]: a consumer that streams the rows (a row pass)
-//! needs no second read of the source and no more memory than the budget.
+//! Kept rows are held in memory up to a budget ([`RowStore`]); runs past it are written to a
+//! file in the temporary directory (`TMPDIR`) as they come, each run an Arrow IPC stream of its
+//! own (so dictionary columns keep their own dictionaries), and read back one run at a time, in
+//! order, by [`KeptRows::for_each_batch`]: a consumer that streams the rows (a row pass) needs
+//! no second read of the source and no more memory than the budget.
 
 use std::fmt;
 use std::fs::File;
-use std::io::{Seek, SeekFrom};
+use std::io::{Cursor, Read, Seek, SeekFrom, Write};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, UInt64Array};
 use arrow::compute::concat_batches;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, UInt64Type};
-use arrow::ipc::reader::FileReader;
-use arrow::ipc::writer::FileWriter;
+use arrow::ipc::reader::StreamReader;
+use arrow::ipc::writer::StreamWriter;
 use datafusion::common::tree_node::TreeNodeRecursion;
 use datafusion::error::Result as DfResult;
 use datafusion::execution::{SendableRecordBatchStream, TaskContext};
@@ -192,8 +193,8 @@ pub fn split_numbered(batch: &RecordBatch) -> Result<(Vec<NumberedRun>, RecordBa
 pub struct RowStore {
     budget: usize,
     in_memory: AtomicUsize,
-    /// The spill file's writer and the number of runs written, once a run went past the budget.
-    spill: Mutex<Option<(FileWriter<File>, usize)>>,
+    /// The spill file and its length, once a run went past the budget.
+    spill: Mutex<Option<(File, u64)>>,
 }
 
 impl fmt::Debug for RowStore {
@@ -205,15 +206,17 @@ impl fmt::Debug for RowStore {
     }
 }
 
-/// A run of kept rows: in memory, or the `index`-th record batch of the spill file.
+/// A run of kept rows: in memory, or an IPC stream at `offset` of the spill file.
 #[derive(Debug, Clone)]
 pub enum KeptRun {
     /// Held in memory.
     Memory(RecordBatch),
     /// Written to the spill file.
     Spilled {
-        /// Its record batch in the spill file.
-        index: usize,
+        /// Where its stream starts in the spill file.
+        offset: u64,
+        /// Its stream's length in bytes.
+        len: usize,
         /// Its number of rows.
         rows: usize,
     },
@@ -229,12 +232,42 @@ impl KeptRun {
 }
 
 fn spill_error(e: impl fmt::Display) -> String {
-    format!("keeping rows in a temporary file: {e}")
+    format!(
+        "keeping rows in a temporary file: {e} (point TMPDIR at a disk with room, or raise \
+         options.rows_memory_mib)"
+    )
+}
+
+/// Bytes a batch's arrays take, counting only the part of shared buffers a slice covers.
+fn slice_bytes(batch: &RecordBatch) -> usize {
+    batch
+        .columns()
+        .iter()
+        .map(|a| {
+            a.to_data()
+                .get_slice_memory_size()
+                .unwrap_or_else(|_| a.get_array_memory_size())
+        })
+        .sum()
+}
+
+/// The batch with its string and binary views compacted: a sliced view array references every
+/// buffer of its parent, and IPC writes them all.
+fn compact_views(batch: RecordBatch) -> Result<RecordBatch, String> {
+    let columns: Vec<ArrayRef> = batch
+        .columns()
+        .iter()
+        .map(|a| match a.data_type() {
+            DataType::Utf8View => Arc::new(a.as_string_view().gc()) as ArrayRef,
+            DataType::BinaryView => Arc::new(a.as_binary_view().gc()) as ArrayRef,
+            _ => Arc::clone(a),
+        })
+        .collect();
+    RecordBatch::try_new(batch.schema(), columns).map_err(spill_error)
 }
 
 impl RowStore {
-    /// A store holding up to `budget` bytes of rows in memory (the rows' schema is the first
-    /// spilled run's: every run of a read has the same).
+    /// A store holding up to `budget` bytes of rows in memory.
     pub fn new(budget: usize) -> Self {
         Self {
             budget,
@@ -243,13 +276,10 @@ impl RowStore {
         }
     }
 
-    /// Keeps a run: in memory while the budget allows, else appended to the spill file.
+    /// Keeps a run: in memory while the budget allows, else appended to the spill file as an
+    /// IPC stream of its own (encoded before the file's lock is taken).
     pub fn keep(&self, rows: RecordBatch) -> Result<KeptRun, String> {
-        let bytes: usize = rows
-            .columns()
-            .iter()
-            .map(|a| a.get_array_memory_size())
-            .sum();
+        let bytes = slice_bytes(&rows);
         let fits = self
             .in_memory
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
@@ -259,41 +289,42 @@ impl RowStore {
         if fits {
             return Ok(KeptRun::Memory(rows));
         }
+        let rows = compact_views(rows)?;
+        let mut encoded = Vec::with_capacity(bytes + 1024);
+        {
+            let mut writer =
+                StreamWriter::try_new(&mut encoded, &rows.schema()).map_err(spill_error)?;
+            writer.write(&rows).map_err(spill_error)?;
+            writer.finish().map_err(spill_error)?;
+        }
         let mut spill = self
             .spill
             .lock()
             .map_err(|_| "internal: the kept-rows spill lock is poisoned".to_string())?;
         if spill.is_none() {
-            let file = tempfile::tempfile().map_err(spill_error)?;
-            let writer = FileWriter::try_new(file, &rows.schema()).map_err(spill_error)?;
-            *spill = Some((writer, 0));
+            *spill = Some((tempfile::tempfile().map_err(spill_error)?, 0));
         }
-        let Some((writer, written)) = spill.as_mut() else {
+        let Some((file, end)) = spill.as_mut() else {
             return Err("internal: the kept-rows spill file is missing".into());
         };
-        writer.write(&rows).map_err(spill_error)?;
-        let index = *written;
-        *written += 1;
+        let offset = *end;
+        file.seek(SeekFrom::Start(offset)).map_err(spill_error)?;
+        file.write_all(&encoded).map_err(spill_error)?;
+        *end += encoded.len() as u64;
         Ok(KeptRun::Spilled {
-            index,
+            offset,
+            len: encoded.len(),
             rows: rows.num_rows(),
         })
     }
 
-    /// Finishes the spill file (if any) and opens it for reading back.
-    fn finish(self) -> Result<Option<Mutex<FileReader<File>>>, String> {
+    /// The spill file, if any run went to it.
+    fn finish(self) -> Result<Option<Mutex<File>>, String> {
         let spill = self
             .spill
             .into_inner()
             .map_err(|_| "internal: the kept-rows spill lock is poisoned".to_string())?;
-        let Some((mut writer, _)) = spill else {
-            return Ok(None);
-        };
-        writer.finish().map_err(spill_error)?;
-        let mut file = writer.into_inner().map_err(spill_error)?;
-        file.seek(SeekFrom::Start(0)).map_err(spill_error)?;
-        let reader = FileReader::try_new(file, None).map_err(spill_error)?;
-        Ok(Some(Mutex::new(reader)))
+        Ok(spill.map(|(file, _)| Mutex::new(file)))
     }
 }
 
@@ -303,7 +334,7 @@ impl RowStore {
 pub struct KeptRows {
     schema: SchemaRef,
     runs: Vec<KeptRun>,
-    spill: Option<Mutex<FileReader<File>>>,
+    spill: Option<Mutex<File>>,
     /// Every row as one batch, made on first use ([`KeptRows::concatenated`]).
     whole: std::sync::OnceLock<Option<RecordBatch>>,
 }
@@ -335,23 +366,24 @@ impl KeptRows {
         if overlap {
             return Err("internal: two runs of an ordered read share row numbers".into());
         }
-        let spill = store.finish()?;
-        let in_memory = numbered.iter().find_map(|(_, run)| match run {
-            KeptRun::Memory(b) => Some(b.schema()),
-            KeptRun::Spilled { .. } => None,
-        });
-        let spilled = || {
-            spill
-                .as_ref()
-                .and_then(|r| r.lock().ok().map(|r| r.schema()))
-        };
-        let schema = in_memory.or_else(spilled).unwrap_or(declared);
-        Ok(Self {
-            schema,
+        let mut rows = Self {
+            schema: declared,
             runs: numbered.into_iter().map(|(_, run)| run).collect(),
-            spill,
+            spill: store.finish()?,
             whole: std::sync::OnceLock::new(),
-        })
+        };
+        // The runs' own schema (the reader's types, which may differ from the declared ones).
+        let first = match rows.runs.first() {
+            Some(KeptRun::Memory(b)) => Some(b.schema()),
+            Some(KeptRun::Spilled { offset, len, .. }) => {
+                Some(rows.read_spilled(*offset, *len)?.schema())
+            }
+            None => None,
+        };
+        if let Some(schema) = first {
+            rows.schema = schema;
+        }
+        Ok(rows)
     }
 
     /// The kept columns.
@@ -386,21 +418,26 @@ impl KeptRows {
         for run in &self.runs {
             match run {
                 KeptRun::Memory(batch) => f(batch)?,
-                KeptRun::Spilled { index, .. } => f(&self.read_spilled(*index)?)?,
+                KeptRun::Spilled { offset, len, .. } => f(&self.read_spilled(*offset, *len)?)?,
             }
         }
         Ok(())
     }
 
-    fn read_spilled(&self, index: usize) -> Result<RecordBatch, String> {
+    fn read_spilled(&self, offset: u64, len: usize) -> Result<RecordBatch, String> {
         let spill = self
             .spill
             .as_ref()
             .ok_or("internal: kept rows were spilled but the spill file is missing")?;
-        let mut reader = spill
-            .lock()
-            .map_err(|_| "internal: the kept-rows spill lock is poisoned".to_string())?;
-        reader.set_index(index).map_err(spill_error)?;
+        let mut bytes = vec![0u8; len];
+        {
+            let mut file = spill
+                .lock()
+                .map_err(|_| "internal: the kept-rows spill lock is poisoned".to_string())?;
+            file.seek(SeekFrom::Start(offset)).map_err(spill_error)?;
+            file.read_exact(&mut bytes).map_err(spill_error)?;
+        }
+        let mut reader = StreamReader::try_new(Cursor::new(bytes), None).map_err(spill_error)?;
         match reader.next() {
             Some(Ok(batch)) => Ok(batch),
             Some(Err(e)) => Err(spill_error(e)),
@@ -427,10 +464,14 @@ impl KeptRows {
         Ok(self.whole.get_or_init(|| whole).clone())
     }
 
-    /// Drops the batch [`KeptRows::concatenated`] made, if any (its consumers hold their own
-    /// references to what they use).
-    pub fn forget_concatenated(&mut self) {
-        self.whole.take();
+    /// Once [`KeptRows::concatenated`] has made the whole batch, keeps that batch alone (the
+    /// runs and the spill file are dropped): its consumers and later streams then share one
+    /// copy of the rows instead of two.
+    pub fn keep_concatenated_only(&mut self) {
+        if let Some(Some(whole)) = self.whole.get() {
+            self.runs = vec![KeptRun::Memory(whole.clone())];
+            self.spill = None;
+        }
     }
 
     /// The kept rows of `columns` (in that order) as one batch (`None` when there are no rows),
@@ -463,8 +504,7 @@ impl KeptRows {
                 KeptRun::Memory(b) => Some(b),
                 KeptRun::Spilled { .. } => None,
             })
-            .flat_map(|b| b.columns())
-            .map(|a| a.get_array_memory_size())
+            .map(slice_bytes)
             .sum()
     }
 }
@@ -544,7 +584,7 @@ mod tests {
         let expected: Vec<i64> = (1..=8).collect();
         // Room for one run in memory: the others go to the file.
         let (_, data) = split_numbered(&batches[2]).unwrap();
-        let one_run = data.column(0).get_array_memory_size();
+        let one_run = slice_bytes(&data);
         for budget in [one_run, 0] {
             let rows = kept_within(&batches, budget).unwrap();
             assert_eq!(rows.num_rows(), 8);
@@ -562,6 +602,29 @@ mod tests {
         }
         assert_eq!(kept_within(&batches, 0).unwrap().spilled_runs(), 4);
         assert_eq!(kept(&batches).unwrap().spilled_runs(), 0);
+    }
+
+    #[test]
+    fn spilled_dictionary_runs_keep_their_own_dictionaries() {
+        use arrow::array::{DictionaryArray, StringArray};
+        use arrow::datatypes::Int32Type;
+        let dict = |values: &[&str]| -> RecordBatch {
+            let a: DictionaryArray<Int32Type> = values.iter().copied().collect();
+            RecordBatch::try_from_iter([("c", Arc::new(a) as ArrayRef)]).unwrap()
+        };
+        let (a, b) = (dict(&["x", "y", "x"]), dict(&["z", "w"]));
+        let store = RowStore::new(0);
+        let runs = vec![
+            (3, store.keep(b.clone()).unwrap()),
+            (0, store.keep(a.clone()).unwrap()),
+        ];
+        let rows = KeptRows::from_numbered(a.schema(), store, runs).unwrap();
+        assert_eq!(rows.spilled_runs(), 2);
+        let all = rows.concatenated().unwrap().unwrap();
+        let text = arrow::compute::cast(all.column(0), &DataType::Utf8).unwrap();
+        let text = text.as_any().downcast_ref::<StringArray>().unwrap();
+        let got: Vec<&str> = text.iter().map(|v| v.unwrap()).collect();
+        assert_eq!(got, ["x", "y", "x", "z", "w"]);
     }
 
     #[test]

@@ -41,8 +41,9 @@ pub struct ProfileOptions {
     /// Raw numeric values to keep from the same read (for exact checks).
     pub capture: Option<CaptureSpec>,
     /// Columns whose rows are kept in the source's order from the same read, for consumers
-    /// that need every row in order (model evaluation, cross-validation, sensitivity): see
-    /// [`crate::ordered`]. Their arrays stay in memory as read.
+    /// that need every row in order (model evaluation, cross-validation, sensitivity, row
+    /// checks): see [`crate::ordered`]. Held in memory up to
+    /// [`ProfileOptions::keep_rows_memory_bytes`], the rest in a temporary file.
     pub keep_rows: Option<Vec<String>>,
     /// Bytes of [`ProfileOptions::keep_rows`]' rows held in memory; the rest goes to a
     /// temporary file ([`crate::ordered::RowStore`]).
@@ -688,7 +689,13 @@ mod tests {
         }
         let truth_late = all.column(2).as_primitive::<Int64Type>().clone();
         let truth_label = all.column(3).as_string::<i32>().clone();
-        for source in [&pq, &csv, &marked] {
+        // Every run in memory, then every run through the temporary file (Parquet strings
+        // arrive as views, CSV ones as plain strings).
+        let budgets = [DEFAULT_KEEP_ROWS_MEMORY_BYTES, 0];
+        for (source, budget) in [&pq, &csv, &marked]
+            .into_iter()
+            .flat_map(|s| budgets.map(|b| (s, b)))
+        {
             for threads in [1, 2, 3, 4] {
                 let engine = Engine::new(Some(threads));
                 let mut spec = SourceSpec::path(source.to_str().unwrap());
@@ -698,13 +705,18 @@ mod tests {
                 let opened = open_source(engine.ctx(), &spec).await.unwrap();
                 let options = ProfileOptions {
                     keep_rows: Some(vec!["label".into(), "late".into()]),
+                    keep_rows_memory_bytes: budget,
                     ..ProfileOptions::default()
                 };
                 let read = profile_read(&opened, &options, None).await.unwrap();
-                let context = format!("{} with {threads} threads", source.display());
+                let context = format!(
+                    "{} with {threads} threads, {budget} bytes in memory",
+                    source.display()
+                );
                 assert_eq!(opened.read_count(), 1, "{context}");
                 assert_eq!(read.profile.rows, n as u64, "{context}");
                 let rows = read.rows.unwrap();
+                assert_eq!(rows.spilled_runs() > 0, budget == 0, "{context}");
                 let kept = rows.concatenated().unwrap().unwrap();
                 assert_eq!(kept.num_columns(), 2, "{context}");
                 assert_eq!(kept.schema().field(0).name(), "label", "{context}");

@@ -564,44 +564,42 @@ pub fn build_frame(setup: EvalSetup<'_>) -> Result<EvalFrame, String> {
     }
     let rows = setup.current.kept_rows(&scan)?;
     rows.for_each_batch(|batch| {
-        {
-            rows_read += batch.num_rows() as u64;
-            match task {
-                EvalTask::Classification => {
-                    for t in texts(batch, &target)? {
-                        y_codes.push(t.map_or(NONE, |t| classes.code(&t)));
-                    }
+        rows_read += batch.num_rows() as u64;
+        match task {
+            EvalTask::Classification => {
+                for t in texts(batch, &target)? {
+                    y_codes.push(t.map_or(NONE, |t| classes.code(&t)));
                 }
-                EvalTask::Regression => {
-                    let a = batch
-                        .column_by_name(&target)
-                        .ok_or("target missing from the scan")?;
-                    if !a.data_type().is_numeric() {
-                        return Err(format!(
-                            "the target `{target}` is {}, not numeric: set evaluation.task: \
+            }
+            EvalTask::Regression => {
+                let a = batch
+                    .column_by_name(&target)
+                    .ok_or("target missing from the scan")?;
+                if !a.data_type().is_numeric() {
+                    return Err(format!(
+                        "the target `{target}` is {}, not numeric: set evaluation.task: \
                              classification for class labels",
-                            a.data_type()
-                        ));
-                    }
-                    y_values.extend(column_f64(batch, &target)?);
+                        a.data_type()
+                    ));
                 }
+                y_values.extend(column_f64(batch, &target)?);
             }
-            side_batch(&mut candidate, batch, task, &mut classes, threads)?;
-            if let Some(b) = baseline.as_mut() {
-                side_batch(b, batch, task, &mut classes, threads)?;
+        }
+        side_batch(&mut candidate, batch, task, &mut classes, threads)?;
+        if let Some(b) = baseline.as_mut() {
+            side_batch(b, batch, task, &mut classes, threads)?;
+        }
+        if let Some(w) = &roles.weight {
+            weights.extend(column_f64(batch, w)?);
+        }
+        for (g, (_, c)) in group_columns.iter().enumerate() {
+            for t in texts(batch, c)? {
+                let code = group_interners[g].code(t.as_deref().unwrap_or("(null)"));
+                group_codes[g].push(code);
             }
-            if let Some(w) = &roles.weight {
-                weights.extend(column_f64(batch, w)?);
-            }
-            for (g, (_, c)) in group_columns.iter().enumerate() {
-                for t in texts(batch, c)? {
-                    let code = group_interners[g].code(t.as_deref().unwrap_or("(null)"));
-                    group_codes[g].push(code);
-                }
-            }
-            for (s, e) in slice_exprs.iter_mut().enumerate() {
-                slice_members[s].extend(e.members(batch)?);
-            }
+        }
+        for (s, e) in slice_exprs.iter_mut().enumerate() {
+            slice_members[s].extend(e.members(batch)?);
         }
         Ok(())
     })?;
