@@ -459,6 +459,16 @@ pub trait Check: Send + Sync {
     ) -> Option<assay_engine::capture::CaptureSpec> {
         None
     }
+    /// Numeric values of the reference alone it wants kept from the reference's read (when the
+    /// reference is raw data), for figures that must come from the reference's exact values
+    /// (default: none). Kept as [`Check::raw_numeric_need`]'s are.
+    fn reference_values_need(
+        &self,
+        _entry: &crate::suite::CheckEntry,
+        _roles: &assay_engine::Roles,
+    ) -> Option<assay_engine::capture::CaptureSpec> {
+        None
+    }
     /// Row work done during the profiling reads themselves ("taps"), planned before the
     /// current data is read: `Some(passes)` are the check's row passes (each accumulator must
     /// [`RowAccumulator::fork`]), handed to [`Check::measure`] in order, and

@@ -152,6 +152,15 @@ pub async fn run_suite(
     let prepared = plan_row_consumers(loaded, &current, reference.as_ref())?;
     // Values of the current data alone, for checks whose bounds come from it.
     let has_reference = loaded.reference_spec().is_some();
+    // Values of the reference alone, for checks whose figures come from its exact values.
+    let reference_only = suite
+        .checks
+        .iter()
+        .filter(|_| loaded.reference_spec().as_ref().is_some_and(raw_data))
+        .filter_map(|e| {
+            catalogue::find(&e.check).and_then(|c| c.reference_values_need(e, &suite.roles))
+        })
+        .reduce(assay_engine::capture::CaptureSpec::union);
     let current_only = suite
         .checks
         .iter()
@@ -177,7 +186,7 @@ pub async fn run_suite(
         current,
         reference,
         &side_options(&prepared.keep_current, current_only.as_ref()),
-        &side_options(&prepared.keep_reference, None),
+        &side_options(&prepared.keep_reference, reference_only.as_ref()),
     )
     .await?;
     let name = suite.name.clone().unwrap_or_else(|| loaded.path.clone());

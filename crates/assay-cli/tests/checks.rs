@@ -26,6 +26,17 @@ fn run_suite(
     (r.code, r.json())
 }
 
+/// IQR fences (k = 1.5) with quartiles by the inverted CDF (numpy's `inverted_cdf`), from
+/// every value.
+fn exact_iqr_fences(values: &[f64]) -> (f64, f64) {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    let quartile = |q: f64| sorted[((q * n as f64).ceil() as usize).max(1) - 1];
+    let (q1, q3) = (quartile(0.25), quartile(0.75));
+    (q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1))
+}
+
 fn csv(header: &str, rows: impl IntoIterator<Item = String>) -> String {
     let mut s = format!("{header}\n");
     for r in rows {
@@ -436,11 +447,21 @@ fn row_checks_ride_on_the_one_profiling_read_of_each_side() {
         "{vr}"
     );
     assert_eq!(vr["details"]["exact"], true);
-    // outlier_share: outside the reference's fences (given in the details), exactly.
+    // outlier_share: outside the reference's fences, exactly: the fences from the reference's
+    // exact quartiles (its values kept from its read; 30,000 distinct values are past the
+    // exact counts), the reference's own share from them too.
     let os = value("integrity.outlier_share", Some("x"));
     let (flo, fhi) = (
         os["details"]["lower_fence"].as_f64().unwrap(),
         os["details"]["upper_fence"].as_f64().unwrap(),
+    );
+    let ref_x: Vec<f64> = reference.iter().map(|r| r.1).collect();
+    assert_eq!((flo, fhi), exact_iqr_fences(&ref_x), "{os}");
+    let ref_outside = ref_x.iter().filter(|x| **x < flo || **x > fhi).count();
+    assert_eq!(
+        os["details"]["reference_share"].as_f64(),
+        Some(ref_outside as f64 / n as f64),
+        "{os}"
     );
     let outliers = current.iter().filter(|r| r.1 < flo || r.1 > fhi).count();
     assert_eq!(
@@ -589,6 +610,8 @@ fn outlier_share_without_a_reference_counts_from_the_one_read() {
         assert_eq!(details["fences_from"], "current", "{res}");
         let lo = details["lower_fence"].as_f64().unwrap();
         let hi = details["upper_fence"].as_f64().unwrap();
+        // The fences from the exact quartiles of every value, whichever way they were kept.
+        assert_eq!((lo, hi), exact_iqr_fences(&values), "{res}");
         let truth = values.iter().filter(|v| **v < lo || **v > hi).count();
         assert!(truth > 0, "{column}: the data has outliers");
         assert_eq!(details["outliers"].as_f64(), Some(truth as f64), "{res}");

@@ -43,11 +43,45 @@ fn rule_of(params: Params) -> Result<(String, Option<f64>), String> {
     Ok((rule, factor))
 }
 
-/// The fences of `rule` computed on `basis`.
-fn fences(rule: &str, factor: Option<f64>, basis: &NumericState) -> Option<(f64, f64)> {
+/// The values of `column` kept from the read of `dataset` (sorted), when they were kept and
+/// its profile's counts are not exact already (exact counts give exact quartiles themselves).
+fn kept_sorted(
+    dataset: &assay_engine::Dataset,
+    column: &str,
+    basis: &NumericState,
+) -> Result<Option<Vec<f64>>, String> {
+    if basis.values.is_exact() {
+        return Ok(None);
+    }
+    match dataset.captured.as_deref() {
+        Some(kept) if kept.has(column) => kept.sorted_values(column).map_err(|e| e.to_string()),
+        _ => Ok(None),
+    }
+}
+
+/// The `q` quantile of sorted values by the inverted CDF (numpy's `inverted_cdf`, the
+/// definition of the profile's exact quantiles).
+fn sorted_quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    let n = sorted.len();
+    let rank = ((q * n as f64).ceil() as usize).max(1);
+    sorted.get(rank.min(n).checked_sub(1)?).copied()
+}
+
+/// The fences of `rule` computed on `basis`; IQR quartiles from `sorted` (every finite value
+/// of the column, sorted) when given, else from the profile (exact counts or the sketch).
+fn fences(
+    rule: &str,
+    factor: Option<f64>,
+    basis: &NumericState,
+    sorted: Option<&[f64]>,
+) -> Option<(f64, f64)> {
     if rule == "iqr" {
         let k = factor.unwrap_or(1.5);
-        match (basis.quantile(0.25), basis.quantile(0.75)) {
+        let quartile = |q: f64| match sorted {
+            Some(values) => sorted_quantile(values, q),
+            None => basis.quantile(q),
+        };
+        match (quartile(0.25), quartile(0.75)) {
             (Some(q1), Some(q3)) => Some((q1 - k * (q3 - q1), q3 + k * (q3 - q1))),
             _ => None,
         }
@@ -74,11 +108,18 @@ fn plan(inputs: &Inputs) -> Result<(Vec<Plan>, Vec<Measurement>), String> {
                 continue;
             }
         };
-        let (basis, fences_from) = match reference.and_then(|r| r.state.as_numeric()) {
-            Some(r) => (r, "reference"),
-            None => (n, "current"),
+        let (basis, fences_from, side) = match (
+            reference.and_then(|r| r.state.as_numeric()),
+            inputs.reference,
+        ) {
+            (Some(r), Some(dataset)) => (r, "reference", dataset),
+            _ => (n, "current", inputs.current),
         };
-        let Some((lo, hi)) = fences(&rule, factor, basis) else {
+        let sorted = match rule.as_str() {
+            "iqr" => kept_sorted(side, &name, basis)?,
+            _ => None,
+        };
+        let Some((lo, hi)) = fences(&rule, factor, basis, sorted.as_deref()) else {
             early.push(Measurement::skipped(
                 Some(&name),
                 "no finite values to compute fences from",
@@ -112,11 +153,13 @@ impl Check for OutlierShare {
             why: "A rise in outliers signals corrupted inputs, unit changes or a new population.",
             parameters: "method (`iqr` | `zscore`, default iqr); factor (number: k for IQR, z for zscore).",
             default_condition: "<= reference × 1.1 + 0.01 with a reference; <= 0.05 without",
-            exactness: "Quartiles come from the KLL sketch (exact below ~200 values, else within \
-                its rank error of about 1.3%); given the fences, the count outside is exact \
-                (from distinct values, or counted on the profiling read when \
-                the fences come from the reference; without one, from the values kept on \
-                that read, in memory up to 128 MiB and in a temporary file past it).",
+            exactness: "Exact. IQR quartiles (numpy's inverted-CDF definition) come from the \
+                exact distinct counts while a column has at most options.exact_distinct_cap \
+                distinct values, else from every value kept from the read of the side the fences \
+                come from (in memory up to 128 MiB, in a temporary file past it); a saved \
+                profile has only its KLL sketch (rank error about 1.3%). The count outside is \
+                exact (distinct counts, counted on the profiling read, or the kept values), and \
+                so is the reference's own share when its values were kept.",
             references: "Tukey (1977) fences; Deepchecks OutlierSampleDetection (IQR); \
                 scipy.stats.zscore.",
         }
@@ -136,6 +179,20 @@ impl Check for OutlierShare {
 
     fn taps_after_reference(&self) -> bool {
         true
+    }
+
+    /// With a reference, its quartiles (the fences) and its own share outside them come from
+    /// its values kept from its read: exact, and the same on every run.
+    fn reference_values_need(
+        &self,
+        entry: &crate::suite::CheckEntry,
+        roles: &assay_engine::Roles,
+    ) -> Option<assay_engine::capture::CaptureSpec> {
+        Some(assay_engine::capture::CaptureSpec {
+            columns: entry.columns.clone().or_else(|| roles.features.clone()),
+            excluded: roles.non_feature_columns(),
+            memory_bytes: KEPT_VALUES_MEMORY,
+        })
     }
 
     /// Without a reference the fences come from the current data's own profile: the values
@@ -181,7 +238,11 @@ impl Check for OutlierShare {
             let Some(basis) = basis else {
                 return Ok(None);
             };
-            if let Some((lo, hi)) = fences(&rule, factor, basis) {
+            let sorted = match rule.as_str() {
+                "iqr" => kept_sorted(reference, &name, basis)?,
+                _ => None,
+            };
+            if let Some((lo, hi)) = fences(&rule, factor, basis, sorted.as_deref()) {
                 passes.push(pass_for(&name, lo, hi));
             }
         }
@@ -219,16 +280,30 @@ impl Check for OutlierShare {
             } else {
                 outside / total as f64
             };
-            // The same share on the reference, for relative conditions (from its profile).
-            let ref_share = inputs
-                .reference
-                .and_then(|r| r.profile.column(&p.column))
-                .and_then(|r| r.state.as_numeric())
-                .map(|r| {
-                    let below = r.cdf_at(p.lo, false).unwrap_or(0.0);
-                    let above = 1.0 - r.cdf_at(p.hi, true).unwrap_or(1.0);
-                    (below + above).max(0.0)
-                });
+            // The same share on the reference, for relative conditions: from its kept values
+            // when there are some (exact), else from its profile.
+            let ref_share = match inputs.reference {
+                None => None,
+                Some(reference) => match reference
+                    .profile
+                    .column(&p.column)
+                    .and_then(|r| r.state.as_numeric())
+                {
+                    None => None,
+                    Some(r) => match kept_sorted(reference, &p.column, r)? {
+                        Some(sorted) if !sorted.is_empty() => {
+                            let below = sorted.partition_point(|v| *v < p.lo);
+                            let above = sorted.len() - sorted.partition_point(|v| *v <= p.hi);
+                            Some((below + above) as f64 / sorted.len() as f64)
+                        }
+                        _ => {
+                            let below = r.cdf_at(p.lo, false).unwrap_or(0.0);
+                            let above = 1.0 - r.cdf_at(p.hi, true).unwrap_or(1.0);
+                            Some((below + above).max(0.0))
+                        }
+                    },
+                },
+            };
             out.push(
                 Measurement::value(
                     Some(&p.column),
