@@ -60,6 +60,9 @@ pub struct Inputs<'a> {
     /// Model validation data (cross-validation, analysed model, benchmarks), when a check
     /// of the suite needs it.
     pub validation: Option<&'a crate::validation::ValidationContext>,
+    /// Rows of the current data kept in order from its read for the checks that declared them
+    /// ([`Check::kept_rows_need`]), while their row passes are planned; `None` otherwise.
+    pub kept_rows: Option<&'a assay_engine::ordered::KeptRows>,
 }
 
 impl Inputs<'_> {

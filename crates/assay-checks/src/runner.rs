@@ -618,6 +618,12 @@ async fn run_checks(
         condition_is_explicit: suite.checks[i].condition.is_some(),
         evaluation: evaluation.as_ref(),
         validation: validation.as_ref(),
+        kept_rows: None,
+    };
+    // Row passes are planned with the kept rows in view.
+    let planning_inputs = |i: usize| Inputs {
+        kept_rows: pass_rows.as_deref(),
+        ..inputs_of(i)
     };
     // Plan the row passes.
     let mut planned: Vec<Planned> = Vec::new();
@@ -641,7 +647,7 @@ async fn run_checks(
             });
             continue;
         }
-        match isolate(|| check.row_passes(&inputs_of(i))).and_then(|r| r) {
+        match isolate(|| check.row_passes(&planning_inputs(i))).and_then(|r| r) {
             Err(e) if e.starts_with("params.") => return Err(param_error(loaded, i, e)),
             Ok(p) => planned.push(Planned {
                 entry: i,

@@ -68,6 +68,7 @@ pub fn measure(
         condition_is_explicit: false,
         evaluation: None,
         validation: None,
+        kept_rows: None,
     };
     check.measure(&inputs, Vec::new()).expect("measure")
 }

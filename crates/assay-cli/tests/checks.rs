@@ -174,7 +174,8 @@ fn leaking_feature_is_caught_and_noise_is_not() {
 
 /// `leakage.single_feature` is fed the rows the one read kept (in memory, or all of them
 /// written to a temporary file and read back with `options.rows_memory_mib: 0`): the current
-/// data is read once, and the holdout power is the rule's, computed here from the rows.
+/// data is read once, and the holdout power is the rule's, computed here from the rows; a
+/// numeric feature past the exact counts is cut at its exact deciles (from the kept rows).
 #[test]
 fn single_feature_leakage_rides_on_the_one_read_in_memory_or_spilled() {
     use std::collections::BTreeMap;
@@ -188,13 +189,27 @@ fn single_feature_leakage_rides_on_the_one_read_in_memory_or_spilled() {
         (_, 1 | 2) => "mid",
         _ => "lo",
     };
-    let rows = (0..n).map(|i| format!("{},{},{}", y_of(i), cat_of(i), i % 4));
-    let cur = csv("y,cat,small", rows);
+    // Many distinct values (past `exact_distinct_cap: 100` below), leaning with the target.
+    let num_of =
+        |i: usize| (i * 7919 % 1000) as f64 + f64::from(y_of(i)) * 450.0 + (i % 7) as f64 / 8.0;
+    let rows = (0..n).map(|i| format!("{},{},{},{}", y_of(i), cat_of(i), i % 4, num_of(i)));
+    let cur = csv("y,cat,small,num", rows);
+    // `num`'s deciles, exact (numpy's inverted CDF), and each row's bucket (numpy's digitize).
+    let mut sorted: Vec<f64> = (0..n).map(num_of).collect();
+    sorted.sort_by(f64::total_cmp);
+    let mut edges: Vec<f64> = (1..10)
+        .map(|k| sorted[((k as f64 / 10.0 * n as f64).ceil() as usize).max(1) - 1])
+        .collect();
+    edges.dedup();
+    let bucket = |column: &str, i: usize| match column {
+        "cat" => cat_of(i).to_string(),
+        _ => edges.partition_point(|e| *e <= num_of(i)).to_string(),
+    };
     // The rule, from the rows as written: train on one parity, score the other, average.
-    let table = |parity: usize| {
-        let mut t: BTreeMap<(&str, u8), u64> = BTreeMap::new();
+    let table = |column: &str, parity: usize| {
+        let mut t: BTreeMap<(String, u8), u64> = BTreeMap::new();
         for i in (0..n).filter(|i| i % 2 == parity) {
-            *t.entry((cat_of(i), y_of(i))).or_default() += 1;
+            *t.entry((bucket(column, i), y_of(i))).or_default() += 1;
         }
         t
     };
@@ -207,12 +222,13 @@ fn single_feature_leakage_rides_on_the_one_read_in_memory_or_spilled() {
         );
         sorted[0].0
     };
-    let power = |train: &BTreeMap<(&str, u8), u64>, test: &BTreeMap<(&str, u8), u64>| {
+    let power = |train: &BTreeMap<(String, u8), u64>, test: &BTreeMap<(String, u8), u64>| {
         let class_total = |y: u8| train.iter().filter(|(k, _)| k.1 == y).map(|(_, c)| c).sum();
         let overall = majority(&[(0, class_total(0)), (1, class_total(1))]);
         let (mut correct, mut base, mut rows) = (0u64, 0u64, 0u64);
-        for (&(cat, y), &count) in test {
-            let in_bucket = |c: u8| train.get(&(cat, c)).copied().unwrap_or(0);
+        for ((b, y), &count) in test {
+            let y = *y;
+            let in_bucket = |c: u8| train.get(&(b.clone(), c)).copied().unwrap_or(0);
             let predicted = majority(&[(0, in_bucket(0)), (1, in_bucket(1))]);
             rows += count;
             correct += if y == predicted { count } else { 0 };
@@ -221,29 +237,38 @@ fn single_feature_leakage_rides_on_the_one_read_in_memory_or_spilled() {
         assert!(correct > base);
         (correct - base) as f64 / (rows - base) as f64
     };
-    let (even, odd) = (table(0), table(1));
-    let expected = (power(&even, &odd) + power(&odd, &even)) / 2.0;
-    assert!(expected > 0.1 && expected < 1.0, "{expected}");
+    let expected = |column: &str| {
+        let (even, odd) = (table(column, 0), table(column, 1));
+        (power(&even, &odd) + power(&odd, &even)) / 2.0
+    };
+    let (expected_cat, expected_num) = (expected("cat"), expected("num"));
+    assert!(expected_cat > 0.1 && expected_cat < 1.0, "{expected_cat}");
+    assert!(expected_num > 0.1 && expected_num < 1.0, "{expected_num}");
 
     let suite = |options: &str| {
         format!(
-            "{options}roles:\n  target: y\nchecks:\n  - check: leakage.single_feature\n    \
-             condition: \"<= 0.99\"\n"
+            "options:\n  exact_distinct_cap: 100\n{options}roles:\n  target: y\nchecks:\n  \
+             - check: leakage.single_feature\n    condition: \"<= 0.99\"\n"
         )
     };
     let mut values: Vec<Vec<Value>> = Vec::new();
-    for options in ["", "options:\n  rows_memory_mib: 0\n"] {
+    for options in ["", "  rows_memory_mib: 0\n"] {
         let d = tempfile::tempdir().unwrap();
         let (_, rep) = run_suite(d.path(), &cur, None, &suite(options));
         assert_eq!(rep["current"]["reads"], 1, "{options}: {}", rep["current"]);
-        let cat = result(&rep, "leakage.single_feature", Some("cat"));
-        let got = cat["value"].as_f64().unwrap();
-        assert!(
-            (got - expected).abs() < 1e-12,
-            "{options}: {got} against {expected}"
-        );
-        assert_eq!(cat["details"]["rows"], n as u64, "{options}: {cat}");
-        assert_eq!(cat["details"]["buckets"], 3, "{options}: {cat}");
+        for (column, expected, buckets) in [
+            ("cat", expected_cat, 3),
+            ("num", expected_num, edges.len() + 1),
+        ] {
+            let r = result(&rep, "leakage.single_feature", Some(column));
+            let got = r["value"].as_f64().unwrap();
+            assert!(
+                (got - expected).abs() < 1e-12,
+                "{options}{column}: {got} against {expected}"
+            );
+            assert_eq!(r["details"]["rows"], n as u64, "{options}: {r}");
+            assert_eq!(r["details"]["buckets"], buckets, "{options}: {r}");
+        }
         values.push(
             rep["results"]
                 .as_array()
@@ -253,8 +278,8 @@ fn single_feature_leakage_rides_on_the_one_read_in_memory_or_spilled() {
                 .collect(),
         );
     }
-    // Both features, the same figures whether the kept rows stayed in memory or not.
-    assert_eq!(values[0].len(), 2);
+    // Every feature, the same figures whether the kept rows stayed in memory or not.
+    assert_eq!(values[0].len(), 3);
     assert_eq!(values[0], values[1]);
 }
 

@@ -391,6 +391,7 @@ mod tests {
             condition_is_explicit: false,
             evaluation: None,
             validation: None,
+            kept_rows: None,
         };
         let (columns, _) = domains(inputs.reference, inputs.target_columns(|_| true)).unwrap();
         let counter = CoverageCounter::new(columns);

@@ -22,17 +22,63 @@ fn features(inputs: &Inputs) -> Vec<String> {
         .collect()
 }
 
-fn bucketing(inputs: &Inputs, column: &str) -> Bucketing {
-    match inputs.current.profile.column(column) {
-        Some(c) if c.kind == ColumnKind::Numeric => {
-            let mut edges: Vec<f64> = (1..10)
-                .filter_map(|i| c.state.quantile(f64::from(i) / 10.0))
-                .collect();
-            edges.dedup();
-            Bucketing::Edges(edges)
-        }
-        _ => Bucketing::Categories,
+/// Numeric features are cut at their deciles (numpy's inverted-CDF definition): from the
+/// profile's exact counts, else from the feature's kept rows when it holds plain numbers
+/// (exact, and the same on every run), else from the profile's sketch.
+fn bucketing(inputs: &Inputs, column: &str) -> Result<Bucketing, String> {
+    let Some(c) = inputs.current.profile.column(column) else {
+        return Ok(Bucketing::Categories);
+    };
+    if c.kind != ColumnKind::Numeric {
+        return Ok(Bucketing::Categories);
     }
+    let exact_counts = c.state.as_numeric().is_some_and(|n| n.values.is_exact());
+    // Plain numbers only (temporal values are bucketed by the profile's epoch units).
+    let plain_number = |k: &&assay_engine::ordered::KeptRows| {
+        k.schema()
+            .field_with_name(column)
+            .is_ok_and(|f| f.data_type().is_numeric())
+    };
+    let kept = inputs
+        .kept_rows
+        .filter(|k| !exact_counts && k.has(column))
+        .filter(plain_number);
+    let mut edges: Vec<f64> = match kept {
+        Some(kept) => {
+            let sorted = kept_values(kept, column)?;
+            let n = sorted.len();
+            (1..10)
+                .filter_map(|i| {
+                    let rank = ((f64::from(i) / 10.0 * n as f64).ceil() as usize).max(1);
+                    sorted.get(rank.min(n).checked_sub(1)?).copied()
+                })
+                .collect()
+        }
+        None => (1..10)
+            .filter_map(|i| c.state.quantile(f64::from(i) / 10.0))
+            .collect(),
+    };
+    edges.dedup();
+    Ok(Bucketing::Edges(edges))
+}
+
+/// The finite values of numeric `column` among the kept rows, sorted.
+fn kept_values(kept: &assay_engine::ordered::KeptRows, column: &str) -> Result<Vec<f64>, String> {
+    let index = kept.indices(&[column.to_string()])?[0];
+    let mut values = Vec::with_capacity(kept.num_rows());
+    kept.for_each_batch(|batch| {
+        let as_f64 =
+            arrow::compute::cast(batch.column(index), &arrow::datatypes::DataType::Float64)
+                .map_err(|e| format!("column `{column}`: {e}"))?;
+        let as_f64 = as_f64
+            .as_any()
+            .downcast_ref::<arrow::array::Float64Array>()
+            .ok_or_else(|| format!("internal: column `{column}` did not cast to numbers"))?;
+        values.extend(as_f64.iter().flatten().filter(|v| v.is_finite()));
+        Ok(())
+    })?;
+    values.sort_unstable_by(f64::total_cmp);
+    Ok(values)
 }
 
 impl Check for SingleFeatureLeakage {
@@ -85,13 +131,15 @@ impl Check for SingleFeatureLeakage {
         if inputs.current.source.is_none() {
             return Ok(Vec::new());
         }
-        Ok(features(inputs)
+        features(inputs)
             .into_iter()
-            .map(|f| RowPass {
-                side: Side::Current,
-                accumulator: Box::new(FeatureTarget::new(&f, target, bucketing(inputs, &f))),
+            .map(|f| {
+                Ok(RowPass {
+                    side: Side::Current,
+                    accumulator: Box::new(FeatureTarget::new(&f, target, bucketing(inputs, &f)?)),
+                })
             })
-            .collect())
+            .collect()
     }
 
     fn measure(

@@ -152,6 +152,7 @@ mod tests {
             condition_is_explicit: false,
             evaluation: None,
             validation: None,
+            kept_rows: None,
         };
         let m = ClassImbalance.measure(&inputs, Vec::new()).unwrap();
         assert_eq!(m[0].value, Some(0.25));
@@ -168,6 +169,7 @@ mod tests {
             condition_is_explicit: false,
             evaluation: None,
             validation: None,
+            kept_rows: None,
         };
         assert!(ClassImbalance.measure(&inputs, Vec::new()).unwrap()[0]
             .skipped
