@@ -24,8 +24,9 @@ method and threshold used.";
 
 const EXACTNESS: &str = "Exact mode (default when both sides are data): categorical columns and \
 numeric columns with at most 10,000 distinct values use the exact counts of the profiles; \
-other numeric columns are read again, in groups that fit memory_mib, sorted and compared on \
-every value. Profile mode (a side is a saved profile, or mode: profile): numeric columns over \
+the values of the other numeric columns are kept from the same read that profiles each side \
+(in memory up to memory_mib, in a temporary file past it), sorted once and compared on every \
+value. Profile mode (a side is a saved profile, or mode: profile): numeric columns over \
 the exact cap are represented by 2,000 quantiles of their KLL sketch (rank error ~1.3%), so \
 KS's D is within about 2.6 points of the exact D and the Wasserstein distance within the rank \
 error times the local spread; categorical columns over the exact cap are compared on their 200 \
