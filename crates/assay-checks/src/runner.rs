@@ -142,8 +142,9 @@ pub async fn run_suite(
                 return Err(RunError::Suite(loaded.error_at(
                     &[c.as_str()],
                     format!(
-                        "`{}` names column `{c}`, which {current_label} does not have",
-                        entry.check
+                        "`{}` names column `{c}`, which {current_label} does not have{}",
+                        entry.check,
+                        assay_engine::roles::did_you_mean(c, &columns)
                     ),
                 )));
             }

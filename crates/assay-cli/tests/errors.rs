@@ -179,7 +179,25 @@ fn suite_column_that_does_not_exist() {
         ),
     );
     let r = assay(&["check", &s]);
-    assert_input_error(&r, &["line 5", "agee"]);
+    assert_input_error(&r, &["line 5", "agee", "(did you mean `age`?)"]);
+    // A role a typo away from a column gets the name too; one far from every column does not.
+    let s = suite(
+        d.path(),
+        &format!(
+            "data:\n  current: {}\nroles:\n  target: income-per-yer\nchecks:\n  - check: integrity.null_share\n",
+            repo("examples/adult/adult_current.csv")
+        ),
+    );
+    let r = assay(&["check", &s]);
+    assert_input_error(&r, &["line 4", "(did you mean `income-per-year`?)"]);
+    let r = assay(&["check", &suite(
+        d.path(),
+        &format!(
+            "data:\n  current: {}\nroles:\n  target: income\nchecks:\n  - check: integrity.null_share\n",
+            repo("examples/adult/adult_current.csv")
+        ),
+    )]);
+    assert!(!r.stderr.contains("did you mean"), "{}", r.stderr);
 }
 
 #[test]

@@ -90,10 +90,11 @@ impl Roles {
     pub fn validate(&self, columns: &[String], source: &str) -> Result<()> {
         for (key, col) in self.named_columns() {
             if !columns.iter().any(|c| c == &col) {
+                let hint = did_you_mean(&col, columns);
                 return Err(EngineError::Column {
                     column: col,
                     message: format!(
-                        "named in `{key}` but {source} has no such column (columns: {})",
+                        "named in `{key}` but {source} has no such column{hint} (columns: {})",
                         shorten(columns)
                     ),
                 });
@@ -217,4 +218,44 @@ pub fn infer_kind(
 /// Column names of a schema.
 pub fn column_names(schema: &Schema) -> Vec<String> {
     schema.fields().iter().map(|f| f.name().clone()).collect()
+}
+
+/// ` (did you mean `NAME`?)` for the name among `candidates` closest to `name` (a few edits
+/// away at most), or nothing: for messages about a column that does not exist.
+pub fn did_you_mean(name: &str, candidates: &[String]) -> String {
+    let most = (name.chars().count() / 3).max(2);
+    candidates
+        .iter()
+        .map(|c| {
+            (
+                strsim::levenshtein(&name.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, _)| *d <= most)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_column_gets_the_closest_name() {
+        let columns: Vec<String> = ["occupation", "age", "native-country"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            did_you_mean("ocupation", &columns),
+            " (did you mean `occupation`?)"
+        );
+        assert_eq!(did_you_mean("agee", &columns), " (did you mean `age`?)");
+        assert_eq!(
+            did_you_mean("Native-Country", &columns),
+            " (did you mean `native-country`?)"
+        );
+        assert_eq!(did_you_mean("salary", &columns), "");
+    }
 }
