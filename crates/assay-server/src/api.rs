@@ -21,7 +21,10 @@ use crate::auth::{self, Role};
 use crate::ingest::{decode_with, labels_of, BodyFormat};
 use crate::metrics::labels;
 use crate::monitor::{self, Monitor, MonitorSpec};
-use crate::records::{DeliveryRecord, FigureRecord, WindowRecord, WINDOW_COLUMNS};
+use crate::records::{
+    AlertView, ColumnView, DeliveryRecord, FigureRecord, LabelsAccepted, MonitorActivity,
+    MonitorView, WindowRecord, WINDOW_COLUMNS,
+};
 use crate::state::{AppState, MonitorEntry};
 use crate::windows::{close_open_windows, store_labels, store_profile, store_rows, StoreRowsError};
 
@@ -415,22 +418,31 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-fn monitor_view(entry: &MonitorEntry) -> Value {
+fn monitor_view(entry: &MonitorEntry) -> MonitorView {
     let m = &entry.monitor;
     let mut spec = m.spec.clone();
     for hook in &mut spec.alerts.webhooks {
         hook.url = redact_url(&hook.url);
     }
-    json!({
-        "name": m.name(),
-        "window": m.windowing.describe(),
-        "spec": spec,
-        "columns": m.schema.fields().iter().map(|f| json!({"name": f.name(), "type": f.data_type().to_string()})).collect::<Vec<_>>(),
-        "reference_rows": m.reference.rows,
-        "event_id_column": m.id_column,
-        "timestamp_column": m.time_column,
-        "label_column": m.label_column,
-    })
+    MonitorView {
+        name: m.name().to_string(),
+        window: m.windowing.describe(),
+        spec,
+        columns: m
+            .schema
+            .fields()
+            .iter()
+            .map(|f| ColumnView {
+                name: f.name().clone(),
+                data_type: f.data_type().to_string(),
+            })
+            .collect(),
+        reference_rows: m.reference.rows,
+        event_id_column: m.id_column.clone(),
+        timestamp_column: m.time_column.clone(),
+        label_column: m.label_column.clone(),
+        activity: None,
+    }
 }
 
 async fn create_monitor(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult<Response> {
@@ -475,22 +487,21 @@ async fn create_monitor(State(state): State<Arc<AppState>>, body: Bytes) -> ApiR
     Ok((StatusCode::CREATED, Json(monitor_view(&entry))).into_response())
 }
 
-async fn list_monitors(State(state): State<Arc<AppState>>) -> ApiResult<Json<Vec<Value>>> {
+async fn list_monitors(State(state): State<Arc<AppState>>) -> ApiResult<Json<Vec<MonitorView>>> {
     let stats = monitor_stats(&state).await?;
     Ok(Json(
         state
             .all_monitors()
             .await
             .iter()
-            .map(|e| {
-                let mut v = monitor_view(e);
-                if let (Some(s), Some(obj)) = (stats.get(&e.monitor.id), v.as_object_mut()) {
-                    obj.insert("windows".into(), json!(s.0));
-                    obj.insert("last_status".into(), json!(s.1));
-                    obj.insert("last_window_end_ms".into(), json!(s.2));
-                    obj.insert("rows".into(), json!(s.3));
-                }
-                v
+            .map(|e| MonitorView {
+                activity: stats.get(&e.monitor.id).map(|s| MonitorActivity {
+                    windows: s.0,
+                    last_status: s.1.clone(),
+                    last_window_end_ms: s.2,
+                    rows: s.3,
+                }),
+                ..monitor_view(e)
             })
             .collect(),
     ))
@@ -536,7 +547,7 @@ pub async fn monitor_stats(state: &AppState) -> ApiResult<BTreeMap<i64, MonitorS
 async fn get_monitor(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<MonitorView>> {
     Ok(Json(monitor_view(entry_of(&state, &name).await?.as_ref())))
 }
 
@@ -692,7 +703,7 @@ async fn post_labels(
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<LabelsAccepted>> {
     let entry = entry_of(&state, &name).await?;
     let m = &entry.monitor;
     let (Some(id_col), Some(label_col)) = (m.id_column.clone(), m.label_column.clone()) else {
@@ -741,9 +752,10 @@ async fn post_labels(
     if marked > 0 {
         state.evaluate_now.notify_one();
     }
-    Ok(Json(
-        json!({ "accepted": rows.len(), "windows_to_reevaluate": marked }),
-    ))
+    Ok(Json(LabelsAccepted {
+        accepted: rows.len(),
+        windows_to_reevaluate: marked,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -873,7 +885,7 @@ async fn list_windows(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
     Query(q): Query<WindowsQuery>,
-) -> ApiResult<Json<Vec<Value>>> {
+) -> ApiResult<Json<Vec<WindowRecord>>> {
     let entry = entry_of(&state, &name).await?;
     let limit = in_range("limit", q.limit.unwrap_or(500), 1, MAX_LISTED_WINDOWS)?;
     let mut rows: Vec<WindowRecord> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -884,7 +896,7 @@ async fn list_windows(
     .fetch_all(state.store.pool())
     .await?;
     rows.reverse();
-    Ok(Json(rows.into_iter().map(|r| json!(r)).collect()))
+    Ok(Json(rows))
 }
 
 #[derive(Deserialize)]
@@ -1126,7 +1138,7 @@ async fn series(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
     Query(q): Query<SeriesQuery>,
-) -> ApiResult<Json<Vec<Value>>> {
+) -> ApiResult<Json<Vec<crate::dashboard::Series>>> {
     let entry = entry_of(&state, &name).await?;
     let windows = in_range("windows", q.windows.unwrap_or(500), 1, MAX_LISTED_WINDOWS)?;
     let series = series_of(
@@ -1137,15 +1149,7 @@ async fn series(
         windows,
     )
     .await?;
-    Ok(Json(
-        series
-            .into_iter()
-            .map(|s| {
-                json!({"check": s.check, "column": s.column, "threshold": s.threshold,
-                       "points": s.points.iter().map(|p| json!({"window_key": p.window_key, "start_ms": p.start_ms, "end_ms": p.end_ms, "value": p.value, "status": p.status})).collect::<Vec<_>>()})
-            })
-            .collect(),
-    ))
+    Ok(Json(series))
 }
 
 /// Drift cells: one per (column, window) of the `drift.*` checks with a column.
@@ -1186,14 +1190,10 @@ async fn heatmap(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
     Query(q): Query<HistoryQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Vec<crate::dashboard::HeatCell>>> {
     let entry = entry_of(&state, &name).await?;
     let windows = in_range("windows", q.windows.unwrap_or(500), 1, MAX_LISTED_WINDOWS)?;
-    let cells = heatmap_of(&state, &entry, windows).await?;
-    Ok(Json(json!(cells
-        .iter()
-        .map(|c| json!({"column": c.column, "window_key": c.window_key, "value": c.value, "status": c.status}))
-        .collect::<Vec<_>>())))
+    Ok(Json(heatmap_of(&state, &entry, windows).await?))
 }
 
 /// Alert history, newest first, with delivery state.
@@ -1201,7 +1201,7 @@ pub async fn alerts_list(
     state: &AppState,
     entry: &MonitorEntry,
     limit: i64,
-) -> ApiResult<Vec<Value>> {
+) -> ApiResult<Vec<AlertView>> {
     let rows: Vec<(i64, i64, String, String, String, String, i64)> = sqlx::query_as(
         "SELECT id, window_key, kind, status, previous_status, message, created_ms FROM alerts WHERE monitor_id = $1 ORDER BY id DESC LIMIT $2",
     )
@@ -1224,11 +1224,16 @@ pub async fn alerts_list(
                 ..d
             })
             .collect();
-        out.push(json!({
-            "id": id, "window_key": key, "kind": kind, "status": status, "previous_status": previous,
-            "message": message, "created_ms": created,
-            "deliveries": deliveries,
-        }));
+        out.push(AlertView {
+            id,
+            window_key: key,
+            kind,
+            status,
+            previous_status: previous,
+            message,
+            created_ms: created,
+            deliveries,
+        });
     }
     Ok(out)
 }
@@ -1236,7 +1241,7 @@ pub async fn alerts_list(
 async fn alerts_of(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
-) -> ApiResult<Json<Vec<Value>>> {
+) -> ApiResult<Json<Vec<AlertView>>> {
     let entry = entry_of(&state, &name).await?;
     Ok(Json(alerts_list(&state, &entry, 1000).await?))
 }

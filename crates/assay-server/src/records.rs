@@ -69,3 +69,81 @@ pub struct DeliveryRecord {
     /// Error of the last failed attempt.
     pub last_error: Option<String>,
 }
+
+/// A monitor as the API shows it (`GET /api/v1/monitors[/{name}]`, `POST /api/v1/monitors`):
+/// its spec with webhook URLs redacted, its columns and roles, and in lists its activity.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonitorView {
+    /// Monitor name.
+    pub name: String,
+    /// How rows are cut into windows, in words (`every 1h`, `1000 rows`).
+    pub window: String,
+    /// The spec it was created from (webhook paths hidden).
+    pub spec: crate::monitor::MonitorSpec,
+    /// The columns rows must have, with their Arrow types.
+    pub columns: Vec<ColumnView>,
+    /// Rows of the reference profile.
+    pub reference_rows: u64,
+    /// The event id column (for delayed labels), if any.
+    pub event_id_column: Option<String>,
+    /// The event time column, if any.
+    pub timestamp_column: Option<String>,
+    /// The label (target) column, if any.
+    pub label_column: Option<String>,
+    /// In lists, for a monitor with windows: what it has received and evaluated.
+    #[serde(flatten)]
+    pub activity: Option<MonitorActivity>,
+}
+
+/// A column of a monitor and its Arrow type.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnView {
+    /// Column name.
+    pub name: String,
+    /// Arrow data type, as Arrow writes it (`Int64`, `Utf8`, ...).
+    #[serde(rename = "type")]
+    pub data_type: String,
+}
+
+/// What a monitor has received and evaluated.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonitorActivity {
+    /// Evaluated windows.
+    pub windows: i64,
+    /// Status of the newest evaluated window (`null` until one is).
+    pub last_status: Option<String>,
+    /// End of the newest evaluated window, ms (`null` until one is).
+    pub last_window_end_ms: Option<i64>,
+    /// Rows received.
+    pub rows: i64,
+}
+
+/// The answer to `POST …/labels`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelsAccepted {
+    /// Label rows read.
+    pub accepted: usize,
+    /// Evaluated windows whose rows got labels, evaluated again.
+    pub windows_to_reevaluate: u64,
+}
+
+/// One alert with its deliveries (`GET …/alerts`), newest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertView {
+    /// Alert id.
+    pub id: i64,
+    /// The window that raised or resolved it.
+    pub window_key: i64,
+    /// `firing` or `resolved`.
+    pub kind: String,
+    /// The window's status.
+    pub status: String,
+    /// The status before it.
+    pub previous_status: String,
+    /// What happened, in words.
+    pub message: String,
+    /// When it was made, ms.
+    pub created_ms: i64,
+    /// Its webhook deliveries (URLs redacted).
+    pub deliveries: Vec<DeliveryRecord>,
+}

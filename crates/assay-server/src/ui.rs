@@ -189,26 +189,20 @@ async fn monitor(
         let heatmap = heatmap_of(&state, &entry, 200).await?;
         let alerts: Vec<AlertRow> = alerts_list(&state, &entry, 200)
             .await?
-            .iter()
-            .map(|a| {
-                let deliveries = a["deliveries"].as_array().cloned().unwrap_or_default();
-                AlertRow {
-                    created_ms: a["created_ms"].as_i64().unwrap_or(0),
-                    kind: a["kind"].as_str().unwrap_or("").to_string(),
-                    status: a["status"].as_str().unwrap_or("").to_string(),
-                    previous_status: a["previous_status"].as_str().unwrap_or("").to_string(),
-                    message: a["message"].as_str().unwrap_or("").to_string(),
-                    delivered: !deliveries.is_empty()
-                        && deliveries.iter().all(|d| d["delivered_ms"].is_i64()),
-                    attempts: deliveries
-                        .iter()
-                        .map(|d| d["attempts"].as_i64().unwrap_or(0))
-                        .sum::<i64>()
-                        .max(0) as u32,
-                    last_error: deliveries
-                        .iter()
-                        .find_map(|d| d["last_error"].as_str().map(str::to_string)),
-                }
+            .into_iter()
+            .map(|a| AlertRow {
+                delivered: !a.deliveries.is_empty()
+                    && a.deliveries.iter().all(|d| d.delivered_ms.is_some()),
+                attempts: u32::try_from(
+                    a.deliveries.iter().map(|d| d.attempts.max(0)).sum::<i64>(),
+                )
+                .unwrap_or(u32::MAX),
+                last_error: a.deliveries.iter().find_map(|d| d.last_error.clone()),
+                created_ms: a.created_ms,
+                kind: a.kind,
+                status: a.status,
+                previous_status: a.previous_status,
+                message: a.message,
             })
             .collect();
         let has_report = windows.iter().any(|w| w.state == "evaluated");
