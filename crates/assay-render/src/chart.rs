@@ -39,6 +39,38 @@ pub fn legend(svg: &mut String, items: &[(&str, String)], x0: f64) {
     }
 }
 
+/// The label of a row of a horizontal bar chart, right-aligned at [`LABEL_END`] on the row
+/// starting at `top_y`: truncated to fit, `""` for an empty label, `extra_class` (with its
+/// leading space, or empty) added to `lb`.
+pub fn row_label(svg: &mut String, label: &str, extra_class: &str, top_y: f64) {
+    let label = if label.is_empty() {
+        "\"\"".to_string()
+    } else {
+        truncate(label, MAX_LABEL_CHARS, LABEL_END - 4.0)
+    };
+    let _ = write!(
+        svg,
+        "<text class=\"lb{extra_class}\" x=\"{}\" y=\"{}\">{}</text>",
+        n1(LABEL_END),
+        n1(top_y + 16.0),
+        escape_html(&label)
+    );
+}
+
+/// The value text after a horizontal bar ending at `x1` (just after the bar's start when the
+/// bar is shorter than that), at `top_y + ty`; returns where the text ends.
+pub fn bar_value(svg: &mut String, text: &str, x1: f64, top_y: f64, ty: f64) -> f64 {
+    let tx = x1.max(BAR_X0 + 0.5) + 4.0;
+    let _ = write!(
+        svg,
+        "<text class=\"v\" x=\"{}\" y=\"{}\">{}</text>",
+        n1(tx),
+        n1(top_y + ty),
+        escape_html(text)
+    );
+    tx + text_width(text, SMALL_CHAR_W)
+}
+
 /// A line from `(x1, y1)` to `(x2, y2)` of css class `class`.
 pub fn line(svg: &mut String, class: &str, (x1, y1): (f64, f64), (x2, y2): (f64, f64)) {
     let _ = write!(

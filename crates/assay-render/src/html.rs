@@ -87,6 +87,13 @@ fn chip(s: Status) -> Markup {
     html! { span class=(format!("chip {}", status_class(s))) { (s.as_str()) } }
 }
 
+/// A table's head row (one header cell per name), on its own line.
+pub(crate) fn table_head(headers: &[&str]) -> Markup {
+    html! {
+        thead { tr { @for h in headers { th { (h) } } } } "\n"
+    }
+}
+
 /// A number for tables: [`format_value`], with thousands separators on integers
 /// (`32,561`).
 pub(crate) fn format_number(x: f64) -> String {
@@ -221,12 +228,7 @@ fn drift_section(report: &Report, charts: &ChartIds<'_>) -> Markup {
         section #drift { "\n"
             h2 { "Drift: " (drifted) " of " (total) " columns drifted" } "\n"
             table { "\n"
-                thead {
-                    tr {
-                        th { "Status" } th { "Column" } th { "Method" } th { "Statistic" }
-                        th { "p-value" } th { "adjusted" } th { "Effect size" }
-                    }
-                } "\n"
+                (table_head(&["Status", "Column", "Method", "Statistic", "p-value", "adjusted", "Effect size"]))
                 tbody { "\n"
                     @for r in &rows {
                         tr class=(if r.drifted { "drifted" } else { "steady" }) {
@@ -282,12 +284,7 @@ fn header(report: &Report) -> Markup {
 /// Results: problems worst first (suite order within a status), then the passed and the
 /// skipped ones collapsed.
 fn results_section(report: &Report, charts: &ChartIds<'_>) -> Markup {
-    let mut problems: Vec<&CheckResult> = report
-        .results
-        .iter()
-        .filter(|r| matches!(r.status, Status::Fail | Status::Error | Status::Warn))
-        .collect();
-    problems.sort_by_key(|r| r.status.severity_rank());
+    let problems = crate::problems_worst_first(&report.results);
     let group = |status: Status| -> Vec<&CheckResult> {
         report
             .results

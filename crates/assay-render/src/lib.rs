@@ -150,6 +150,16 @@ pub fn render(
     }
 }
 
+/// The failed, errored and warned results, worst first (suite order within a status).
+pub(crate) fn problems_worst_first(results: &[CheckResult]) -> Vec<&CheckResult> {
+    let mut problems: Vec<&CheckResult> = results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Fail | Status::Error | Status::Warn))
+        .collect();
+    problems.sort_by_key(|r| r.status.severity_rank());
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -406,13 +406,7 @@ pub fn render_markdown(report: &Report) -> String {
     model_tables(&mut out, report);
     validation_tables(&mut out, report);
 
-    let mut problems: Vec<&CheckResult> = report
-        .results
-        .iter()
-        .filter(|r| matches!(r.status, Status::Fail | Status::Error | Status::Warn))
-        .collect();
-    // Stable: suite order within a status.
-    problems.sort_by_key(|r| r.status.severity_rank());
+    let problems = crate::problems_worst_first(&report.results);
     if !problems.is_empty() {
         out.push_str("\n### Failures, errors and warnings\n\n");
         results_table(&mut out, &problems, true);

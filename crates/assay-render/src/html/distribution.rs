@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::{escape_html, n_label};
 use crate::chart::{
-    self, bar_axis, n1, nice_ticks, nice_top, text_width, truncate, BAR_X0, BAR_X1, BOTTOM, CHAR_W,
-    H, LABEL_END, LEFT, MAX_LABEL_CHARS, RIGHT, ROWS_TOP, ROW_H, SMALL_CHAR_W, TOP, W,
+    self, bar_axis, n1, nice_ticks, nice_top, text_width, BAR_X0, BAR_X1, BOTTOM, CHAR_W, H, LEFT,
+    RIGHT, ROWS_TOP, ROW_H, TOP, W,
 };
 use crate::numbers::{format_percent, format_value};
 use crate::ColumnDistribution;
@@ -491,18 +491,11 @@ fn categorical_svg(d: &ColumnDistribution, sides: &[Side<'_>]) -> Option<String>
                 n1(ROW_H)
             );
         }
-        let label = if row.label.is_empty() {
-            "\"\"".to_string()
-        } else {
-            truncate(&row.label, MAX_LABEL_CHARS, LABEL_END - 4.0)
-        };
-        let _ = write!(
-            svg,
-            "<text class=\"lb{}\" x=\"{}\" y=\"{}\">{}</text>",
+        chart::row_label(
+            &mut svg,
+            &row.label,
             if row.new { " nw" } else { "" },
-            n1(LABEL_END),
-            n1(top_y + 16.0),
-            escape_html(&label)
+            top_y,
         );
         let mut text_end: f64 = 0.0;
         for (j, (side, share)) in sides.iter().zip(&row.shares).enumerate() {
@@ -520,14 +513,7 @@ fn categorical_svg(d: &ColumnDistribution, sides: &[Side<'_>]) -> Option<String>
                 );
             }
             let text = format_percent(*share);
-            let tx = x1.max(BAR_X0 + 0.5) + 4.0;
-            text_end = text_end.max(tx + text_width(&text, SMALL_CHAR_W));
-            let _ = write!(
-                svg,
-                "<text class=\"v\" x=\"{}\" y=\"{}\">{text}</text>",
-                n1(tx),
-                n1(top_y + ty)
-            );
+            text_end = text_end.max(chart::bar_value(&mut svg, &text, x1, top_y, ty));
         }
         if row.new {
             let _ = write!(

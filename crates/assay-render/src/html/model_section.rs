@@ -17,11 +17,8 @@ use std::fmt::Write as _;
 
 use maud::{html, Markup, PreEscaped};
 
-use super::{escape_html, format_number, n_label, status_class};
-use crate::chart::{
-    self, bar_axis, n1, nice_top, text_width, truncate, BAR_X0, BAR_X1, LABEL_END, MAX_LABEL_CHARS,
-    ROWS_TOP, ROW_H, SMALL_CHAR_W, W,
-};
+use super::{escape_html, format_number, n_label, status_class, table_head};
+use crate::chart::{self, bar_axis, n1, nice_top, BAR_X0, BAR_X1, ROWS_TOP, ROW_H, W};
 use crate::model::{
     fairness_by_attribute, ConfusionMatrix, Curve, FairnessRow, GroupRates, MetricRow,
     ModelFigures, Reliability,
@@ -165,12 +162,7 @@ fn metrics_table(rows: &[MetricRow<'_>], with_model: bool) -> Markup {
     };
     html! {
         table.metrics { "\n"
-            thead {
-                tr {
-                    th { "Status" } th { "Metric" } th { "Value" }
-                    th { "Interval" } th { "Baseline" } th { "Trivial predictor" }
-                }
-            } "\n"
+            (table_head(&["Status", "Metric", "Value", "Interval", "Baseline", "Trivial predictor"]))
             tbody { "\n"
                 @for m in rows {
                     tr {
@@ -518,12 +510,7 @@ fn gate_table(f: &ModelFigures<'_>) -> Markup {
         @if !f.gate.is_empty() {
             h3 { "Regression gate: candidate against baseline" } "\n"
             table.gate { "\n"
-                thead {
-                    tr {
-                        th { "Status" } th { "Metric" } th { "Candidate" } th { "Baseline" }
-                        th { "Degradation" } th { "Interval" } th { "Tolerance" } th { "Test" } th { "p-value" }
-                    }
-                } "\n"
+                (table_head(&["Status", "Metric", "Candidate", "Baseline", "Degradation", "Interval", "Tolerance", "Test", "p-value"]))
                 tbody { "\n"
                     @for g in &f.gate {
                         tr {
@@ -558,9 +545,7 @@ fn gate_table(f: &ModelFigures<'_>) -> Markup {
         @if !f.stability.is_empty() {
             h3 { "Prediction stability" } "\n"
             table.stability { "\n"
-                thead {
-                    tr { th { "Status" } th { "Changed predictions" } th { "Largest change" } th { "Mean change" } }
-                } "\n"
+                (table_head(&["Status", "Changed predictions", "Largest change", "Mean change"]))
                 tbody { "\n"
                     @for s in &f.stability {
                         tr {
@@ -693,12 +678,7 @@ fn group_note(groups: &[GroupRates]) -> String {
 fn fairness_table(rows: &[&FairnessRow<'_>]) -> Markup {
     html! {
         table.fairness { "\n"
-            thead {
-                tr {
-                    th { "Status" } th { "Measure" } th { "Value" } th { "Interval" }
-                    th { "Rate compared" } th { "Lowest group" } th { "Highest group" }
-                }
-            } "\n"
+            (table_head(&["Status", "Measure", "Value", "Interval", "Rate compared", "Lowest group", "Highest group"]))
             tbody { "\n"
                 @for r in rows {
                     tr {
@@ -787,18 +767,11 @@ fn rates_svg(attribute: &str, groups: &[GroupRates]) -> Option<String> {
                 n1(ROW_H)
             );
         }
-        let label = if g.group.is_empty() {
-            "\"\"".to_string()
-        } else {
-            truncate(&g.group, MAX_LABEL_CHARS, LABEL_END - 4.0)
-        };
-        let _ = write!(
-            svg,
-            "<text class=\"lb{}\" x=\"{}\" y=\"{}\">{}</text>",
+        chart::row_label(
+            &mut svg,
+            &g.group,
             if g.excluded { " xl" } else { "" },
-            n1(LABEL_END),
-            n1(top_y + 16.0),
-            escape_html(&label)
+            top_y,
         );
         let mut text_end: f64 = 0.0;
         for (j, (class, _, rate)) in kinds.iter().enumerate() {
@@ -824,14 +797,7 @@ fn rates_svg(attribute: &str, groups: &[GroupRates]) -> Option<String> {
             let text = value
                 .map(format_percent)
                 .unwrap_or_else(|| "n/a".to_string());
-            let tx = x1.max(BAR_X0 + 0.5) + 4.0;
-            text_end = text_end.max(tx + text_width(&text, SMALL_CHAR_W));
-            let _ = write!(
-                svg,
-                "<text class=\"v\" x=\"{}\" y=\"{}\">{text}</text>",
-                n1(tx),
-                n1(top_y + ty)
-            );
+            text_end = text_end.max(chart::bar_value(&mut svg, &text, x1, top_y, ty));
         }
         if g.excluded {
             let _ = write!(

@@ -28,11 +28,10 @@ use std::fmt::Write as _;
 use maud::{html, Markup, PreEscaped};
 
 use super::model_section::{chip_for, interval_html, opt, signed};
-use super::{escape_html, format_number, n_label, status_class};
+use super::{escape_html, format_number, n_label, status_class, table_head};
 use crate::chart::{
     self, bar_axis_with, format_tick, n1, nice_ticks, nice_top, text_width, truncate, BAR_X0,
-    BAR_X1, BOTTOM, CHAR_W, LABEL_END, LEFT, MAX_LABEL_CHARS, RIGHT, ROWS_TOP, ROW_H, SMALL_CHAR_W,
-    TOP, W,
+    BAR_X1, BOTTOM, CHAR_W, LEFT, RIGHT, ROWS_TOP, ROW_H, SMALL_CHAR_W, TOP, W,
 };
 use crate::numbers::format_percent;
 use crate::validation::{
@@ -221,18 +220,7 @@ fn hbars_svg(
     for (k, row) in rows.iter().enumerate() {
         let top_y = ROWS_TOP + ROW_H * k as f64;
         let _ = write!(svg, "<g><title>{}</title>", escape_html(&row.title));
-        let label = if row.label.is_empty() {
-            "\"\"".to_string()
-        } else {
-            truncate(&row.label, MAX_LABEL_CHARS, LABEL_END - 4.0)
-        };
-        let _ = write!(
-            svg,
-            "<text class=\"lb\" x=\"{}\" y=\"{}\">{}</text>",
-            n1(LABEL_END),
-            n1(top_y + 16.0),
-            escape_html(&label)
-        );
+        chart::row_label(&mut svg, &row.label, "", top_y);
         for (j, (bar, (class, _))) in row.bars.iter().zip(series).enumerate() {
             let (dy, bh, ty) = match (two, j) {
                 (true, 0) => (2.5, 9.0, 10.5),
@@ -395,13 +383,6 @@ fn arrow(higher_is_better: Option<bool>) -> Markup {
             Some(false) => { " " span.dim title="lower is better" { "↓" } },
             None => {},
         }
-    }
-}
-
-/// A table's head row and the start of its body.
-fn table_head(headers: &[&str]) -> Markup {
-    html! {
-        thead { tr { @for h in headers { th { (h) } } } } "\n"
     }
 }
 
