@@ -1247,7 +1247,7 @@ async fn alerts_of(
 }
 
 /// The body of `POST /api/v1/tokens`.
-#[derive(Debug, Deserialize, serde::Serialize)]
+#[derive(Debug, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// A name to recognise the token by (at most 200 characters).
@@ -1294,4 +1294,109 @@ async fn revoke_token(
 /// Answers 404 with a JSON error for unknown routes (and 405 is axum's).
 pub async fn not_found(method: Method, uri: axum::http::Uri) -> ApiError {
     ApiError::not_found(format!("no route {method} {}", uri.path()))
+}
+
+#[cfg(test)]
+mod description_tests {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+    use utoipa::PartialSchema;
+
+    use super::OPENAPI_YAML;
+
+    /// The property names of a schema, through `allOf` parts and the `$ref`s among them
+    /// (flattened fields), `refs` resolving those by name.
+    fn properties(schema: &Value, refs: &[(&str, Value)]) -> BTreeSet<String> {
+        let mut out: BTreeSet<String> = schema["properties"]
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        if let Some(name) = schema["$ref"].as_str() {
+            let name = name.rsplit('/').next().unwrap_or(name);
+            let resolved = refs.iter().find(|(n, _)| *n == name);
+            out.extend(
+                resolved
+                    .map(|(_, s)| properties(s, refs))
+                    .unwrap_or_default(),
+            );
+        }
+        for part in schema["allOf"]
+            .as_array()
+            .into_iter()
+            .chain(schema["oneOf"].as_array())
+            .flatten()
+        {
+            out.extend(properties(part, refs));
+        }
+        out
+    }
+
+    /// The hand-written description documents every field the answer and request types
+    /// (de)serialize, and no other: the types' schemas are derived (utoipa) and compared by
+    /// property name, schema by schema.
+    #[test]
+    fn the_description_documents_the_fields_the_types_have() {
+        let doc: Value = serde_norway::from_str(OPENAPI_YAML).expect("the description parses");
+        let derived = |s: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>| {
+            serde_json::to_value(s).expect("a schema serializes")
+        };
+        let pairs = [
+            ("Monitor", derived(crate::records::MonitorView::schema())),
+            (
+                "MonitorColumn",
+                derived(crate::records::ColumnView::schema()),
+            ),
+            ("Window", derived(crate::records::WindowRecord::schema())),
+            ("Alert", derived(crate::records::AlertView::schema())),
+            (
+                "Delivery",
+                derived(crate::records::DeliveryRecord::schema()),
+            ),
+            (
+                "LabelsAccepted",
+                derived(crate::records::LabelsAccepted::schema()),
+            ),
+            ("Series", derived(crate::dashboard::Series::schema())),
+            (
+                "SeriesPoint",
+                derived(crate::dashboard::SeriesPoint::schema()),
+            ),
+            ("HeatCell", derived(crate::dashboard::HeatCell::schema())),
+            ("Stored", derived(crate::windows::Stored::schema())),
+            ("TokenRequest", derived(super::TokenRequest::schema())),
+            ("Token", derived(crate::auth::TokenInfo::schema())),
+            ("NewToken", derived(crate::auth::NewToken::schema())),
+            // As answered (the reference profile is stored apart, never sent back).
+            (
+                "MonitorSpecView",
+                derived(crate::monitor::MonitorSpec::schema()),
+            ),
+            ("LabelSpec", derived(crate::monitor::LabelSpec::schema())),
+            ("AlertSpec", derived(crate::monitor::AlertSpec::schema())),
+            ("Webhook", derived(crate::monitor::Webhook::schema())),
+        ];
+        let refs = [(
+            "MonitorActivity",
+            derived(crate::records::MonitorActivity::schema()),
+        )];
+        let mut mismatches = Vec::new();
+        for (name, schema) in &pairs {
+            let written = properties(&doc["components"]["schemas"][*name], &refs);
+            let typed = properties(schema, &refs);
+            if written != typed {
+                mismatches.push(format!(
+                    "{name}: documented {written:?}, the type has {typed:?}"
+                ));
+            }
+        }
+        assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+        // As sent: the same fields and the reference profile (read, never written back).
+        let mut request = properties(&derived(crate::monitor::MonitorSpec::schema()), &refs);
+        request.insert("reference_profile".into());
+        assert_eq!(
+            properties(&doc["components"]["schemas"]["MonitorSpec"], &refs),
+            request
+        );
+    }
 }

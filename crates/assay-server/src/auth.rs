@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 use crate::store::{now_ms, Store};
 
 /// What a token may do. Each role includes the ones below it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Read monitors, results, alerts, metrics and the dashboard.
@@ -43,7 +45,7 @@ impl Role {
 }
 
 /// A token as listed (never the secret).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TokenInfo {
     /// Token id (for revocation).
     pub id: i64,
@@ -58,7 +60,7 @@ pub struct TokenInfo {
 }
 
 /// A freshly made token: the secret is only ever available here.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NewToken {
     /// Token id.
     pub id: i64,

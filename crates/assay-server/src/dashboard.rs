@@ -47,7 +47,7 @@ pub struct MonitorSummary {
 }
 
 /// One value of a check over one window.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct SeriesPoint {
     /// Window key (ordering key of the window).
     pub window_key: i64,
@@ -62,7 +62,7 @@ pub struct SeriesPoint {
 }
 
 /// The figure of one check (optionally on one column) over windows.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Series {
     /// Check name.
     pub check: String,
@@ -75,7 +75,7 @@ pub struct Series {
 }
 
 /// One cell of the drift heatmap: a column's drift figure in one window.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct HeatCell {
     /// Column name (heatmap row).
     pub column: String,

@@ -25,7 +25,7 @@ const OFFLINE_FAMILIES: &[&str] = &[
 ];
 
 /// A monitor as created through the API (`POST /api/v1/monitors`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MonitorSpec {
     /// Unique name: letters, digits, `-`, `_`, `.` (1–100 characters).
@@ -60,7 +60,7 @@ pub struct MonitorSpec {
 }
 
 /// Tumbling windows: by row count or by event time.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WindowSpec {
     /// Close a window every this many rows.
@@ -76,7 +76,7 @@ pub struct WindowSpec {
 }
 
 /// Delayed ground truth.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabelSpec {
     /// How long after a window closes labels may still arrive and re-evaluate it (default `1d`).
@@ -85,7 +85,7 @@ pub struct LabelSpec {
 }
 
 /// Where and how often to alert.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AlertSpec {
     /// Lowest status that fires: `warn` or `fail` (default). `error` always fires.
@@ -101,7 +101,7 @@ pub struct AlertSpec {
 }
 
 /// One webhook.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Webhook {
     /// `http://` or `https://` URL.

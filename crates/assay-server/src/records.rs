@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A window and its state.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct WindowRecord {
     /// Window key: the window's number (row-count windows) or start time in ms (time windows).
     pub key: i64,
@@ -54,7 +54,7 @@ pub struct FigureRecord {
 }
 
 /// One webhook delivery of an alert.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct DeliveryRecord {
     /// Webhook URL.
     pub url: String,
@@ -72,7 +72,7 @@ pub struct DeliveryRecord {
 
 /// A monitor as the API shows it (`GET /api/v1/monitors[/{name}]`, `POST /api/v1/monitors`):
 /// its spec with webhook URLs redacted, its columns and roles, and in lists its activity.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MonitorView {
     /// Monitor name.
     pub name: String,
@@ -96,7 +96,7 @@ pub struct MonitorView {
 }
 
 /// A column of a monitor and its Arrow type.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ColumnView {
     /// Column name.
     pub name: String,
@@ -106,7 +106,7 @@ pub struct ColumnView {
 }
 
 /// What a monitor has received and evaluated.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MonitorActivity {
     /// Evaluated windows.
     pub windows: i64,
@@ -119,7 +119,7 @@ pub struct MonitorActivity {
 }
 
 /// The answer to `POST …/labels`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LabelsAccepted {
     /// Label rows read.
     pub accepted: usize,
@@ -128,7 +128,7 @@ pub struct LabelsAccepted {
 }
 
 /// One alert with its deliveries (`GET …/alerts`), newest first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AlertView {
     /// Alert id.
     pub id: i64,

@@ -15,7 +15,7 @@ use crate::state::MonitorEntry;
 use crate::store::{now_ms, Store};
 
 /// What an ingest request stored.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Stored {
     /// Rows acknowledged.
     pub accepted: u64,
