@@ -46,6 +46,7 @@ mod model_section;
 mod validation_section;
 
 pub use distribution::{MAX_CATEGORIES, MAX_NEW_CATEGORIES};
+use model_section::opt;
 
 /// Escapes `s` for HTML text and double-quoted attribute values (`&`, `<`, `>`, `"`), as
 /// maud's templates do: the one escaping function of every page assay writes (the SVG
@@ -103,11 +104,6 @@ pub(crate) fn format_number(x: f64) -> String {
     } else {
         format_value(x)
     }
-}
-
-/// An optional figure for tables: [`format_number`], or `–`.
-fn optional_number(x: Option<f64>) -> String {
-    x.map(format_number).unwrap_or_else(|| "–".to_string())
 }
 
 /// A JSON detail value: numbers through [`format_number`], strings bare, the rest as
@@ -182,8 +178,8 @@ fn result_row(r: &CheckResult, with_status: bool, charts: &ChartIds<'_>) -> Mark
                     (None, _) => span.dim { "(dataset)" },
                 }
             }
-            td.n { (optional_number(r.value)) }
-            td.n { (optional_number(r.threshold)) }
+            td.n { (opt(r.value)) }
+            td.n { (opt(r.threshold)) }
             td {
                 (with_breaks(&r.message))
                 @if let Some(cond) = &r.condition {
@@ -240,10 +236,10 @@ fn drift_section(report: &Report, charts: &ChartIds<'_>) -> Markup {
                                 }
                             }
                             td { code { (r.method) } }
-                            td.n { (optional_number(r.statistic)) }
-                            td.n { (optional_number(r.p_value)) }
-                            td.n { (optional_number(r.p_value_adjusted)) }
-                            td.n { (optional_number(r.effect)) }
+                            td.n { (opt(r.statistic)) }
+                            td.n { (opt(r.p_value)) }
+                            td.n { (opt(r.p_value_adjusted)) }
+                            td.n { (opt(r.effect)) }
                         } "\n"
                     }
                 } "\n"
