@@ -11,7 +11,8 @@
 #                              go on until it is spent, so the run takes about this long)
 #   SCHEMATHESIS_SEED          seed (default 20261206: runs are reproducible)
 #   SCHEMATHESIS_SCHEMA        a description file to test instead of the served
-#                              /api/v1/openapi.json (to iterate on openapi.yaml without a rebuild)
+#                              /api/v1/openapi.json (e.g. a saved, edited copy, to try a change
+#                              to the description without a rebuild)
 # The service runs on a free loopback port with a fresh data directory; the JUnit report, the
 # service's log and the data are left in the temporary directory printed at the end, and
 # schemathesis runs there (its caches stay out of the work tree; no example database, so a seed

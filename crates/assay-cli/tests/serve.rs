@@ -208,7 +208,7 @@ fn roles_are_enforced_per_endpoint_and_tokens_revoke() {
     assert_eq!(get(&server.url("/api/v1/monitors/m"), &reader).0, 404);
     // The OpenAPI description lists every route.
     let api = get_json(&server.url("/api/v1/openapi.json"), &reader);
-    assert_eq!(api["openapi"], "3.0.3");
+    assert_eq!(api["openapi"], "3.1.0");
     for path in [
         "/api/v1/monitors/{name}/rows",
         "/api/v1/monitors/{name}/labels",

@@ -1,5 +1,5 @@
 //! The standing hostile-input suite of `assay serve`: one service, every endpoint of
-//! openapi.yaml fed hostile requests from one table, over raw HTTP/1.1 on loopback (so paths
+//! its OpenAPI description fed hostile requests from one table, over raw HTTP/1.1 on loopback (so paths
 //! are sent byte for byte, unnormalised, and a dropped connection is seen as such).
 //!
 //! Each request is judged: a 4xx whose body is the JSON error document `{"error": "…"}` naming

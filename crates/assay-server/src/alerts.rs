@@ -156,7 +156,7 @@ pub async fn on_window_status(
         sqlx::query("INSERT INTO deliveries (alert_id, url, format, next_attempt_ms) VALUES ($1, $2, $3, $4)")
             .bind(alert_id)
             .bind(&hook.url)
-            .bind(hook.format.as_deref().unwrap_or("json"))
+            .bind(hook.format.unwrap_or(crate::monitor::WebhookFormat::Json).as_str())
             .bind(now)
             .execute(&mut *tx)
             .await?;

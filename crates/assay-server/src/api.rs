@@ -10,10 +10,12 @@ use axum::extract::{MatchedPath, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use assay_stats::Profile;
 
@@ -21,12 +23,19 @@ use crate::auth::{self, Role};
 use crate::ingest::{decode_with, labels_of, BodyFormat};
 use crate::metrics::labels;
 use crate::monitor::{self, Monitor, MonitorSpec};
+use crate::openapi::responses::*;
+use crate::openapi::schemas::{
+    ArrowIpc, CsvText, JsonLines, JsonRow, OpenApiDocument, StoredReport, WindowKey,
+};
+use crate::openapi::Access;
 use crate::records::{
-    AlertView, ColumnView, DeliveryRecord, FigureRecord, LabelsAccepted, MonitorActivity,
-    MonitorView, WindowRecord, WINDOW_COLUMNS,
+    AlertView, ColumnView, DeliveryRecord, FigureRecord, LabelsAccepted, MonitorView, WindowRecord,
+    WINDOW_COLUMNS,
 };
 use crate::state::{AppState, MonitorEntry};
-use crate::windows::{close_open_windows, store_labels, store_profile, store_rows, StoreRowsError};
+use crate::windows::{
+    close_open_windows, store_labels, store_profile, store_rows, StoreRowsError, Stored,
+};
 
 /// An API error: a status and a message naming what was wrong.
 #[derive(Debug)]
@@ -87,9 +96,21 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+/// The JSON error document every error answer of the API is.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Error)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    /// What was wrong.
+    pub error: String,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(json!({ "error": self.message }))).into_response();
+        let body = ErrorBody {
+            error: self.message,
+        };
+        let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::TOO_MANY_REQUESTS
             || self.status == StatusCode::SERVICE_UNAVAILABLE
             || self.status == StatusCode::INSUFFICIENT_STORAGE
@@ -232,28 +253,7 @@ pub async fn authorize(
     }
 }
 
-async fn require_reader(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    require(state, request, next, Role::Reader).await
-}
-async fn require_writer(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    require(state, request, next, Role::Writer).await
-}
-async fn require_admin(
-    State(state): State<Arc<AppState>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    require(state, request, next, Role::Admin).await
-}
-
+/// Lets a request through when its bearer token has at least `role` (401 or 403 otherwise).
 async fn require(state: Arc<AppState>, request: Request, next: Next, role: Role) -> Response {
     match authorize(&state, request.headers(), role, false).await {
         Ok(_) => next.run(request).await,
@@ -286,47 +286,82 @@ pub async fn observe(State(state): State<Arc<AppState>>, request: Request, next:
     response
 }
 
-/// Every route of the service but the dashboard.
+/// An OpenAPI-described router of the service.
+pub type DescribedRoutes = OpenApiRouter<Arc<AppState>>;
+
+/// Every route of the service, in groups by who may call them. Each operation is mounted by its
+/// handler's `#[utoipa::path]` attribute; [`routes`] puts each group behind its guard and
+/// [`description`] describes each with the same access, so neither can disagree with the other.
+pub fn groups() -> Vec<(Access, DescribedRoutes)> {
+    let public = OpenApiRouter::default()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .merge(crate::ui::public_routes());
+    let reader = OpenApiRouter::default()
+        .routes(routes!(metrics))
+        .routes(routes!(openapi))
+        .routes(routes!(list_monitors))
+        .routes(routes!(get_monitor))
+        .routes(routes!(list_windows))
+        .routes(routes!(window_report))
+        .routes(routes!(window_rows))
+        .routes(routes!(series))
+        .routes(routes!(heatmap))
+        .routes(routes!(alerts_of));
+    let writer = OpenApiRouter::default()
+        .routes(routes!(post_rows))
+        .routes(routes!(post_labels))
+        .routes(routes!(post_profile))
+        .routes(routes!(close_windows));
+    let admin = OpenApiRouter::default()
+        .routes(routes!(create_monitor))
+        .routes(routes!(delete_monitor))
+        .routes(routes!(create_token, list_tokens))
+        .routes(routes!(revoke_token));
+    vec![
+        (Access::Public, public),
+        (Access::Token(Role::Reader), reader),
+        (Access::Token(Role::Writer), writer),
+        (Access::Token(Role::Admin), admin),
+        (Access::Page, crate::ui::pages()),
+    ]
+}
+
+/// Every route of the service, each group behind the guard its access names.
 pub fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
-    let reader = Router::new()
-        .route("/metrics", get(metrics))
-        .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/monitors", get(list_monitors))
-        .route("/api/v1/monitors/{name}", get(get_monitor))
-        .route("/api/v1/monitors/{name}/windows", get(list_windows))
-        .route(
-            "/api/v1/monitors/{name}/windows/{key}/report",
-            get(window_report),
+    let mut app = Router::new();
+    for (access, group) in groups() {
+        let (group, _) = group.split_for_parts();
+        let guard = |role| {
+            from_fn_with_state(
+                state.clone(),
+                move |s: State<Arc<AppState>>, r: Request, n: Next| require(s.0, r, n, role),
+            )
+        };
+        let group = match access {
+            Access::Public => group,
+            Access::Page => {
+                group.route_layer(from_fn_with_state(state.clone(), crate::ui::sign_in_first))
+            }
+            Access::Token(role) => group
+                .route_layer(guard(role))
+                .layer(axum::middleware::from_fn(json_errors)),
+        };
+        app = app.merge(group);
+    }
+    app
+}
+
+/// The OpenAPI description of every route (served at `/api/v1/openapi.json`).
+pub fn description() -> &'static Value {
+    static DESCRIPTION: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DESCRIPTION.get_or_init(|| {
+        crate::openapi::document(
+            groups()
+                .into_iter()
+                .map(|(access, group)| (access, group.into_openapi())),
         )
-        .route(
-            "/api/v1/monitors/{name}/windows/{key}/rows",
-            get(window_rows),
-        )
-        .route("/api/v1/monitors/{name}/series", get(series))
-        .route("/api/v1/monitors/{name}/heatmap", get(heatmap))
-        .route("/api/v1/monitors/{name}/alerts", get(alerts_of))
-        .route_layer(from_fn_with_state(state.clone(), require_reader));
-    let writer = Router::new()
-        .route("/api/v1/monitors/{name}/rows", post(post_rows))
-        .route("/api/v1/monitors/{name}/labels", post(post_labels))
-        .route("/api/v1/monitors/{name}/profiles", post(post_profile))
-        .route("/api/v1/monitors/{name}/close", post(close_windows))
-        .route_layer(from_fn_with_state(state.clone(), require_writer));
-    let admin = Router::new()
-        .route("/api/v1/monitors", post(create_monitor))
-        .route("/api/v1/monitors/{name}", delete(delete_monitor))
-        .route("/api/v1/tokens", post(create_token).get(list_tokens))
-        .route("/api/v1/tokens/{id}", delete(revoke_token))
-        .route_layer(from_fn_with_state(state.clone(), require_admin));
-    let api = Router::new()
-        .merge(reader)
-        .merge(writer)
-        .merge(admin)
-        .layer(axum::middleware::from_fn(json_errors));
-    Router::new()
-        .route("/healthz", get(|| async { "ok\n" }))
-        .route("/readyz", get(readyz))
-        .merge(api)
+    })
 }
 
 /// Every API error is the JSON error document `{"error": "…"}`, including the answers axum
@@ -363,10 +398,38 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
     );
     Response::from_parts(
         parts,
-        axum::body::Body::from(json!({ "error": message }).to_string()),
+        axum::body::Body::from(json!(ErrorBody { error: message }).to_string()),
     )
 }
 
+/// Liveness
+///
+/// Answers `ok` while the process serves HTTP.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "health",
+    operation_id = "healthz",
+    responses((status = 200, description = "The service is up.", content_type = "text/plain", body = String, example = "ok\n")),
+)]
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// Readiness
+///
+/// Answers `ready` when the database answers and the background tasks (the evaluator and the
+/// webhook sender) run; 503 otherwise, naming why.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "health",
+    operation_id = "readyz",
+    responses(
+        (status = 200, description = "Ready.", content_type = "text/plain", body = String, example = "ready\n"),
+        (status = 503, description = "Not ready: the database is unreachable, or a background task failed and is being restarted (`background task down, restarting: evaluator`).", content_type = "text/plain", body = String, example = "database unreachable\n"),
+    ),
+)]
 async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     let down = state.tasks.down();
     if !down.is_empty() {
@@ -380,6 +443,29 @@ async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     }
 }
 
+/// Prometheus metrics
+///
+/// The service's metrics in the OpenMetrics text format (Prometheus scrapes it; configure the
+/// scrape job with a bearer token). Metrics are prefixed `assay_`: `ingest_rows`,
+/// `ingest_requests` (by outcome: accepted, rejected, overloaded), `ingest_in_flight`,
+/// `profiles_pushed`, `labels`, `window_evaluations` (by status), `window_status` (latest
+/// evaluated window: 0 pass, 1 warn, 2 fail, 3 error), `check_value`, `drift_score`,
+/// `window_evaluation_seconds`, `window_close_to_result_seconds`,
+/// `http_request_duration_seconds`, `alerts`, `webhook_attempts`, `background_task_up`,
+/// `background_task_failures`, `window_evaluation_faults`.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "metrics",
+    operation_id = "getMetrics",
+    responses((
+        status = 200,
+        description = "The metrics (`Content-Type: application/openmetrics-text; version=1.0.0; charset=utf-8`).",
+        content_type = "application/openmetrics-text",
+        body = String,
+        example = "# TYPE assay_window_status gauge\n# HELP assay_window_status Status of the latest evaluated window: 0 pass, 1 warn, 2 fail, 3 error.\nassay_window_status{monitor=\"churn\"} 0\n# EOF\n",
+    )),
+)]
 async fn metrics(State(state): State<Arc<AppState>>) -> Response {
     (
         [(
@@ -391,13 +477,18 @@ async fn metrics(State(state): State<Arc<AppState>>) -> Response {
         .into_response()
 }
 
-/// The OpenAPI description (YAML source, served as JSON).
-pub const OPENAPI_YAML: &str = include_str!("openapi.yaml");
-
-async fn openapi() -> ApiResult<Json<Value>> {
-    serde_norway::from_str::<Value>(OPENAPI_YAML)
-        .map(Json)
-        .map_err(ApiError::internal)
+/// This description
+///
+/// This OpenAPI description, as JSON.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "monitors",
+    operation_id = "getOpenapi",
+    responses((status = 200, description = "The OpenAPI document.", body = OpenApiDocument)),
+)]
+async fn openapi() -> Json<&'static Value> {
+    Json(description())
 }
 
 async fn entry_of(state: &AppState, name: &str) -> ApiResult<Arc<MonitorEntry>> {
@@ -441,10 +532,44 @@ fn monitor_view(entry: &MonitorEntry) -> MonitorView {
         event_id_column: m.id_column.clone(),
         timestamp_column: m.time_column.clone(),
         label_column: m.label_column.clone(),
-        activity: None,
+        windows: None,
+        last_status: None,
+        last_window_end_ms: None,
+        rows: None,
     }
 }
 
+/// Create a monitor
+///
+/// Creates a monitor from a spec and a reference profile. The spec is validated in full before
+/// anything is stored: its fields as described here (unknown fields are refused), then the
+/// suite (YAML or JSON text with `roles` and `checks`: checks that exist and can run on
+/// windows, roles and check columns present in the reference profile, valid slice expressions)
+/// against the reference profile; the 400 message names the field. Checks that train, time or
+/// perturb models (`crossval.*`, `generalization.*`, `sensitivity.*`, `robustness.*`,
+/// `performance.*`, `fairness.counterfactual`) are refused. The body is read as JSON whatever
+/// its `Content-Type`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/monitors",
+    tag = "monitors",
+    operation_id = "createMonitor",
+    request_body(content = MonitorSpec, content_type = "application/json", example = json!({
+        "name": "churn",
+        "suite": "roles: {id: customer_id, timestamp: ts, target: churned, prediction: score}\nchecks:\n  - check: drift.auto\n  - check: integrity.null_share\n",
+        "reference_profile": {"format": "assay-profile", "version": 3, "sources": ["train.parquet"], "rows": 120000, "columns": []},
+        "window": {"every": "1h", "grace": "5m"},
+        "labels": {"wait": "7d"},
+        "alerts": {"on": "warn", "cooldown": "30m", "webhooks": [{"url": "https://hooks.slack.com/services/T000/B000/XXXX", "format": "slack"}]},
+        "retention": "7d",
+    })),
+    responses(
+        (status = 201, description = "Created.", body = MonitorView),
+        (status = 400, response = BadRequest),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+    ),
+)]
 async fn create_monitor(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult<Response> {
     let spec: MonitorSpec = json_body(&body).map_err(|e| {
         ApiError::bad(format!(
@@ -487,6 +612,18 @@ async fn create_monitor(State(state): State<Arc<AppState>>, body: Bytes) -> ApiR
     Ok((StatusCode::CREATED, Json(monitor_view(&entry))).into_response())
 }
 
+/// List monitors
+///
+/// Every monitor, by name. A monitor that has windows also shows its rows received (`rows`),
+/// its number of evaluated windows (`windows`) and the status and end of the newest evaluated
+/// one (`last_status`, `last_window_end_ms`, null until a window has been evaluated).
+#[utoipa::path(
+    get,
+    path = "/api/v1/monitors",
+    tag = "monitors",
+    operation_id = "listMonitors",
+    responses((status = 200, description = "The monitors.", body = Vec<MonitorView>)),
+)]
 async fn list_monitors(State(state): State<Arc<AppState>>) -> ApiResult<Json<Vec<MonitorView>>> {
     let stats = monitor_stats(&state).await?;
     Ok(Json(
@@ -494,14 +631,15 @@ async fn list_monitors(State(state): State<Arc<AppState>>) -> ApiResult<Json<Vec
             .all_monitors()
             .await
             .iter()
-            .map(|e| MonitorView {
-                activity: stats.get(&e.monitor.id).map(|s| MonitorActivity {
-                    windows: s.0,
-                    last_status: s.1.clone(),
-                    last_window_end_ms: s.2,
-                    rows: s.3,
-                }),
-                ..monitor_view(e)
+            .map(|e| match stats.get(&e.monitor.id) {
+                Some((windows, last_status, last_window_end_ms, rows)) => MonitorView {
+                    windows: Some(*windows),
+                    last_status: Some(last_status.clone()),
+                    last_window_end_ms: Some(*last_window_end_ms),
+                    rows: Some(*rows),
+                    ..monitor_view(e)
+                },
+                None => monitor_view(e),
             })
             .collect(),
     ))
@@ -544,6 +682,30 @@ pub async fn monitor_stats(state: &AppState) -> ApiResult<BTreeMap<i64, MonitorS
     Ok(out)
 }
 
+/// A monitor's name in a path.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct MonitorName {
+    /// Monitor name (404 when no monitor has it).
+    #[param(pattern = "^[A-Za-z0-9._-]{1,100}$")]
+    pub name: String,
+}
+
+/// Get a monitor
+///
+/// The monitor: its spec (without the reference profile; webhook URLs without their path),
+/// resolved columns and roles.
+#[utoipa::path(
+    get,
+    path = "/api/v1/monitors/{name}",
+    tag = "monitors",
+    operation_id = "getMonitor",
+    params(MonitorName),
+    responses(
+        (status = 200, description = "The monitor.", body = MonitorView),
+        (status = 404, response = NotFound),
+    ),
+)]
 async fn get_monitor(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
@@ -551,6 +713,21 @@ async fn get_monitor(
     Ok(Json(monitor_view(entry_of(&state, &name).await?.as_ref())))
 }
 
+/// Delete a monitor
+///
+/// Deletes the monitor and everything stored for it: windows, rows, pushed profiles, labels,
+/// figures, reports, alerts and deliveries. Its name can then be used again.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/monitors/{name}",
+    tag = "monitors",
+    operation_id = "deleteMonitor",
+    params(MonitorName),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 404, response = NotFound),
+    ),
+)]
 async fn delete_monitor(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
@@ -621,6 +798,68 @@ fn format_of(headers: &HeaderMap) -> ApiResult<BodyFormat> {
     })
 }
 
+/// The `Idempotency-Key` header of ingest requests.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKey {
+    /// 1 to 200 visible ASCII characters (400 otherwise) naming this request, unique per
+    /// monitor: a repeat with the key of an earlier accepted request stores nothing and answers
+    /// the earlier answer, with `"replayed": true`.
+    #[serde(rename = "Idempotency-Key")]
+    #[param(
+        nullable = false,
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[!-~]+$",
+        example = "batch-2025-01-01T00-00-17"
+    )]
+    pub key: Option<String>,
+}
+
+/// Send rows
+///
+/// Stores rows in the monitor's windows; they are committed before the answer. Columns are the
+/// reference profile's columns plus the event id and timestamp columns (`columns` of the
+/// monitor); missing columns are null, unknown columns and values that do not fit their
+/// column's type are refused (400, naming the column and line). The timestamp column holds
+/// integer ms since the epoch or RFC 3339 / ISO 8601 text, in years 1 to 9999. Row-count
+/// windows that fill up close at once (`closed`). A body of blank lines stores nothing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/monitors/{name}/rows",
+    tag = "ingest",
+    operation_id = "postRows",
+    params(MonitorName, IdempotencyKey),
+    request_body(
+        description = "Rows in one of four formats, chosen by `Content-Type` (parameters such as \
+            `charset` are ignored; any other type gets 415): JSON Lines (one JSON object per line; \
+            `application/jsonl`, `application/json-lines` and `application/json` are read as JSON \
+            Lines too, so a JSON array is not accepted), CSV with a header row, or Arrow IPC \
+            (stream or file format). The columns are the monitor's (see `columns` of the monitor). \
+            Here a JSON Lines body is described as its rows: one object, or an array of objects \
+            (one line each).",
+        content(
+            (JsonLines = "application/x-ndjson", example = json!([
+                {"customer_id": "c-1", "ts": "2025-01-01T00:03:12Z", "tenure": 14, "score": 0.81},
+                {"customer_id": "c-2", "ts": 1735690000000_i64, "tenure": 3, "score": 0.12},
+            ])),
+            (JsonLines = "application/jsonl"),
+            (JsonLines = "application/json-lines"),
+            (JsonRow = "application/json"),
+            (CsvText = "text/csv", example = json!("customer_id,ts,tenure,score\nc-1,2025-01-01T00:03:12Z,14,0.81\nc-2,2025-01-01T00:04:55Z,3,0.12\n")),
+            (ArrowIpc = "application/vnd.apache.arrow.stream"),
+            (ArrowIpc = "application/vnd.apache.arrow.file"),
+        ),
+    ),
+    responses(
+        (status = 200, description = "Stored (or, with a known `Idempotency-Key`, the earlier answer replayed).", body = Stored),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+    ),
+)]
 async fn post_rows(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
@@ -698,6 +937,45 @@ async fn ingest_rows(
     Ok(Json(json!(stored)))
 }
 
+/// Send delayed labels
+///
+/// Stores labels (ground truth) by event id, replacing earlier labels of the same events, and
+/// marks the windows closed within `labels.wait` for another evaluation. The body has exactly
+/// two columns: the monitor's event id column (`event_id_column`, default the suite's
+/// `roles.id`) and its label column (the suite's `roles.target`); any other column is refused.
+/// Every row needs an event id, and at least one row a label; a null label clears the event's
+/// label. A monitor without both columns takes no labels (400).
+#[utoipa::path(
+    post,
+    path = "/api/v1/monitors/{name}/labels",
+    tag = "ingest",
+    operation_id = "postLabels",
+    params(MonitorName),
+    request_body(
+        description = "Labels in the same formats as rows, with exactly the monitor's event id \
+            column and its label (target) column.",
+        content(
+            (JsonLines = "application/x-ndjson", example = json!([
+                {"customer_id": "c-1", "churned": "yes"},
+                {"customer_id": "c-2", "churned": "no"},
+            ])),
+            (JsonLines = "application/jsonl"),
+            (JsonLines = "application/json-lines"),
+            (JsonRow = "application/json"),
+            (CsvText = "text/csv", example = json!("customer_id,churned\nc-1,yes\nc-2,no\n")),
+            (ArrowIpc = "application/vnd.apache.arrow.stream"),
+            (ArrowIpc = "application/vnd.apache.arrow.file"),
+        ),
+    ),
+    responses(
+        (status = 200, description = "Stored.", body = LabelsAccepted),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType),
+        (status = 429, response = TooManyRequests),
+    ),
+)]
 async fn post_labels(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
@@ -758,12 +1036,39 @@ async fn post_labels(
     }))
 }
 
-#[derive(Deserialize)]
+/// The query of `POST …/profiles`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ProfileQuery {
-    /// Event time of the profiled data: ms since the epoch or RFC 3339.
+    /// Event time of the profiled data: integer ms since the epoch, or an RFC 3339 time, in
+    /// years 1 to 9999. Only used by time windows; default the arrival time.
+    #[param(schema_with = crate::openapi::schemas::event_time, example = 1735689600000_i64)]
     time: Option<String>,
 }
 
+/// Push a profile (hybrid)
+///
+/// Stores a profile of production data made by the client (`assay profile` / `assay push`) in
+/// one window: for time windows the window of `time` (default: the arrival time); for
+/// row-count windows the open window, which the profile's rows may carry past its size (it
+/// then closes). The profile must profile at least one row, have every column of the reference
+/// profile, each of the monitor's type, and no column the monitor does not know (400
+/// otherwise). The body is read as JSON whatever its `Content-Type`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/monitors/{name}/profiles",
+    tag = "ingest",
+    operation_id = "postProfile",
+    params(MonitorName, ProfileQuery, IdempotencyKey),
+    request_body(content = crate::openapi::schemas::AssayProfile, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Stored: `accepted` is the profile's row count, `windows` the one window it went to (or, with a known `Idempotency-Key`, the earlier answer replayed).", body = Stored),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+        (status = 413, response = PayloadTooLarge),
+        (status = 429, response = TooManyRequests),
+    ),
+)]
 async fn post_profile(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
@@ -840,18 +1145,45 @@ pub fn parse_time(text: &str) -> Option<i64> {
     crate::ingest::parse_event_time(text)
 }
 
+/// The answer to `POST …/close`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosedWindows {
+    /// Keys of the windows closed.
+    pub closed: Vec<i64>,
+}
+
+/// Close the open windows now
+///
+/// Closes every open window of the monitor now (they are then evaluated); for row-count
+/// windows the next row starts a new window. No request body (a body is ignored).
+#[utoipa::path(
+    post,
+    path = "/api/v1/monitors/{name}/close",
+    tag = "ingest",
+    operation_id = "closeWindows",
+    params(MonitorName),
+    responses(
+        (status = 200, description = "The keys of the windows closed.", body = ClosedWindows),
+        (status = 404, response = NotFound),
+    ),
+)]
 async fn close_windows(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ClosedWindows>> {
     let entry = entry_of(&state, &name).await?;
-    let keys = close_open_windows(&state.store, &entry).await?;
+    let closed = close_open_windows(&state.store, &entry).await?;
     state.evaluate_now.notify_one();
-    Ok(Json(json!({ "closed": keys })))
+    Ok(Json(ClosedWindows { closed }))
 }
 
-#[derive(Deserialize)]
+/// The query of `GET …/windows`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct WindowsQuery {
+    /// How many windows, 1 to 10000 (default 500; 400 outside).
+    #[param(minimum = 1, maximum = 10000, default = 500)]
     limit: Option<i64>,
 }
 
@@ -873,14 +1205,33 @@ fn in_range(name: &str, value: i64, lo: i64, hi: i64) -> ApiResult<i64> {
     }
 }
 
-#[derive(Deserialize)]
+/// The query of `GET …/windows/{key}/rows`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct RowsQuery {
-    /// Rows to return (default 10000, at most 1000000).
+    /// Rows to return, 1 to 1000000 (default 10000; 400 outside).
+    #[param(minimum = 1, maximum = 1000000, default = 10000)]
     limit: Option<i64>,
-    /// Rows to skip first (default 0).
+    /// Rows to skip first (default 0; 400 when negative).
+    #[param(minimum = 0, default = 0)]
     offset: Option<i64>,
 }
 
+/// List windows
+///
+/// The newest `limit` windows of the monitor, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/monitors/{name}/windows",
+    tag = "results",
+    operation_id = "listWindows",
+    params(MonitorName, WindowsQuery),
+    responses(
+        (status = 200, description = "The windows.", body = Vec<WindowRecord>),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+    ),
+)]
 async fn list_windows(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
@@ -899,11 +1250,50 @@ async fn list_windows(
     Ok(Json(rows))
 }
 
-#[derive(Deserialize)]
-struct ReportQuery {
-    format: Option<String>,
+/// How a report is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum ReportFormat {
+    /// The report's JSON document.
+    Json,
+    /// The report rendered as an HTML page.
+    Html,
 }
 
+/// The query of `GET …/windows/{key}/report`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ReportQuery {
+    /// `json` (the default) or `html` (the HTML report); any other value is a 400.
+    #[param(inline, nullable = false, default = "json")]
+    format: Option<ReportFormat>,
+}
+
+/// A window's report
+///
+/// The stored assay report of an evaluated window (`latest`: the newest evaluated window), as
+/// JSON, or rendered as HTML with `format=html`. A window whose evaluation failed has
+/// `{"error": "…"}` as its JSON report (status 200) and no HTML report (404). A window that
+/// does not exist or is not evaluated yet gets 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/monitors/{name}/windows/{key}/report",
+    tag = "results",
+    operation_id = "getWindowReport",
+    params(
+        MonitorName,
+        ("key" = WindowKey, Path, description = "A window key (row-count windows: 0, 1, 2, …; time windows: the window's start in ms since the epoch) or `latest` (the newest evaluated window). Anything else gets 400.", example = "latest"),
+        ReportQuery,
+    ),
+    responses(
+        (status = 200, description = "The report.", content(
+            (StoredReport = "application/json"),
+            (String = "text/html"),
+        )),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+    ),
+)]
 async fn window_report(
     State(state): State<Arc<AppState>>,
     Path((name, key)): Path<(String, String)>,
@@ -912,16 +1302,7 @@ async fn window_report(
     let entry = entry_of(&state, &name).await?;
     let key = resolve_key(&state, &entry, &key).await?;
     let text = stored_report(&state, &entry, key).await?;
-    let html = match q.format.as_deref() {
-        None | Some("json") => false,
-        Some("html") => true,
-        Some(other) => {
-            return Err(ApiError::bad(format!(
-                "format: `{other}` (expected json or html)"
-            )))
-        }
-    };
-    if html {
+    if q.format == Some(ReportFormat::Html) {
         let report: assay_report::Report = serde_json::from_str(&text).map_err(|_| {
             ApiError::not_found(format!(
                 "window {key} of `{name}` has no report (its evaluation failed: {text})"
@@ -932,7 +1313,32 @@ async fn window_report(
     Ok(([(header::CONTENT_TYPE, "application/json")], text).into_response())
 }
 
-/// The raw rows stored for a window (while retained), as JSON Lines in arrival order.
+/// A window's raw rows
+///
+/// The raw rows stored for a window, as JSON Lines in the monitor's columns and in arrival
+/// order, as they were sent (delayed labels are not joined in; null values are left out of
+/// each line), a page at a time: `offset` rows are skipped, then at most `limit` rows are
+/// returned. `latest` is the newest window whatever its state (open, closed or evaluated). Raw
+/// rows are kept for `retention` after their window closes; pushed profiles have no rows. A
+/// window without stored rows (pushed profiles only, rows past retention, or a page past the
+/// end) gives an empty body; a window that does not exist gets 404.
+#[utoipa::path(
+    get,
+    path = "/api/v1/monitors/{name}/windows/{key}/rows",
+    tag = "results",
+    operation_id = "getWindowRows",
+    params(
+        MonitorName,
+        ("key" = WindowKey, Path, description = "A window key (row-count windows: 0, 1, 2, …; time windows: the window's start in ms since the epoch) or `latest` (the newest window, whatever its state). Anything else gets 400.", example = "latest"),
+        RowsQuery,
+    ),
+    responses(
+        (status = 200, description = "The rows, one JSON object per line (possibly none).", content_type = "application/x-ndjson", body = String,
+            example = "{\"customer_id\":\"c-1\",\"ts\":\"2025-01-01T00:03:12Z\",\"tenure\":14,\"score\":0.81}\n{\"customer_id\":\"c-2\",\"ts\":\"2025-01-01T00:04:55Z\",\"tenure\":3,\"score\":0.12,\"churned\":\"no\"}\n"),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+    ),
+)]
 async fn window_rows(
     State(state): State<Arc<AppState>>,
     Path((name, key)): Path<(String, String)>,
@@ -1049,11 +1455,16 @@ pub async fn stored_report(state: &AppState, entry: &MonitorEntry, key: i64) -> 
     })
 }
 
-#[derive(Deserialize)]
+/// The query of `GET …/series`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SeriesQuery {
+    /// Only this check id (e.g. `drift.psi`); empty means every check.
     check: Option<String>,
+    /// Only this column; empty means every column.
     column: Option<String>,
-    /// The newest this many windows (default 500).
+    /// Only the newest this many windows, 1 to 10000 (default 500; 400 outside).
+    #[param(minimum = 1, maximum = 10000, default = 500)]
     windows: Option<i64>,
 }
 
@@ -1134,6 +1545,22 @@ pub async fn series_of(
     Ok(out)
 }
 
+/// Figures over time
+///
+/// Every check's figure over the newest `windows` windows, one series per (check, column),
+/// optionally only one check and/or one column.
+#[utoipa::path(
+    get,
+    path = "/api/v1/monitors/{name}/series",
+    tag = "results",
+    operation_id = "getSeries",
+    params(MonitorName, SeriesQuery),
+    responses(
+        (status = 200, description = "The series, by check then column.", body = Vec<crate::dashboard::Series>),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+    ),
+)]
 async fn series(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
@@ -1180,12 +1607,31 @@ pub async fn heatmap_of(
         .collect())
 }
 
-#[derive(Deserialize)]
+/// The query of `GET …/heatmap`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct HistoryQuery {
-    /// The newest this many windows (default 500).
+    /// Only the newest this many windows, 1 to 10000 (default 500; 400 outside).
+    #[param(minimum = 1, maximum = 10000, default = 500)]
     windows: Option<i64>,
 }
 
+/// Drift heatmap
+///
+/// One cell per (column, window) of the column-level `drift.*` checks over the newest
+/// `windows` windows, by column then window.
+#[utoipa::path(
+    get,
+    path = "/api/v1/monitors/{name}/heatmap",
+    tag = "results",
+    operation_id = "getHeatmap",
+    params(MonitorName, HistoryQuery),
+    responses(
+        (status = 200, description = "The cells.", body = Vec<crate::dashboard::HeatCell>),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+    ),
+)]
 async fn heatmap(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
@@ -1238,6 +1684,21 @@ pub async fn alerts_list(
     Ok(out)
 }
 
+/// Alert history
+///
+/// The monitor's alerts, newest first (at most 1000), each with the state of its webhook
+/// deliveries.
+#[utoipa::path(
+    get,
+    path = "/api/v1/monitors/{name}/alerts",
+    tag = "results",
+    operation_id = "listAlerts",
+    params(MonitorName),
+    responses(
+        (status = 200, description = "The alerts.", body = Vec<AlertView>),
+        (status = 404, response = NotFound),
+    ),
+)]
 async fn alerts_of(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
@@ -1250,24 +1711,36 @@ async fn alerts_of(
 #[derive(Debug, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
-    /// A name to recognise the token by (at most 200 characters).
+    /// Free-text name to recognise it by (at most 200 characters; default empty).
+    #[schema(max_length = 200)]
     pub name: Option<String>,
-    /// `admin`, `writer` or `reader`.
-    pub role: String,
+    /// The token's role.
+    pub role: Role,
 }
 
+/// Create a token
+///
+/// Makes a token with 256 random bits; the secret is in this answer only (the service keeps its
+/// SHA-256 hash). The body is read as JSON whatever its `Content-Type`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tokens",
+    tag = "tokens",
+    operation_id = "createToken",
+    request_body(content = TokenRequest, content_type = "application/json", example = json!({"role": "writer", "name": "scoring-service"})),
+    responses(
+        (status = 201, description = "Created.", body = auth::NewToken),
+        (status = 400, response = BadRequest),
+        (status = 413, response = PayloadTooLarge),
+    ),
+)]
 async fn create_token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiResult<Response> {
     let request: TokenRequest = json_body(&body).map_err(|e| {
         ApiError::bad(format!(
             "token: {e} (expected {{\"role\": \"admin|writer|reader\", \"name\": \"…\"}})"
         ))
     })?;
-    let role = Role::parse(&request.role).ok_or_else(|| {
-        ApiError::bad(format!(
-            "role: `{}` (expected admin, writer or reader)",
-            request.role
-        ))
-    })?;
+    let role = request.role;
     let name = request.name.unwrap_or_default();
     if name.chars().count() > 200 {
         return Err(ApiError::bad("name: longer than 200 characters"));
@@ -1276,10 +1749,36 @@ async fn create_token(State(state): State<Arc<AppState>>, body: Bytes) -> ApiRes
     Ok((StatusCode::CREATED, Json(json!(token))).into_response())
 }
 
+/// List tokens
+///
+/// Every token, revoked ones included, newest first; never the secrets.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tokens",
+    tag = "tokens",
+    operation_id = "listTokens",
+    responses((status = 200, description = "The tokens.", body = Vec<auth::TokenInfo>)),
+)]
 async fn list_tokens(State(state): State<Arc<AppState>>) -> ApiResult<Json<Value>> {
     Ok(Json(json!(auth::list_tokens(&state.store).await?)))
 }
 
+/// Revoke a token
+///
+/// Revokes a token; it stops working at once. A token that does not exist or is already
+/// revoked gets 404.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/tokens/{id}",
+    tag = "tokens",
+    operation_id = "revokeToken",
+    params(("id" = i64, Path, description = "Token id (from the token list or `assay token list`); 400 when not an integer.")),
+    responses(
+        (status = 204, description = "Revoked."),
+        (status = 400, response = BadRequest),
+        (status = 404, response = NotFound),
+    ),
+)]
 async fn revoke_token(
     State(state): State<Arc<AppState>>,
     Path(id): Path<i64>,
@@ -1294,109 +1793,4 @@ async fn revoke_token(
 /// Answers 404 with a JSON error for unknown routes (and 405 is axum's).
 pub async fn not_found(method: Method, uri: axum::http::Uri) -> ApiError {
     ApiError::not_found(format!("no route {method} {}", uri.path()))
-}
-
-#[cfg(test)]
-mod description_tests {
-    use std::collections::BTreeSet;
-
-    use serde_json::Value;
-    use utoipa::PartialSchema;
-
-    use super::OPENAPI_YAML;
-
-    /// The property names of a schema, through `allOf` parts and the `$ref`s among them
-    /// (flattened fields), `refs` resolving those by name.
-    fn properties(schema: &Value, refs: &[(&str, Value)]) -> BTreeSet<String> {
-        let mut out: BTreeSet<String> = schema["properties"]
-            .as_object()
-            .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default();
-        if let Some(name) = schema["$ref"].as_str() {
-            let name = name.rsplit('/').next().unwrap_or(name);
-            let resolved = refs.iter().find(|(n, _)| *n == name);
-            out.extend(
-                resolved
-                    .map(|(_, s)| properties(s, refs))
-                    .unwrap_or_default(),
-            );
-        }
-        for part in schema["allOf"]
-            .as_array()
-            .into_iter()
-            .chain(schema["oneOf"].as_array())
-            .flatten()
-        {
-            out.extend(properties(part, refs));
-        }
-        out
-    }
-
-    /// The hand-written description documents every field the answer and request types
-    /// (de)serialize, and no other: the types' schemas are derived (utoipa) and compared by
-    /// property name, schema by schema.
-    #[test]
-    fn the_description_documents_the_fields_the_types_have() {
-        let doc: Value = serde_norway::from_str(OPENAPI_YAML).expect("the description parses");
-        let derived = |s: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>| {
-            serde_json::to_value(s).expect("a schema serializes")
-        };
-        let pairs = [
-            ("Monitor", derived(crate::records::MonitorView::schema())),
-            (
-                "MonitorColumn",
-                derived(crate::records::ColumnView::schema()),
-            ),
-            ("Window", derived(crate::records::WindowRecord::schema())),
-            ("Alert", derived(crate::records::AlertView::schema())),
-            (
-                "Delivery",
-                derived(crate::records::DeliveryRecord::schema()),
-            ),
-            (
-                "LabelsAccepted",
-                derived(crate::records::LabelsAccepted::schema()),
-            ),
-            ("Series", derived(crate::dashboard::Series::schema())),
-            (
-                "SeriesPoint",
-                derived(crate::dashboard::SeriesPoint::schema()),
-            ),
-            ("HeatCell", derived(crate::dashboard::HeatCell::schema())),
-            ("Stored", derived(crate::windows::Stored::schema())),
-            ("TokenRequest", derived(super::TokenRequest::schema())),
-            ("Token", derived(crate::auth::TokenInfo::schema())),
-            ("NewToken", derived(crate::auth::NewToken::schema())),
-            // As answered (the reference profile is stored apart, never sent back).
-            (
-                "MonitorSpecView",
-                derived(crate::monitor::MonitorSpec::schema()),
-            ),
-            ("LabelSpec", derived(crate::monitor::LabelSpec::schema())),
-            ("AlertSpec", derived(crate::monitor::AlertSpec::schema())),
-            ("Webhook", derived(crate::monitor::Webhook::schema())),
-        ];
-        let refs = [(
-            "MonitorActivity",
-            derived(crate::records::MonitorActivity::schema()),
-        )];
-        let mut mismatches = Vec::new();
-        for (name, schema) in &pairs {
-            let written = properties(&doc["components"]["schemas"][*name], &refs);
-            let typed = properties(schema, &refs);
-            if written != typed {
-                mismatches.push(format!(
-                    "{name}: documented {written:?}, the type has {typed:?}"
-                ));
-            }
-        }
-        assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
-        // As sent: the same fields and the reference profile (read, never written back).
-        let mut request = properties(&derived(crate::monitor::MonitorSpec::schema()), &refs);
-        request.insert("reference_profile".into());
-        assert_eq!(
-            properties(&doc["components"]["schemas"]["MonitorSpec"], &refs),
-            request
-        );
-    }
 }

@@ -9,7 +9,9 @@ use sha2::{Digest, Sha256};
 
 use crate::store::{now_ms, Store};
 
-/// What a token may do. Each role includes the ones below it.
+/// What a token may do. Each role includes the ones below it: `reader` reads monitors,
+/// results, alerts, metrics and the dashboard; `writer` also sends rows, labels and profiles,
+/// and closes windows; `admin` also creates and deletes monitors and tokens.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
 )]
@@ -46,6 +48,8 @@ impl Role {
 
 /// A token as listed (never the secret).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = Token)]
+#[serde(deny_unknown_fields)]
 pub struct TokenInfo {
     /// Token id (for revocation).
     pub id: i64,
@@ -56,19 +60,26 @@ pub struct TokenInfo {
     /// Creation time (ms since the epoch).
     pub created_ms: i64,
     /// Revocation time, if revoked.
+    #[schema(required = true)]
     pub revoked_ms: Option<i64>,
 }
 
 /// A freshly made token: the secret is only ever available here.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewToken {
     /// Token id.
     pub id: i64,
     /// Role.
     pub role: Role,
-    /// The secret to send as `Authorization: Bearer …`.
+    /// The secret to send as `Authorization: Bearer …`: `assay_` and 256 random bits in
+    /// unpadded URL-safe base64.
+    #[schema(pattern = "^assay_[A-Za-z0-9_-]{43}$", example = "assay_3q2-7wE…")]
     pub token: String,
 }
+
+/// The dashboard's sign-in cookie.
+pub const COOKIE_NAME: &str = "assay_token";
 
 /// The prefix of every token (recognisable in logs and secret scanners).
 pub const TOKEN_PREFIX: &str = "assay_";

@@ -48,6 +48,7 @@ pub struct MonitorSummary {
 
 /// One value of a check over one window.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct SeriesPoint {
     /// Window key (ordering key of the window).
     pub window_key: i64,
@@ -56,34 +57,42 @@ pub struct SeriesPoint {
     /// Window end, milliseconds since the Unix epoch.
     pub end_ms: i64,
     /// The check's figure for this window, if it produced one.
+    #[schema(required = true)]
     pub value: Option<f64>,
     /// The check's status for this window.
+    #[schema(value_type = crate::records::CheckStatus)]
     pub status: String,
 }
 
 /// The figure of one check (optionally on one column) over windows.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Series {
-    /// Check name.
+    /// Check id.
     pub check: String,
-    /// Column the check applies to, if any.
+    /// Column the check applies to; null for dataset-level checks.
+    #[schema(required = true)]
     pub column: Option<String>,
-    /// Threshold drawn as a dashed line, if any.
+    /// The latest threshold, if any (drawn as a dashed line).
+    #[schema(required = true)]
     pub threshold: Option<f64>,
-    /// Points, one per window.
+    /// One point per evaluated window, by window key.
     pub points: Vec<SeriesPoint>,
 }
 
-/// One cell of the drift heatmap: a column's drift figure in one window.
+/// One cell of the drift heatmap: a column's drift figure (effect size) in one window.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct HeatCell {
     /// Column name (heatmap row).
     pub column: String,
     /// Window key (heatmap column).
     pub window_key: i64,
     /// Drift figure, if any.
+    #[schema(required = true)]
     pub value: Option<f64>,
     /// Status of the drift check in this window.
+    #[schema(value_type = crate::records::CheckStatus)]
     pub status: String,
 }
 

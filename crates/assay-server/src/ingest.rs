@@ -22,6 +22,17 @@ pub enum BodyFormat {
 }
 
 impl BodyFormat {
+    /// The media types rows and labels are read in (`Content-Type`, without parameters).
+    pub const MEDIA_TYPES: [(&'static str, BodyFormat); 7] = [
+        ("application/x-ndjson", BodyFormat::JsonLines),
+        ("application/jsonl", BodyFormat::JsonLines),
+        ("application/json-lines", BodyFormat::JsonLines),
+        ("application/json", BodyFormat::JsonLines),
+        ("text/csv", BodyFormat::Csv),
+        ("application/vnd.apache.arrow.stream", BodyFormat::ArrowIpc),
+        ("application/vnd.apache.arrow.file", BodyFormat::ArrowIpc),
+    ];
+
     /// From a `Content-Type` header value.
     pub fn from_content_type(value: &str) -> Option<BodyFormat> {
         let essence = value
@@ -30,17 +41,10 @@ impl BodyFormat {
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        match essence.as_str() {
-            "application/x-ndjson"
-            | "application/jsonl"
-            | "application/json-lines"
-            | "application/json" => Some(BodyFormat::JsonLines),
-            "text/csv" => Some(BodyFormat::Csv),
-            "application/vnd.apache.arrow.stream" | "application/vnd.apache.arrow.file" => {
-                Some(BodyFormat::ArrowIpc)
-            }
-            _ => None,
-        }
+        Self::MEDIA_TYPES
+            .iter()
+            .find(|(media_type, _)| *media_type == essence)
+            .map(|(_, format)| *format)
     }
 
     /// Its name in metrics.

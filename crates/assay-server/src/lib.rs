@@ -13,6 +13,7 @@ pub mod evaluate;
 pub mod ingest;
 pub mod metrics;
 pub mod monitor;
+pub mod openapi;
 pub mod records;
 pub mod state;
 pub mod store;
@@ -163,7 +164,6 @@ fn lock_data_dir(dir: &std::path::Path) -> anyhow::Result<std::fs::File> {
 /// The whole HTTP application.
 pub fn app(state: Arc<AppState>) -> Router {
     api::routes(state.clone())
-        .merge(ui::routes())
         .fallback(api::not_found)
         .layer(from_fn_with_state(state.clone(), api::observe))
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))

@@ -24,28 +24,43 @@ const OFFLINE_FAMILIES: &[&str] = &[
     "fairness.counterfactual",
 ];
 
-/// A monitor as created through the API (`POST /api/v1/monitors`).
+/// A monitor as created through the API (`POST /api/v1/monitors`) and as the service shows it
+/// (every field, optional ones not given as null, without the reference profile, webhook URLs
+/// without their path). Unknown fields are refused. Durations are a number (digits) and a unit:
+/// `ms`, `s`, `m` (or `min`), `h`, `d`, `w`, within the limits of each field.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MonitorSpec {
     /// Unique name: letters, digits, `-`, `_`, `.` (1–100 characters).
+    #[schema(pattern = "^[A-Za-z0-9._-]{1,100}$")]
     pub name: String,
     /// A suite (YAML or JSON text) giving `roles`, `options`, `evaluation` and `checks`; its
-    /// `data` section, if any, is ignored (windows are the current data, the reference profile
-    /// the reference).
+    /// `data` section, if any, is ignored but for `data.csv` (windows are the current data, the
+    /// reference profile the reference). It is checked against the reference profile (400
+    /// naming what is wrong).
+    #[schema(min_length = 1)]
     pub suite: String,
     /// The reference as a saved assay profile (`assay profile DATA -o ref.json`). Required on
-    /// creation; stored apart from the spec.
-    #[serde(default, skip_serializing)]
+    /// creation (400 without it); stored apart from the spec, never answered (write-only).
+    // Left out of answers by `skip_serializing_if`: `skip_serializing` would leave it out of
+    // the description too.
+    #[serde(default, skip_serializing_if = "never_written")]
+    #[schema(schema_with = crate::openapi::schemas::reference_profile, required = true)]
     pub reference_profile: Option<serde_json::Value>,
-    /// Windows.
+    /// The windows.
     pub window: WindowSpec,
     /// Column holding each event's id (default: the suite's `roles.id`): labels join on it.
     #[serde(default)]
+    #[schema(
+        pattern = r"[^\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     pub event_id_column: Option<String>,
     /// Column holding each event's time (default: `roles.timestamp`): integer milliseconds since
     /// the epoch, or an RFC 3339 / ISO 8601 string. Without one, rows take their arrival time.
     #[serde(default)]
+    #[schema(
+        pattern = r"[^\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]"
+    )]
     pub timestamp_column: Option<String>,
     /// Delayed labels.
     #[serde(default)]
@@ -56,15 +71,45 @@ pub struct MonitorSpec {
     /// How long raw rows are kept after their window closes (default `7d`); pushed profiles,
     /// results and alerts are kept.
     #[serde(default)]
+    #[schema(schema_with = crate::openapi::schemas::retention)]
     pub retention: Option<String>,
 }
 
-/// Tumbling windows: by row count or by event time.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+/// A whole number written as JSON reads it: `20` or `20.0` (JSON Schema, which the API's
+/// description follows, counts `20.0` as an integer), or null.
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    use serde::de::Error;
+    match Option::<serde_json::Value>::deserialize(d)? {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::Number(n)) => n
+            .as_u64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(f))
+                    .map(|f| f as u64)
+            })
+            .map(Some)
+            .ok_or_else(|| {
+                D::Error::custom(format!("invalid value: {n}, expected a whole number"))
+            }),
+        Some(other) => Err(D::Error::custom(format!(
+            "invalid type: {other}, expected a whole number"
+        ))),
+    }
+}
+
+/// `MonitorSpec::reference_profile` is never serialized.
+fn never_written<T>(_: &T) -> bool {
+    true
+}
+
+/// Tumbling windows: by row count or by event time (its schema is `openapi::schemas`': one of
+/// the two forms).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WindowSpec {
     /// Close a window every this many rows.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_number")]
     pub rows: Option<u64>,
     /// Close a window every this much event time (`30s`, `15m`, `1h`, `1d`), aligned to the epoch.
     #[serde(default)]
@@ -81,6 +126,7 @@ pub struct WindowSpec {
 pub struct LabelSpec {
     /// How long after a window closes labels may still arrive and re-evaluate it (default `1d`).
     #[serde(default)]
+    #[schema(schema_with = crate::openapi::schemas::label_wait)]
     pub wait: Option<String>,
 }
 
@@ -90,13 +136,15 @@ pub struct LabelSpec {
 pub struct AlertSpec {
     /// Lowest status that fires: `warn` or `fail` (default). `error` always fires.
     #[serde(default)]
-    pub on: Option<String>,
+    pub on: Option<AlertOn>,
     /// Minimum time between two firing alerts of the monitor (default `0s`); a status that
     /// stays bad never fires twice.
     #[serde(default)]
+    #[schema(schema_with = crate::openapi::schemas::alert_cooldown)]
     pub cooldown: Option<String>,
-    /// Webhooks called on every alert.
+    /// Webhooks called on every alert (at most 20).
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub webhooks: Vec<Webhook>,
 }
 
@@ -105,11 +153,42 @@ pub struct AlertSpec {
 #[serde(deny_unknown_fields)]
 pub struct Webhook {
     /// `http://` or `https://` URL.
+    #[schema(schema_with = crate::openapi::schemas::webhook_url)]
     pub url: String,
     /// `json` (assay's alert document, default) or `slack` (`{"text": …}` for Slack-compatible
     /// incoming webhooks).
     #[serde(default)]
-    pub format: Option<String>,
+    pub format: Option<WebhookFormat>,
+}
+
+/// The lowest status that fires an alert (`alerts.on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertOn {
+    /// Fire on `warn`, `fail` and `error`.
+    Warn,
+    /// Fire on `fail` and `error`.
+    Fail,
+}
+
+/// How a webhook is called (`alerts.webhooks[].format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookFormat {
+    /// assay's alert document.
+    Json,
+    /// `{"text": …}` for Slack-compatible incoming webhooks.
+    Slack,
+}
+
+impl WebhookFormat {
+    /// Its name (as stored with each delivery).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WebhookFormat::Json => "json",
+            WebhookFormat::Slack => "slack",
+        }
+    }
 }
 
 /// How windows are cut, resolved.
@@ -214,6 +293,10 @@ pub fn format_duration(ms: i64) -> String {
     format!("{ms}ms")
 }
 
+/// Shortest `window.every`.
+pub const MIN_WINDOW_MS: i64 = 1_000;
+/// Most rows of a row-count window (`window.rows`).
+pub const MAX_WINDOW_ROWS: u64 = 100_000_000;
 /// Longest `window.every` (a month): longer windows are never evaluated in practice and hold
 /// every row in memory when they are.
 pub const MAX_WINDOW_MS: i64 = 31 * 86_400_000;
@@ -398,9 +481,9 @@ impl Monitor {
         let label_column = roles.target.clone();
         let windowing = match (&spec.window.rows, &spec.window.every) {
             (Some(n), None) => {
-                if *n == 0 || *n > 100_000_000 {
+                if *n == 0 || *n > MAX_WINDOW_ROWS {
                     return Err(SpecError(format!(
-                        "window.rows: {n} is out of range (1 to 100000000)"
+                        "window.rows: {n} is out of range (1 to {MAX_WINDOW_ROWS})"
                     )));
                 }
                 if spec.window.grace.is_some() {
@@ -410,9 +493,10 @@ impl Monitor {
             }
             (None, Some(every)) => {
                 let size_ms = duration_field("window.every", Some(every), 0, MAX_WINDOW_MS)?;
-                if size_ms < 1_000 {
+                if size_ms < MIN_WINDOW_MS {
                     return Err(SpecError(format!(
-                        "window.every: `{every}` is shorter than the smallest window (1s)"
+                        "window.every: `{every}` is shorter than the smallest window ({})",
+                        format_duration(MIN_WINDOW_MS)
                     )));
                 }
                 if time_column.is_none() {
@@ -434,16 +518,7 @@ impl Monitor {
                 ))
             }
         };
-        let on = spec.alerts.on.as_deref().unwrap_or("fail");
-        let alert_on_warn = match on {
-            "warn" => true,
-            "fail" => false,
-            other => {
-                return Err(SpecError(format!(
-                    "alerts.on: `{other}` (expected `warn` or `fail`)"
-                )))
-            }
-        };
+        let alert_on_warn = spec.alerts.on == Some(AlertOn::Warn);
         if spec.alerts.webhooks.len() > MAX_WEBHOOKS {
             return Err(SpecError(format!(
                 "alerts.webhooks: {} webhooks, at most {MAX_WEBHOOKS}",
@@ -463,13 +538,6 @@ impl Monitor {
                     "alerts.webhooks[{i}].url: `{}` is not an http(s) URL",
                     w.url
                 )));
-            }
-            if let Some(f) = &w.format {
-                if f != "json" && f != "slack" {
-                    return Err(SpecError(format!(
-                        "alerts.webhooks[{i}].format: `{f}` (expected `json` or `slack`)"
-                    )));
-                }
             }
         }
         let reference_columns: Vec<&str> =
@@ -636,8 +704,13 @@ mod tests {
 
     #[test]
     fn webhook_urls_are_refused_exactly_where_the_description_s_pattern_refuses_them() {
-        let yaml = include_str!("openapi.yaml");
-        assert!(yaml.contains(&format!("pattern: '{WEBHOOK_URL_PATTERN}'")));
+        let described = crate::api::description();
+        assert_eq!(
+            described
+                .pointer("/components/schemas/Webhook/properties/url/pattern")
+                .and_then(|p| p.as_str()),
+            Some(WEBHOOK_URL_PATTERN)
+        );
         let pattern = webhook_url_pattern();
         for ok in [
             "https://hooks.example.com/x?a=1",
@@ -662,6 +735,46 @@ mod tests {
     }
 
     use super::*;
+
+    /// The description's pattern for column names (a character other than white space) holds
+    /// where `str::trim` leaves something, which is what the service checks.
+    #[test]
+    fn column_names_are_refused_as_blank_exactly_where_the_description_says() {
+        let doc = crate::api::description();
+        let pattern = doc
+            .pointer("/components/schemas/MonitorSpec/properties/event_id_column/pattern")
+            .and_then(|p| p.as_str())
+            .expect("a pattern");
+        let re = regex::Regex::new(pattern).expect("a valid regex");
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let text = format!(" {c}\t");
+            assert_eq!(
+                re.is_match(&text),
+                !text.trim().is_empty(),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+    }
+
+    #[test]
+    fn window_rows_are_whole_numbers_however_json_writes_them() {
+        let rows = |text: &str| {
+            serde_json::from_str::<WindowSpec>(text)
+                .map(|w| w.rows)
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(rows(r#"{"rows": 20}"#), Ok(Some(20)));
+        assert_eq!(rows(r#"{"rows": 20.0}"#), Ok(Some(20)));
+        assert_eq!(rows(r#"{"rows": null, "every": "1h"}"#), Ok(None));
+        assert_eq!(rows(r#"{"every": "1h"}"#), Ok(None));
+        for refused in [r#"{"rows": 20.5}"#, r#"{"rows": -1}"#, r#"{"rows": 1e300}"#] {
+            let e = rows(refused).expect_err(refused);
+            assert!(e.contains("expected a whole number"), "{e}");
+        }
+        let e = rows(r#"{"rows": "20"}"#).expect_err("text");
+        assert!(e.contains("invalid type"), "{e}");
+    }
 
     #[test]
     fn durations_parse_and_print() {

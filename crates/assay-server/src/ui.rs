@@ -3,50 +3,120 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Form, Router};
+use axum::Form;
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::api::{
     alerts_list, authorize, heatmap_of, monitor_stats, resolve_key, series_of, stored_report,
-    ApiError,
+    ApiError, DescribedRoutes, MonitorName,
 };
 use crate::auth::{self, Role};
 use crate::dashboard::{self, AlertRow, MonitorPage, MonitorSummary, WindowRow};
+use crate::openapi::responses::*;
 use crate::records::{WindowRecord, WINDOW_COLUMNS};
 use crate::state::AppState;
 
-/// The dashboard's routes.
-pub fn routes() -> Router<Arc<AppState>> {
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/ui/") }))
-        .route("/ui", get(|| async { Redirect::to("/ui/") }))
-        .route("/ui/", get(monitors))
-        .route("/ui/login", get(login_form).post(login))
-        .route("/ui/logout", get(logout))
-        .route("/ui/monitors/{name}", get(monitor))
-        .route("/ui/monitors/{name}/report", get(report))
+/// The dashboard's routes anyone may call: redirects, sign-in and sign-out.
+pub fn public_routes() -> DescribedRoutes {
+    OpenApiRouter::default()
+        .routes(routes!(root_redirect))
+        .routes(routes!(ui_redirect))
+        .routes(routes!(login_form, login))
+        .routes(routes!(logout))
 }
 
-async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-    match authorize(state, headers, Role::Reader, true).await {
-        Ok(_) => Ok(()),
-        Err(e) if e.status == StatusCode::UNAUTHORIZED => {
-            Err(Redirect::to("/ui/login").into_response())
-        }
-        Err(e) => Err(e.into_response()),
+/// The dashboard's pages, behind [`sign_in_first`].
+pub fn pages() -> DescribedRoutes {
+    OpenApiRouter::default()
+        .routes(routes!(monitors))
+        .routes(routes!(monitor))
+        .routes(routes!(report))
+}
+
+/// Lets a page request through when it is signed in (a bearer token, or the sign-in cookie, of
+/// any role); redirects to the sign-in page otherwise.
+pub async fn sign_in_first(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match authorize(&state, request.headers(), Role::Reader, true).await {
+        Ok(_) => next.run(request).await,
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => Redirect::to("/ui/login").into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
-#[derive(Deserialize)]
+/// Redirect to the dashboard
+///
+/// Redirects to `/ui/`.
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "dashboard",
+    operation_id = "rootRedirect",
+    responses((status = 303, response = RedirectToDashboard)),
+)]
+async fn root_redirect() -> Redirect {
+    Redirect::to("/ui/")
+}
+
+/// Redirect to the dashboard
+///
+/// Redirects to `/ui/`.
+#[utoipa::path(
+    get,
+    path = "/ui",
+    tag = "dashboard",
+    operation_id = "uiRedirect",
+    responses((status = 303, response = RedirectToDashboard)),
+)]
+async fn ui_redirect() -> Redirect {
+    Redirect::to("/ui/")
+}
+
+/// The query of the sign-in page.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct LoginQuery {
+    /// An API token of any role.
     token: Option<String>,
+    /// Where to go after signing in: a path starting with `/ui/` without `//` or `\`; any other
+    /// value is replaced by `/ui/` (no open redirects).
+    #[param(default = "/ui/", example = "/ui/monitors/churn")]
     next: Option<String>,
 }
 
+/// Dashboard sign-in
+///
+/// Without `token`: the sign-in form (`next` is then ignored). With `token` (any role): signs
+/// in directly, setting the `assay_token` cookie (HttpOnly, SameSite=Strict) and redirecting to
+/// `next` (default `/ui/`), which makes links like `/ui/login?token=…&next=/ui/monitors/churn`
+/// work; an invalid token gets the form again with the error (401).
+#[utoipa::path(
+    get,
+    path = "/ui/login",
+    tag = "dashboard",
+    operation_id = "uiLoginForm",
+    params(LoginQuery),
+    responses(
+        (status = 200, response = HtmlPage),
+        (status = 303, response = SignedIn),
+        (status = 400, description = "A malformed query string, e.g. a parameter given twice (plain-text message from the HTTP framework).",
+            content_type = "text/plain", body = String, example = "Failed to deserialize query string: duplicate field `token`"),
+        (status = 401, response = LoginRefused),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+        (status = 507, response = InsufficientStorage),
+    ),
+)]
 async fn login_form(State(state): State<Arc<AppState>>, Query(q): Query<LoginQuery>) -> Response {
     // `?token=` signs in directly (handy for links and headless browsers).
     match q.token {
@@ -55,11 +125,38 @@ async fn login_form(State(state): State<Arc<AppState>>, Query(q): Query<LoginQue
     }
 }
 
-#[derive(Deserialize)]
+/// The sign-in form.
+#[derive(Deserialize, ToSchema)]
 struct LoginForm {
+    /// An API token of any role.
     token: String,
 }
 
+/// Dashboard sign-in (form)
+///
+/// Signs in with the token typed in the form: sets the `assay_token` cookie and redirects to
+/// `/ui/`, or shows the form again with an error (401). The form takes no `next`; other fields
+/// are ignored.
+#[utoipa::path(
+    post,
+    path = "/ui/login",
+    tag = "dashboard",
+    operation_id = "uiLogin",
+    request_body(content = LoginForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 303, response = SignedIn),
+        (status = 401, response = LoginRefused),
+        (status = 413, description = "The body is larger than `--max-body-mb` (plain-text message from the HTTP framework).",
+            content_type = "text/plain", body = String),
+        (status = 415, description = "The body is not a form (`Content-Type` other than `application/x-www-form-urlencoded`; plain-text message from the HTTP framework).",
+            content_type = "text/plain", body = String, example = "Form requests must have `Content-Type: application/x-www-form-urlencoded`"),
+        (status = 422, description = "The form has no `token`, or more than one (plain-text message from the HTTP framework).",
+            content_type = "text/plain", body = String, example = "Failed to deserialize form body: missing field `token`"),
+        (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+        (status = 507, response = InsufficientStorage),
+    ),
+)]
 async fn login(State(state): State<Arc<AppState>>, Form(form): Form<LoginForm>) -> Response {
     sign_in(&state, &form.token, None).await
 }
@@ -93,6 +190,16 @@ async fn sign_in(state: &AppState, token: &str, next: Option<&str>) -> Response 
     }
 }
 
+/// Dashboard sign-out
+///
+/// Clears the `assay_token` cookie and redirects to `/ui/login`.
+#[utoipa::path(
+    get,
+    path = "/ui/logout",
+    tag = "dashboard",
+    operation_id = "uiLogout",
+    responses((status = 303, response = SignedOut)),
+)]
 async fn logout() -> Response {
     (
         StatusCode::SEE_OTHER,
@@ -107,10 +214,18 @@ async fn logout() -> Response {
         .into_response()
 }
 
-async fn monitors(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    if let Err(r) = signed_in(&state, &headers).await {
-        return r;
-    }
+/// Dashboard: monitors
+///
+/// HTML page listing every monitor with its latest status. Without a valid sign-in (a bearer
+/// token, or else the cookie `assay_token`) it redirects to `/ui/login`.
+#[utoipa::path(
+    get,
+    path = "/ui/",
+    tag = "dashboard",
+    operation_id = "uiMonitors",
+    responses((status = 200, response = HtmlPage)),
+)]
+async fn monitors(State(state): State<Arc<AppState>>) -> Response {
     let stats = match monitor_stats(&state).await {
         Ok(s) => s,
         Err(e) => return e.into_response(),
@@ -154,14 +269,22 @@ fn no_such_monitor(name: &str) -> Response {
     (StatusCode::NOT_FOUND, Html(page)).into_response()
 }
 
-async fn monitor(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Path(name): Path<String>,
-) -> Response {
-    if let Err(r) = signed_in(&state, &headers).await {
-        return r;
-    }
+/// Dashboard: one monitor
+///
+/// HTML page of a monitor: windows, figures over time, drift heatmap, alerts (the newest 200
+/// windows). Without a valid sign-in it redirects to `/ui/login`.
+#[utoipa::path(
+    get,
+    path = "/ui/monitors/{name}",
+    tag = "dashboard",
+    operation_id = "uiMonitor",
+    params(MonitorName),
+    responses(
+        (status = 200, response = HtmlPage),
+        (status = 404, description = "No such monitor (HTML).", content_type = "text/html", body = String),
+    ),
+)]
+async fn monitor(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
     let Some(entry) = state.monitor(&name).await else {
         return no_such_monitor(&name);
     };
@@ -223,14 +346,26 @@ async fn monitor(
     }
 }
 
-async fn report(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Path(name): Path<String>,
-) -> Response {
-    if let Err(r) = signed_in(&state, &headers).await {
-        return r;
-    }
+/// Dashboard: latest report
+///
+/// The HTML report of the monitor's newest evaluated window, or a page saying that no window
+/// has been evaluated yet or that the newest evaluation failed. Without a valid sign-in it
+/// redirects to `/ui/login`.
+#[utoipa::path(
+    get,
+    path = "/ui/monitors/{name}/report",
+    tag = "dashboard",
+    operation_id = "uiMonitorReport",
+    params(MonitorName),
+    responses(
+        (status = 200, response = HtmlPage),
+        (status = 404, description = "No such monitor (HTML), or it was deleted while the page was being made (JSON error).", content(
+            (String = "text/html"),
+            (crate::api::ErrorBody = "application/json"),
+        )),
+    ),
+)]
+async fn report(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
     let Some(entry) = state.monitor(&name).await else {
         return no_such_monitor(&name);
     };

@@ -14,10 +14,11 @@ use crate::monitor::Windowing;
 use crate::state::MonitorEntry;
 use crate::store::{now_ms, Store};
 
-/// What an ingest request stored.
+/// What an ingest request stored (committed before the answer).
 #[derive(Debug, Clone, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Stored {
-    /// Rows acknowledged.
+    /// Rows acknowledged (for a pushed profile, its row count).
     pub accepted: u64,
     /// Keys of the windows the rows went to.
     pub windows: Vec<i64>,
@@ -26,6 +27,7 @@ pub struct Stored {
     /// True when this answer replays an earlier request with the same `Idempotency-Key`
     /// (nothing was stored again).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[schema(schema_with = crate::openapi::schemas::only_true)]
     pub replayed: bool,
 }
 
