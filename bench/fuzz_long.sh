@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Long fuzzing runs (bench/fuzz.md): every target of fuzz/ for SECONDS (default 600) with the
-# build scripts/fuzz makes, one after the other, then a Markdown table of the results.
+# deep build scripts/fuzz makes (parser crates instrumented too), one after the other, then a Markdown table of the results.
 #
 #   bench/fuzz_long.sh [SECONDS] [TARGET ...]
 #
@@ -13,8 +13,8 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(suite_yaml suite_toml suite_json condition slice_expr profile ingest_jsonl ingest_csv ingest_arrow api_bodies)
 
-scripts/fuzz --build
-BIN=target/$(rustc -vV | sed -n 's/^host: //p')/debug
+scripts/fuzz --build --deep
+BIN=target/fuzz-bin
 echo "| target | seconds | executions | exec/s | corpus | peak RSS MB | crashes |"
 echo "|---|---|---|---|---|---|---|"
 for t in "${TARGETS[@]}"; do

@@ -16,7 +16,11 @@ fuzz_target!(|data: &[u8]| {
     for c in &profile.columns {
         let s = &c.state;
         let _ = (s.null_share(), s.distinct(), s.non_null(), s.top_values(5));
-        let _ = (s.quantile(0.5), s.histogram(10, None), s.exact_value_counts());
+        let _ = (
+            s.quantile(0.5),
+            s.histogram(10, None),
+            s.exact_value_counts(),
+        );
         let _ = s.clone().merge(s);
     }
     let _ = profile.to_json();
