@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Long fuzzing runs (bench/fuzz.md): every target of fuzz/ for SECONDS (default 600) with the
-# deep build scripts/fuzz makes (parser crates instrumented too), one after the other, then a Markdown table of the results.
+# deep build scripts/fuzz makes (parser crates instrumented too), one after the other, then a
+# Markdown table of the results.
 #
 #   bench/fuzz_long.sh [SECONDS] [TARGET ...]
 #

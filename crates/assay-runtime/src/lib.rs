@@ -15,5 +15,12 @@
 
 #![warn(missing_docs)]
 
+// The `fuzzing` feature only separates the fuzz build's instrumented artifacts (scripts/fuzz):
+// a build that enables it without the instrumentation (`--all-features`) would share them.
+#[cfg(all(feature = "fuzzing", not(fuzzing)))]
+compile_error!(
+    "the `fuzzing` feature is set only by scripts/fuzz (fuzz/instrument adds `--cfg fuzzing`)"
+);
+
 pub mod fault;
 pub mod threads;

@@ -214,7 +214,11 @@ pub fn token_of(headers: &HeaderMap, cookie: bool) -> Option<String> {
             .filter_map(|v| v.to_str().ok())
         {
             for part in c.split(';') {
-                if let Some(t) = part.trim().strip_prefix("assay_token=") {
+                if let Some(t) = part
+                    .trim()
+                    .strip_prefix(auth::COOKIE_NAME)
+                    .and_then(|t| t.strip_prefix('='))
+                {
                     return Some(t.to_string());
                 }
             }
@@ -686,8 +690,12 @@ pub async fn monitor_stats(state: &AppState) -> ApiResult<BTreeMap<i64, MonitorS
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]
 pub struct MonitorName {
-    /// Monitor name (404 when no monitor has it).
-    #[param(pattern = "^[A-Za-z0-9._-]{1,100}$")]
+    /// Monitor name (letters, digits, `-`, `_`, `.`; 404 when no monitor has it).
+    #[param(
+        pattern = "^[A-Za-z0-9._-]*[A-Za-z0-9_-][A-Za-z0-9._-]*$",
+        min_length = 1,
+        max_length = 100
+    )]
     pub name: String,
 }
 

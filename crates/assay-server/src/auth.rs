@@ -74,7 +74,10 @@ pub struct NewToken {
     pub role: Role,
     /// The secret to send as `Authorization: Bearer …`: `assay_` and 256 random bits in
     /// unpadded URL-safe base64.
-    #[schema(pattern = "^assay_[A-Za-z0-9_-]{43}$", example = "assay_3q2-7wE…")]
+    #[schema(
+        pattern = "^assay_[A-Za-z0-9_-]{43}$",
+        example = "assay_Q1lWz2r8cK3vT0dN5fHx7bJm4gS9pA6yE1uR8oI2wLk"
+    )]
     pub token: String,
 }
 

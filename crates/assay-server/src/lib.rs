@@ -4,6 +4,13 @@
 //! monitor's reference profile with assay's checks; keeps the history (SQLite or PostgreSQL);
 //! alerts through webhooks; and shows it all on a dashboard and in Prometheus metrics.
 
+// The `fuzzing` feature only separates the fuzz build's instrumented artifacts (scripts/fuzz):
+// a build that enables it without the instrumentation (`--all-features`) would share them.
+#[cfg(all(feature = "fuzzing", not(fuzzing)))]
+compile_error!(
+    "the `fuzzing` feature is set only by scripts/fuzz (fuzz/instrument adds `--cfg fuzzing`)"
+);
+
 pub mod alerts;
 pub mod api;
 pub mod auth;

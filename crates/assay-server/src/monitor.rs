@@ -31,8 +31,12 @@ const OFFLINE_FAMILIES: &[&str] = &[
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MonitorSpec {
-    /// Unique name: letters, digits, `-`, `_`, `.` (1–100 characters).
-    #[schema(pattern = "^[A-Za-z0-9._-]{1,100}$")]
+    /// Unique name: letters, digits, `-`, `_`, `.` (1–100 characters, not only dots).
+    #[schema(
+        pattern = "^[A-Za-z0-9._-]*[A-Za-z0-9_-][A-Za-z0-9._-]*$",
+        min_length = 1,
+        max_length = 100
+    )]
     pub name: String,
     /// A suite (YAML or JSON text) giving `roles`, `options`, `evaluation` and `checks`; its
     /// `data` section, if any, is ignored but for `data.csv` (windows are the current data, the

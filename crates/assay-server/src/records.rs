@@ -42,7 +42,6 @@ pub struct WindowRecord {
 /// The state of a window, as the service stores it.
 #[derive(utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
-#[allow(dead_code)] // Names the values of `WindowRecord::state` (a text column) in the description.
 pub enum WindowState {
     /// Taking rows.
     Open,
@@ -55,7 +54,6 @@ pub enum WindowState {
 /// The overall status of a window's evaluation, as the service stores it.
 #[derive(utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
-#[allow(dead_code)] // Names the values of a text column in the description.
 pub enum WindowStatus {
     /// Every check passed.
     Pass,
@@ -70,7 +68,6 @@ pub enum WindowStatus {
 /// The status of one check's result, as reports write it.
 #[derive(utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
-#[allow(dead_code)] // Names the values of a text column in the description.
 pub enum CheckStatus {
     /// Passed.
     Pass,
@@ -147,6 +144,7 @@ pub struct MonitorView {
     #[schema(example = "every 1h")]
     pub window: String,
     /// The spec it was created from (webhook paths hidden).
+    #[schema(schema_with = crate::openapi::schemas::monitor_spec_view)]
     pub spec: crate::monitor::MonitorSpec,
     /// The columns rows are read with (the reference's, plus the event id and timestamp
     /// columns).
@@ -234,7 +232,6 @@ pub struct AlertView {
 /// What an alert says.
 #[derive(utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
-#[allow(dead_code)] // Names the values of a text column in the description.
 pub enum AlertKind {
     /// The status turned bad.
     Firing,
@@ -245,7 +242,6 @@ pub enum AlertKind {
 /// The status before an alert's window.
 #[derive(utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
-#[allow(dead_code)] // Names the values of a text column in the description.
 pub enum PreviousStatus {
     /// Passed.
     Pass,

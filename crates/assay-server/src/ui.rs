@@ -173,7 +173,10 @@ async fn sign_in(state: &AppState, token: &str, next: Option<&str>) -> Response 
             [
                 (
                     header::SET_COOKIE,
-                    format!("assay_token={token}; Path=/; HttpOnly; SameSite=Strict"),
+                    format!(
+                        "{}={token}; Path=/; HttpOnly; SameSite=Strict",
+                        auth::COOKIE_NAME
+                    ),
                 ),
                 (header::LOCATION, next.to_string()),
             ],
@@ -206,7 +209,10 @@ async fn logout() -> Response {
         [
             (
                 header::SET_COOKIE,
-                "assay_token=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0".to_string(),
+                format!(
+                    "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0",
+                    auth::COOKIE_NAME
+                ),
             ),
             (header::LOCATION, "/ui/login".to_string()),
         ],

@@ -410,6 +410,35 @@ mod tests {
     }
 
     #[test]
+    fn every_schema_says_something() {
+        let doc = description();
+        for (name, schema) in doc["components"]["schemas"].as_object().expect("schemas") {
+            let keys = [
+                "type",
+                "oneOf",
+                "allOf",
+                "anyOf",
+                "$ref",
+                "properties",
+                "enum",
+            ];
+            assert!(
+                keys.iter().any(|k| schema.get(*k).is_some()),
+                "{name} is empty: {schema}"
+            );
+        }
+        // Answers show the spec without the reference profile, every field present.
+        let spec = &doc["components"]["schemas"]["Monitor"]["properties"]["spec"];
+        assert!(spec["properties"].get("reference_profile").is_none());
+        assert_eq!(
+            spec["required"].as_array().map(Vec::len),
+            spec["properties"].as_object().map(|p| p.len())
+        );
+        let request = &doc["components"]["schemas"]["MonitorSpec"]["properties"];
+        assert_eq!(request["reference_profile"]["writeOnly"], true);
+    }
+
+    #[test]
     fn every_reference_resolves() {
         let doc = description();
         let mut found = Vec::new();
@@ -481,6 +510,39 @@ mod tests {
             .map(|(t, _)| *t)
             .collect();
         assert_eq!(described, read);
+        // Limits the attributes write as literals are the service's constants.
+        let param_max = |op_id: &str, name: &str| {
+            operations(doc)
+                .into_iter()
+                .find(|(_, _, op)| op["operationId"] == op_id)
+                .and_then(|(_, _, op)| {
+                    op["parameters"]
+                        .as_array()
+                        .and_then(|ps| ps.iter().find(|p| p["name"] == name).cloned())
+                })
+                .map(|p| p["schema"]["maximum"].clone())
+                .expect("the parameter")
+        };
+        assert_eq!(
+            param_max("listWindows", "limit"),
+            crate::api::MAX_LISTED_WINDOWS
+        );
+        assert_eq!(
+            param_max("getSeries", "windows"),
+            crate::api::MAX_LISTED_WINDOWS
+        );
+        assert_eq!(
+            param_max("getHeatmap", "windows"),
+            crate::api::MAX_LISTED_WINDOWS
+        );
+        assert_eq!(
+            param_max("getWindowRows", "limit"),
+            crate::api::MAX_ROWS_PAGE
+        );
+        assert_eq!(
+            schemas["AlertSpec"]["properties"]["webhooks"]["maxItems"],
+            crate::monitor::MAX_WEBHOOKS
+        );
         // Answer headers are always sent.
         assert_eq!(
             doc["components"]["responses"]["Unauthorized"]["headers"]["WWW-Authenticate"]

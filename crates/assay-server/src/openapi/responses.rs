@@ -88,7 +88,7 @@ shared_response!(
         "The request is wrong; the message names the field (with its path in a JSON body), \
          parameter, column or line. Malformed query or path values (e.g. a non-integer `limit` \
          or token id) get the framework's message, as the same JSON error document.",
-        Some("monitor: window.rows: invalid value: integer `-1`, expected u64 at line 1 column 17"),
+        Some("monitor: window.rows: invalid value: -1, expected a whole number (expected JSON with name, suite, reference_profile, window)"),
     )
 );
 

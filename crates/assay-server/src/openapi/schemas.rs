@@ -102,6 +102,23 @@ fn duration(description: &str, min_ms: i64, max_ms: i64, example: &str) -> Objec
     }))
 }
 
+/// A monitor's spec as answers show it: the request's schema (`MonitorSpec`, derived) without
+/// the reference profile, which is never answered, and with every field present (optional ones
+/// not given are null).
+pub fn monitor_spec_view() -> Object {
+    let RefOr::T(Schema::Object(mut spec)) = monitor::MonitorSpec::schema() else {
+        return Object::default();
+    };
+    spec.properties.shift_remove("reference_profile");
+    spec.required = spec.properties.keys().cloned().collect();
+    spec.description = Some(
+        "The spec a monitor was created with, as the service shows it: every field, optional \
+         ones not given as null, without the reference profile; webhook URLs without their path."
+            .into(),
+    );
+    spec
+}
+
 /// `window.every`.
 pub fn window_every() -> Object {
     let mut every = duration(
