@@ -27,10 +27,12 @@ impl Engine {
         let config = SessionConfig::new()
             .with_target_partitions(partitions.max(1))
             .with_batch_size(8192)
-            // Byte-range splitting of one file follows row groups, so a single-row-group file
-            // lands in one partition anyway; instead, files are spread over partitions and the
-            // profiler deals batches round-robin to one aggregate per core.
-            .with_repartition_file_scans(false);
+            // One file is split in byte ranges (CSV at line ends, Parquet by row group), so
+            // that several partitions decode it at once and one waits on its reads while
+            // another decodes; the profiler then deals the decoded batches round-robin to one
+            // aggregate per core, so a split that follows uneven row groups still loads every
+            // core evenly. Ordered reads turn the split off (`profiler::fold_partitions`).
+            .with_repartition_file_scans(true);
         Self {
             ctx: SessionContext::new_with_config(config),
         }

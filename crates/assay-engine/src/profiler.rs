@@ -281,13 +281,17 @@ async fn fold_partitions(
         .zip(empty.iter_mut())
         .map(|(name, state)| {
             let kept = capture.as_ref().is_some_and(|c| c.has(name));
-            let exact_type = opened
+            let data_type = opened
                 .schema
                 .field_with_name(name)
-                .is_ok_and(|f| crate::capture::lazily_captured(f.data_type()));
+                .ok()
+                .map(|f| f.data_type());
+            let exact_type = data_type.is_some_and(crate::capture::lazily_captured);
             match state.as_numeric_mut() {
                 Some(n) if kept && exact_type => {
                     n.record_exact_exit = true;
+                    n.sketches_from_sorted =
+                        data_type.is_some_and(crate::capture::sketched_from_sorted_copy);
                     true
                 }
                 _ => false,
@@ -312,6 +316,7 @@ async fn fold_partitions(
             // Defaults today, pinned: neither regroups files out of their order.
             settings.execution.split_file_groups_by_statistics = false;
             settings.optimizer.preserve_file_partitions = 0;
+            settings.optimizer.repartition_file_scans = false;
             let state = SessionStateBuilder::new_from_existing(state)
                 .with_config(config)
                 .build();
@@ -342,9 +347,12 @@ async fn fold_partitions(
         };
         // The round-robin split is added to the optimized plan: asked for in the logical
         // plan, DataFusion's optimizer drops it (nothing above it needs partitions), and a
-        // file read as one partition would then be profiled on one core.
+        // file read as one partition would then be profiled on one core. Partitions that
+        // are already as many as the cores are dealt round-robin too: a file split by row
+        // groups gives uneven partitions (5 row groups on 2 cores: 3 and 2), and profiling,
+        // not decoding, is most of the work. Ordered reads keep their partitions.
         let plan: Arc<dyn ExecutionPlan> =
-            if plan.output_partitioning().partition_count() >= partitions {
+            if keep.is_some() && plan.output_partitioning().partition_count() >= partitions {
                 plan
             } else {
                 Arc::new(
@@ -461,6 +469,9 @@ async fn fold_partitions(
         state.record_exact_exit = false;
         state.exact_exit = None;
     }
+    if let Some(capture) = capture.as_ref() {
+        complete_from_sorted_copies(&mut merged, names, capture, &label).await?;
+    }
     let rows = match keep {
         None => None,
         Some(keep) => {
@@ -495,6 +506,54 @@ async fn fold_partitions(
         }
     };
     Ok((merged, tap, rows))
+}
+
+/// Sorts the kept values of every column whose sketches wait for them
+/// ([`assay_stats::NumericState::sketches_from_sorted`]) and builds those sketches, one task
+/// per column on the read's runtime (sorting is most of the work); the sorted copies stay in
+/// the capture for the checks ([`CapturedValues::settle_sorted`]).
+async fn complete_from_sorted_copies(
+    states: &mut [ColumnState],
+    names: &[String],
+    capture: &Arc<CapturedValues>,
+    label: &str,
+) -> Result<()> {
+    let mut tasks = Vec::new();
+    for (i, (state, name)) in states.iter_mut().zip(names).enumerate() {
+        let Some(numeric) = state.as_numeric_mut() else {
+            continue;
+        };
+        if !numeric.sketches_from_sorted {
+            continue;
+        }
+        let mut numeric = std::mem::take(numeric);
+        let (capture, name, label) = (capture.clone(), name.clone(), label.to_string());
+        tasks.push(tokio::spawn(async move {
+            capture
+                .settle_sorted(&name, |sorted| {
+                    numeric
+                        .complete_from_sorted(sorted)
+                        .map_err(|message| EngineError::Column {
+                            column: name.clone(),
+                            message: format!(
+                                "{label}: building the sketches from the kept values: {message} \
+                                 (a bug in assay, not in the data: please report it)"
+                            ),
+                        })
+                })
+                .map(|()| (i, numeric))
+        }));
+    }
+    for task in tasks {
+        let (i, numeric) = task.await.map_err(|e| EngineError::BadInput {
+            path: label.to_string(),
+            message: format!("the task sorting kept values failed: {e}"),
+        })??;
+        if let Some(slot) = states.get_mut(i).and_then(ColumnState::as_numeric_mut) {
+            *slot = numeric;
+        }
+    }
+    Ok(())
 }
 
 /// The merged column states of a read, its merged tap and the rows it kept in order.
@@ -581,7 +640,14 @@ mod tests {
         writer.write(&batch).unwrap();
         writer.close().unwrap();
 
-        for (cap, threads) in [(50, 2), (50, 1), (100_000, 2)] {
+        // Budgets: every run in memory, and every run spilled (the sorted copy goes back to
+        // the spill file whole).
+        for (cap, threads, budget) in [
+            (50, 2, usize::MAX),
+            (50, 1, usize::MAX),
+            (100_000, 2, usize::MAX),
+            (50, 2, 0),
+        ] {
             let engine = Engine::new(Some(threads));
             let opened = open_source(engine.ctx(), &SourceSpec::path(path.to_str().unwrap()))
                 .await
@@ -591,13 +657,14 @@ mod tests {
                 capture: Some(CaptureSpec {
                     columns: None,
                     excluded: Vec::new(),
-                    memory_bytes: usize::MAX,
+                    memory_bytes: budget,
                 }),
                 ..ProfileOptions::default()
             };
             let (profile, captured) = profile_and_capture(&opened, &options).await.unwrap();
             let captured = captured.unwrap();
             assert_eq!(captured.columns(), ["few", "many", "late"]);
+            assert_eq!(captured.spilled_bytes() > 0, budget == 0 && cap == 50);
             let exact = |name: &str| {
                 profile
                     .columns
@@ -629,6 +696,53 @@ mod tests {
                 );
             }
             assert!(captured.values("label").unwrap().is_none());
+            // `many` (floats past the cap) had its sketches built from the sorted copy after
+            // the read: they summarise the same values as a read that keeps nothing.
+            let plain = profile_opened(
+                &opened,
+                &ProfileOptions {
+                    exact_cap: cap,
+                    ..ProfileOptions::default()
+                },
+            )
+            .await
+            .unwrap();
+            let many = |p: &Profile| {
+                p.columns
+                    .iter()
+                    .find(|c| c.name == "many")
+                    .and_then(|c| c.state.as_numeric())
+                    .unwrap()
+                    .clone()
+            };
+            let (kept, streamed) = (many(&profile), many(&plain));
+            assert!(!kept.sketches_from_sorted);
+            assert_eq!(
+                (kept.nan, kept.pos_inf, kept.neg_inf, kept.moments.count),
+                (
+                    streamed.nan,
+                    streamed.pos_inf,
+                    streamed.neg_inf,
+                    streamed.moments.count
+                )
+            );
+            assert_eq!(kept.sketch.count(), streamed.sketch.count());
+            let (a, b) = (
+                kept.values.distinct() as f64,
+                streamed.values.distinct() as f64,
+            );
+            assert!((a - b).abs() < 0.04 * b, "distinct {a} against {b}");
+            let expected = captured.sorted_values("many").unwrap().unwrap();
+            let n = expected.len() as f64;
+            for q in [0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99] {
+                let x = kept.quantile(q).unwrap();
+                let below = expected.partition_point(|v| *v < x) as f64 / n;
+                let upto = expected.partition_point(|v| *v <= x) as f64 / n;
+                assert!(
+                    below - 0.01 <= q && q <= upto + 0.01,
+                    "q {q}: {x}, cap {cap}"
+                );
+            }
         }
     }
 

@@ -242,6 +242,15 @@ pub struct NumericState {
     /// [`NumericState::record_exact_exit`]), for the reader to take. Not saved.
     #[serde(skip)]
     pub exact_exit: Option<ExactExit>,
+    /// Set by a reader that keeps every finite value of this column and sorts them once the
+    /// read is over (`assay_engine::capture`): once the counts leave exact mode, values
+    /// update only the moments and the range (non-finite ones their counts); the quantile
+    /// sketch and the distinct counts are then built from the one sorted copy by
+    /// [`NumericState::complete_from_sorted`], instead of sorting every batch as it comes.
+    /// Only for types whose values an `f64` holds exactly (their keys come back from it).
+    /// Not saved.
+    #[serde(skip)]
+    pub sketches_from_sorted: bool,
 }
 
 /// A column's exact counts at the moment they gave way to sketches, and where in the batch
@@ -306,6 +315,10 @@ impl NumericState {
     /// (the counts have left exact mode — once true, true for every later key).
     #[inline]
     fn count_key(&mut self, key: u64) -> bool {
+        if self.sketches_from_sorted && !self.values.is_exact() {
+            // Counted later, from the sorted values (`complete_from_sorted`).
+            return false;
+        }
         if self.values.increment_known(&key) {
             return false;
         }
@@ -368,7 +381,8 @@ impl NumericState {
     /// counts have left exact mode (every value goes to the sketches) and the domain's keys
     /// can be read back from the sorted values.
     fn counts_by_batch(&self) -> bool {
-        !self.values.is_exact()
+        !self.sketches_from_sorted
+            && !self.values.is_exact()
             && matches!(
                 self.domain,
                 KeyDomain::Float | KeyDomain::Int | KeyDomain::UInt
@@ -473,6 +487,48 @@ impl NumericState {
         self.mark_exit(sketched_from);
         // Float keys come back from the values whatever the batch: no keys kept.
         self.finish_batch(deferred, sketched_from, by_batch.then_some(&[][..]));
+    }
+
+    /// Builds the quantile sketch and the distinct counts of a column read with
+    /// [`NumericState::sketches_from_sorted`] from all its finite values, sorted in IEEE total
+    /// order ([`crate::quantile::sorted_total_order`]), and clears the flag. Nothing to do
+    /// when the counts stayed exact. The distinct values are read back from the sorted values
+    /// (equal values sit together), each counted once with its multiplicity; the quantile
+    /// sketch is one chain of compactions over the whole column
+    /// ([`QuantileSketch::push_sorted`], rank error below `2 / k`). The moments, range and
+    /// non-finite counts came from the read itself.
+    pub fn complete_from_sorted(&mut self, sorted: &[f64]) -> Result<(), String> {
+        if !std::mem::take(&mut self.sketches_from_sorted) || self.values.is_exact() {
+            return Ok(());
+        }
+        if sorted.len() as u64 != self.moments.count {
+            return Err(format!(
+                "{} sorted values for {} finite values counted",
+                sorted.len(),
+                self.moments.count
+            ));
+        }
+        const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0; // 2^53
+        let integers_exact = || {
+            sorted.first().is_none_or(|v| v.abs() <= EXACT_INTEGERS)
+                && sorted.last().is_none_or(|v| v.abs() <= EXACT_INTEGERS)
+        };
+        let distinct = match self.domain {
+            KeyDomain::Float => distinct_keys(sorted, float_key),
+            KeyDomain::Int if integers_exact() => distinct_keys(sorted, |x| x as i64 as u64),
+            KeyDomain::UInt if integers_exact() => distinct_keys(sorted, |x| x as u64),
+            _ => {
+                return Err(format!(
+                    "the values of this column ({:?} keys) cannot be counted from their f64 copies",
+                    self.domain
+                ))
+            }
+        };
+        self.values = ValueCounter::sketch_of_distinct(&distinct);
+        let mut sketch = QuantileSketch::new(self.sketch.k());
+        sketch.push_sorted(sorted);
+        self.sketch = sketch;
+        Ok(())
     }
 
     /// Adds one finite value that has no exact key in this domain (a decimal wider than 18
@@ -1364,6 +1420,119 @@ mod tests {
 
     /// Integer keys beyond 2^53 do not survive a trip through `f64`: such batches are counted
     /// by their keys, and values one apart stay apart.
+    #[test]
+    fn sketches_built_from_the_sorted_copy_match_the_data() {
+        // 200k values past a cap of 1,000: 0.0 and -0.0 (one value, 15%), 7.5 (10%), then
+        // floats spread wide; NaN and +inf counted apart.
+        let value = |i: u64| -> f64 {
+            let r = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 24;
+            match r % 20 {
+                0 | 1 => 0.0,
+                2 => -0.0,
+                3 | 4 => 7.5,
+                5 => f64::NAN,
+                6 => f64::INFINITY,
+                _ => (r % 90_000) as f64 * 0.37 - 1_000.0,
+            }
+        };
+        let values: Vec<f64> = (0..200_000).map(value).collect();
+        let mut truth: std::collections::HashMap<u64, u64> = Default::default();
+        for v in values.iter().filter(|v| v.is_finite()) {
+            *truth.entry(float_key(*v)).or_insert(0) += 1;
+        }
+        let mut deferred = NumericState {
+            values: ValueCounter::with_cap(1_000),
+            sketches_from_sorted: true,
+            ..NumericState::default()
+        };
+        let mut scratch = Vec::new();
+        for chunk in values.chunks(8_192) {
+            deferred.extend_floats(chunk.iter().copied(), &mut scratch);
+        }
+        let mut streamed = NumericState {
+            values: ValueCounter::with_cap(1_000),
+            ..NumericState::default()
+        };
+        values.iter().for_each(|v| streamed.push(*v));
+        let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let sorted = crate::quantile::sorted_total_order(finite);
+        // A copy of the wrong length is refused, and the flag stays until a completion.
+        assert!(deferred.clone().complete_from_sorted(&sorted[1..]).is_err());
+        deferred.complete_from_sorted(&sorted).unwrap();
+        assert!(!deferred.sketches_from_sorted);
+        // What the read counted itself is the streamed state's.
+        assert_eq!(deferred.nan, streamed.nan);
+        assert_eq!(deferred.pos_inf, streamed.pos_inf);
+        assert_eq!(deferred.moments.count, streamed.moments.count);
+        assert_eq!((deferred.min, deferred.max), (streamed.min, streamed.max));
+        // The sketches hold every finite value once.
+        assert_eq!(deferred.sketch.count(), sorted.len() as u64);
+        let true_distinct = truth.len() as f64;
+        let d = deferred.values.distinct() as f64;
+        assert!(
+            (d - true_distinct).abs() < 0.05 * true_distinct,
+            "{d} vs {true_distinct}"
+        );
+        // The frequent values, their true counts within the summary's bounds.
+        let top = deferred.values.top(2);
+        assert_eq!(top[0].value, float_key(0.0));
+        assert_eq!(top[1].value, float_key(7.5));
+        for row in &top {
+            let f = truth[&row.value];
+            assert!(
+                row.lower_bound <= f && f <= row.upper_bound,
+                "{row:?} against {f}"
+            );
+            assert!(row.upper_bound - row.lower_bound <= sorted.len() as u64 / 1025);
+        }
+        // Every quantile within the deterministic bound of one compaction chain: 2 / k.
+        let n = sorted.len() as f64;
+        let bound = 2.0 / f64::from(crate::quantile::DEFAULT_KLL_K);
+        for q in (1..100).map(|p| f64::from(p) / 100.0) {
+            let x = deferred.sketch.quantile(q).unwrap();
+            let below = sorted.partition_point(|v| *v < x) as f64 / n;
+            let upto = sorted.partition_point(|v| *v <= x) as f64 / n;
+            assert!(
+                below - bound <= q && q <= upto + bound,
+                "q {q}: {x} has ranks {below}..{upto}"
+            );
+        }
+        deferred
+            .validate(sorted.len() as u64 + deferred.nan + deferred.pos_inf)
+            .unwrap();
+    }
+
+    #[test]
+    fn integer_sketches_from_the_sorted_copy_and_their_limits() {
+        let ints: Vec<i64> = (0..50_000).map(|i| (i * 7_919) % 20_011 - 10_000).collect();
+        let mut state = NumericState {
+            values: ValueCounter::with_cap(100),
+            domain: KeyDomain::Int,
+            sketches_from_sorted: true,
+            ..NumericState::default()
+        };
+        let mut scratch = Vec::new();
+        for chunk in ints.chunks(4_096) {
+            state.extend_keyed(chunk.iter().map(|v| (*v as u64, *v as f64)), &mut scratch);
+        }
+        let sorted = crate::quantile::sorted_total_order(ints.iter().map(|v| *v as f64).collect());
+        let mut beyond = state.clone();
+        state.complete_from_sorted(&sorted).unwrap();
+        let d = state.values.distinct() as f64;
+        assert!((d - 20_011.0).abs() < 0.05 * 20_011.0, "{d}");
+        assert_eq!(state.sketch.min(), Some(-10_000.0));
+        assert!(!state.values.is_exact());
+        // Uniform over -10000..=10010: the median within 1 % of the ranks of 5.
+        let median = state.sketch.quantile(0.5).unwrap();
+        assert!((median - 5.0).abs() <= 0.01 * 20_011.0 + 1.0, "{median}");
+        // Integers past 2^53 have no exact key in an f64 copy: refused, not miscounted.
+        let mut wide = sorted.clone();
+        if let Some(last) = wide.last_mut() {
+            *last = 2f64.powi(60);
+        }
+        assert!(beyond.complete_from_sorted(&wide).is_err());
+    }
+
     #[test]
     fn wide_integer_batches_keep_their_keys() {
         let base: i64 = 1 << 60;

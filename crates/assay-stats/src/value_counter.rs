@@ -136,6 +136,17 @@ impl<K: CounterKey> ValueCounter<K> {
         }
     }
 
+    /// A counter in sketch mode holding `items` (each value once with its count, in the
+    /// values' order): for a column past the exact cap whose values are all known at once.
+    pub fn sketch_of_distinct(items: &[(K, u64)]) -> Self {
+        let mut counter = ValueCounter::Sketch {
+            hll: Box::new(HllUnion::new(HLL_LG_K).unwrap_or_else(|_| unreachable_hll())),
+            frequent: Box::new(FrequentCounts::new(DEFAULT_CAPACITY)),
+        };
+        counter.push_distinct(items);
+        counter
+    }
+
     /// Counts one occurrence of a borrowed string-like value without allocating when it is known.
     #[inline]
     pub fn push_ref<Q>(&mut self, value: &Q)
