@@ -526,6 +526,11 @@ async fn complete_from_sorted_copies(
         if !numeric.sketches_from_sorted {
             continue;
         }
+        if numeric.values.is_exact() {
+            // Counted exactly: nothing to build, and nothing sorted before a check asks.
+            numeric.sketches_from_sorted = false;
+            continue;
+        }
         let mut numeric = std::mem::take(numeric);
         let (capture, name, label) = (capture.clone(), name.clone(), label.to_string());
         tasks.push(tokio::spawn(async move {

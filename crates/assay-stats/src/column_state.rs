@@ -513,10 +513,10 @@ impl NumericState {
             sorted.first().is_none_or(|v| v.abs() <= EXACT_INTEGERS)
                 && sorted.last().is_none_or(|v| v.abs() <= EXACT_INTEGERS)
         };
-        let distinct = match self.domain {
-            KeyDomain::Float => distinct_keys(sorted, float_key),
-            KeyDomain::Int if integers_exact() => distinct_keys(sorted, |x| x as i64 as u64),
-            KeyDomain::UInt if integers_exact() => distinct_keys(sorted, |x| x as u64),
+        let key_of: fn(f64) -> u64 = match self.domain {
+            KeyDomain::Float => float_key,
+            KeyDomain::Int if integers_exact() => |x| x as i64 as u64,
+            KeyDomain::UInt if integers_exact() => |x| x as u64,
             _ => {
                 return Err(format!(
                     "the values of this column ({:?} keys) cannot be counted from their f64 copies",
@@ -524,7 +524,26 @@ impl NumericState {
                 ))
             }
         };
-        self.values = ValueCounter::sketch_of_distinct(&distinct);
+        // The distinct values a chunk at a time (never split across two chunks), so that a
+        // column of distinct values is not copied whole.
+        const CHUNK: usize = 1 << 16;
+        let mut values = ValueCounter::sketch_of_distinct(&[]);
+        let mut chunk: Vec<(u64, u64)> = Vec::with_capacity(CHUNK);
+        for x in sorted {
+            let key = key_of(*x);
+            match chunk.last_mut() {
+                Some((last, n)) if *last == key => *n += 1,
+                _ => {
+                    if chunk.len() == CHUNK {
+                        values.push_distinct(&chunk);
+                        chunk.clear();
+                    }
+                    chunk.push((key, 1));
+                }
+            }
+        }
+        values.push_distinct(&chunk);
+        self.values = values;
         let mut sketch = QuantileSketch::new(self.sketch.k());
         sketch.push_sorted(sorted);
         self.sketch = sketch;
