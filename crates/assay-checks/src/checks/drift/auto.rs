@@ -40,7 +40,7 @@ binning: quantiles (default, edges \
 at reference quantiles) | sturges | fixed; bins: count (default 10). correction: bh (default) | \
 bonferroni | none. min_effect: effect-size floor for tests (default 0.1; 0 disables). \
 drift_share: dataset threshold (default 0.5). importance: map column → weight. memory_mib: \
-memory for raw values in exact mode (default 256). base (jensen_shannon, kl; default e), yates \
+memory for raw values in exact mode (default 1024). base (jensen_shannon, kl; default e), yates \
 (chi_square; default true), normed (wasserstein; default true). A `condition:` is not accepted: \
 each column uses its method's threshold (use drift.<method> to set one).";
 
