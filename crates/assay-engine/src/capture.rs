@@ -11,10 +11,13 @@
 //! sorted runs at the end (67 + 70 ms; 12 + 62 ms against 12 ms when the column has few
 //! distinct values).
 //!
-//! A column whose values an `f64` holds exactly (floats, integers of up to 32 bits) is sorted
-//! right after the read instead ([`CapturedValues::settle_sorted`]): its profile builds its
-//! quantile sketch and distinct counts from that one sorted copy rather than sorting every
-//! batch during the read, and the checks get the same sorted copy without sorting again.
+//! A column whose values an `f64` holds exactly (floats, integers of up to 32 bits, `Date32`)
+//! and that left exact counting is sorted right after the read instead
+//! ([`CapturedValues::settle_sorted`]): its profile builds its quantile sketch and distinct
+//! counts from that one sorted copy rather than sorting every batch during the read, and, when
+//! every run was in memory and the sorted copy fits the budget, the checks get that same copy
+//! without sorting again (a partly spilled column keeps its runs and is sorted again when asked
+//! for: writing the sorted column back cost more than a second sort).
 //!
 //! A column the profile counts exactly (at most the exact cap of distinct values) needs no
 //! copy while it is counted exactly: its counts are its values. Such columns are copied only

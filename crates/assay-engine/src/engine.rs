@@ -27,12 +27,12 @@ impl Engine {
         let config = SessionConfig::new()
             .with_target_partitions(partitions.max(1))
             .with_batch_size(8192)
-            // One file is split in byte ranges (CSV at line ends, Parquet by row group), so
-            // that several partitions decode it at once and one waits on its reads while
-            // another decodes; the profiler then deals the decoded batches round-robin to one
-            // aggregate per core, so a split that follows uneven row groups still loads every
-            // core evenly. Ordered reads turn the split off (`profiler::fold_partitions`).
-            .with_repartition_file_scans(true);
+            // A file is not split in byte ranges here: a CSV split at line ends breaks a
+            // quoted value that spans lines (silently, when it is the last column) and numbers
+            // the lines of every range from 1, so errors would name the wrong line; a plain
+            // HTTP server without range requests could not serve it at all. The profiling read
+            // splits Parquet files alone, by row group (`profiler::fold_partitions`).
+            .with_repartition_file_scans(false);
         Self {
             ctx: SessionContext::new_with_config(config),
         }

@@ -1437,8 +1437,8 @@ mod tests {
         }
     }
 
-    /// Integer keys beyond 2^53 do not survive a trip through `f64`: such batches are counted
-    /// by their keys, and values one apart stay apart.
+    /// A state that skipped its sketches during the read, completed from the sorted copy,
+    /// against the state fed value by value.
     #[test]
     fn sketches_built_from_the_sorted_copy_match_the_data() {
         // 200k values past a cap of 1,000: 0.0 and -0.0 (one value, 15%), 7.5 (10%), then
@@ -1552,6 +1552,8 @@ mod tests {
         assert!(beyond.complete_from_sorted(&wide).is_err());
     }
 
+    /// Integer keys beyond 2^53 do not survive a trip through `f64`: such batches are counted
+    /// by their keys, and values one apart stay apart.
     #[test]
     fn wide_integer_batches_keep_their_keys() {
         let base: i64 = 1 << 60;
