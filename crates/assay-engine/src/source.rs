@@ -232,6 +232,16 @@ pub struct OpenedSource {
     pub spec: SourceSpec,
     /// How many times the data was read (each scan of it counts once), shared by clones.
     pub reads: Arc<std::sync::atomic::AtomicU64>,
+    /// Rows per batch of a read of all its columns ([`batch_rows_for`]) and of the session.
+    pub(crate) batch_rows: (usize, usize),
+}
+
+/// Rows per batch of a read of `columns` columns when the session reads `session_rows` rows
+/// per batch: readers allocate one builder of `batch_size` values per column, so wide reads
+/// take smaller batches (at most about 4M cells each), or 20,000 columns would take
+/// gigabytes.
+pub(crate) fn batch_rows_for(columns: usize, session_rows: usize) -> usize {
+    (WIDE_BATCH_CELLS / columns.max(1)).clamp(64.min(session_rows), session_rows)
 }
 
 impl OpenedSource {
@@ -362,11 +372,9 @@ async fn open_source_unchecked(ctx: &SessionContext, spec: &SourceSpec) -> Resul
         df = df.select(exprs).map_err(|e| read_error(&label, e))?;
     }
     let full_schema: SchemaRef = Arc::new(df.schema().as_arrow().clone());
-    // Readers allocate one builder of `batch_size` values per column: wide data reads smaller
-    // batches (at most about 4M cells each), or 20,000 columns would take gigabytes.
-    let columns = full_schema.fields().len().max(1);
-    let batch_rows = (WIDE_BATCH_CELLS / columns).clamp(64, ctx.copied_config().batch_size());
-    if batch_rows < ctx.copied_config().batch_size() {
+    let session_rows = ctx.copied_config().batch_size();
+    let batch_rows = batch_rows_for(full_schema.fields().len(), session_rows);
+    if batch_rows < session_rows {
         let (state, plan) = df.into_parts();
         let config = state.config().clone().with_batch_size(batch_rows);
         let state = datafusion::execution::SessionStateBuilder::new_from_existing(state)
@@ -380,6 +388,7 @@ async fn open_source_unchecked(ctx: &SessionContext, spec: &SourceSpec) -> Resul
         format,
         spec: spec.clone(),
         reads: Arc::default(),
+        batch_rows: (batch_rows, session_rows),
     })
 }
 
