@@ -119,7 +119,13 @@ pub async fn profile_read(
     let schema = opened.schema.clone();
     let names: Vec<String> = match &options.columns {
         Some(cols) => {
-            for c in cols {
+            for (i, c) in cols.iter().enumerate() {
+                if cols[..i].contains(c) {
+                    return Err(EngineError::Column {
+                        column: c.clone(),
+                        message: format!("{label}: the column is asked for twice"),
+                    });
+                }
                 if schema.field_with_name(c).is_err() {
                     return Err(EngineError::Column {
                         column: c.clone(),
@@ -209,33 +215,50 @@ pub async fn profile_read(
         .as_ref()
         .map(|_| Arc::new(RowStore::new(options.keep_rows_memory_bytes)));
     opened.count_read();
-    let groups = column_groups(names.len(), opened.format, keep.is_none() && tap.is_none());
+    let partitions = opened.df.task_ctx().session_config().target_partitions();
+    let groups = column_groups(
+        names.len(),
+        partitions,
+        opened.format == DataFormat::Parquet
+            && one_file(&opened.spec)
+            && keep.is_none()
+            && tap.is_none(),
+    );
     let folded = if groups.len() > 1 {
-        // Disjoint columns of one read, a group per scan, `partitions` scans at a time (in
-        // order, so the columns come back in the read's order).
-        let partitions = opened.df.task_ctx().session_config().target_partitions();
-        futures::stream::iter(groups.into_iter().map(|range| {
-            fold_partitions(
-                opened,
-                &names[range.clone()],
-                empty[range].to_vec(),
-                rows_seen.clone(),
-                capture.clone(),
-                None,
-                Dealing::OneTaskPerScanPartition,
-            )
-        }))
-        .buffered(partitions.max(1))
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .try_fold(
-            (Vec::with_capacity(names.len()), None, None),
-            |mut all, group| {
-                all.0.extend(group?.0);
-                Ok(all)
-            },
-        )
+        // Disjoint columns of one read, a group per scan, `partitions` scans at a time; the
+        // first error ends the read (the other groups' tasks are aborted as they are dropped).
+        let mut pending =
+            futures::stream::iter(groups.into_iter().enumerate().map(|(index, range)| {
+                let folded = fold_partitions(
+                    opened,
+                    &names[range.clone()],
+                    empty[range].to_vec(),
+                    rows_seen.clone(),
+                    capture.clone(),
+                    None,
+                    Dealing::OneTaskPerScanPartition,
+                );
+                async move { (index, folded.await) }
+            }))
+            .buffer_unordered(partitions.max(1));
+        let mut done = Vec::new();
+        while let Some((index, folded)) = pending.next().await {
+            done.push((index, folded?.0));
+        }
+        done.sort_unstable_by_key(|(index, _)| *index);
+        let states: Vec<ColumnState> = done.into_iter().flat_map(|(_, s)| s).collect();
+        // Separate scans of one file: every group must have seen the same rows.
+        if let Some(odd) = states.iter().position(|s| s.rows != states[0].rows) {
+            return Err(EngineError::BadInput {
+                path: label,
+                message: format!(
+                    "column `{}` was read with {} rows and column `{}` with {}: the file \
+                     changed while it was read",
+                    names[0], states[0].rows, names[odd], states[odd].rows
+                ),
+            });
+        }
+        Ok((states, None, None))
     } else {
         fold_partitions(
             opened,
@@ -291,26 +314,42 @@ pub async fn profile_read(
 const COLUMNS_PER_SCAN: usize = 64;
 
 /// The ranges of the read's `columns` read by one scan each: one range (one scan of every
-/// column) but for Parquet files read without rows kept in order or a tap (both need whole
-/// rows) and with more than [`COLUMNS_PER_SCAN`] columns, which are split into even groups
-/// of at most that many. Parquet stores each column apart, so the scans read disjoint bytes
-/// (the file is still read once) and a row group is decoded by several scans at once
-/// instead of by one: a file of one row group is otherwise decoded on one core, and its
-/// whole row group is held in memory while it is. 1,000 columns x 200,000 rows (one row
-/// group): see bench/README.md.
+/// column) unless `splittable` and there are more than [`COLUMNS_PER_SCAN`] columns, which
+/// are then split into even groups of at most that many, and at least one a core
+/// (`partitions`) while groups keep 8 columns or more (a group is read by one task: see
+/// [`Dealing::OneTaskPerScanPartition`]). A read is splittable when it is of one Parquet
+/// file, without rows kept in order or a tap (both need whole rows): Parquet stores each
+/// column apart, so the scans read disjoint bytes (the file is still read once) and a row
+/// group is decoded by several scans at once instead of by one. A file of one row group is
+/// otherwise decoded on one core, and its whole row group is held in memory while it is.
+/// 1,000 columns x 200,000 rows (one row group): see bench/README.md. Sources of several
+/// files are not split: their files already spread over the cores, and every scan would
+/// list them and read their footers again.
 fn column_groups(
     columns: usize,
-    format: DataFormat,
-    whole_rows_unneeded: bool,
+    partitions: usize,
+    splittable: bool,
 ) -> Vec<std::ops::Range<usize>> {
-    let groups = if format == DataFormat::Parquet && whole_rows_unneeded {
-        columns.div_ceil(COLUMNS_PER_SCAN).max(1)
+    let groups = if splittable && columns > COLUMNS_PER_SCAN {
+        columns
+            .div_ceil(COLUMNS_PER_SCAN)
+            .max(partitions.min(columns / 8))
     } else {
         1
     };
     (0..groups)
         .map(|g| g * columns / groups..(g + 1) * columns / groups)
         .collect()
+}
+
+/// Aborts tasks when dropped (those still running when a read ends early, in an error or
+/// because its caller stopped waiting; finished tasks are not affected).
+struct AbortOnDrop(Vec<tokio::task::AbortHandle>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.iter().for_each(tokio::task::AbortHandle::abort);
+    }
 }
 
 /// How a read's batches are dealt to the tasks that profile them.
@@ -321,10 +360,21 @@ enum Dealing<'a> {
     /// positions kept in the source's order in the store ([`crate::ordered`]).
     InOrder(&'a [usize], Arc<RowStore>),
     /// Each partition of the scan to its own task: a group of a wide file's columns
-    /// ([`column_groups`]), read whole by one task while other groups are read beside it, so
-    /// that each column has one state (its exact counts fill and leave exact mode once, not
-    /// once per task: on 1,000 columns x 200k rows that was a fifth of the work).
+    /// ([`column_groups`]; the file is not split by row groups, so one task), read while
+    /// other groups are read beside it, so that each column has one state (its exact counts
+    /// fill and leave exact mode once, not once per task: on 1,000 columns x 200k rows that
+    /// was a fifth of the work).
     OneTaskPerScanPartition,
+}
+
+/// True when `spec` names one file: one path, an existing local file, or a URL that is not
+/// a collection (no trailing `/`, as DataFusion tells them) nor a glob.
+fn one_file(spec: &SourceSpec) -> bool {
+    match spec.paths.as_slice() {
+        [path] if path.contains("://") => !path.ends_with('/') && !path.contains(['*', '?', '[']),
+        [path] => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
+        _ => false,
+    }
 }
 
 /// Reads the columns `names` of `opened` once, batches dealt to tasks as `dealing` says
@@ -387,7 +437,8 @@ async fn fold_partitions(
         // A Parquet file read in no particular order is split by row group, so that several
         // partitions decode it at once (5 row groups on 2 cores: 3 and 2, dealt evenly by the
         // round-robin split below); 5M rows x 25 columns profiled in 1.85 s instead of 2.38.
-        // Other formats are never split (see `Engine::new`).
+        // Other formats are never split (see `Engine::new`), nor is a group of a wide file's
+        // columns (`Dealing::OneTaskPerScanPartition`).
         let split_file = keep.is_none() && opened.format == DataFormat::Parquet;
         let df = if keep.is_some() || split_file {
             let (state, plan) = df.into_parts();
@@ -541,6 +592,8 @@ async fn fold_partitions(
             folded.map(|()| (states, tap, kept))
         }));
     }
+    // A failed task ends the read: the others are aborted rather than left reading.
+    let _abort = AbortOnDrop(tasks.iter().map(|t| t.abort_handle()).collect());
     let mut merged: Option<Vec<ColumnState>> = None;
     let mut kept: Vec<(u64, KeptRun)> = Vec::new();
     for task in tasks {
@@ -652,6 +705,7 @@ async fn complete_from_sorted_copies(
                 .map(|()| (i, numeric))
         }));
     }
+    let _abort = AbortOnDrop(tasks.iter().map(|t| t.abort_handle()).collect());
     for task in tasks {
         let (i, numeric) = task.await.map_err(|e| EngineError::BadInput {
             path: label.to_string(),
@@ -979,15 +1033,49 @@ mod tests {
     #[test]
     fn only_wide_parquet_reads_of_whole_columns_are_split_in_even_groups() {
         let whole = |columns: usize| std::iter::once(0..columns).collect::<Vec<_>>();
-        assert_eq!(column_groups(64, DataFormat::Parquet, true), whole(64));
-        assert_eq!(column_groups(130, DataFormat::Csv, true), whole(130));
-        assert_eq!(column_groups(130, DataFormat::Parquet, false), whole(130));
-        assert_eq!(column_groups(0, DataFormat::Parquet, true), whole(0));
-        assert_eq!(
-            column_groups(130, DataFormat::Parquet, true),
-            vec![0..43, 43..86, 86..130]
-        );
-        assert_eq!(column_groups(1000, DataFormat::Parquet, true).len(), 16);
+        assert_eq!(column_groups(64, 2, true), whole(64));
+        assert_eq!(column_groups(64, 16, true), whole(64));
+        assert_eq!(column_groups(130, 2, false), whole(130));
+        assert_eq!(column_groups(0, 2, true), whole(0));
+        assert_eq!(column_groups(130, 2, true), vec![0..43, 43..86, 86..130]);
+        assert_eq!(column_groups(1000, 2, true).len(), 16);
+        // At least a group a core, while groups keep 8 columns.
+        assert_eq!(column_groups(1000, 32, true).len(), 32);
+        assert_eq!(column_groups(100, 8, true).len(), 8);
+        assert_eq!(column_groups(100, 64, true).len(), 12);
+        for (columns, partitions) in [(65, 2), (1000, 3), (999, 64), (5000, 2)] {
+            let groups = column_groups(columns, partitions, true);
+            assert_eq!(groups.first().map(|g| g.start), Some(0));
+            assert_eq!(groups.last().map(|g| g.end), Some(columns));
+            assert!(groups.windows(2).all(|w| w[0].end == w[1].start));
+            assert!(groups
+                .iter()
+                .all(|g| g.len() <= COLUMNS_PER_SCAN && g.len() >= 8));
+        }
+    }
+
+    #[test]
+    fn only_one_file_is_split_in_column_groups() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.parquet");
+        std::fs::write(&file, b"x").unwrap();
+        let one = |paths: &[&str]| {
+            one_file(&SourceSpec {
+                paths: paths.iter().map(|p| p.to_string()).collect(),
+                ..SourceSpec::path("")
+            })
+        };
+        assert!(one(&[file.to_str().unwrap()]));
+        assert!(!one(&[dir.path().to_str().unwrap()]));
+        assert!(!one(&[file.to_str().unwrap(), file.to_str().unwrap()]));
+        assert!(!one(&[dir
+            .path()
+            .join("missing.parquet")
+            .to_str()
+            .unwrap()]));
+        assert!(one(&["s3://bucket/data/a.parquet"]));
+        assert!(!one(&["s3://bucket/data/"]));
+        assert!(!one(&["s3://bucket/data/*.parquet"]));
     }
 
     /// Writes `arrays` as a Parquet file of row groups of 12,000 rows.
@@ -1024,10 +1112,7 @@ mod tests {
         let wide_names: Vec<String> = (0..132).map(|i| format!("{}_{i}", base[i % 4])).collect();
         let wide_arrays: Vec<ArrayRef> = (0..33).flat_map(|_| columns(n)).collect();
         write_parquet(&wide, &wide_names, wide_arrays);
-        assert_eq!(
-            column_groups(wide_names.len(), DataFormat::Parquet, true).len(),
-            3
-        );
+        assert_eq!(column_groups(wide_names.len(), 2, true).len(), 3);
 
         let engine = Engine::new(Some(2));
         let options = ProfileOptions {
@@ -1052,9 +1137,21 @@ mod tests {
             }
         };
         let (alone, alone_kept) = read(narrow).await;
-        let (grouped, grouped_kept) = read(wide).await;
+        let (grouped, grouped_kept) = read(wide.clone()).await;
         let names_read: Vec<&str> = grouped.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names_read, wide_names);
+        let twice = ProfileOptions {
+            columns: Some(vec![wide_names[0].clone(), wide_names[0].clone()]),
+            ..ProfileOptions::default()
+        };
+        let opened = open_source(engine.ctx(), &SourceSpec::path(wide.to_str().unwrap()))
+            .await
+            .unwrap();
+        let error = profile_opened(&opened, &twice)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("asked for twice"), "{error}");
         assert_eq!(grouped.rows, n as u64);
         for (i, column) in grouped.columns.iter().enumerate() {
             let truth = &alone.columns[i % 4];
