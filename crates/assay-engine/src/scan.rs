@@ -56,18 +56,29 @@ where
         .clone()
         .select(exprs)
         .map_err(|e| read_error(&label, e))?;
-    let streams = contain_read(&label, async {
+    // A few columns of a wide source read batches sized for those columns, not for all of
+    // the source's (`OpenedSource::batch_rows`).
+    let (all_columns, session_rows) = source.batch_rows;
+    let batch_rows = crate::source::batch_rows_for(columns.len(), session_rows);
+    let df = if in_order || batch_rows != all_columns {
+        let (state, plan) = df.into_parts();
+        let mut config = state.config().clone().with_batch_size(batch_rows);
         if in_order {
             // One partition: DataFusion may otherwise repartition round-robin (for example
-            // ahead of the CSV null-marker projection), and partitions concatenated are then no
-            // longer in file order.
-            let (state, plan) = df.into_parts();
-            let config = state.config().clone().with_target_partitions(1);
-            let state = SessionStateBuilder::new_from_existing(state)
-                .with_config(config)
-                .build();
-            DataFrame::new(state, plan)
-                .execute_stream_partitioned()
+            // ahead of the CSV null-marker projection), and partitions concatenated are then
+            // no longer in file order.
+            config = config.with_target_partitions(1);
+        }
+        let state = SessionStateBuilder::new_from_existing(state)
+            .with_config(config)
+            .build();
+        DataFrame::new(state, plan)
+    } else {
+        df
+    };
+    let streams = contain_read(&label, async {
+        if in_order {
+            df.execute_stream_partitioned()
                 .await
                 .map_err(|e| read_error(&label, e))
         } else {
@@ -86,4 +97,59 @@ where
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+    use crate::source::{open_source, SourceSpec};
+    use arrow::array::{ArrayRef, Int32Array};
+    use arrow::datatypes::{DataType, Field, Schema};
+    use std::sync::Arc;
+
+    /// One column of a 600-column file (whose full reads take batches of 6,990 rows) is read
+    /// in batches of the session's 8,192 rows, in order or not, every row once.
+    #[tokio::test]
+    async fn a_few_columns_of_a_wide_file_read_full_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("wide.parquet");
+        let rows = 9_000;
+        let fields: Vec<Field> = (0..600)
+            .map(|i| Field::new(format!("c{i}"), DataType::Int32, false))
+            .collect();
+        let schema = Arc::new(Schema::new(fields));
+        let column: ArrayRef = Arc::new(Int32Array::from_iter_values(0..rows));
+        let batch = RecordBatch::try_new(schema.clone(), vec![column; 600]).unwrap();
+        let file = std::fs::File::create(&path).unwrap();
+        let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, None).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+
+        let engine = Engine::new(Some(2));
+        let opened = open_source(engine.ctx(), &SourceSpec::path(path.to_str().unwrap()))
+            .await
+            .unwrap();
+        assert_eq!(opened.batch_rows, (6_990, 8_192));
+        for in_order in [false, true] {
+            let mut sizes = Vec::new();
+            let mut sum = 0i64;
+            scan(
+                &opened,
+                &["c7".to_string()],
+                |b| {
+                    sizes.push(b.num_rows());
+                    let values = b.column(0).as_any().downcast_ref::<Int32Array>().unwrap();
+                    sum += values.values().iter().map(|v| i64::from(*v)).sum::<i64>();
+                    Ok(())
+                },
+                in_order,
+            )
+            .await
+            .unwrap();
+            sizes.sort_unstable();
+            assert_eq!(sizes, vec![808, 8_192], "in order: {in_order}");
+            assert_eq!(sum, i64::from(rows) * i64::from(rows - 1) / 2);
+        }
+    }
 }
