@@ -23,6 +23,7 @@ pub mod drift;
 pub mod evaluation;
 pub mod init;
 pub mod limits;
+pub mod requests;
 pub mod runner;
 pub mod sections;
 pub mod suite;

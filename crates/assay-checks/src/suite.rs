@@ -601,10 +601,13 @@ impl LoadedSuite {
             .or(Some(start + 1))
     }
 
-    /// A path of the suite resolved against the suite's directory (URLs and absolute paths
-    /// unchanged).
+    /// A path of the suite resolved against the suite's directory (URLs, in-memory sources
+    /// and absolute paths unchanged).
     pub fn resolve(&self, p: &str) -> String {
-        if assay_engine::source::is_url(p) || Path::new(p).is_absolute() {
+        if assay_engine::source::is_url(p)
+            || assay_engine::memory::memory_name(p).is_some()
+            || Path::new(p).is_absolute()
+        {
             p.to_string()
         } else {
             self.base_dir.join(p).to_string_lossy().into_owned()

@@ -1,9 +1,9 @@
 //! Options describing how to read a dataset, shared by the data-reading subcommands.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 
-use assay_engine::{CsvSettings, DataFormat, SourceSpec};
+use assay_engine::{ReadOptions, SourceSpec};
 
 /// How to read the data.
 #[derive(Args, Debug, Clone, Default)]
@@ -28,25 +28,17 @@ pub struct DataArgs {
 impl DataArgs {
     /// A source spec for `paths`.
     pub fn spec(&self, paths: Vec<String>) -> Result<SourceSpec> {
-        let format = match &self.format {
-            Some(f) => match DataFormat::parse(f) {
-                Some(f) => Some(f),
-                None => bail!("--format `{f}` is not one of parquet, csv, json, ipc"),
-            },
-            None => None,
-        };
-        let mut csv = CsvSettings::default();
-        if let Some(d) = &self.delimiter {
-            csv.delimiter = d.clone();
+        self.read_options().spec(paths).map_err(anyhow::Error::msg)
+    }
+
+    /// The options as the library takes them.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            format: self.format.clone(),
+            delimiter: self.delimiter.clone(),
+            no_header: self.no_header,
+            null_values: self.null_values.clone(),
+            types: self.types.clone(),
         }
-        csv.has_header = !self.no_header;
-        csv.null_values = self.null_values.clone();
-        for t in &self.types {
-            let Some((col, ty)) = t.split_once('=') else {
-                bail!("--type `{t}` must be COLUMN=TYPE");
-            };
-            csv.types.insert(col.to_string(), ty.to_string());
-        }
-        Ok(SourceSpec { paths, format, csv })
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! - [`source`]: Parquet, CSV, JSON Lines and Arrow IPC from local paths, directories, globs,
 //!   hive-partitioned folders and object stores (`s3://`, `gs://`, `az://`, `http(s)://`).
+//! - [`memory`]: Arrow batches already in memory (a Python caller's table) as `memory://NAME`.
 //! - [`profile_udaf`]: how Arrow arrays feed mergeable [`assay_stats::ColumnState`]s, and
 //!   `assay_profile(col)`, the same as a DataFusion aggregate (for engines that plan it).
 //! - [`profiler`]: builds a [`assay_stats::Profile`] from a source in one read, every core
@@ -29,10 +30,12 @@ pub mod engine;
 pub mod error;
 pub mod format;
 pub mod ipc_frames;
+pub mod memory;
 pub mod ordered;
 pub mod preflight;
 pub mod profile_udaf;
 pub mod profiler;
+pub mod read_options;
 pub mod roles;
 pub mod scan;
 pub mod source;
@@ -43,5 +46,6 @@ pub use engine::Engine;
 pub use error::{EngineError, Result};
 pub use format::{CsvSettings, DataFormat};
 pub use profiler::{profile_source, ProfileOptions};
+pub use read_options::ReadOptions;
 pub use roles::Roles;
 pub use source::{open_source, OpenedSource, SourceSpec};

@@ -275,6 +275,13 @@ pub async fn open_source(ctx: &SessionContext, spec: &SourceSpec) -> Result<Open
 }
 
 async fn open_source_unchecked(ctx: &SessionContext, spec: &SourceSpec) -> Result<OpenedSource> {
+    if let Some(name) = spec
+        .paths
+        .iter()
+        .find_map(|p| crate::memory::memory_name(p))
+    {
+        return crate::memory::open_memory(ctx, spec, name).await;
+    }
     let format = spec.resolved_format()?;
     crate::preflight::check_local_files(spec, format)?;
     let label = spec.label();

@@ -2,14 +2,12 @@
 
 use std::io::IsTerminal;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
-use serde_json::{Map, Value};
 
-use assay_checks::checks::drift::{method_named, METHODS};
-use assay_checks::suite::{CheckEntry, DataSection, Paths, Severity, SuiteOptions};
+use assay_checks::requests::DriftRequest;
 use assay_checks::{run_suite, LoadedSuite, RunOptions, Suite};
-use assay_engine::{Engine, Roles};
+use assay_engine::Engine;
 
 use crate::data_args::DataArgs;
 
@@ -72,111 +70,31 @@ pub struct DriftArgs {
     pub data: DataArgs,
 }
 
-/// Builds the suite the flags describe.
-pub fn suite_of(args: &DriftArgs) -> Result<Suite> {
-    if let Some(m) = &args.method {
-        if method_named(m).is_none() {
-            bail!(
-                "--method `{m}` is not a drift method (one of: {})",
-                METHODS
-                    .iter()
-                    .map(|m| m.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-    }
-    for (flag, v) in [
-        ("--min-effect", args.min_effect),
-        ("--drift-share", args.drift_share),
-    ] {
-        if v.is_some_and(|x| !x.is_finite()) {
-            bail!("{flag} must be a finite number");
-        }
-    }
-    if let Some(b) = args.bins {
-        if let Some(limit) = assay_checks::limits::find_for("drift.auto", "bins") {
-            limit.test("--bins", b as f64).map_err(anyhow::Error::msg)?;
-        }
-    }
-    let spec = args.data.spec(Vec::new())?;
-    let roles = Roles {
+/// The library request the flags describe.
+pub fn request_of(args: &DriftArgs) -> DriftRequest {
+    DriftRequest {
+        method: args.method.clone(),
+        columns: args.columns.clone(),
         target: args.target.clone(),
         prediction: args.prediction.clone(),
         probabilities: args.probabilities.clone(),
+        exclude: args.exclude.clone(),
         categorical: args.categorical.clone(),
-        ..Roles::default()
-    };
-    let mut params = Map::new();
-    let mut put = |k: &str, v: Option<Value>| {
-        if let Some(v) = v {
-            params.insert(k.to_string(), v);
-        }
-    };
-    put("mode", args.mode.clone().map(Value::from));
-    put("correction", args.correction.clone().map(Value::from));
-    put("min_effect", args.min_effect.map(Value::from));
-    put("drift_share", args.drift_share.map(Value::from));
-    put("binning", args.binning.clone().map(Value::from));
-    put("bins", args.bins.map(Value::from));
-    put(
-        "exclude",
-        (!args.exclude.is_empty()).then(|| Value::from(args.exclude.clone())),
-    );
-    let severity = Some(if args.warn_only {
-        Severity::Warn
-    } else {
-        Severity::Fail
-    });
-    let features_id = match &args.method {
-        Some(m) => format!("drift.{m}"),
-        None => "drift.auto".to_string(),
-    };
-    let mut checks = vec![CheckEntry {
-        check: features_id,
-        columns: (!args.columns.is_empty()).then(|| args.columns.clone()),
-        params: params.clone(),
-        condition: None,
-        severity,
-    }];
-    let mut role_params = params;
-    if let Some(m) = &args.method {
-        role_params.insert("method".into(), Value::from(m.clone()));
+        mode: args.mode.clone(),
+        correction: args.correction.clone(),
+        min_effect: args.min_effect,
+        drift_share: args.drift_share,
+        binning: args.binning.clone(),
+        bins: args.bins,
+        warn_only: args.warn_only,
     }
-    if args.prediction.is_some() || !args.probabilities.is_empty() {
-        checks.push(CheckEntry {
-            check: "drift.prediction".into(),
-            columns: None,
-            params: role_params.clone(),
-            condition: None,
-            severity,
-        });
-    }
-    if args.target.is_some() {
-        checks.push(CheckEntry {
-            check: "drift.target".into(),
-            columns: None,
-            params: role_params,
-            condition: None,
-            severity,
-        });
-    }
-    Ok(Suite {
-        name: Some(format!("drift: {} → {}", args.reference, args.current)),
-        data: DataSection {
-            current: Paths::One(args.current.clone()),
-            reference: Some(Paths::One(args.reference.clone())),
-            format: args.data.format.clone(),
-            csv: spec.csv,
-        },
-        roles,
-        options: SuiteOptions::default(),
-        evaluation: Default::default(),
-        validation: Default::default(),
-        sensitivity: Default::default(),
-        performance: Default::default(),
-        checks,
-    })
+}
+
+/// Builds the suite the flags describe.
+pub fn suite_of(args: &DriftArgs) -> Result<Suite> {
+    request_of(args)
+        .suite(&args.reference, &args.current, &args.data.read_options())
+        .map_err(anyhow::Error::msg)
 }
 
 /// Runs drift; returns the exit code.
