@@ -1,0 +1,83 @@
+"""Arrow data is read in place (profiling a 2 GB table does not double the process's memory),
+the interpreter is released while assay works, and Ctrl-C stops a long call cleanly."""
+
+from __future__ import annotations
+
+import _thread
+import threading
+import time
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+import assay
+
+GIB = 1 << 30
+
+
+def _rss_bytes(field: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(field)
+
+
+@pytest.fixture(scope="module")
+def big_table() -> pa.Table:
+    # 2 GiB of doubles in 4 columns (64M rows), wrapped by pyarrow without a copy.
+    rng = np.random.default_rng(7)
+    rows = (2 * GIB) // (8 * 4)
+    cols = {f"x{i}": rng.standard_normal(rows) for i in range(4)}
+    return pa.table(cols)
+
+
+def test_profiling_a_2gb_table_does_not_copy_it(big_table):
+    assert big_table.nbytes >= 2 * GIB
+    # Reset the peak (VmHWM) to the current resident size, then profile.
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    before = _rss_bytes("VmRSS")
+    profile = assay.profile(big_table)
+    peak = _rss_bytes("VmHWM")
+    assert profile.rows == big_table.num_rows
+    x0 = profile.column("x0")
+    assert x0.mean == pytest.approx(float(np.mean(big_table["x0"].to_numpy())), abs=1e-9)
+    # A copy would add 2 GiB; the sketches and buffers of the read stay far below.
+    assert peak - before < GIB // 2, f"peak grew by {(peak - before) / GIB:.2f} GiB"
+
+
+def test_the_interpreter_runs_other_threads_while_assay_works(big_table):
+    ticks = []
+    stop = threading.Event()
+
+    def tick():
+        while not stop.is_set():
+            ticks.append(time.monotonic())
+            time.sleep(0.01)
+
+    t = threading.Thread(target=tick)
+    t.start()
+    start = time.monotonic()
+    assay.profile(big_table)
+    end = time.monotonic()
+    stop.set()
+    t.join()
+    during = [x for x in ticks if start < x < end]
+    # With the interpreter held, the thread would not tick at all during the call.
+    assert len(during) >= 0.5 * (end - start) / 0.01 * 0.5
+
+
+def test_ctrl_c_stops_a_long_call(big_table):
+    # Interrupt the main thread (as Ctrl-C does) shortly after the call starts.
+    timer = threading.Timer(0.3, _thread.interrupt_main)
+    start = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        assay.drift(big_table, big_table)
+    elapsed = time.monotonic() - start
+    timer.cancel()
+    assert elapsed < 5.0, f"took {elapsed:.1f} s to stop"
+    # And the package works after an interrupted call.
+    assert assay.profile(pa.table({"x": [1.0, 2.0]})).rows == 2
