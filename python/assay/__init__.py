@@ -14,7 +14,7 @@ Data is a path, URL, glob or directory (as the CLI takes it), a saved profile, o
 speaking the Arrow PyCapsule interface, read in place without copies.
 """
 
-from ._api import check, drift, profile
+from ._api import check, drift, evaluate, profile
 from ._assay import DEFAULT_EXACT_CAP, __version__
 from ._errors import AssayError, CheckFailed, InputError
 from ._profile import ColumnSummary, Profile
@@ -35,5 +35,6 @@ __all__ = [
     "__version__",
     "check",
     "drift",
+    "evaluate",
     "profile",
 ]

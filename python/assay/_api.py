@@ -186,3 +186,86 @@ def check(
     else:
         native = _assay.check(os.fspath(suite), None, cur, ref, _progress(progress))
     return Report(native)
+
+
+def evaluate(
+    data: Data,
+    *,
+    target: str,
+    model: str | os.PathLike[str] | None = None,
+    features: str | Iterable[str] | None = None,
+    prediction: str | None = None,
+    probability: str | Iterable[str] | None = None,
+    baseline_model: str | os.PathLike[str] | None = None,
+    baseline_prediction: str | None = None,
+    baseline_probability: str | Iterable[str] | None = None,
+    protected: str | Iterable[str] | None = None,
+    segment: str | Iterable[str] | None = None,
+    slice: str | Iterable[str] | None = None,
+    weight: str | None = None,
+    task: str | None = None,
+    positive_class: str | None = None,
+    classes: str | Iterable[str] | None = None,
+    threshold: float | None = None,
+    metrics: str | Iterable[str] | None = None,
+    confidence: float | None = None,
+    bootstrap_rounds: int | None = None,
+    seed: int | None = None,
+    min_slice_size: int | None = None,
+    min_group_size: int | None = None,
+    tolerance: float | None = None,
+    format: str | None = None,
+    delimiter: str | None = None,
+    no_header: bool = False,
+    null_values: str | Iterable[str] | None = None,
+    types: Mapping[str, str] | None = None,
+    progress: bool | None = None,
+) -> Report:
+    """Evaluates a model on ``data`` (``assay evaluate DATA``): every metric of its task with
+    intervals, slices, fairness across ``protected`` groups, and the regression gate against
+    a baseline; the same report as the CLI's.
+
+    ``model``: an ONNX file run by assay (inputs bound by its ``assay.features`` metadata or
+    ``features``); or ``prediction`` / ``probability`` columns already in the data.
+    ``baseline_model`` / ``baseline_prediction`` / ``baseline_probability``: the version to
+    gate against (``tolerance``: allowed degradation). ``segment`` and ``slice`` (SQL
+    conditions, one or a list): slices. ``metrics``: only these (e.g. ``"accuracy,roc_auc"``).
+    ``confidence``, ``bootstrap_rounds``, ``seed``, ``min_slice_size``, ``min_group_size``,
+    ``task``, ``positive_class``, ``classes``, ``threshold``, ``weight`` as the CLI's flags;
+    reading options as :func:`assay.profile`'s.
+
+    Raises :class:`assay.InputError` for unreadable data or model, or a wrong option.
+    """
+    slices = [slice] if isinstance(slice, str) else list(slice or [])
+    request = {
+        "target": target,
+        "model": None if model is None else os.fspath(model),
+        "features": _names(features),
+        "prediction": prediction,
+        "probabilities": _names(probability),
+        "baseline_model": None if baseline_model is None else os.fspath(baseline_model),
+        "baseline_prediction": baseline_prediction,
+        "baseline_probabilities": _names(baseline_probability),
+        "protected": _names(protected),
+        "segment": _names(segment),
+        "slices": slices,
+        "weight": weight,
+        "task": task,
+        "positive_class": positive_class,
+        "classes": _names(classes),
+        "threshold": threshold,
+        "metrics": _names(metrics),
+        "confidence": confidence,
+        "bootstrap_rounds": bootstrap_rounds,
+        "seed": seed,
+        "min_slice_size": min_slice_size,
+        "min_group_size": min_group_size,
+        "tolerance": tolerance,
+    }
+    native = _assay.evaluate(
+        as_data(data),
+        json.dumps(request),
+        _read_options(format, delimiter, no_header, null_values, types),
+        _progress(progress),
+    )
+    return Report(native)

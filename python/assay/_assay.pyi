@@ -23,6 +23,7 @@ def profile(data: object, read: str, exact_cap: int, progress: bool = False) -> 
 def drift(
     reference: object, current: object, request: str, read: str, progress: bool = False
 ) -> NativeReport: ...
+def evaluate(data: object, request: str, read: str, progress: bool = False) -> NativeReport: ...
 def check(
     suite_path: str,
     suite_text: str | None = None,

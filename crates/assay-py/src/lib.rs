@@ -50,6 +50,7 @@ fn _assay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<profile::NativeProfile>()?;
     m.add_function(wrap_pyfunction!(run::profile, m)?)?;
     m.add_function(wrap_pyfunction!(run::drift, m)?)?;
+    m.add_function(wrap_pyfunction!(run::evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(run::check, m)?)?;
     m.add_function(wrap_pyfunction!(profile::load_profile, m)?)?;
     m.add_function(wrap_pyfunction!(report::report_from_json, m)?)?;

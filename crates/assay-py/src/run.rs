@@ -1,10 +1,10 @@
-//! The commands: `profile`, `drift`, `check`. Each takes its options as a JSON object (the
+//! The commands: `profile`, `drift`, `evaluate`, `check`. Each takes its options as a JSON object (the
 //! Python side builds it from keyword arguments named as the CLI's flags), runs the same
 //! library code as the CLI command and returns the same result.
 
 use pyo3::prelude::*;
 
-use assay_checks::requests::DriftRequest;
+use assay_checks::requests::{DriftRequest, EvaluateRequest};
 use assay_checks::suite::Paths;
 use assay_checks::{run_suite, LoadedSuite, RunOptions};
 use assay_engine::{Engine, ProfileOptions, ReadOptions};
@@ -91,6 +91,33 @@ pub(crate) fn drift(
     let report = run_blocking(py, async move {
         let loaded = LoadedSuite::from_suite(suite, "assay drift")?;
         Ok(run_suite(&engine, &loaded, &RunOptions { progress }).await?)
+    })?;
+    Ok(NativeReport::new(report))
+}
+
+/// Evaluates a model (or prediction columns) on `data`. `request` holds the evaluation
+/// options ([`EvaluateRequest`]), `read` the reading options.
+#[pyfunction]
+#[pyo3(signature = (data, request, read, progress=false))]
+pub(crate) fn evaluate(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    request: &str,
+    read: &str,
+    progress: bool,
+) -> PyResult<NativeReport> {
+    let request: EvaluateRequest = options(request, "evaluate options")?;
+    let read: ReadOptions = options(read, "reading options")?;
+    let engine = Engine::new(None);
+    let data = one_path(
+        DataArg::extract(data, "data")?.into_paths(&engine, "data")?,
+        "data",
+    )?;
+    let suite = request.suite(&data, &read).map_err(InputError::new_err)?;
+    let report = run_blocking(py, async move {
+        let loaded = LoadedSuite::from_suite(suite, "assay evaluate")?;
+        let report = run_suite(&engine, &loaded, &RunOptions { progress }).await?;
+        request.finish(report).map_err(anyhow::Error::msg)
     })?;
     Ok(NativeReport::new(report))
 }
