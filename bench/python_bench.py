@@ -106,6 +106,7 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--no-evidently", action="store_true", help="leave Evidently out (it takes minutes)")
+    p.add_argument("--slow-repeat", type=int, default=1, help="runs of Evidently and whylogs (slow)")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -126,12 +127,12 @@ def main() -> int:
         out["runs"] = [r["seconds"] for r in runs]
         return out
 
-    def each(kind: str, python: Path, files: list[str]) -> None:
-        runs = [run_json([str(python), me, "--worker", kind, *files], 3600) for _ in range(args.repeat)]
+    def each(kind: str, python: Path, files: list[str], repeat: int) -> None:
+        runs = [run_json([str(python), me, "--worker", kind, *files], 3600) for _ in range(repeat)]
         results[kind] = median_of(runs)
         print(f"{kind}: {results[kind]['runs']}", file=sys.stderr)
 
-    each("assay-py-drift", VENV_PY, [ref, cur])
+    each("assay-py-drift", VENV_PY, [ref, cur], args.repeat)
     cli_runs = []
     for _ in range(args.repeat):
         s, peak, _ = timed_peak(
@@ -153,8 +154,8 @@ def main() -> int:
         ev = json.loads(out.strip().splitlines()[-1])
         results["evidently-drift"] = {"seconds": ev["report_seconds"], "peak": peak, "evidently": ev["evidently"],
                                       "drifted": sorted(ev.get("drift", {}).get("drifted_columns", []))}
-    each("assay-py-profile", VENV_PY, [cur])
-    each("whylogs-profile", WHYLOGS_PY, [cur])
+    each("assay-py-profile", VENV_PY, [cur], args.repeat)
+    each("whylogs-profile", WHYLOGS_PY, [cur], args.slow_repeat)
     imports = []
     for _ in range(7):
         imports.append(run_json([str(VENV_PY), "-c", "import json,time; t=time.perf_counter(); import assay; "
@@ -173,7 +174,7 @@ def main() -> int:
         ("profile, pandas DataFrame", "whylogs why.log", r["whylogs-profile"]),
     ]
     gib = 1 << 30
-    print(f"\n{args.rows:,} rows, median of {args.repeat}\n")
+    print(f"\n{args.rows:,} rows, median of {args.repeat} (Evidently, whylogs: {args.slow_repeat})\n")
     print("| job | tool | seconds | peak RSS | added by the call |")
     print("|---|---|---|---|---|")
     for job, tool, m in rows:

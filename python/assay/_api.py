@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Iterable, Mapping
@@ -30,6 +31,22 @@ def _names(value: str | Iterable[str] | None) -> list[str]:
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
     return [str(v) for v in value]
+
+
+def _list(value: str | Iterable[str] | None) -> list[str]:
+    """A flag the CLI takes repeated (never split on commas): one value or a list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _finite(**values: float | None) -> None:
+    """Refuses a non-finite number with the CLI's message for its flag."""
+    for name, v in values.items():
+        if v is not None and not math.isfinite(v):
+            raise _assay.InputError(f"--{name.replace('_', '-')} must be a finite number")
 
 
 def _read_options(
@@ -74,6 +91,8 @@ def profile(
 
     Raises :class:`assay.InputError` for unreadable data or a wrong option.
     """
+    if not isinstance(exact_cap, int) or exact_cap < 0:
+        raise _assay.InputError(f"--exact-cap must be a whole number from 0 (got {exact_cap!r})")
     native = _assay.profile(
         as_data(data),
         _read_options(format, delimiter, no_header, null_values, types),
@@ -126,12 +145,13 @@ def drift(
     Raises :class:`assay.InputError` for unreadable data or a wrong option; a drifted column
     is a failed result in the report, not an exception (see :meth:`Report.raise_for_status`).
     """
+    _finite(min_effect=min_effect, drift_share=drift_share)
     request = {
         "method": method,
         "columns": _names(columns),
         "target": target,
         "prediction": prediction,
-        "probabilities": _names(probability),
+        "probabilities": _list(probability),
         "exclude": _names(exclude),
         "categorical": _names(categorical),
         "mode": mode,
@@ -236,19 +256,19 @@ def evaluate(
 
     Raises :class:`assay.InputError` for unreadable data or model, or a wrong option.
     """
-    slices = [slice] if isinstance(slice, str) else list(slice or [])
+    _finite(confidence=confidence, threshold=threshold, tolerance=tolerance)
     request = {
         "target": target,
         "model": None if model is None else os.fspath(model),
         "features": _names(features),
         "prediction": prediction,
-        "probabilities": _names(probability),
+        "probabilities": _list(probability),
         "baseline_model": None if baseline_model is None else os.fspath(baseline_model),
         "baseline_prediction": baseline_prediction,
-        "baseline_probabilities": _names(baseline_probability),
+        "baseline_probabilities": _list(baseline_probability),
         "protected": _names(protected),
         "segment": _names(segment),
-        "slices": slices,
+        "slices": _list(slice),
         "weight": weight,
         "task": task,
         "positive_class": positive_class,

@@ -28,10 +28,15 @@ def as_data(obj: Any) -> Any:
             import pyarrow as pa
         except ImportError:
             return obj
-        return pa.Table.from_pandas(obj, preserve_index=False)
+        try:
+            return pa.Table.from_pandas(obj, preserve_index=False)
+        except (pa.ArrowException, ValueError, TypeError) as e:
+            from ._assay import InputError
+
+            raise InputError(f"the pandas DataFrame cannot be read as Arrow data: {e}") from e
     if module.startswith("polars") and name == "LazyFrame":
         return obj.collect()
     if module.startswith("pyarrow") and name.endswith("Dataset") and hasattr(obj, "scanner"):
-        # A dataset is streamed batch by batch through its scanner.
+        # A dataset is read through its scanner (into memory, batch by batch).
         return obj.scanner().to_reader()
     return obj

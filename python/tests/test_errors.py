@@ -68,3 +68,27 @@ def test_something_that_is_not_data_names_its_type():
 def test_an_empty_table_is_refused_naming_the_source():
     with pytest.raises(assay.InputError, match="memory://data"):
         assay.profile(pa.table({}))
+
+
+def test_odd_inputs_raise_input_error_naming_the_problem():
+    import pandas as pd
+
+    with pytest.raises(assay.InputError, match="pandas DataFrame cannot be read as Arrow data"):
+        assay.profile(pd.DataFrame({"x": [1, "a", 2.5]}))
+    with pytest.raises(assay.InputError, match="`x` appears twice"):
+        assay.profile(pa.table([pa.array([1]), pa.array([2])], names=["x", "x"]))
+    with pytest.raises(assay.InputError, match="--exact-cap must be a whole number"):
+        assay.profile(pa.table({"x": [1]}), exact_cap=-1)
+    with pytest.raises(assay.InputError, match="^--min-effect must be a finite number$"):
+        assay.drift("a.csv", "b.csv", min_effect=float("nan"))
+
+
+def test_a_generator_stream_that_is_interrupted_raises_keyboard_interrupt():
+    schema = pa.schema([("x", pa.float64())])
+
+    def batches():
+        yield pa.record_batch({"x": [1.0]}, schema=schema)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        assay.profile(pa.RecordBatchReader.from_batches(schema, batches()))

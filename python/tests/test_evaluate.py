@@ -45,11 +45,12 @@ def test_a_model_on_a_table_in_memory_gives_the_same_figures(examples, run_cli):
         "evaluate", str(examples / "adult" / "adult_current.csv"), "--target", "income-per-year",
         "--model", model, "--null-value", "?", "--bootstrap-rounds", "0",
     )
-    mine = {(r.id, r.column): r.value for r in report.results}
-    theirs = {(r["id"], r["column"]): r["value"] for r in cli["results"]}
+    mine = {(r.id, r.column): (r.status, r.value) for r in report.results}
+    theirs = {(r["id"], r["column"]): (r["status"], r["value"]) for r in cli["results"]}
     assert mine.keys() == theirs.keys()
-    for k, v in theirs.items():
-        assert mine[k] == pytest.approx(v, rel=1e-12, abs=1e-12), k
+    for k, (status, value) in theirs.items():
+        assert mine[k][0] == status, k
+        assert mine[k][1] == pytest.approx(value, rel=1e-12, abs=1e-12), k
 
 
 def test_prediction_columns_and_the_regression_gate(examples, run_cli):

@@ -81,3 +81,24 @@ def test_ctrl_c_stops_a_long_call(big_table):
     assert elapsed < 5.0, f"took {elapsed:.1f} s to stop"
     # And the package works after an interrupted call.
     assert assay.profile(pa.table({"x": [1.0, 2.0]})).rows == 2
+
+
+@pytest.mark.parametrize("after", [0.5, 1.5])
+def test_ctrl_c_stops_an_evaluation_while_it_computes(after):
+    # A long stretch of pure computation (bootstrap intervals of every metric): the interrupt
+    # is still raised promptly (the work runs on the runtime's threads; the caller's thread
+    # keeps watching for it).
+    rng = np.random.default_rng(3)
+    n = 400_000
+    y = rng.integers(0, 2, n)
+    p = np.clip(y * 0.3 + rng.random(n) * 0.7, 0, 1)
+    table = pa.table({"y": y, "pred": (p > 0.5).astype(np.int64), "proba": p})
+    timer = threading.Timer(after, _thread.interrupt_main)
+    start = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        assay.evaluate(table, target="y", prediction="pred", probability="proba",
+                       bootstrap_rounds=300)
+    timer.cancel()
+    late = time.monotonic() - start - after
+    assert late < 1.5, f"raised {late:.1f} s after the interrupt"

@@ -55,6 +55,16 @@ impl Engine {
                 message: "the data has no columns".into(),
             });
         }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(twice) = schema.fields().iter().find(|f| !seen.insert(f.name())) {
+            return Err(EngineError::BadInput {
+                path: label,
+                message: format!(
+                    "column `{}` appears twice: columns need distinct names",
+                    twice.name()
+                ),
+            });
+        }
         if let Some(b) = batches
             .iter()
             .find(|b| b.schema().fields() != schema.fields())
@@ -70,8 +80,40 @@ impl Engine {
         }
         let session_rows = self.ctx().copied_config().batch_size();
         let rows = batch_rows_for(schema.fields().len(), session_rows).max(1);
+        // Large batches are sliced (shared buffers); runs of small ones (a stream of 10-row
+        // batches) are joined, which copies only those small batches.
         let mut sliced = Vec::with_capacity(batches.len());
+        let mut small: Vec<RecordBatch> = Vec::new();
+        let mut small_rows = 0;
+        let join =
+            |small: &mut Vec<RecordBatch>, out: &mut Vec<RecordBatch>| -> Result<()> {
+                match small.len() {
+                    0 => {}
+                    1 => out.append(small),
+                    _ => {
+                        let joined = arrow::compute::concat_batches(&schema, small.iter())
+                            .map_err(|e| EngineError::BadInput {
+                                path: label.clone(),
+                                message: e.to_string(),
+                            })?;
+                        small.clear();
+                        out.push(joined);
+                    }
+                }
+                Ok(())
+            };
         for batch in batches {
+            if batch.num_rows() < rows / 4 {
+                if small_rows + batch.num_rows() > rows {
+                    join(&mut small, &mut sliced)?;
+                    small_rows = 0;
+                }
+                small_rows += batch.num_rows();
+                small.push(batch);
+                continue;
+            }
+            join(&mut small, &mut sliced)?;
+            small_rows = 0;
             let mut offset = 0;
             while offset < batch.num_rows() {
                 let length = rows.min(batch.num_rows() - offset);
@@ -79,6 +121,7 @@ impl Engine {
                 offset += length;
             }
         }
+        join(&mut small, &mut sliced)?;
         let table = MemTable::try_new(schema, vec![sliced]).map_err(|e| EngineError::BadInput {
             path: label.clone(),
             message: e.to_string(),
@@ -140,7 +183,7 @@ pub(crate) async fn open_memory(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::array::{Float64Array, StringArray};
+    use arrow::array::{ArrayRef, Float64Array, StringArray};
     use arrow::datatypes::{DataType, Field, Schema};
 
     use crate::profiler::{profile_source, ProfileOptions};
@@ -200,6 +243,59 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("cannot be read together"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn small_batches_are_joined_and_large_ones_sliced() {
+        let engine = Engine::new(Some(2));
+        let mut batches: Vec<RecordBatch> = (0..1000).map(|i| batch(i * 10, 10)).collect();
+        batches.push(batch(10_000, 20_000));
+        engine
+            .register_batches("many", batches[0].schema(), batches)
+            .unwrap();
+        let opened = crate::open_source(engine.ctx(), &SourceSpec::path("memory://many"))
+            .await
+            .unwrap();
+        let sizes: Vec<usize> = opened
+            .df
+            .collect()
+            .await
+            .unwrap()
+            .iter()
+            .map(|b| b.num_rows())
+            .collect();
+        // 8,192 rows a batch at 2 columns: the 10,000 small rows in two joined batches of at
+        // most 8,192, the large batch in slices of 8,192.
+        assert_eq!(sizes, [8_190, 1_810, 8_192, 8_192, 3_616]);
+        let profile = profile_source(
+            &engine,
+            &SourceSpec::path("memory://many"),
+            &ProfileOptions::default(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(profile.rows, 30_000);
+        let x = profile.column("x").unwrap().state.as_numeric().unwrap();
+        assert_eq!((x.min, x.max), (Some(0.0), Some(29_999.0)));
+    }
+
+    #[tokio::test]
+    async fn a_column_named_twice_is_refused() {
+        let engine = Engine::new(Some(1));
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("x", DataType::Float64, true),
+            Field::new("x", DataType::Float64, true),
+        ]));
+        let x: ArrayRef = Arc::new(Float64Array::from(vec![1.0]));
+        let b = RecordBatch::try_new(schema.clone(), vec![x.clone(), x]).unwrap();
+        let err = engine
+            .register_batches("d", schema, vec![b])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("memory://d") && err.contains("`x` appears twice"),
+            "{err}"
+        );
     }
 
     #[tokio::test]

@@ -274,10 +274,8 @@ pub async fn profile_read(
         )
         .await
     };
-    if let Some((bar, ticker)) = progress {
-        ticker.abort();
-        bar.finish_and_clear();
-    }
+    // The line goes as the read ends (or as the read is dropped half-way: see `Spinner`).
+    drop(progress);
     let (states, tap, kept_rows) = folded?;
     let mut columns = Vec::with_capacity(names.len());
     for (name, state) in names.iter().zip(states) {
@@ -725,11 +723,21 @@ type PartitionsFolded = (
     Option<KeptRows>,
 );
 
-fn spinner(
-    label: &str,
-    rows_seen: Arc<AtomicU64>,
-    columns: usize,
-) -> (indicatif::ProgressBar, tokio::task::JoinHandle<()>) {
+/// The progress line of a read, cleared when dropped: at the end of the read, or when the read
+/// itself is dropped (a Python caller's Ctrl-C), so no line keeps drawing after it.
+struct Spinner {
+    bar: indicatif::ProgressBar,
+    ticker: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.ticker.abort();
+        self.bar.finish_and_clear();
+    }
+}
+
+fn spinner(label: &str, rows_seen: Arc<AtomicU64>, columns: usize) -> Spinner {
     let bar = indicatif::ProgressBar::hidden();
     if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
         bar.set_style(style);
@@ -747,7 +755,7 @@ fn spinner(
             tokio::time::sleep(Duration::from_millis(120)).await;
         }
     });
-    (bar, ticker)
+    Spinner { bar, ticker }
 }
 
 #[cfg(test)]

@@ -34,33 +34,46 @@ fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
 }
 
 /// Runs `work` to its end with the interpreter released; a pending `KeyboardInterrupt` (or
-/// any signal handler's exception) drops the work and is raised instead. An error of the
+/// any signal handler's exception) aborts the work and is raised instead. An error of the
 /// work is raised as [`InputError`] with the CLI's message (the error and its causes); a panic
 /// as [`AssayError`].
+///
+/// The work runs as a task of the runtime, not on the calling thread, so the calling thread
+/// keeps looking for Ctrl-C even while the work computes without pausing; an interrupt aborts
+/// the task (at its next pause: a stretch of pure computation runs to its end in the
+/// background, and its result is dropped).
 pub(crate) fn run_blocking<T, F>(py: Python<'_>, work: F) -> PyResult<T>
 where
-    T: Send,
-    F: Future<Output = anyhow::Result<T>> + Send,
+    T: Send + 'static,
+    F: Future<Output = anyhow::Result<T>> + Send + 'static,
 {
     let runtime = runtime()?;
     let outcome = py.detach(|| {
-        runtime.block_on(async {
-            let contained = assay_runtime::fault::isolate_future(work);
-            tokio::pin!(contained);
-            let mut tick = tokio::time::interval(SIGNAL_CHECK);
-            loop {
-                tokio::select! {
-                    done = &mut contained => return Ok::<_, PyErr>(done),
-                    _ = tick.tick() => {
-                        Python::attach(|py| py.check_signals())?;
+        // The result comes back through a channel the calling thread waits on with a
+        // timeout: its own clock, not the runtime's (whose timers stall while every worker
+        // computes).
+        let (sender, results) = std::sync::mpsc::channel();
+        let task = runtime.spawn(async move {
+            let _ = sender.send(assay_runtime::fault::isolate_future(work).await);
+        });
+        loop {
+            match results.recv_timeout(SIGNAL_CHECK) {
+                Ok(done) => return Ok(done),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    if let Err(interrupt) = Python::attach(|py| py.check_signals()) {
+                        task.abort();
+                        return Err(interrupt);
                     }
                 }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Ok(Err("the work stopped before giving a result".to_string()))
+                }
             }
-        })
+        }
     })?;
     match outcome {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(InputError::new_err(format!("{e:#}"))),
-        Err(fault) => Err(AssayError::new_err(fault.to_string())),
+        Err(fault) => Err(AssayError::new_err(fault)),
     }
 }

@@ -1,7 +1,9 @@
 //! Data given to a Python call: a path or URL (or several, or an `os.PathLike`), taken as
 //! the CLI takes it, or Arrow data through the Arrow PyCapsule interface (`__arrow_c_stream__`
-//! or `__arrow_c_array__`), read in place and registered on the call's engine as
-//! `memory://NAME`.
+//! or `__arrow_c_array__`), registered on the call's engine as `memory://NAME`. The batches
+//! of the stream are kept as they come: a table's are its own buffers (nothing copied); a
+//! stream that makes its batches as it goes (a dataset's scanner, a generator) is read whole
+//! into memory first.
 
 use arrow::array::RecordBatch;
 use arrow::ffi_stream::ArrowArrayStreamReader;
@@ -61,8 +63,16 @@ impl DataArg {
         if obj.hasattr("__arrow_c_stream__")? {
             let reader = ArrowArrayStreamReader::from_pyarrow_bound(obj).map_err(unreadable)?;
             let schema = arrow::array::RecordBatchReader::schema(&reader);
-            let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| {
-                InputError::new_err(format!("{what}: reading its Arrow stream: {e}"))
+            // The stream's producer takes the interpreter itself when it needs it (a Python
+            // generator); a table's stream does not.
+            let batches = obj.py().detach(|| reader.collect::<Result<Vec<_>, _>>());
+            let batches = batches.map_err(|e| {
+                let message = e.to_string();
+                if message.contains("KeyboardInterrupt") {
+                    pyo3::exceptions::PyKeyboardInterrupt::new_err(message)
+                } else {
+                    InputError::new_err(format!("{what}: reading its Arrow stream: {message}"))
+                }
             })?;
             return Ok(DataArg::Arrow { schema, batches });
         }

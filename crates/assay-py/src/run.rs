@@ -141,18 +141,37 @@ pub(crate) fn check(
     };
     let mut loaded = loaded.map_err(|e| InputError::new_err(e.to_string()))?;
     let engine = Engine::new(None);
+    // Paths given here are the caller's, relative to the working directory (the suite's own
+    // are relative to its file): made absolute so the suite does not resolve them.
     if let Some(current) = current {
         let paths = DataArg::extract(current, "current")?.into_paths(&engine, "current")?;
-        loaded.suite.data.current = Paths::Many(paths);
+        loaded.suite.data.current = Paths::Many(absolute(paths)?);
     }
     if let Some(reference) = reference {
         let paths = DataArg::extract(reference, "reference")?.into_paths(&engine, "reference")?;
-        loaded.suite.data.reference = Some(Paths::Many(paths));
+        loaded.suite.data.reference = Some(Paths::Many(absolute(paths)?));
     }
     let report = run_blocking(py, async move {
         Ok(run_suite(&engine, &loaded, &RunOptions { progress }).await?)
     })?;
     Ok(NativeReport::new(report))
+}
+
+/// Local paths made absolute against the working directory (URLs, globs of URLs and
+/// `memory://` sources as they are).
+fn absolute(paths: Vec<String>) -> PyResult<Vec<String>> {
+    paths
+        .into_iter()
+        .map(|p| {
+            if assay_engine::source::is_url(&p) || assay_engine::memory::memory_name(&p).is_some() {
+                Ok(p)
+            } else {
+                std::path::absolute(&p)
+                    .map(|a| a.to_string_lossy().into_owned())
+                    .map_err(|e| InputError::new_err(format!("{p}: {e}")))
+            }
+        })
+        .collect()
 }
 
 /// The one path (or URL, or `memory://` source) of a side that takes one.
