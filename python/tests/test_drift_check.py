@@ -145,3 +145,23 @@ def test_a_probability_name_with_a_comma_is_one_column(examples):
     t = t.append_column("p,1", pa.array([0.5] * t.num_rows))
     report = assay.drift(t, t, exclude=["instant", "dteday"], probability="p,1")
     assert any(r.id == "drift.prediction" for r in report.results)
+
+
+def test_polars_strings_match_the_csv_of_the_same_rows(examples):
+    # Polars hands text over as string views, the CSV reader as strings: rows and schemas
+    # must still match (the Adult suite: 12 current rows also in the reference).
+    suite = examples / "adult" / "suite.yaml"
+    from_files = assay.check(suite)
+    table = pacsv.read_csv(
+        examples / "adult" / "adult_current.csv",
+        convert_options=pacsv.ConvertOptions(null_values=["?"], strings_can_be_null=True),
+    )
+    current = pl.from_arrow(table)
+    assert current.schema["workclass"] == pl.String
+    report = assay.check(suite, current=current)
+    def by_id(r):
+        return {(x.id, x.column): x for x in r.results}
+    overlap = by_id(report)[("leakage.train_test_overlap", None)]
+    assert overlap.details == by_id(from_files)[("leakage.train_test_overlap", None)].details
+    assert overlap.message.startswith("12 of 9768 current rows")
+    assert by_id(report)[("schema.match", None)].status == "pass"

@@ -93,7 +93,7 @@ impl RowAccumulator for RowHashes {
         let arrays: Vec<ArrayRef> = self
             .columns
             .iter()
-            .map(|c| column(batch, c))
+            .map(|c| column(batch, c).and_then(|a| hashable(&a)))
             .collect::<Result<_, _>>()?;
         let n = batch.num_rows();
         let mut h1 = vec![0u64; n];
@@ -479,8 +479,21 @@ impl FeatureTarget {
 fn value_hashes(a: &ArrayRef) -> Result<Vec<u64>, String> {
     let seed = foldhash::quality::FixedState::with_seed(0x1234_5678);
     let mut h = vec![0u64; a.len()];
-    create_hashes(std::slice::from_ref(a), &seed, &mut h).map_err(|e| e.to_string())?;
+    create_hashes(&[hashable(a)?], &seed, &mut h).map_err(|e| e.to_string())?;
     Ok(h)
+}
+
+/// `a` in the one layout of its family that values are hashed in: text as `Utf8`, bytes as
+/// `Binary`. The same text hashes differently as a string view, a large string or a string
+/// (a CSV file's column against the same column from Polars, or from Parquet read as views),
+/// and rows would then never match across the two sides.
+pub(crate) fn hashable(a: &ArrayRef) -> Result<ArrayRef, String> {
+    let to = match a.data_type() {
+        DataType::Utf8View | DataType::LargeUtf8 => DataType::Utf8,
+        DataType::BinaryView | DataType::LargeBinary => DataType::Binary,
+        _ => return Ok(a.clone()),
+    };
+    cast(a, &to).map_err(|e| e.to_string())
 }
 
 impl RowAccumulator for FeatureTarget {
@@ -519,5 +532,47 @@ impl RowAccumulator for FeatureTarget {
 
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{LargeStringArray, StringArray, StringViewArray};
+    use std::sync::Arc;
+
+    #[test]
+    fn the_same_text_hashes_alike_in_every_string_layout() {
+        let values = [
+            Some("Holand-Netherlands"),
+            None,
+            Some(""),
+            Some("a longer value, past 12 bytes"),
+        ];
+        let plain: ArrayRef = Arc::new(StringArray::from(values.to_vec()));
+        let view: ArrayRef = Arc::new(StringViewArray::from(values.to_vec()));
+        let large: ArrayRef = Arc::new(LargeStringArray::from(values.to_vec()));
+        let h = value_hashes(&plain).unwrap();
+        assert_eq!(value_hashes(&view).unwrap(), h);
+        assert_eq!(value_hashes(&large).unwrap(), h);
+        // Whole rows too: a row of views matches the same row of strings.
+        let rows = |a: ArrayRef| {
+            let batch = RecordBatch::try_from_iter([("s", a)]).unwrap();
+            let mut r = RowHashes::new(
+                vec!["s".into()],
+                HashMode::CountDuplicates {
+                    seen: Default::default(),
+                    duplicates: 0,
+                },
+            );
+            r.update(&batch).unwrap();
+            match r.mode {
+                HashMode::CountDuplicates { seen, .. } => seen,
+                _ => AHashSet::new(),
+            }
+        };
+        let plain_rows = rows(plain);
+        assert_eq!(plain_rows.len(), 4);
+        assert_eq!(rows(view), plain_rows);
     }
 }

@@ -73,7 +73,7 @@ impl Check for SchemaMatch {
                 .iter()
                 .filter_map(|r| {
                     let c = cur.column(&r.name)?;
-                    (c.data_type != r.data_type).then(|| Retyped {
+                    (type_family(&c.data_type) != type_family(&r.data_type)).then(|| Retyped {
                         column: r.name.clone(),
                         reference: r.data_type.clone(),
                         current: c.data_type.clone(),
@@ -112,6 +112,17 @@ impl Check for SchemaMatch {
     }
 }
 
+/// A type's name with the layouts of one family made one: text (`Utf8`, `LargeUtf8`,
+/// `Utf8View`) and bytes (`Binary`, `LargeBinary`, `BinaryView`) hold the same values
+/// whichever layout a reader chose (a CSV file's strings against Polars' or Parquet's views).
+fn type_family(name: &str) -> &str {
+    match name {
+        "Utf8" | "LargeUtf8" | "Utf8View" => "Utf8",
+        "Binary" | "LargeBinary" | "BinaryView" => "Binary",
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +155,13 @@ mod tests {
         assert!(measure(&SchemaMatch, &cur, None, serde_json::json!({}))[0]
             .skipped
             .is_some());
+    }
+
+    #[test]
+    fn string_layouts_are_one_type_family() {
+        assert_eq!(type_family("Utf8View"), type_family("Utf8"));
+        assert_eq!(type_family("LargeUtf8"), "Utf8");
+        assert_eq!(type_family("BinaryView"), "Binary");
+        assert_ne!(type_family("Int32"), type_family("Int64"));
     }
 }
