@@ -14,9 +14,23 @@ Data is a path, URL, glob or directory (as the CLI takes it), a saved profile, o
 speaking the Arrow PyCapsule interface, read in place without copies.
 """
 
-from ._api import check, drift, evaluate, profile
+from ._api import (
+    Folds,
+    bench_model,
+    check,
+    checks,
+    crossval,
+    drift,
+    evaluate,
+    explain,
+    init,
+    profile,
+    sensitivity,
+    split,
+)
 from ._assay import DEFAULT_EXACT_CAP, __version__
 from ._errors import AssayError, CheckFailed, InputError
+from ._models import Learner, Model
 from ._profile import ColumnSummary, Profile
 from ._report import CheckResult, DatasetInfo, Report, Status, Summary
 
@@ -27,14 +41,24 @@ __all__ = [
     "ColumnSummary",
     "DEFAULT_EXACT_CAP",
     "DatasetInfo",
+    "Folds",
     "InputError",
+    "Learner",
+    "Model",
     "Profile",
     "Report",
     "Status",
     "Summary",
     "__version__",
+    "bench_model",
     "check",
+    "checks",
+    "crossval",
     "drift",
     "evaluate",
+    "explain",
+    "init",
     "profile",
+    "sensitivity",
+    "split",
 ]

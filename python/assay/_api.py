@@ -11,6 +11,7 @@ from typing import Any
 
 from . import _assay
 from ._data import Data, as_data
+from ._models import as_learner, as_model
 from ._profile import Profile
 from ._report import Report
 
@@ -212,11 +213,11 @@ def evaluate(
     data: Data,
     *,
     target: str,
-    model: str | os.PathLike[str] | None = None,
+    model: str | os.PathLike[str] | Any = None,
     features: str | Iterable[str] | None = None,
     prediction: str | None = None,
     probability: str | Iterable[str] | None = None,
-    baseline_model: str | os.PathLike[str] | None = None,
+    baseline_model: str | os.PathLike[str] | Any = None,
     baseline_prediction: str | None = None,
     baseline_probability: str | Iterable[str] | None = None,
     protected: str | Iterable[str] | None = None,
@@ -246,7 +247,9 @@ def evaluate(
     a baseline; the same report as the CLI's.
 
     ``model``: an ONNX file run by assay (inputs bound by its ``assay.features`` metadata or
-    ``features``); or ``prediction`` / ``probability`` columns already in the data.
+    ``features``), a Python model (a callable, or an object with ``predict`` /
+    ``predict_proba`` such as a scikit-learn estimator: see :class:`assay.Model`), called
+    batch by batch; or ``prediction`` / ``probability`` columns already in the data.
     ``baseline_model`` / ``baseline_prediction`` / ``baseline_probability``: the version to
     gate against (``tolerance``: allowed degradation). ``segment`` and ``slice`` (SQL
     conditions, one or a list): slices. ``metrics``: only these (e.g. ``"accuracy,roc_auc"``).
@@ -259,11 +262,11 @@ def evaluate(
     _finite(confidence=confidence, threshold=threshold, tolerance=tolerance)
     request = {
         "target": target,
-        "model": None if model is None else os.fspath(model),
+        "model": None,
         "features": _names(features),
         "prediction": prediction,
         "probabilities": _list(probability),
-        "baseline_model": None if baseline_model is None else os.fspath(baseline_model),
+        "baseline_model": None,
         "baseline_prediction": baseline_prediction,
         "baseline_probabilities": _list(baseline_probability),
         "protected": _names(protected),
@@ -282,10 +285,409 @@ def evaluate(
         "min_group_size": min_group_size,
         "tolerance": tolerance,
     }
+    python_model = dict(features=_names(features) or None, classes=_names(classes) or None, task=task)
     native = _assay.evaluate(
         as_data(data),
         json.dumps(request),
         _read_options(format, delimiter, no_header, null_values, types),
         _progress(progress),
+        model=as_model(model, **python_model),
+        baseline_model=as_model(baseline_model, **python_model),
     )
     return Report(native)
+
+
+def _split_options(
+    splitter: str | None,
+    folds: int | None,
+    repeats: int | None,
+    shuffle: bool,
+    seed: int | None,
+    stratify: str | None,
+    group: str | None,
+    gap: int | None,
+    test_size: float | int | str | None,
+    train_size: float | int | str | None,
+    max_train_size: int | None,
+    interval_start: str | None,
+    interval_end: str | None,
+    embargo: float | str | None,
+) -> dict[str, Any]:
+    def text(v: Any) -> str | None:
+        return None if v is None else str(v)
+
+    return {
+        "splitter": splitter,
+        "folds": folds,
+        "repeats": repeats,
+        "shuffle": bool(shuffle),
+        "seed": seed,
+        "stratify": stratify,
+        "group": group,
+        "gap": gap,
+        "test_size": text(test_size),
+        "train_size": text(train_size),
+        "max_train_size": max_train_size,
+        "interval_start": interval_start,
+        "interval_end": interval_end,
+        "embargo": text(embargo),
+    }
+
+
+def crossval(
+    data: Data,
+    *,
+    target: str,
+    learner: str | Any = None,
+    param: Mapping[str, Any] | None = None,
+    trainer: str | None = None,
+    trainer_format: str | None = None,
+    trainer_timeout: float | None = None,
+    workdir: str | os.PathLike[str] | None = None,
+    splitter: str | None = None,
+    folds: int | None = None,
+    repeats: int | None = None,
+    shuffle: bool = False,
+    seed: int | None = None,
+    stratify: str | None = None,
+    group: str | None = None,
+    gap: int | None = None,
+    test_size: float | int | str | None = None,
+    train_size: float | int | str | None = None,
+    max_train_size: int | None = None,
+    interval_start: str | None = None,
+    interval_end: str | None = None,
+    embargo: float | str | None = None,
+    metrics: str | Iterable[str] | None = None,
+    features: str | Iterable[str] | None = None,
+    task: str | None = None,
+    positive_class: str | None = None,
+    unseen_segment: str | Iterable[str] | None = None,
+    parallel: int | None = None,
+    confidence: float | None = None,
+    progress: bool | None = None,
+    format: str | None = None,
+    delimiter: str | None = None,
+    no_header: bool = False,
+    null_values: str | Iterable[str] | None = None,
+    types: Mapping[str, str] | None = None,
+) -> Report:
+    """Cross-validation (``assay crossval DATA``): a model trained per fold, scored with the
+    evaluation metrics beside a trivial baseline, with the generalization checks.
+
+    ``learner``: a built-in learner's name (logistic_regression, linear_regression, ridge,
+    random_forest, decision_tree; hyper-parameters in ``param``), or a Python estimator
+    (anything with ``fit`` / ``predict``, such as a scikit-learn pipeline: cloned and fitted
+    on each fold, see :class:`assay.Learner`). ``trainer``: an external command instead
+    (``{train}``, ``{valid}``, ``{model}``... replaced by paths). Splitter options
+    (``splitter``, ``folds``, ``repeats``, ``shuffle``, ``seed``, ``stratify``, ``group``,
+    ``gap``, ``test_size``, ``train_size``, ``max_train_size``, ``interval_start``,
+    ``interval_end``, ``embargo``), ``metrics``, ``features``, ``task``, ``positive_class``,
+    ``unseen_segment``, ``parallel`` and ``confidence`` as the CLI's flags.
+    """
+    _finite(confidence=confidence, trainer_timeout=trainer_timeout)
+    request = {
+        "target": target,
+        "params": dict(param or {}),
+        "trainer": trainer,
+        "trainer_format": trainer_format,
+        "trainer_timeout": trainer_timeout,
+        "workdir": None if workdir is None else os.fspath(workdir),
+        "split": _split_options(
+            splitter, folds, repeats, shuffle, seed, stratify, group, gap, test_size,
+            train_size, max_train_size, interval_start, interval_end, embargo,
+        ),
+        "metrics": _names(metrics),
+        "features": _names(features),
+        "task": task,
+        "positive_class": positive_class,
+        "unseen_segments": _names(unseen_segment),
+        "parallel": parallel,
+        "confidence": confidence,
+    }
+    native = _assay.crossval(
+        as_data(data),
+        json.dumps(request),
+        _read_options(format, delimiter, no_header, null_values, types),
+        _progress(progress),
+        learner=as_learner(learner),
+    )
+    return Report(native)
+
+
+def _ranges(flag: str, ranges: Mapping[str, tuple[float, float]] | Iterable[str] | None) -> list[str]:
+    if ranges is None:
+        return []
+    if isinstance(ranges, Mapping):
+        out = []
+        for name, bounds in ranges.items():
+            try:
+                low, high = bounds
+            except (TypeError, ValueError):
+                raise _assay.InputError(
+                    f"{flag}: `{name}` must map to (low, high), got {bounds!r}"
+                ) from None
+            out.append(f"{name}={float(low)!r}:{float(high)!r}")
+        return out
+    return _list(ranges)  # type: ignore[arg-type]
+
+
+def sensitivity(
+    model: str | os.PathLike[str] | Any,
+    *,
+    method: str = "sobol",
+    samples: int | None = None,
+    seed: int | None = None,
+    bounds: Mapping[str, tuple[float, float]] | Iterable[str] | None = None,
+    domain: Mapping[str, tuple[float, float]] | Iterable[str] | None = None,
+    data: Data | None = None,
+    target: str | None = None,
+    metric: str | None = None,
+    features: str | Iterable[str] | None = None,
+    model_output: str | None = None,
+    positive_class: str | None = None,
+    classes: Iterable[Any] | None = None,
+    levels: int | None = None,
+    resamples: int | None = None,
+    confidence: float | None = None,
+    block_rows: int | None = None,
+    progress: bool | None = None,
+    format: str | None = None,
+    delimiter: str | None = None,
+    no_header: bool = False,
+    null_values: str | Iterable[str] | None = None,
+    types: Mapping[str, str] | None = None,
+) -> Report:
+    """Sensitivity of a model's output to its inputs (``assay sensitivity MODEL``): Sobol
+    indices (SALib's estimators), Morris elementary effects, one-at-a-time sweeps, or
+    permutation importance on ``data`` against ``target``.
+
+    ``model``: an ONNX file or a Python model (see :class:`assay.Model`; ``classes`` for a
+    callable classifier). ``bounds``: ``{input: (low, high)}`` sampled uniformly (or the
+    CLI's ``"INPUT=LOW:HIGH"`` strings); inputs without bounds follow their distribution in
+    ``data``. ``domain``: declared domains. ``samples``, ``seed``, ``metric``, ``features``,
+    ``model_output``, ``positive_class``, ``levels``, ``resamples``, ``confidence`` and
+    ``block_rows`` as the CLI's flags.
+    """
+    _finite(confidence=confidence)
+    request = {
+        "method": method,
+        "samples": samples,
+        "seed": seed,
+        "bounds": _ranges("bounds", bounds),
+        "domains": _ranges("domain", domain),
+        "target": target,
+        "metric": metric,
+        "features": _names(features),
+        "model_output": model_output,
+        "positive_class": positive_class,
+        "levels": levels,
+        "resamples": resamples,
+        "confidence": confidence,
+        "block_rows": block_rows,
+    }
+    native = _assay.sensitivity(
+        as_model(model, features=_names(features) or None, classes=None if classes is None else list(classes)),
+        json.dumps(request),
+        _read_options(format, delimiter, no_header, null_values, types),
+        data=None if data is None else as_data(data),
+        progress=_progress(progress),
+    )
+    return Report(native)
+
+
+def bench_model(
+    model: str | os.PathLike[str] | Any,
+    *,
+    data: Data | None = None,
+    features: str | Iterable[str] | None = None,
+    classes: Iterable[Any] | None = None,
+    baseline_model: str | os.PathLike[str] | Any = None,
+    batch_sizes: int | Iterable[int] | None = None,
+    warmup: int | None = None,
+    iterations: int | None = None,
+    seconds: float | None = None,
+    throughput_threads: int | Iterable[int] | None = None,
+    throughput_rows: int | None = None,
+    budget: str | Iterable[str] | None = None,
+    progress: bool | None = None,
+    format: str | None = None,
+    delimiter: str | None = None,
+    no_header: bool = False,
+    null_values: str | Iterable[str] | None = None,
+    types: Mapping[str, str] | None = None,
+) -> Report:
+    """Inference latency per batch size, throughput, memory and load time of a model, with
+    budgets (``assay bench-model MODEL``).
+
+    ``model`` / ``baseline_model``: ONNX files or Python models (see :class:`assay.Model`; a
+    Python model runs on the calling thread whatever ``throughput_threads`` says, and its
+    load time is that of a lookup). ``data``: rows fed to the model (default: uniform random
+    values). ``budget``: ``"p99@1<5"``, ``"throughput>=50000"``, ``"memory<=512"``,
+    ``"load_time<=2000"``, ``"regression<=1.2"`` (one or a list). ``batch_sizes``,
+    ``warmup``, ``iterations``, ``seconds``, ``throughput_threads``, ``throughput_rows`` as
+    the CLI's flags.
+    """
+    _finite(seconds=seconds)
+
+    def ints(v: int | Iterable[int] | None) -> list[int]:
+        if v is None:
+            return []
+        if isinstance(v, int):
+            return [v]
+        return [int(x) for x in v]
+
+    request = {
+        "features": _names(features),
+        "batch_sizes": ints(batch_sizes),
+        "warmup": warmup,
+        "iterations": iterations,
+        "seconds": seconds,
+        "throughput_threads": ints(throughput_threads),
+        "throughput_rows": throughput_rows,
+        "budgets": _list(budget),
+    }
+    wrap = dict(features=_names(features) or None, classes=None if classes is None else list(classes))
+    native = _assay.bench_model(
+        as_model(model, **wrap),
+        json.dumps(request),
+        _read_options(format, delimiter, no_header, null_values, types),
+        data=None if data is None else as_data(data),
+        baseline_model=as_model(baseline_model, **wrap),
+        progress=_progress(progress),
+    )
+    return Report(native)
+
+
+def split(
+    data: Data,
+    *,
+    splitter: str,
+    folds: int | None = None,
+    repeats: int | None = None,
+    shuffle: bool = False,
+    seed: int | None = None,
+    stratify: str | None = None,
+    group: str | None = None,
+    gap: int | None = None,
+    test_size: float | int | str | None = None,
+    train_size: float | int | str | None = None,
+    max_train_size: int | None = None,
+    interval_start: str | None = None,
+    interval_end: str | None = None,
+    embargo: float | str | None = None,
+    format: str | None = None,
+    delimiter: str | None = None,
+    no_header: bool = False,
+    null_values: str | Iterable[str] | None = None,
+    types: Mapping[str, str] | None = None,
+) -> Folds:
+    """Cross-validation folds of ``data`` as row indices (``assay split DATA``), identical to
+    scikit-learn's splitters for the same settings (``seed`` as ``random_state``).
+
+    Returns :class:`assay.Folds`: iterate it for ``(train, test)`` pairs of row-index
+    arrays (``array.array`` of unsigned 32-bit ints; ``numpy.asarray`` reads them without a
+    copy), the way scikit-learn's ``split`` yields them.
+    """
+    options = _split_options(
+        splitter, folds, repeats, shuffle, seed, stratify, group, gap, test_size, train_size,
+        max_train_size, interval_start, interval_end, embargo,
+    )
+    name, n_rows, seconds, pairs = _assay.split(
+        as_data(data), json.dumps(options), _read_options(format, delimiter, no_header, null_values, types)
+    )
+    return Folds(name, n_rows, seconds, pairs)
+
+
+class Folds:
+    """The folds of :func:`assay.split`: ``len()``, indexing and iteration give ``(train,
+    test)`` pairs of row indices (``array.array('I')``)."""
+
+    def __init__(self, splitter: str, n_rows: int, seconds: float, pairs: list[tuple[bytes, bytes]]):
+        import array
+
+        def indices(raw: bytes) -> array.array[int]:
+            a = array.array("I")
+            a.frombytes(raw)
+            if sys.byteorder == "big":
+                a.byteswap()
+            return a
+
+        #: The splitter's name.
+        self.splitter = splitter
+        #: Rows of the data.
+        self.n_rows = n_rows
+        #: Seconds the assignment took (reading left out).
+        self.seconds = seconds
+        self._folds = [(indices(train), indices(test)) for train, test in pairs]
+
+    def __len__(self) -> int:
+        return len(self._folds)
+
+    def __getitem__(self, i: int) -> tuple[Any, Any]:
+        return self._folds[i]
+
+    def __iter__(self) -> Any:
+        return iter(self._folds)
+
+    def __repr__(self) -> str:
+        sizes = " ".join(f"{len(tr)}/{len(te)}" for tr, te in self._folds[:5])
+        more = " ..." if len(self._folds) > 5 else ""
+        return f"Folds({self.splitter}, {len(self)} folds of {self.n_rows} rows; train/test {sizes}{more})"
+
+
+def init(
+    data: Data,
+    *,
+    reference: Data | None = None,
+    output: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    progress: bool | None = None,
+    format: str | None = None,
+    delimiter: str | None = None,
+    no_header: bool = False,
+    null_values: str | Iterable[str] | None = None,
+    types: Mapping[str, str] | None = None,
+) -> str:
+    """A starter suite inferred from the data (``assay init DATA``), as YAML text: integrity
+    checks with the ranges, category domains and null shares observed (in ``reference``
+    when given, as TFDV infers from training data), drift and schema checks against the
+    reference.
+
+    Paths go into the suite as given; Arrow data as ``memory://current`` /
+    ``memory://reference``, the names :func:`assay.check` gives the data it is passed.
+    ``output``: also write the suite there (refused if it exists, unless ``force``).
+    """
+    if output is not None and os.path.exists(output) and not force:
+        raise _assay.InputError(f"{os.fspath(output)} already exists (use force=True to overwrite)")
+
+    def name(value: Any, side: str) -> str:
+        if isinstance(value, (str, os.PathLike)):
+            return os.fspath(value)
+        if isinstance(value, list) and value and all(isinstance(v, (str, os.PathLike)) for v in value):
+            return os.fspath(value[0])
+        return f"memory://{side}"
+
+    text = _assay.init(
+        as_data(data),
+        None if reference is None else as_data(reference),
+        _read_options(format, delimiter, no_header, null_values, types),
+        name(data, "current"),
+        None if reference is None else name(reference, "reference"),
+        _progress(progress),
+    )
+    if output is not None:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+    return text
+
+
+def explain(id: str) -> str:
+    """A check's documentation (``assay explain ID``): what it measures, its parameters,
+    default condition and references."""
+    return _assay.explain(id)
+
+
+def checks() -> dict[str, str]:
+    """Every check assay runs, ``{id: summary}`` (``assay checks``)."""
+    return dict(_assay.checks())

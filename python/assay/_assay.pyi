@@ -23,7 +23,41 @@ def profile(data: object, read: str, exact_cap: int, progress: bool = False) -> 
 def drift(
     reference: object, current: object, request: str, read: str, progress: bool = False
 ) -> NativeReport: ...
-def evaluate(data: object, request: str, read: str, progress: bool = False) -> NativeReport: ...
+def evaluate(
+    data: object,
+    request: str,
+    read: str,
+    progress: bool = False,
+    model: object | None = None,
+    baseline_model: object | None = None,
+) -> NativeReport: ...
+def crossval(
+    data: object, request: str, read: str, progress: bool = False, learner: object | None = None
+) -> NativeReport: ...
+def sensitivity(
+    model: object, request: str, read: str, data: object | None = None, progress: bool = False
+) -> NativeReport: ...
+def bench_model(
+    model: object,
+    request: str,
+    read: str,
+    data: object | None = None,
+    baseline_model: object | None = None,
+    progress: bool = False,
+) -> NativeReport: ...
+def split(
+    data: object, split_options: str, read: str
+) -> tuple[str, int, float, list[tuple[bytes, bytes]]]: ...
+def init(
+    data: object,
+    reference: object | None,
+    read: str,
+    data_name: str,
+    reference_name: str | None = None,
+    progress: bool = False,
+) -> str: ...
+def explain(id: str) -> str: ...
+def checks() -> list[tuple[str, str]]: ...
 def check(
     suite_path: str,
     suite_text: str | None = None,

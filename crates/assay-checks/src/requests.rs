@@ -1,7 +1,19 @@
 //! The suites that the suite-less commands run, built from their options: `assay drift`'s
 //! flags and the Python package's `assay.drift(...)` keyword arguments are the same
-//! [`DriftRequest`] (and `assay evaluate`'s an [`EvaluateRequest`]), so both front ends run
-//! the same suite and produce the same report.
+//! [`DriftRequest`] (`assay evaluate`'s an [`EvaluateRequest`], `assay crossval`'s a
+//! [`CrossvalRequest`], `assay sensitivity`'s a [`SensitivityRequest`], `assay
+//! bench-model`'s a [`BenchModelRequest`]; `assay split`'s [`SplitOptions`] go to
+//! [`split`]), so both front ends run the same suite and produce the same report.
+
+mod bench_model;
+mod crossval;
+mod sensitivity;
+mod split;
+
+pub use bench_model::{budget_entry, BenchModelRequest};
+pub use crossval::CrossvalRequest;
+pub use sensitivity::{range_of, SensitivityRequest};
+pub use split::{split, SplitOptions};
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -218,13 +230,23 @@ pub struct EvaluateRequest {
 }
 
 fn fail_entry(id: &str, params: Map<String, Value>) -> CheckEntry {
+    entry(id, params, Severity::Fail)
+}
+
+/// A suite entry with the default condition.
+fn entry(id: &str, params: Map<String, Value>, severity: Severity) -> CheckEntry {
     CheckEntry {
         check: id.to_string(),
         columns: None,
         params,
         condition: None,
-        severity: Some(Severity::Fail),
+        severity: Some(severity),
     }
+}
+
+/// Refuses a flag's value outside the range of the suite key it sets.
+fn check_flag(flag: &str, key: &str, value: f64) -> Result<(), String> {
+    crate::limits::check_named(flag, key, value)
 }
 
 impl EvaluateRequest {

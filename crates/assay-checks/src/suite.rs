@@ -606,6 +606,7 @@ impl LoadedSuite {
     pub fn resolve(&self, p: &str) -> String {
         if assay_engine::source::is_url(p)
             || assay_engine::memory::memory_name(p).is_some()
+            || assay_model::external::is_registered(p)
             || Path::new(p).is_absolute()
         {
             p.to_string()

@@ -35,21 +35,6 @@ pub fn flag_limit(flag: &str, key: &str, value: f64) -> anyhow::Result<()> {
     assay_checks::limits::check_named(flag, key, value).map_err(anyhow::Error::msg)
 }
 
-/// A suite entry with default condition and parameters.
-pub fn entry(
-    id: &str,
-    params: serde_json::Map<String, serde_json::Value>,
-    severity: assay_checks::suite::Severity,
-) -> assay_checks::suite::CheckEntry {
-    assay_checks::suite::CheckEntry {
-        check: id.to_string(),
-        columns: None,
-        params,
-        condition: None,
-        severity: Some(severity),
-    }
-}
-
 /// Parses `KEY=VALUE` pairs into a JSON object (numbers and booleans typed).
 pub fn key_values(
     flag: &str,

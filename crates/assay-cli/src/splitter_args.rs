@@ -1,12 +1,8 @@
 //! Splitter options shared by `assay split` and `assay crossval`.
 
 use clap::Args;
-use serde_json::Value;
 
-use assay_checks::sections::ValidationSection;
-use assay_stats::splitters::SplitterKind;
-
-use crate::report_args::flag_limit;
+use assay_checks::requests::SplitOptions;
 
 /// How rows are split into folds.
 #[derive(Args, Debug, Clone, Default)]
@@ -60,60 +56,23 @@ pub struct SplitterArgs {
 }
 
 impl SplitterArgs {
-    /// Refuses `--folds` and `--repeats` outside their ranges (see `assay_checks::limits`),
-    /// before anything is split.
-    pub fn check_limits(&self) -> anyhow::Result<()> {
-        // Fewer than 2 folds is left to the splitter (the shuffle splits take 1).
-        if let Some(f) = self.folds.filter(|f| *f >= 2) {
-            flag_limit("--folds", "validation.folds", f as f64)?;
-        }
-        if let Some(r) = self.repeats {
-            flag_limit("--repeats", "validation.repeats", r as f64)?;
-        }
-        let repeated = self
-            .splitter
-            .as_deref()
-            .and_then(|s| s.parse::<SplitterKind>().ok())
-            .is_some_and(|k| {
-                matches!(
-                    k,
-                    SplitterKind::RepeatedKFold | SplitterKind::RepeatedStratifiedKFold
-                )
-            });
-        if repeated {
-            let d = ValidationSection::default();
-            let folds = self.folds.unwrap_or(d.folds);
-            let repeats = self.repeats.unwrap_or(d.repeats);
-            assay_checks::limits::check_combined(
-                "validation.folds × validation.repeats",
-                folds as f64 * repeats as f64,
-                &format!("{folds} × {repeats}"),
-                Some("--folds × --repeats"),
-            )
-            .map_err(anyhow::Error::msg)?;
-        }
-        Ok(())
-    }
-
-    /// The `validation:` section these options describe (other settings at their defaults).
-    pub fn section(&self) -> ValidationSection {
-        let d = ValidationSection::default();
-        ValidationSection {
+    /// The library's splitter options these flags describe.
+    pub fn options(&self) -> SplitOptions {
+        SplitOptions {
             splitter: self.splitter.clone(),
-            folds: self.folds.unwrap_or(d.folds),
-            repeats: self.repeats.unwrap_or(d.repeats),
+            folds: self.folds,
+            repeats: self.repeats,
             shuffle: self.shuffle,
             seed: self.seed,
-            test_size: self.test_size.clone().map(Value::String),
-            train_size: self.train_size.clone().map(Value::String),
-            gap: self.gap.unwrap_or(d.gap),
-            max_train_size: self.max_train_size,
-            embargo: self.embargo.clone().map(Value::String),
             stratify: self.stratify.clone(),
             group: self.group.clone(),
+            gap: self.gap,
+            test_size: self.test_size.clone(),
+            train_size: self.train_size.clone(),
+            max_train_size: self.max_train_size,
             interval_start: self.interval_start.clone(),
             interval_end: self.interval_end.clone(),
-            ..d
+            embargo: self.embargo.clone(),
         }
     }
 }

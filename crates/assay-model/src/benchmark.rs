@@ -10,7 +10,8 @@ use arrow::record_batch::RecordBatch;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ModelError;
-use crate::model::{Binding, OnnxModel};
+use crate::model::Binding;
+use crate::Model;
 
 /// Timed calls per batch size never exceed this many (beyond `min_iterations`), whatever
 /// the time budget: it bounds the memory of the recorded latencies.
@@ -157,6 +158,10 @@ pub struct Throughput {
 ///   [`BenchResult::model_rss_bytes`] is the resident set after loading the model minus
 ///   before. Both include everything else the process does meanwhile (other threads, the
 ///   sample data), so they are meaningful in a process that runs the benchmark alone.
+///
+/// A model registered in the process ([`crate::external`], e.g. a Python model) is measured
+/// the same way: its load time is the lookup, and it runs on the calling thread whatever the
+/// thread count (its own code decides its parallelism).
 pub fn bench(
     path: &str,
     data: &RecordBatch,
@@ -205,7 +210,7 @@ pub fn bench(
     let peak_rss_reset = memory::reset_peak();
     let rss_before = memory::rss_bytes();
     let started = Instant::now();
-    let model = OnnxModel::load(path)?;
+    let model = Model::load(path)?;
     let load_ms = ms(started);
     let rss_after = memory::rss_bytes();
     let model_rss_bytes = match (rss_before, rss_after) {
@@ -221,7 +226,7 @@ pub fn bench(
             (None, load_ms)
         } else {
             let started = Instant::now();
-            let m = OnnxModel::load_with_batch_rows(path, rows)?;
+            let m = Model::load_with_batch_rows(path, rows)?;
             (Some(m), ms(started))
         };
         let m = sized.as_ref().unwrap_or(&model);
@@ -268,7 +273,7 @@ pub fn bench(
 
 fn measure_latency(
     path: &str,
-    model: &OnnxModel,
+    model: &Model,
     binding: &Binding,
     sample: &RecordBatch,
     rows: usize,

@@ -5,7 +5,8 @@
 //! (`ZipMap`, `Scaler`, `TreeEnsembleRegressor`: see [`onnx_ml`]), binds dataset columns to
 //! its inputs by name (or a `[N, F]` input to an ordered feature list), and runs it on Arrow
 //! batches split across threads. Classifiers give a label index and class probabilities per
-//! row; regressors a value.
+//! row; regressors a value. [`Model`] runs either an ONNX file or a model registered by a
+//! front end in this process ([`external`]: a Python callable or estimator), batch by batch.
 //!
 //! ```no_run
 //! use assay_model::OnnxModel;
@@ -15,13 +16,16 @@
 
 #![warn(missing_docs)]
 
+mod any_model;
 pub mod benchmark;
 mod error;
+pub mod external;
 pub mod learners;
 mod model;
 pub mod onnx_ml;
 pub mod trainer;
 
+pub use any_model::{InProcessModel, Model};
 pub use error::ModelError;
 pub use model::CHUNK_ROWS;
 pub use model::{

@@ -752,7 +752,7 @@ impl OnnxModel {
     }
 }
 
-fn append<T>(into: &mut Option<Vec<T>>, part: Option<Vec<T>>) {
+pub(crate) fn append<T>(into: &mut Option<Vec<T>>, part: Option<Vec<T>>) {
     if let Some(p) = part {
         match into {
             Some(v) => v.extend(p),

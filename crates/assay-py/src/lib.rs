@@ -17,6 +17,7 @@ use pyo3::prelude::*;
 
 mod blocking;
 mod data;
+mod models;
 mod profile;
 mod report;
 mod run;
@@ -52,6 +53,13 @@ fn _assay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run::drift, m)?)?;
     m.add_function(wrap_pyfunction!(run::evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(run::check, m)?)?;
+    m.add_function(wrap_pyfunction!(run::crossval, m)?)?;
+    m.add_function(wrap_pyfunction!(run::sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(run::bench_model, m)?)?;
+    m.add_function(wrap_pyfunction!(run::split, m)?)?;
+    m.add_function(wrap_pyfunction!(run::init, m)?)?;
+    m.add_function(wrap_pyfunction!(run::explain, m)?)?;
+    m.add_function(wrap_pyfunction!(run::checks, m)?)?;
     m.add_function(wrap_pyfunction!(profile::load_profile, m)?)?;
     m.add_function(wrap_pyfunction!(report::report_from_json, m)?)?;
     Ok(())

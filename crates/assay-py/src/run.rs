@@ -1,16 +1,21 @@
-//! The commands: `profile`, `drift`, `evaluate`, `check`. Each takes its options as a JSON object (the
+//! The commands: `profile`, `drift`, `evaluate`, `check`, `crossval`, `sensitivity`,
+//! `bench_model`, `split`, `init`, `explain`. Each takes its options as a JSON object (the
 //! Python side builds it from keyword arguments named as the CLI's flags), runs the same
 //! library code as the CLI command and returns the same result.
 
 use pyo3::prelude::*;
 
-use assay_checks::requests::{DriftRequest, EvaluateRequest};
+use assay_checks::requests::{
+    BenchModelRequest, CrossvalRequest, DriftRequest, EvaluateRequest, SensitivityRequest,
+    SplitOptions,
+};
 use assay_checks::suite::Paths;
 use assay_checks::{run_suite, LoadedSuite, RunOptions};
 use assay_engine::{Engine, ProfileOptions, ReadOptions};
 
 use crate::blocking::run_blocking;
 use crate::data::DataArg;
+use crate::models::{learner_name, model_path};
 use crate::profile::NativeProfile;
 use crate::report::NativeReport;
 use crate::InputError;
@@ -96,18 +101,26 @@ pub(crate) fn drift(
 }
 
 /// Evaluates a model (or prediction columns) on `data`. `request` holds the evaluation
-/// options ([`EvaluateRequest`]), `read` the reading options.
+/// options ([`EvaluateRequest`]), `read` the reading options; `model` and `baseline_model`,
+/// when given, are paths or wrapped Python models (they replace the request's).
 #[pyfunction]
-#[pyo3(signature = (data, request, read, progress=false))]
+#[pyo3(signature = (data, request, read, progress=false, model=None, baseline_model=None))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn evaluate(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
     request: &str,
     read: &str,
     progress: bool,
+    model: Option<&Bound<'_, PyAny>>,
+    baseline_model: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<NativeReport> {
-    let request: EvaluateRequest = options(request, "evaluate options")?;
+    let mut request: EvaluateRequest = options(request, "evaluate options")?;
     let read: ReadOptions = options(read, "reading options")?;
+    let (model, model_registration) = model_path(model)?;
+    let (baseline, baseline_registration) = model_path(baseline_model)?;
+    request.model = model.or(request.model);
+    request.baseline_model = baseline.or(request.baseline_model);
     let engine = Engine::new(None);
     let data = one_path(
         DataArg::extract(data, "data")?.into_paths(&engine, "data")?,
@@ -115,6 +128,7 @@ pub(crate) fn evaluate(
     )?;
     let suite = request.suite(&data, &read).map_err(InputError::new_err)?;
     let report = run_blocking(py, async move {
+        let _registrations = (model_registration, baseline_registration);
         let loaded = LoadedSuite::from_suite(suite, "assay evaluate")?;
         let report = run_suite(&engine, &loaded, &RunOptions { progress }).await?;
         request.finish(report).map_err(anyhow::Error::msg)
@@ -155,6 +169,252 @@ pub(crate) fn check(
         Ok(run_suite(&engine, &loaded, &RunOptions { progress }).await?)
     })?;
     Ok(NativeReport::new(report))
+}
+
+/// Runs a suite built from flags and returns its report.
+fn run_flags_suite(
+    py: Python<'_>,
+    engine: Engine,
+    suite: assay_checks::Suite,
+    label: &'static str,
+    progress: bool,
+    registrations: Vec<assay_model::external::Registration>,
+) -> PyResult<NativeReport> {
+    let report = run_blocking(py, async move {
+        let _registrations = registrations;
+        let loaded = LoadedSuite::from_suite(suite, label)?;
+        Ok(run_suite(&engine, &loaded, &RunOptions { progress }).await?)
+    })?;
+    Ok(NativeReport::new(report))
+}
+
+/// Cross-validates on `data`. `request` holds the options ([`CrossvalRequest`]); `learner`,
+/// when given, is a built-in learner's name or a wrapped Python learner.
+#[pyfunction]
+#[pyo3(signature = (data, request, read, progress=false, learner=None))]
+pub(crate) fn crossval(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    request: &str,
+    read: &str,
+    progress: bool,
+    learner: Option<&Bound<'_, PyAny>>,
+) -> PyResult<NativeReport> {
+    let mut request: CrossvalRequest = options(request, "crossval options")?;
+    let read: ReadOptions = options(read, "reading options")?;
+    let (name, registration) = learner_name(learner)?;
+    request.learner = name.or(request.learner);
+    let engine = Engine::new(None);
+    let data = one_path(
+        DataArg::extract(data, "data")?.into_paths(&engine, "data")?,
+        "data",
+    )?;
+    let suite = request.suite(&data, &read).map_err(InputError::new_err)?;
+    run_flags_suite(
+        py,
+        engine,
+        suite,
+        "assay crossval",
+        progress,
+        registration.into_iter().collect(),
+    )
+}
+
+/// Sensitivity of `model` (a path or a wrapped Python model). `request` holds the options
+/// ([`SensitivityRequest`]); `data`, when given, the rows that give the inputs'
+/// distribution.
+#[pyfunction]
+#[pyo3(signature = (model, request, read, data=None, progress=false))]
+pub(crate) fn sensitivity(
+    py: Python<'_>,
+    model: &Bound<'_, PyAny>,
+    request: &str,
+    read: &str,
+    data: Option<&Bound<'_, PyAny>>,
+    progress: bool,
+) -> PyResult<NativeReport> {
+    let mut request: SensitivityRequest = options(request, "sensitivity options")?;
+    let read: ReadOptions = options(read, "reading options")?;
+    let (path, registration) = model_path(Some(model))?;
+    request.model = path.unwrap_or_default();
+    let engine = Engine::new(None);
+    let data = match data {
+        Some(d) => Some(one_path(
+            DataArg::extract(d, "data")?.into_paths(&engine, "data")?,
+            "data",
+        )?),
+        None => None,
+    };
+    let suite = request
+        .suite(data.as_deref(), &read)
+        .map_err(InputError::new_err)?;
+    run_flags_suite(
+        py,
+        engine,
+        suite,
+        "assay sensitivity",
+        progress,
+        registration.into_iter().collect(),
+    )
+}
+
+/// Latency, throughput, memory and load time of `model` (a path or a wrapped Python model).
+/// `request` holds the options ([`BenchModelRequest`]).
+#[pyfunction]
+#[pyo3(signature = (model, request, read, data=None, baseline_model=None, progress=false))]
+pub(crate) fn bench_model(
+    py: Python<'_>,
+    model: &Bound<'_, PyAny>,
+    request: &str,
+    read: &str,
+    data: Option<&Bound<'_, PyAny>>,
+    baseline_model: Option<&Bound<'_, PyAny>>,
+    progress: bool,
+) -> PyResult<NativeReport> {
+    let mut request: BenchModelRequest = options(request, "bench_model options")?;
+    let read: ReadOptions = options(read, "reading options")?;
+    let (path, registration) = model_path(Some(model))?;
+    let (baseline, baseline_registration) = model_path(baseline_model)?;
+    request.model = path.unwrap_or_default();
+    request.baseline_model = baseline.or(request.baseline_model);
+    let engine = Engine::new(None);
+    let data = match data {
+        Some(d) => Some(one_path(
+            DataArg::extract(d, "data")?.into_paths(&engine, "data")?,
+            "data",
+        )?),
+        None => None,
+    };
+    let suite = request
+        .suite(data.as_deref(), &read)
+        .map_err(InputError::new_err)?;
+    run_flags_suite(
+        py,
+        engine,
+        suite,
+        "assay bench-model",
+        progress,
+        registration
+            .into_iter()
+            .chain(baseline_registration)
+            .collect(),
+    )
+}
+
+/// The folds of `data` (`assay split`): `(splitter, n_rows, assignment seconds, [(train,
+/// test)])`, each index list as the bytes of little-endian `u32`s.
+#[pyfunction]
+#[pyo3(signature = (data, split_options, read))]
+#[allow(clippy::type_complexity)]
+pub(crate) fn split(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    split_options: &str,
+    read: &str,
+) -> PyResult<(String, usize, f64, Vec<(Py<PyAny>, Py<PyAny>)>)> {
+    let split_options: SplitOptions = options(split_options, "split options")?;
+    let read: ReadOptions = options(read, "reading options")?;
+    let engine = Engine::new(None);
+    let data = one_path(
+        DataArg::extract(data, "data")?.into_paths(&engine, "data")?,
+        "data",
+    )?;
+    let (folds, assigned) = run_blocking(py, async move {
+        assay_checks::requests::split(&engine, &data, &read, &split_options)
+            .await
+            .map_err(anyhow::Error::msg)
+    })?;
+    let bytes = |rows: &mut dyn Iterator<Item = u32>| -> Py<PyAny> {
+        let mut out = Vec::new();
+        for r in rows {
+            out.extend_from_slice(&r.to_le_bytes());
+        }
+        pyo3::types::PyBytes::new(py, &out).into_any().unbind()
+    };
+    let pairs = folds
+        .iter()
+        .map(|f| (bytes(&mut f.train()), bytes(&mut f.test())))
+        .collect();
+    Ok((
+        folds.splitter().to_string(),
+        folds.n_rows(),
+        assigned.as_secs_f64(),
+        pairs,
+    ))
+}
+
+/// The starter suite `assay init` infers (YAML text): constraints from `reference` when
+/// given, else from `data`. `data_name` and `reference_name` are what the suite calls the
+/// data (paths as given, `memory://current` for Arrow data).
+#[pyfunction]
+#[pyo3(signature = (data, reference, read, data_name, reference_name=None, progress=false))]
+pub(crate) fn init(
+    py: Python<'_>,
+    data: &Bound<'_, PyAny>,
+    reference: Option<&Bound<'_, PyAny>>,
+    read: &str,
+    data_name: String,
+    reference_name: Option<String>,
+    progress: bool,
+) -> PyResult<String> {
+    let read: ReadOptions = options(read, "reading options")?;
+    let engine = Engine::new(None);
+    let data = DataArg::extract(data, "data")?.into_paths(&engine, "data")?;
+    let reference = match reference {
+        Some(r) => Some(DataArg::extract(r, "reference")?.into_paths(&engine, "reference")?),
+        None => None,
+    };
+    run_blocking(py, async move {
+        let options = ProfileOptions {
+            progress,
+            ..ProfileOptions::default()
+        };
+        let spec = read.spec(data).map_err(anyhow::Error::msg)?;
+        let profile = match reference {
+            Some(r) => {
+                let spec = read.spec(r).map_err(anyhow::Error::msg)?;
+                assay_engine::profile_source(&engine, &spec, &options).await?
+            }
+            None => assay_engine::profile_source(&engine, &spec, &options).await?,
+        };
+        let mut section = assay_checks::init::data_section(&data_name, reference_name.as_deref());
+        section.format = read.format.clone();
+        section.csv = spec.csv.clone();
+        let source = reference_name.as_deref().unwrap_or(&data_name);
+        let name = std::path::Path::new(source)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "suite".into());
+        let suite =
+            assay_checks::init::starter_suite(&profile, section, reference_name.is_some(), &name);
+        assay_checks::init::to_yaml(&suite, source).map_err(anyhow::Error::msg)
+    })
+}
+
+/// A check's documentation (`assay explain ID`).
+#[pyfunction]
+pub(crate) fn explain(id: &str) -> PyResult<String> {
+    match assay_checks::find(id) {
+        Some(c) => Ok(assay_checks::explain(c.as_ref())),
+        None => {
+            let hint = assay_checks::catalogue::suggest(id)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            Err(InputError::new_err(format!(
+                "unknown check `{id}`{hint}; assay.checks() lists them"
+            )))
+        }
+    }
+}
+
+/// Every check: `(id, summary)` (`assay checks`).
+#[pyfunction]
+pub(crate) fn checks() -> Vec<(String, String)> {
+    assay_checks::catalogue()
+        .iter()
+        .map(|c| (c.id().to_string(), c.doc().summary.to_string()))
+        .collect()
 }
 
 /// Local paths made absolute against the working directory (URLs, globs of URLs and

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use arrow::datatypes::SchemaRef;
 
 use assay_engine::Dataset;
-use assay_model::OnnxModel;
+use assay_model::Model;
 
 use super::frame::{build_frame, EvalFrame, EvalSetup};
 use super::slices::SliceExpr;
@@ -59,8 +59,8 @@ impl EvalContext {
 /// of the current data it reads (kept in order from the profiling read, so the data is read
 /// once).
 pub struct EvalPlan {
-    model: Option<OnnxModel>,
-    baseline: Option<OnnxModel>,
+    model: Option<Model>,
+    baseline: Option<Model>,
     /// Columns of the current data the evaluation reads (a superset: weak-slice discovery
     /// chooses among the features only once the profile is known).
     pub columns: Vec<String>,
@@ -77,7 +77,7 @@ pub fn plan(
 ) -> Result<EvalPlan, String> {
     let suite = &loaded.suite;
     let ev = &suite.evaluation;
-    let load = |p: &String| OnnxModel::load(&loaded.resolve(p)).map_err(|e| e.to_string());
+    let load = |p: &String| Model::load(&loaded.resolve(p)).map_err(|e| e.to_string());
     let model = ev.model.as_ref().map(load).transpose()?;
     let baseline = ev.baseline_model.as_ref().map(load).transpose()?;
     let roles = &suite.roles;

@@ -9,7 +9,7 @@ use arrow::record_batch::RecordBatch;
 
 use assay_engine::source::column_list;
 use assay_engine::{Dataset, EngineError, Roles};
-use assay_model::{Binding, ModelTask, OnnxModel};
+use assay_model::{Binding, Model, ModelTask};
 
 use super::labels::{label_texts, sort_classes};
 use super::slices::SliceExpr;
@@ -147,9 +147,9 @@ pub struct EvalSetup<'a> {
     /// The suite's `evaluation:` section.
     pub settings: &'a EvaluationSection,
     /// The model under test, when run by assay.
-    pub model: Option<&'a OnnxModel>,
+    pub model: Option<&'a Model>,
     /// The baseline model, when run by assay.
-    pub baseline_model: Option<&'a OnnxModel>,
+    pub baseline_model: Option<&'a Model>,
     /// Extra columns to group by for weak-slice discovery.
     pub discovery_columns: Vec<String>,
     /// Worker threads for model inference.
@@ -179,7 +179,7 @@ const NONE: u32 = u32::MAX;
 /// Where one side's predictions come from.
 enum Source<'a> {
     Model {
-        model: &'a OnnxModel,
+        model: &'a Model,
         binding: Binding,
         /// Interned code of each model class.
         codes: Vec<u32>,
@@ -248,8 +248,13 @@ fn side_batch(
                 .predict(binding, batch, threads)
                 .map_err(|e| e.to_string())?;
             // Rows with a null, NaN or infinite input are left out (as scikit-learn refuses
-            // them); the first such column is kept for the count.
-            let cols = binding.all_columns();
+            // them); the first such column is kept for the count. A model of the caller's
+            // own (Python) sees every row and handles missing values itself.
+            let cols = if model.drops_missing_inputs() {
+                binding.all_columns()
+            } else {
+                Vec::new()
+            };
             let mut bad: Vec<Option<u32>> = vec![None; n];
             for (j, c) in cols.iter().enumerate() {
                 let v = column_f64(batch, c)?;
@@ -364,7 +369,7 @@ fn decide_task(setup: &EvalSetup, target: &str) -> Result<EvalTask, String> {
 
 fn side_builder<'a>(
     name: String,
-    model: Option<&'a OnnxModel>,
+    model: Option<&'a Model>,
     prediction: Option<String>,
     probabilities: Vec<String>,
     setup: &EvalSetup,

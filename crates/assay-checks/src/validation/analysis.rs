@@ -8,7 +8,7 @@ use arrow::array::{ArrayRef, Float64Array};
 use arrow::datatypes::{DataType, Field, Schema};
 use arrow::record_batch::RecordBatch;
 
-use assay_model::{Binding, ModelTask, OnnxModel, Predictions};
+use assay_model::{Binding, Model, ModelTask, Predictions};
 
 use crate::evaluation::sort_classes;
 
@@ -39,7 +39,7 @@ impl OutputChoice {
 /// A model ready to analyse, with the data rows the data-based analyses perturb.
 pub struct AnalysisSetup {
     /// The model.
-    pub model: OnnxModel,
+    pub model: Model,
     /// Its input columns, in the model's order.
     pub features: Vec<String>,
     /// The columns → inputs binding.
@@ -60,7 +60,7 @@ impl AnalysisSetup {
     /// `probability` or `value`; default the positive class — `positive`, else the second
     /// class in sorted order — or the value).
     pub fn new(
-        model: OnnxModel,
+        model: Model,
         columns: &[String],
         features: Option<&[String]>,
         choice: Option<&str>,

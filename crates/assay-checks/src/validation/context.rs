@@ -12,7 +12,7 @@ use assay_engine::Dataset;
 use assay_model::benchmark::{bench, BenchConfig, BenchResult};
 use assay_model::learners::LearnerSpec;
 use assay_model::trainer::{FoldFileFormat, TrainerCommand};
-use assay_model::OnnxModel;
+use assay_model::Model;
 
 use super::analysis::AnalysisSetup;
 use super::crossval::{self, pooled_scores, CrossvalRun, FoldResult, Training};
@@ -180,6 +180,16 @@ fn training_of(loaded: &LoadedSuite, workdir: PathBuf) -> Result<Training, Strin
              ridge, random_forest) or an external `trainer` command"
                 .into(),
         ),
+        (Some(name), None) if assay_model::external::is_registered(name) => {
+            let learner = assay_model::external::registered_learner(name).ok_or_else(|| {
+                format!("validation.learner: `{name}` is a model, not a learner to train per fold")
+            })?;
+            Ok(Training::InProcess {
+                name: name.clone(),
+                learner,
+                features: v.features.clone(),
+            })
+        }
         (Some(name), None) => LearnerSpec::parse(name, &v.learner_params)
             .map(Training::Learner)
             .map_err(|e| format!("validation.learner: {e}")),
@@ -346,11 +356,7 @@ fn complete_rows(batch: &RecordBatch, columns: &[String]) -> Result<(RecordBatch
 
 /// The columns a model is bound to: the data's, or without data the model's declared
 /// features (`features`, its `assay.features` metadata, else its input names).
-fn columns_for(
-    model: &OnnxModel,
-    current: &Dataset,
-    features: Option<&Vec<String>>,
-) -> Vec<String> {
+fn columns_for(model: &Model, current: &Dataset, features: Option<&Vec<String>>) -> Vec<String> {
     let columns = current.columns();
     if !columns.is_empty() {
         return columns;
@@ -470,7 +476,7 @@ pub fn prepare(
             s.model.as_ref().or(suite.evaluation.model.as_ref()).ok_or(
                 "sensitivity analysis needs a model (sensitivity.model or evaluation.model)",
             )?;
-        let model = OnnxModel::load(&loaded.resolve(path)).map_err(|e| e.to_string())?;
+        let model = Model::load(&loaded.resolve(path)).map_err(|e| e.to_string())?;
         let features = s.features.as_ref().or(suite.evaluation.features.as_ref());
         let columns = columns_for(&model, current, features);
         let mut setup = AnalysisSetup::new(
@@ -534,7 +540,7 @@ pub fn prepare(
                 return Err(format!("{} has no rows to feed the model", current.label))
             }
             None => {
-                let model = OnnxModel::load(&loaded.resolve(path)).map_err(|e| e.to_string())?;
+                let model = Model::load(&loaded.resolve(path)).map_err(|e| e.to_string())?;
                 let columns = columns_for(&model, current, features);
                 (
                     synthetic_rows(&columns, p.sample_rows.clamp(1, 10_000))?,

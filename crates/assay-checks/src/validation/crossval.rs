@@ -1,4 +1,5 @@
-//! Cross-validation: a model trained per fold (built-in learner or external trainer), scored
+//! Cross-validation: a model trained per fold (built-in learner, external trainer or a learner
+//! registered in the process, such as a scikit-learn estimator from Python), scored
 //! on the fold's validation rows (and training rows, for the generalization gap) with the
 //! model-evaluation metrics, beside a trivial predictor fitted on the same training rows.
 
@@ -11,9 +12,10 @@ use arrow::array::UInt32Array;
 use arrow::compute::take_record_batch;
 use serde_json::Map;
 
+use assay_model::external::ExternalLearner;
 use assay_model::learners::{self, FeatureColumn, LearnerSpec, Table, TrainTarget};
 use assay_model::trainer::{FoldFileFormat, FoldFiles, TrainerCommand};
-use assay_model::{ModelTask, OnnxModel, Predictions};
+use assay_model::{InProcessModel, Model, ModelTask, Predictions};
 
 use super::data::{CvData, FeatureData};
 use super::folds::FoldPlan;
@@ -48,6 +50,21 @@ pub enum Training {
         /// Feature columns for a `[N, F]` model input (default: the model's metadata).
         features: Option<Vec<String>>,
     },
+    /// A learner registered in this process ([`assay_model::external`]), fitted per fold.
+    InProcess {
+        /// The name it was registered under.
+        name: String,
+        /// The learner.
+        learner: std::sync::Arc<dyn ExternalLearner>,
+        /// Feature columns (default: every feature column of the data).
+        features: Option<Vec<String>>,
+    },
+}
+
+impl std::fmt::Debug for Training {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
 }
 
 impl Training {
@@ -58,6 +75,7 @@ impl Training {
             Training::External { command, .. } => {
                 format!("external trainer `{}`", command.template())
             }
+            Training::InProcess { name, .. } => format!("learner {name}"),
         }
     }
 }
@@ -229,7 +247,7 @@ fn learner_outputs(p: Predictions, name: &str) -> Outputs {
 }
 
 /// Outputs of an ONNX model, its classes mapped to the data's.
-pub fn onnx_outputs(model: &OnnxModel, p: Predictions, data: &CvData) -> Result<Outputs, String> {
+pub fn onnx_outputs(model: &Model, p: Predictions, data: &CvData) -> Result<Outputs, String> {
     let name = model.path().to_string();
     match (data.task, model.task()) {
         (EvalTask::Classification, ModelTask::Classifier { classes }) => {
@@ -377,6 +395,18 @@ fn fit_predict(
     fold_number: usize,
 ) -> Result<(Outputs, Outputs), String> {
     match training {
+        Training::InProcess {
+            name,
+            learner,
+            features,
+        } => fit_predict_in_process(
+            data,
+            name,
+            learner.as_ref(),
+            features.as_deref(),
+            idx,
+            fold_number,
+        ),
         Training::Learner(spec) => {
             let t = table(data);
             let model =
@@ -411,7 +441,7 @@ fn fit_predict(
             assay_model::trainer::write_rows(&data.batch, &idx.test, &files.valid, *format)
                 .map_err(|e| e.to_string())?;
             command.run(&files).map_err(|e| e.to_string())?;
-            let model = OnnxModel::load(&path_str(&files.model)).map_err(|e| e.to_string())?;
+            let model = Model::load(&path_str(&files.model)).map_err(|e| e.to_string())?;
             let columns: Vec<String> = data
                 .batch
                 .schema()
@@ -436,6 +466,51 @@ fn fit_predict(
             ))
         }
     }
+}
+
+/// Fits a registered learner on the fold's training rows and predicts with it.
+fn fit_predict_in_process(
+    data: &CvData,
+    name: &str,
+    learner: &dyn ExternalLearner,
+    features: Option<&[String]>,
+    idx: &FoldIndices,
+    fold_number: usize,
+) -> Result<(Outputs, Outputs), String> {
+    let features = features.unwrap_or(&data.features);
+    let train_batch = take(data, &idx.train)?;
+    let schema = train_batch.schema();
+    let mut indices = Vec::with_capacity(features.len());
+    for f in features {
+        indices.push(
+            schema
+                .index_of(f)
+                .map_err(|_| format!("{name}: feature column `{f}` is not in {}", data.label))?,
+        );
+    }
+    let x = train_batch.project(&indices).map_err(|e| e.to_string())?;
+    let y = train_batch
+        .column_by_name(&data.target)
+        .ok_or_else(|| format!("target `{}` missing from the fold", data.target))?;
+    let fitted = learner
+        .fit(&x, y)
+        .map_err(|e| format!("{name}: fitting fold {fold_number}: {e}"))?;
+    let model = Model::InProcess(InProcessModel::new(name, fitted));
+    let columns: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let binding = model
+        .bind(&columns, Some(features))
+        .map_err(|e| e.to_string())?;
+    let test_batch = take(data, &idx.test)?;
+    let test = model
+        .predict(&binding, &test_batch, 1)
+        .map_err(|e| e.to_string())?;
+    let train = model
+        .predict(&binding, &train_batch, 1)
+        .map_err(|e| e.to_string())?;
+    Ok((
+        onnx_outputs(&model, test, data)?,
+        onnx_outputs(&model, train, data)?,
+    ))
 }
 
 fn path_str(p: &Path) -> String {

@@ -1,16 +1,15 @@
 //! `assay crossval DATA`: cross-validation with a built-in learner or an external trainer,
 //! without a suite file.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
-use serde_json::{Map, Value};
 
-use assay_checks::suite::{DataSection, Paths, Severity, SuiteOptions, ValidationSection};
+use assay_checks::requests::CrossvalRequest;
 use assay_checks::Suite;
-use assay_engine::{Engine, Roles};
+use assay_engine::Engine;
 
 use crate::data_args::DataArgs;
-use crate::report_args::{entry, flag_limit, key_values, run_flags_suite, ReportArgs};
+use crate::report_args::{key_values, run_flags_suite, ReportArgs};
 
 /// Arguments of `assay crossval`.
 #[derive(Args, Debug)]
@@ -74,73 +73,32 @@ pub struct CrossvalArgs {
     pub data_args: DataArgs,
 }
 
-/// Builds the suite the flags describe.
-pub fn suite_of(args: &CrossvalArgs) -> Result<Suite> {
-    if args.learner.is_none() == args.trainer.is_none() {
-        bail!("give a built-in learner (--learner random_forest) or an external trainer (--trainer 'python train.py {{train}} {{model}}'), one of the two");
-    }
-    if let Some(c) = args.confidence {
-        if !(c > 0.0 && c < 1.0) {
-            bail!("--confidence must be between 0 and 1, got {c}");
-        }
-    }
-    args.split.check_limits()?;
-    if let Some(p) = args.parallel {
-        flag_limit("--parallel", "validation.parallel", p as f64)?;
-    }
-    let defaults = ValidationSection::default();
-    let validation = ValidationSection {
-        features: (!args.features.is_empty()).then(|| args.features.clone()),
-        task: args.task.clone(),
-        positive_class: args.positive_class.clone(),
+/// The library request the flags describe.
+pub fn request_of(args: &CrossvalArgs) -> Result<CrossvalRequest> {
+    Ok(CrossvalRequest {
+        target: args.target.clone(),
         learner: args.learner.clone(),
-        learner_params: key_values("--param", &args.learner_params)?,
+        params: key_values("--param", &args.learner_params)?,
         trainer: args.trainer.clone(),
-        trainer_format: args
-            .trainer_format
-            .clone()
-            .unwrap_or(defaults.trainer_format.clone()),
+        trainer_format: args.trainer_format.clone(),
         trainer_timeout: args.trainer_timeout,
         workdir: args.workdir.clone(),
-        parallel: args.parallel,
+        split: args.split.options(),
         metrics: args.metrics.clone(),
-        confidence: args.confidence.unwrap_or(defaults.confidence),
-        unseen_segments: (!args.unseen_segments.is_empty()).then(|| args.unseen_segments.clone()),
-        ..args.split.section()
-    };
-    let spec = args.data_args.spec(Vec::new())?;
-    let mut checks = vec![
-        entry("crossval.score", Map::new(), Severity::Fail),
-        entry("crossval.beats_baseline", Map::new(), Severity::Fail),
-        entry("generalization.overfitting", Map::new(), Severity::Warn),
-        entry("generalization.fold_variance", Map::new(), Severity::Warn),
-    ];
-    if !args.unseen_segments.is_empty() {
-        checks.push(entry(
-            "generalization.unseen_segments",
-            Map::<String, Value>::new(),
-            Severity::Warn,
-        ));
-    }
-    Ok(Suite {
-        name: Some(format!("crossval: {}", args.data)),
-        data: DataSection {
-            current: Paths::One(args.data.clone()),
-            reference: None,
-            format: args.data_args.format.clone(),
-            csv: spec.csv,
-        },
-        roles: Roles {
-            target: Some(args.target.clone()),
-            ..Roles::default()
-        },
-        options: SuiteOptions::default(),
-        evaluation: Default::default(),
-        validation,
-        sensitivity: Default::default(),
-        performance: Default::default(),
-        checks,
+        features: args.features.clone(),
+        task: args.task.clone(),
+        positive_class: args.positive_class.clone(),
+        unseen_segments: args.unseen_segments.clone(),
+        parallel: args.parallel,
+        confidence: args.confidence,
     })
+}
+
+/// Builds the suite the flags describe.
+pub fn suite_of(args: &CrossvalArgs) -> Result<Suite> {
+    request_of(args)?
+        .suite(&args.data, &args.data_args.read_options())
+        .map_err(anyhow::Error::msg)
 }
 
 /// Runs the cross-validation; returns the exit code.

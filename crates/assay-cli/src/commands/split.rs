@@ -7,10 +7,9 @@ use std::io::{BufWriter, Write};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
-use assay_checks::validation::folds::{build_spec, describe_split_error};
-use assay_checks::validation::split_source::{write_folds_json, SplitColumns, SplitInputs};
-use assay_engine::{open_source, Engine};
-use assay_stats::splitters::SplitterKind;
+use assay_checks::requests::split;
+use assay_checks::validation::split_source::write_folds_json;
+use assay_engine::Engine;
 
 use crate::data_args::DataArgs;
 
@@ -36,85 +35,15 @@ pub struct SplitArgs {
 
 /// Runs the split; returns the exit code.
 pub async fn run(engine: &Engine, args: SplitArgs) -> Result<u8> {
-    let split = &args.split;
-    split.check_limits()?;
-    let name = split
-        .splitter
-        .clone()
-        .ok_or_else(|| anyhow::anyhow!("--splitter is required (kfold, stratified_kfold, ...)"))?;
-    let kind: SplitterKind = name
-        .parse()
-        .map_err(|e: assay_stats::splitters::SplitError| anyhow::anyhow!("--splitter: {e}"))?;
-    let settings = split.section();
-    let k_fold = matches!(
-        kind,
-        SplitterKind::KFold
-            | SplitterKind::StratifiedKFold
-            | SplitterKind::GroupKFold
-            | SplitterKind::StratifiedGroupKFold
-    );
-    let random = matches!(
-        kind,
-        SplitterKind::RepeatedKFold
-            | SplitterKind::RepeatedStratifiedKFold
-            | SplitterKind::ShuffleSplit
-            | SplitterKind::StratifiedShuffleSplit
-    );
-    if split.seed.is_some() && !random && !(k_fold && split.shuffle) {
-        if k_fold {
-            bail!("--seed has no effect without --shuffle for `{name}`");
-        }
-        bail!("--seed has no effect on `{name}`: it draws nothing at random");
-    }
-    if split.shuffle && !k_fold {
-        bail!("--shuffle applies to the k-fold splitters, not to `{name}`");
-    }
-    let spec = build_spec(&name, &settings).map_err(anyhow::Error::msg)?;
-    let needs = spec.what_it_needs();
-    let want = |flag: &str, v: &Option<String>, needed: bool| -> Result<Option<String>> {
-        match (v, needed) {
-            (Some(c), true) => Ok(Some(c.clone())),
-            (None, true) => bail!("splitter `{name}` needs {flag}"),
-            (Some(_), false) => bail!("{flag} does not apply to splitter `{name}`"),
-            (None, false) => Ok(None),
-        }
-    };
-    let stratify = want("--stratify COLUMN", &split.stratify, needs.classes)?;
-    let group = want("--group COLUMN", &split.group, needs.groups)?;
-    let start = want(
-        "--interval-start COLUMN",
-        &split.interval_start,
-        needs.intervals,
-    )?;
-    let end = want(
-        "--interval-end COLUMN",
-        &split.interval_end,
-        needs.intervals,
-    )?;
-    let source_spec = args.data_args.spec(vec![args.data.clone()])?;
-    let opened = open_source(engine.ctx(), &source_spec)
-        .await
-        .with_context(|| format!("reading {}", args.data))?;
-    let columns = SplitColumns {
-        stratify: stratify.clone(),
-        group,
-        interval_start: start,
-        interval_end: end,
-    };
-    let inputs = SplitInputs::read(&opened, &columns)
-        .await
-        .map_err(anyhow::Error::msg)?;
-    let (n_rows, class_levels) = (inputs.n_rows, &inputs.class_levels);
-    let data = inputs.data();
-    let started = std::time::Instant::now();
-    let folds = spec.split(&data).map_err(|e| {
-        anyhow::anyhow!(describe_split_error(
-            e,
-            stratify.as_deref().unwrap_or(""),
-            class_levels
-        ))
-    })?;
-    let assigned = started.elapsed();
+    let (folds, assigned) = split(
+        engine,
+        &args.data,
+        &args.data_args.read_options(),
+        &args.split.options(),
+    )
+    .await
+    .map_err(anyhow::Error::msg)?;
+    let n_rows = folds.n_rows();
     let indices: u64 = folds
         .iter()
         .map(|f| (f.train_len() + f.test_len()) as u64)
