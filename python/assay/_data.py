@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from typing import Any, Union
 
-#: Data: a path, URL, glob or directory (or a list of them), a saved profile's path, or any
+#: Data: a path, URL, glob or directory (or a list of them), a saved profile's path, a
+#: :class:`assay.Profile`, or any
 #: object speaking the Arrow PyCapsule interface (pyarrow Table, RecordBatch, RecordBatchReader
 #: and Dataset, Polars DataFrame and LazyFrame, pandas DataFrame, DuckDB relation).
 Data = Union[str, "os.PathLike[str]", list, Any]
@@ -17,6 +18,10 @@ def as_data(obj: Any) -> Any:
     ``__arrow_c_stream__`` or ``__arrow_c_array__`` (read in place, not copied)."""
     if isinstance(obj, (str, os.PathLike)):
         return os.fspath(obj)
+    from ._profile import Profile
+
+    if isinstance(obj, Profile):
+        return obj._native
     if isinstance(obj, (list, tuple)):
         return [os.fspath(p) if isinstance(p, os.PathLike) else p for p in obj]
     module = type(obj).__module__ or ""

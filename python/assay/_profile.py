@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _assay
+from ._report import Report
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,71 @@ class Profile:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Writes the profile to ``path`` (whole or not at all)."""
         self._native.save(os.fspath(path))
+
+    def compare(self, current: Any, **options: Any) -> Report:
+        """Drift of ``current`` (a profile, or data as :func:`assay.profile` takes it) against
+        this profile as the reference: :func:`assay.drift` with this profile as its
+        ``reference``, and the same keyword arguments (``method``, ``columns``, ``exclude``,
+        ...). Between two profiles every method runs on the sketches (``mode="profile"``):
+        the report says which figures are estimates."""
+        from ._api import drift
+
+        return drift(self, current, **options)
+
+    def push(
+        self,
+        monitor: str,
+        *,
+        server: str | None = None,
+        token: str | None = None,
+        time: str | int | None = None,
+        timeout: float = 60.0,
+    ) -> dict[str, Any]:
+        """Sends this profile to a monitor of an ``assay serve`` service (``assay push``,
+        hybrid mode: the rows never leave this machine) and returns the service's answer
+        (the windows the profile went to).
+
+        ``server``: the service's base URL (default ``ASSAY_SERVER``, else
+        ``http://127.0.0.1:8080``); ``token``: a writer token (default ``ASSAY_TOKEN``);
+        ``time``: the data's event time (ms since the epoch or RFC 3339; default now).
+        Raises :class:`assay.InputError` when the service refuses it (a 4xx answer: unknown
+        monitor, wrong token, columns that do not match) and :class:`assay.AssayError` when
+        it cannot be reached or fails.
+        """
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        base = (server or os.environ.get("ASSAY_SERVER") or "http://127.0.0.1:8080").rstrip("/")
+        token = token or os.environ.get("ASSAY_TOKEN")
+        if not token:
+            raise _assay.InputError(
+                "give an API token with token=... or ASSAY_TOKEN (make one with `assay token "
+                "create --role writer`)"
+            )
+        url = f"{base}/api/v1/monitors/{urllib.parse.quote(monitor, safe='')}/profiles"
+        if time is not None:
+            url += f"?time={urllib.parse.quote(str(time), safe='')}"
+        request = urllib.request.Request(
+            url,
+            data=self.to_json().encode(),
+            method="POST",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as answer:
+                return json.loads(answer.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            body = e.read().decode("utf-8", "replace")
+            try:
+                message = json.loads(body).get("error") or body
+            except (ValueError, AttributeError):
+                message = body
+            error = _assay.InputError if 400 <= e.code < 500 else _assay.AssayError
+            raise error(f"{url}: HTTP {e.code}: {message}") from None
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            raise _assay.AssayError(f"cannot reach {url}: {reason}") from None
 
     def _repr_html_(self) -> str:
         def fmt(v: Any) -> str:

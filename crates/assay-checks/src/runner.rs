@@ -79,7 +79,7 @@ pub async fn run_suite(
     // both sides are raw data: against a saved profile, exact tests do not run).
     let raw_data = |spec: &assay_engine::SourceSpec| {
         !spec.paths.is_empty()
-            && !matches!(spec.paths.as_slice(), [only] if assay_engine::dataset::is_profile_file(only))
+            && !matches!(spec.paths.as_slice(), [only] if engine.is_profile_source(only))
     };
     let both_raw =
         raw_data(&loaded.current_spec()) && loaded.reference_spec().as_ref().is_some_and(raw_data);

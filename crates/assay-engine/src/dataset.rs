@@ -167,8 +167,9 @@ impl OpenedDataset {
     }
 }
 
-/// Opens a dataset: a saved profile when the (single) path is one (read now, with the kind
-/// overrides of `options` applied), else the source, not read yet.
+/// Opens a dataset: a saved profile (or one registered in memory) when the (single) path is
+/// one (read now, with the kind overrides of `options` applied), else the source, not read
+/// yet.
 pub async fn open_dataset(
     engine: &Engine,
     spec: &SourceSpec,
@@ -176,8 +177,12 @@ pub async fn open_dataset(
 ) -> Result<OpenedDataset> {
     let label = spec.label();
     if let [only] = spec.paths.as_slice() {
-        if is_profile_file(only) {
-            let mut profile = read_profile(only)?;
+        let profile = match engine.memory_profile(only) {
+            Some(p) => Some(p),
+            None if is_profile_file(only) => Some(read_profile(only)?),
+            None => None,
+        };
+        if let Some(mut profile) = profile {
             for c in &mut profile.columns {
                 if let Some(k) = options.kind_overrides.get(&c.name) {
                     c.kind = *k;

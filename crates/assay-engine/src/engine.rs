@@ -1,11 +1,16 @@
 //! The engine: a DataFusion session configured to use every core.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use datafusion::prelude::{SessionConfig, SessionContext};
 
-/// A DataFusion session shared by every read of one run.
+/// A DataFusion session shared by every read of one run, with the profiles registered as
+/// in-memory sources (see [`crate::memory`]).
 #[derive(Clone)]
 pub struct Engine {
     ctx: SessionContext,
+    pub(crate) profiles: Arc<Mutex<HashMap<String, assay_stats::Profile>>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -35,6 +40,7 @@ impl Engine {
             .with_repartition_file_scans(false);
         Self {
             ctx: SessionContext::new_with_config(config),
+            profiles: Arc::default(),
         }
     }
 

@@ -1,5 +1,6 @@
 //! Arrow data already in memory as a source: a Python caller's pyarrow Table, Polars or pandas
-//! DataFrame (through the Arrow C stream interface), or a test's batches.
+//! DataFrame (through the Arrow C stream interface), or a test's batches; and profiles in
+//! memory, which stand in for their data as a saved profile file does.
 //!
 //! The batches are registered on the [`Engine`] under a name and read as `memory://NAME`
 //! wherever a path is taken (a [`SourceSpec`], a suite's `data.current`), so every command
@@ -35,6 +36,38 @@ fn table_name(name: &str) -> String {
 }
 
 impl Engine {
+    /// Registers `profile` as `memory://NAME`: read as a saved profile would be (replacing
+    /// whatever was registered under `name`).
+    pub fn register_profile(&self, name: &str, profile: assay_stats::Profile) -> Result<()> {
+        if name.is_empty() {
+            return Err(EngineError::Config(
+                "an in-memory profile needs a name".into(),
+            ));
+        }
+        self.deregister_batches(name)?;
+        self.profiles
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(name.to_string(), profile);
+        Ok(())
+    }
+
+    /// The profile registered under the `memory://` path `path`.
+    pub fn memory_profile(&self, path: &str) -> Option<assay_stats::Profile> {
+        let name = memory_name(path)?;
+        self.profiles
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(name)
+            .cloned()
+    }
+
+    /// Whether `path` is a profile rather than data: a saved profile file, or a profile
+    /// registered in memory.
+    pub fn is_profile_source(&self, path: &str) -> bool {
+        self.memory_profile(path).is_some() || crate::dataset::is_profile_file(path)
+    }
+
     /// Registers `batches` (all of `schema`) as the source `memory://NAME`, replacing what was
     /// registered under `name`. The batches are not copied.
     pub fn register_batches(
@@ -127,6 +160,10 @@ impl Engine {
             message: e.to_string(),
         })?;
         let ctx = self.ctx();
+        self.profiles
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(name);
         // Replacing a registration: the old table goes first (registering over it errs).
         ctx.deregister_table(table_name(name).as_str())
             .map_err(|e| EngineError::Config(format!("{label}: {e}")))?;
@@ -137,6 +174,10 @@ impl Engine {
 
     /// Drops what is registered as `memory://NAME` (nothing when nothing is).
     pub fn deregister_batches(&self, name: &str) -> Result<()> {
+        self.profiles
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(name);
         self.ctx()
             .deregister_table(table_name(name).as_str())
             .map(|_| ())
@@ -221,6 +262,36 @@ mod tests {
         let opened = crate::open_source(engine.ctx(), &spec).await.unwrap();
         assert_eq!(opened.format, DataFormat::Ipc);
         assert_eq!(opened.read_count(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_registered_profile_opens_as_a_saved_profile_and_yields_to_batches() {
+        let engine = Engine::new(Some(1));
+        let b = batch(0, 10);
+        engine.register_batches("p", b.schema(), vec![b]).unwrap();
+        let spec = SourceSpec::path("memory://p");
+        let profile = profile_source(&engine, &spec, &ProfileOptions::default())
+            .await
+            .unwrap();
+        assert!(!engine.is_profile_source("memory://p"));
+        engine.register_profile("p", profile.clone()).unwrap();
+        assert!(engine.is_profile_source("memory://p"));
+        let opened = crate::dataset::open_dataset(&engine, &spec, &ProfileOptions::default())
+            .await
+            .unwrap();
+        match opened {
+            crate::dataset::OpenedDataset::Profile(d) => {
+                assert_eq!(d.profile.rows, 10);
+                assert_eq!(d.label, "memory://p");
+            }
+            crate::dataset::OpenedDataset::Source(_) => panic!("a profile opens as a profile"),
+        }
+        // The batches it replaced are gone; registering batches again replaces the profile.
+        assert!(crate::open_source(engine.ctx(), &spec).await.is_err());
+        let b = batch(0, 4);
+        engine.register_batches("p", b.schema(), vec![b]).unwrap();
+        assert!(engine.memory_profile("memory://p").is_none());
+        assert!(engine.register_profile("", profile).is_err());
     }
 
     #[tokio::test]

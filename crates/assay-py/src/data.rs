@@ -19,6 +19,8 @@ use crate::InputError;
 pub(crate) enum DataArg {
     /// Paths or URLs, exactly as given.
     Paths(Vec<String>),
+    /// A profile in memory (stands in for its data, as a saved profile file does).
+    Profile(assay_stats::Profile),
     /// Arrow batches (their buffers still those of the Python object).
     Arrow {
         /// The schema of the stream.
@@ -31,6 +33,9 @@ pub(crate) enum DataArg {
 impl DataArg {
     /// Reads a Python argument named `what` (the keyword, for messages).
     pub(crate) fn extract(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<DataArg> {
+        if let Ok(profile) = obj.cast::<crate::profile::NativeProfile>() {
+            return Ok(DataArg::Profile(profile.get().profile().clone()));
+        }
         if let Some(path) = path_of(obj)? {
             return Ok(DataArg::Paths(vec![path]));
         }
@@ -87,6 +92,12 @@ impl DataArg {
     pub(crate) fn into_paths(self, engine: &Engine, name: &str) -> PyResult<Vec<String>> {
         match self {
             DataArg::Paths(p) => Ok(p),
+            DataArg::Profile(profile) => {
+                engine
+                    .register_profile(name, profile)
+                    .map_err(|e| InputError::new_err(e.to_string()))?;
+                Ok(vec![format!("{MEMORY_SCHEME}{name}")])
+            }
             DataArg::Arrow { schema, batches } => {
                 engine
                     .register_batches(name, schema, batches)

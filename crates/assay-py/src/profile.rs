@@ -13,6 +13,11 @@ pub(crate) struct NativeProfile {
 }
 
 impl NativeProfile {
+    /// The profile itself.
+    pub(crate) fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
     pub(crate) fn new(profile: Profile) -> Self {
         Self { profile }
     }

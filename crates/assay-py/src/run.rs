@@ -52,6 +52,9 @@ pub(crate) fn profile(
     }
     let profile = run_blocking(py, async move {
         if let [only] = paths.as_slice() {
+            if let Some(profile) = engine.memory_profile(only) {
+                return Ok(profile);
+            }
             if assay_engine::dataset::is_profile_file(only) {
                 return Ok(assay_engine::read_profile(only)?);
             }
