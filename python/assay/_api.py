@@ -12,17 +12,15 @@ from typing import Any
 from . import _assay
 from ._data import Data, as_data
 from ._models import as_learner, as_model
+from ._progress import Progress, progress_for
 from ._profile import Profile
 from ._report import Report
 
 
-def _progress(progress: bool | None) -> bool:
-    if progress is not None:
-        return progress
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
+def _run(progress: Progress, function: Any, *args: Any, **kwargs: Any) -> Any:
+    """Calls a native function with the progress display ``progress`` asks for."""
+    with progress_for(progress) as (terminal, callback):
+        return function(*args, progress=terminal, on_progress=callback, **kwargs)
 
 
 def _names(value: str | Iterable[str] | None) -> list[str]:
@@ -78,7 +76,7 @@ def profile(
     no_header: bool = False,
     null_values: str | Iterable[str] | None = None,
     types: Mapping[str, str] | None = None,
-    progress: bool | None = None,
+    progress: Progress = None,
 ) -> Profile:
     """Profiles ``data`` in one read: per column counts, nulls, range, moments, quantile and
     distinct-count sketches, frequent values (``assay profile DATA``).
@@ -87,18 +85,23 @@ def profile(
     profile, or Arrow data (pyarrow Table, Polars or pandas DataFrame, DuckDB relation...),
     read in place. ``exact_cap``: distinct values kept exactly per column before sketches.
     ``format``, ``delimiter``, ``no_header``, ``null_values`` and ``types`` (``{column:
-    type}``) say how to read files, as the CLI's flags. ``progress`` shows a progress bar on
-    stderr (default: when stderr is a terminal).
+    type}``) say how to read files, as the CLI's flags.
+
+    ``progress`` (every function that reads data takes it): by default a progress line on
+    stderr when it is a terminal, and a progress bar in the cell's output in a Jupyter
+    notebook; ``False`` shows nothing; a function is called every quarter of a second with
+    the reads in progress as ``[(what, rows, seconds)]``.
 
     Raises :class:`assay.InputError` for unreadable data or a wrong option.
     """
     if not isinstance(exact_cap, int) or exact_cap < 0:
         raise _assay.InputError(f"--exact-cap must be a whole number from 0 (got {exact_cap!r})")
-    native = _assay.profile(
+    native = _run(
+        progress,
+        _assay.profile,
         as_data(data),
         _read_options(format, delimiter, no_header, null_values, types),
         exact_cap,
-        _progress(progress),
     )
     return Profile(native)
 
@@ -126,7 +129,7 @@ def drift(
     no_header: bool = False,
     null_values: str | Iterable[str] | None = None,
     types: Mapping[str, str] | None = None,
-    progress: bool | None = None,
+    progress: Progress = None,
 ) -> Report:
     """Drift of every column of ``current`` against ``reference`` (``assay drift REFERENCE
     CURRENT``): the same report as the CLI's for the same inputs.
@@ -163,12 +166,13 @@ def drift(
         "bins": bins,
         "warn_only": bool(warn_only),
     }
-    native = _assay.drift(
+    native = _run(
+        progress,
+        _assay.drift,
         as_data(reference),
         as_data(current),
         json.dumps(request),
         _read_options(format, delimiter, no_header, null_values, types),
-        _progress(progress),
     )
     return Report(native)
 
@@ -178,7 +182,7 @@ def check(
     *,
     current: Data | None = None,
     reference: Data | None = None,
-    progress: bool | None = None,
+    progress: Progress = None,
 ) -> Report:
     """Runs a suite (``assay check SUITE``): a suite file (.yaml, .toml, .json), or a suite
     as a dict of the same shape.
@@ -203,9 +207,9 @@ def check(
         if data:
             body["data"] = data
         text = json.dumps(body, indent=2, default=str)
-        native = _assay.check("suite (dict).json", text, cur, ref, _progress(progress))
+        native = _run(progress, _assay.check, "suite (dict).json", text, cur, ref)
     else:
-        native = _assay.check(os.fspath(suite), None, cur, ref, _progress(progress))
+        native = _run(progress, _assay.check, os.fspath(suite), None, cur, ref)
     return Report(native)
 
 
@@ -240,7 +244,7 @@ def evaluate(
     no_header: bool = False,
     null_values: str | Iterable[str] | None = None,
     types: Mapping[str, str] | None = None,
-    progress: bool | None = None,
+    progress: Progress = None,
 ) -> Report:
     """Evaluates a model on ``data`` (``assay evaluate DATA``): every metric of its task with
     intervals, slices, fairness across ``protected`` groups, and the regression gate against
@@ -286,11 +290,12 @@ def evaluate(
         "tolerance": tolerance,
     }
     python_model = dict(features=_names(features) or None, classes=_names(classes) or None, task=task)
-    native = _assay.evaluate(
+    native = _run(
+        progress,
+        _assay.evaluate,
         as_data(data),
         json.dumps(request),
         _read_options(format, delimiter, no_header, null_values, types),
-        _progress(progress),
         model=as_model(model, **python_model),
         baseline_model=as_model(baseline_model, **python_model),
     )
@@ -365,7 +370,7 @@ def crossval(
     unseen_segment: str | Iterable[str] | None = None,
     parallel: int | None = None,
     confidence: float | None = None,
-    progress: bool | None = None,
+    progress: Progress = None,
     format: str | None = None,
     delimiter: str | None = None,
     no_header: bool = False,
@@ -405,11 +410,12 @@ def crossval(
         "parallel": parallel,
         "confidence": confidence,
     }
-    native = _assay.crossval(
+    native = _run(
+        progress,
+        _assay.crossval,
         as_data(data),
         json.dumps(request),
         _read_options(format, delimiter, no_header, null_values, types),
-        _progress(progress),
         learner=as_learner(learner),
     )
     return Report(native)
@@ -451,7 +457,7 @@ def sensitivity(
     resamples: int | None = None,
     confidence: float | None = None,
     block_rows: int | None = None,
-    progress: bool | None = None,
+    progress: Progress = None,
     format: str | None = None,
     delimiter: str | None = None,
     no_header: bool = False,
@@ -486,12 +492,13 @@ def sensitivity(
         "confidence": confidence,
         "block_rows": block_rows,
     }
-    native = _assay.sensitivity(
+    native = _run(
+        progress,
+        _assay.sensitivity,
         as_model(model, features=_names(features) or None, classes=None if classes is None else list(classes)),
         json.dumps(request),
         _read_options(format, delimiter, no_header, null_values, types),
         data=None if data is None else as_data(data),
-        progress=_progress(progress),
     )
     return Report(native)
 
@@ -510,7 +517,7 @@ def bench_model(
     throughput_threads: int | Iterable[int] | None = None,
     throughput_rows: int | None = None,
     budget: str | Iterable[str] | None = None,
-    progress: bool | None = None,
+    progress: Progress = None,
     format: str | None = None,
     delimiter: str | None = None,
     no_header: bool = False,
@@ -548,13 +555,14 @@ def bench_model(
         "budgets": _list(budget),
     }
     wrap = dict(features=_names(features) or None, classes=None if classes is None else list(classes))
-    native = _assay.bench_model(
+    native = _run(
+        progress,
+        _assay.bench_model,
         as_model(model, **wrap),
         json.dumps(request),
         _read_options(format, delimiter, no_header, null_values, types),
         data=None if data is None else as_data(data),
         baseline_model=as_model(baseline_model, **wrap),
-        progress=_progress(progress),
     )
     return Report(native)
 
@@ -642,7 +650,7 @@ def init(
     reference: Data | None = None,
     output: str | os.PathLike[str] | None = None,
     force: bool = False,
-    progress: bool | None = None,
+    progress: Progress = None,
     format: str | None = None,
     delimiter: str | None = None,
     no_header: bool = False,
@@ -668,13 +676,14 @@ def init(
             return os.fspath(value[0])
         return f"memory://{side}"
 
-    text = _assay.init(
+    text = _run(
+        progress,
+        _assay.init,
         as_data(data),
         None if reference is None else as_data(reference),
         _read_options(format, delimiter, no_header, null_values, types),
         name(data, "current"),
         None if reference is None else name(reference, "reference"),
-        _progress(progress),
     )
     if output is not None:
         with open(output, "w", encoding="utf-8") as f:

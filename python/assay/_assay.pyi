@@ -19,9 +19,16 @@ class NativeProfile:
     def merge(self, other: NativeProfile) -> NativeProfile: ...
     def save(self, path: str) -> None: ...
 
-def profile(data: object, read: str, exact_cap: int, progress: bool = False) -> NativeProfile: ...
+def profile(
+    data: object, read: str, exact_cap: int, progress: bool = False, on_progress: object | None = None
+) -> NativeProfile: ...
 def drift(
-    reference: object, current: object, request: str, read: str, progress: bool = False
+    reference: object,
+    current: object,
+    request: str,
+    read: str,
+    progress: bool = False,
+    on_progress: object | None = None,
 ) -> NativeReport: ...
 def evaluate(
     data: object,
@@ -30,12 +37,23 @@ def evaluate(
     progress: bool = False,
     model: object | None = None,
     baseline_model: object | None = None,
+    on_progress: object | None = None,
 ) -> NativeReport: ...
 def crossval(
-    data: object, request: str, read: str, progress: bool = False, learner: object | None = None
+    data: object,
+    request: str,
+    read: str,
+    progress: bool = False,
+    learner: object | None = None,
+    on_progress: object | None = None,
 ) -> NativeReport: ...
 def sensitivity(
-    model: object, request: str, read: str, data: object | None = None, progress: bool = False
+    model: object,
+    request: str,
+    read: str,
+    data: object | None = None,
+    progress: bool = False,
+    on_progress: object | None = None,
 ) -> NativeReport: ...
 def bench_model(
     model: object,
@@ -44,6 +62,7 @@ def bench_model(
     data: object | None = None,
     baseline_model: object | None = None,
     progress: bool = False,
+    on_progress: object | None = None,
 ) -> NativeReport: ...
 def split(
     data: object, split_options: str, read: str
@@ -55,6 +74,7 @@ def init(
     data_name: str,
     reference_name: str | None = None,
     progress: bool = False,
+    on_progress: object | None = None,
 ) -> str: ...
 def explain(id: str) -> str: ...
 def checks() -> list[tuple[str, str]]: ...
@@ -64,6 +84,7 @@ def check(
     current: object | None = None,
     reference: object | None = None,
     progress: bool = False,
+    on_progress: object | None = None,
 ) -> NativeReport: ...
 def load_profile(path: str) -> NativeProfile: ...
 def report_from_json(text: str) -> NativeReport: ...

@@ -102,3 +102,58 @@ def test_ctrl_c_stops_an_evaluation_while_it_computes(after):
     timer.cancel()
     late = time.monotonic() - start - after
     assert late < 1.5, f"raised {late:.1f} s after the interrupt"
+
+
+def test_progress_reaches_a_callback_and_a_notebook_bar(tmp_path):
+    import pyarrow as pa
+
+    from assay._progress import NotebookProgress
+
+    rows = 12_000_000
+    table = pa.table({f"c{i}": pa.array(range(i, i + rows), pa.float64()) for i in range(4)})
+    seen: list[list[tuple[str, int, float]]] = []
+    profile = assay.profile(table, progress=seen.append)
+    assert profile.rows == rows
+    assert len(seen) >= 2, "a read of this size lasts over half a second"
+    labels = {label for reads in seen for label, _, _ in reads}
+    assert labels == {"memory://data"}
+    counts = [rows_read for reads in seen for _, rows_read, _ in reads]
+    assert counts == sorted(counts) and counts[-1] <= rows
+
+    shown: list[tuple[str, object]] = []
+
+    class Handle:
+        def update(self, body):
+            shown.append(("update", body))
+
+    def display(body, display_id):
+        assert display_id is True
+        shown.append(("display", body))
+        return Handle()
+
+    now = [0.0]
+    bar = NotebookProgress(display=display, html=lambda text: text, clock=lambda: now[0])
+    bar([("memory://data", 500_000, 0.5)])
+    assert shown == [], "nothing is shown before a second"
+    now[0] = 1.5
+    bar([("memory://data", 1_500_000, 1.5)])
+    bar([("memory://data", 3_000_000, 2.0)])
+    bar.close()
+    assert [kind for kind, _ in shown] == ["display", "update", "update"]
+    assert "<progress" in shown[0][1] and "1,500,000 rows" in shown[0][1]
+    assert "1,000,000 rows/s" in shown[0][1]
+    assert "3,000,000 rows" in shown[1][1]
+    assert shown[2][1] == "", "the bar is removed when the call ends"
+
+
+def test_an_exception_in_a_progress_callback_stops_the_call():
+    import pyarrow as pa
+
+    rows = 12_000_000
+    table = pa.table({f"c{i}": pa.array(range(rows), pa.float64()) for i in range(4)})
+
+    def stop(_reads):
+        raise RuntimeError("enough")
+
+    with pytest.raises(RuntimeError, match="enough"):
+        assay.profile(table, progress=stop)

@@ -35,6 +35,7 @@ pub mod ordered;
 pub mod preflight;
 pub mod profile_udaf;
 pub mod profiler;
+pub mod progress;
 pub mod read_options;
 pub mod roles;
 pub mod scan;

@@ -161,6 +161,7 @@ pub async fn profile_read(
     let progress = options
         .progress
         .then(|| spinner(&label, rows_seen.clone(), names.len()));
+    let tracked = crate::progress::track(&label, rows_seen.clone(), names.len());
     let capture = options.capture.as_ref().map(|spec| {
         let numeric = |c: &String| {
             schema.field_with_name(c).is_ok_and(|f| {
@@ -276,6 +277,7 @@ pub async fn profile_read(
     };
     // The line goes as the read ends (or as the read is dropped half-way: see `Spinner`).
     drop(progress);
+    drop(tracked);
     let (states, tap, kept_rows) = folded?;
     let mut columns = Vec::with_capacity(names.len());
     for (name, state) in names.iter().zip(states) {

@@ -12,6 +12,10 @@ use crate::{AssayError, InputError};
 /// How often a running call looks for Ctrl-C.
 const SIGNAL_CHECK: Duration = Duration::from_millis(100);
 
+/// How often a progress callback is called (a notebook's bar shows itself only after a
+/// second: short calls show nothing).
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
 static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
 
 /// The runtime every call runs on, with as many workers as assay's thread budget.
@@ -47,7 +51,24 @@ where
     T: Send + 'static,
     F: Future<Output = anyhow::Result<T>> + Send + 'static,
 {
+    run_blocking_with_progress(py, None, work)
+}
+
+/// [`run_blocking`], calling `on_progress` with the reads in progress (a list of `(label,
+/// rows, seconds)`) every quarter of a second, on the calling thread (a notebook's progress
+/// bar draws from it). An exception it raises stops the work as Ctrl-C does.
+pub(crate) fn run_blocking_with_progress<T, F>(
+    py: Python<'_>,
+    on_progress: Option<Py<PyAny>>,
+    work: F,
+) -> PyResult<T>
+where
+    T: Send + 'static,
+    F: Future<Output = anyhow::Result<T>> + Send + 'static,
+{
     let runtime = runtime()?;
+    let started = std::time::Instant::now();
+    let mut next_report = PROGRESS_EVERY;
     let outcome = py.detach(|| {
         // The result comes back through a channel the calling thread waits on with a
         // timeout: its own clock, not the runtime's (whose timers stall while every worker
@@ -60,7 +81,22 @@ where
             match results.recv_timeout(SIGNAL_CHECK) {
                 Ok(done) => return Ok(done),
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    if let Err(interrupt) = Python::attach(|py| py.check_signals()) {
+                    let report = on_progress.is_some() && started.elapsed() >= next_report;
+                    if report {
+                        next_report = started.elapsed() + PROGRESS_EVERY;
+                    }
+                    let checked = Python::attach(|py| {
+                        py.check_signals()?;
+                        if let (true, Some(callback)) = (report, &on_progress) {
+                            let reads: Vec<(String, u64, f64)> = assay_engine::progress::reads()
+                                .into_iter()
+                                .map(|r| (r.label, r.rows, r.seconds))
+                                .collect();
+                            callback.call1(py, (reads,))?;
+                        }
+                        Ok::<(), PyErr>(())
+                    });
+                    if let Err(interrupt) = checked {
                         task.abort();
                         return Err(interrupt);
                     }

@@ -13,7 +13,7 @@ use assay_checks::suite::Paths;
 use assay_checks::{run_suite, LoadedSuite, RunOptions};
 use assay_engine::{Engine, ProfileOptions, ReadOptions};
 
-use crate::blocking::run_blocking;
+use crate::blocking::{run_blocking, run_blocking_with_progress};
 use crate::data::DataArg;
 use crate::models::{learner_name, model_path};
 use crate::profile::NativeProfile;
@@ -28,13 +28,14 @@ fn options<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> PyResult<T
 /// Profiles `data`. `read` holds the reading options ([`ReadOptions`]); `exact_cap` is the
 /// CLI's `--exact-cap`; `progress` shows a progress bar on stderr.
 #[pyfunction]
-#[pyo3(signature = (data, read, exact_cap, progress=false))]
+#[pyo3(signature = (data, read, exact_cap, progress=false, on_progress=None))]
 pub(crate) fn profile(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
     read: &str,
     exact_cap: usize,
     progress: bool,
+    on_progress: Option<Py<PyAny>>,
 ) -> PyResult<NativeProfile> {
     let read: ReadOptions = options(read, "reading options")?;
     assay_checks::limits::check_named(
@@ -50,7 +51,7 @@ pub(crate) fn profile(
             "give the data to profile (a file, directory, glob, URL or Arrow data)",
         ));
     }
-    let profile = run_blocking(py, async move {
+    let profile = run_blocking_with_progress(py, on_progress, async move {
         if let [only] = paths.as_slice() {
             if let Some(profile) = engine.memory_profile(only) {
                 return Ok(profile);
@@ -73,7 +74,7 @@ pub(crate) fn profile(
 /// Drift of every column of `current` against `reference`. `request` holds the drift options
 /// ([`DriftRequest`]), `read` the reading options.
 #[pyfunction]
-#[pyo3(signature = (reference, current, request, read, progress=false))]
+#[pyo3(signature = (reference, current, request, read, progress=false, on_progress=None))]
 pub(crate) fn drift(
     py: Python<'_>,
     reference: &Bound<'_, PyAny>,
@@ -81,6 +82,7 @@ pub(crate) fn drift(
     request: &str,
     read: &str,
     progress: bool,
+    on_progress: Option<Py<PyAny>>,
 ) -> PyResult<NativeReport> {
     let request: DriftRequest = options(request, "drift options")?;
     let read: ReadOptions = options(read, "reading options")?;
@@ -96,7 +98,7 @@ pub(crate) fn drift(
     let suite = request
         .suite(&reference, &current, &read)
         .map_err(InputError::new_err)?;
-    let report = run_blocking(py, async move {
+    let report = run_blocking_with_progress(py, on_progress, async move {
         let loaded = LoadedSuite::from_suite(suite, "assay drift")?;
         Ok(run_suite(&engine, &loaded, &RunOptions { progress }).await?)
     })?;
@@ -107,8 +109,8 @@ pub(crate) fn drift(
 /// options ([`EvaluateRequest`]), `read` the reading options; `model` and `baseline_model`,
 /// when given, are paths or wrapped Python models (they replace the request's).
 #[pyfunction]
-#[pyo3(signature = (data, request, read, progress=false, model=None, baseline_model=None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (data, request, read, progress=false, model=None, baseline_model=None, on_progress=None))]
+#[allow(clippy::too_many_arguments)] // the Python keyword arguments, one by one
 pub(crate) fn evaluate(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
@@ -117,6 +119,7 @@ pub(crate) fn evaluate(
     progress: bool,
     model: Option<&Bound<'_, PyAny>>,
     baseline_model: Option<&Bound<'_, PyAny>>,
+    on_progress: Option<Py<PyAny>>,
 ) -> PyResult<NativeReport> {
     let mut request: EvaluateRequest = options(request, "evaluate options")?;
     let read: ReadOptions = options(read, "reading options")?;
@@ -130,7 +133,7 @@ pub(crate) fn evaluate(
         "data",
     )?;
     let suite = request.suite(&data, &read).map_err(InputError::new_err)?;
-    let report = run_blocking(py, async move {
+    let report = run_blocking_with_progress(py, on_progress, async move {
         let _registrations = (model_registration, baseline_registration);
         let loaded = LoadedSuite::from_suite(suite, "assay evaluate")?;
         let report = run_suite(&engine, &loaded, &RunOptions { progress }).await?;
@@ -143,7 +146,7 @@ pub(crate) fn evaluate(
 /// as text in the format its extension says). `current` and `reference`, when given, replace
 /// the suite's `data.current` and `data.reference`.
 #[pyfunction]
-#[pyo3(signature = (suite_path, suite_text=None, current=None, reference=None, progress=false))]
+#[pyo3(signature = (suite_path, suite_text=None, current=None, reference=None, progress=false, on_progress=None))]
 pub(crate) fn check(
     py: Python<'_>,
     suite_path: &str,
@@ -151,6 +154,7 @@ pub(crate) fn check(
     current: Option<&Bound<'_, PyAny>>,
     reference: Option<&Bound<'_, PyAny>>,
     progress: bool,
+    on_progress: Option<Py<PyAny>>,
 ) -> PyResult<NativeReport> {
     let loaded = match suite_text {
         Some(text) => LoadedSuite::from_text(suite_path, text),
@@ -168,7 +172,7 @@ pub(crate) fn check(
         let paths = DataArg::extract(reference, "reference")?.into_paths(&engine, "reference")?;
         loaded.suite.data.reference = Some(Paths::Many(absolute(paths)?));
     }
-    let report = run_blocking(py, async move {
+    let report = run_blocking_with_progress(py, on_progress, async move {
         Ok(run_suite(&engine, &loaded, &RunOptions { progress }).await?)
     })?;
     Ok(NativeReport::new(report))
@@ -180,10 +184,11 @@ fn run_flags_suite(
     engine: Engine,
     suite: assay_checks::Suite,
     label: &'static str,
-    progress: bool,
+    progress: (bool, Option<Py<PyAny>>),
     registrations: Vec<assay_model::external::Registration>,
 ) -> PyResult<NativeReport> {
-    let report = run_blocking(py, async move {
+    let (progress, on_progress) = progress;
+    let report = run_blocking_with_progress(py, on_progress, async move {
         let _registrations = registrations;
         let loaded = LoadedSuite::from_suite(suite, label)?;
         Ok(run_suite(&engine, &loaded, &RunOptions { progress }).await?)
@@ -194,7 +199,7 @@ fn run_flags_suite(
 /// Cross-validates on `data`. `request` holds the options ([`CrossvalRequest`]); `learner`,
 /// when given, is a built-in learner's name or a wrapped Python learner.
 #[pyfunction]
-#[pyo3(signature = (data, request, read, progress=false, learner=None))]
+#[pyo3(signature = (data, request, read, progress=false, learner=None, on_progress=None))]
 pub(crate) fn crossval(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
@@ -202,6 +207,7 @@ pub(crate) fn crossval(
     read: &str,
     progress: bool,
     learner: Option<&Bound<'_, PyAny>>,
+    on_progress: Option<Py<PyAny>>,
 ) -> PyResult<NativeReport> {
     let mut request: CrossvalRequest = options(request, "crossval options")?;
     let read: ReadOptions = options(read, "reading options")?;
@@ -218,7 +224,7 @@ pub(crate) fn crossval(
         engine,
         suite,
         "assay crossval",
-        progress,
+        (progress, on_progress),
         registration.into_iter().collect(),
     )
 }
@@ -227,7 +233,7 @@ pub(crate) fn crossval(
 /// ([`SensitivityRequest`]); `data`, when given, the rows that give the inputs'
 /// distribution.
 #[pyfunction]
-#[pyo3(signature = (model, request, read, data=None, progress=false))]
+#[pyo3(signature = (model, request, read, data=None, progress=false, on_progress=None))]
 pub(crate) fn sensitivity(
     py: Python<'_>,
     model: &Bound<'_, PyAny>,
@@ -235,6 +241,7 @@ pub(crate) fn sensitivity(
     read: &str,
     data: Option<&Bound<'_, PyAny>>,
     progress: bool,
+    on_progress: Option<Py<PyAny>>,
 ) -> PyResult<NativeReport> {
     let mut request: SensitivityRequest = options(request, "sensitivity options")?;
     let read: ReadOptions = options(read, "reading options")?;
@@ -256,7 +263,7 @@ pub(crate) fn sensitivity(
         engine,
         suite,
         "assay sensitivity",
-        progress,
+        (progress, on_progress),
         registration.into_iter().collect(),
     )
 }
@@ -264,7 +271,8 @@ pub(crate) fn sensitivity(
 /// Latency, throughput, memory and load time of `model` (a path or a wrapped Python model).
 /// `request` holds the options ([`BenchModelRequest`]).
 #[pyfunction]
-#[pyo3(signature = (model, request, read, data=None, baseline_model=None, progress=false))]
+#[pyo3(signature = (model, request, read, data=None, baseline_model=None, progress=false, on_progress=None))]
+#[allow(clippy::too_many_arguments)] // the Python keyword arguments, one by one
 pub(crate) fn bench_model(
     py: Python<'_>,
     model: &Bound<'_, PyAny>,
@@ -273,6 +281,7 @@ pub(crate) fn bench_model(
     data: Option<&Bound<'_, PyAny>>,
     baseline_model: Option<&Bound<'_, PyAny>>,
     progress: bool,
+    on_progress: Option<Py<PyAny>>,
 ) -> PyResult<NativeReport> {
     let mut request: BenchModelRequest = options(request, "bench_model options")?;
     let read: ReadOptions = options(read, "reading options")?;
@@ -296,7 +305,7 @@ pub(crate) fn bench_model(
         engine,
         suite,
         "assay bench-model",
-        progress,
+        (progress, on_progress),
         registration
             .into_iter()
             .chain(baseline_registration)
@@ -350,7 +359,8 @@ pub(crate) fn split(
 /// given, else from `data`. `data_name` and `reference_name` are what the suite calls the
 /// data (paths as given, `memory://current` for Arrow data).
 #[pyfunction]
-#[pyo3(signature = (data, reference, read, data_name, reference_name=None, progress=false))]
+#[pyo3(signature = (data, reference, read, data_name, reference_name=None, progress=false, on_progress=None))]
+#[allow(clippy::too_many_arguments)] // the Python keyword arguments, one by one
 pub(crate) fn init(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
@@ -359,6 +369,7 @@ pub(crate) fn init(
     data_name: String,
     reference_name: Option<String>,
     progress: bool,
+    on_progress: Option<Py<PyAny>>,
 ) -> PyResult<String> {
     let read: ReadOptions = options(read, "reading options")?;
     let engine = Engine::new(None);
@@ -367,7 +378,7 @@ pub(crate) fn init(
         Some(r) => Some(DataArg::extract(r, "reference")?.into_paths(&engine, "reference")?),
         None => None,
     };
-    run_blocking(py, async move {
+    run_blocking_with_progress(py, on_progress, async move {
         let options = ProfileOptions {
             progress,
             ..ProfileOptions::default()
