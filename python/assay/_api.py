@@ -116,6 +116,7 @@ def drift(
     prediction: str | None = None,
     probability: str | Iterable[str] | None = None,
     exclude: str | Iterable[str] | None = None,
+    auto_exclude: bool = True,
     categorical: str | Iterable[str] | None = None,
     mode: str | None = None,
     correction: str | None = None,
@@ -140,7 +141,9 @@ def drift(
     z_test, cramer_v, anderson_darling, cramer_von_mises, mann_whitney, energy.
     ``columns``: only these. ``target`` / ``prediction`` / ``probability``: also report
     target and prediction drift (and leave them out of the features). ``exclude``: columns
-    left out (ids, timestamps). ``categorical``: columns compared as categories. ``mode``:
+    left out. ``auto_exclude`` (default true): unless ``columns`` are named, features that
+    hold dates or times and integer or text identifiers (a distinct value per row) are left
+    out, and the report lists them. ``categorical``: columns compared as categories. ``mode``:
     ``exact`` or ``profile``. ``correction``: bh (default), bonferroni or none.
     ``min_effect`` (default 0.1), ``drift_share`` (default 0.5), ``binning`` (quantiles,
     sturges, fixed) and ``bins`` (default 10) as the CLI's flags. ``warn_only``: a drifted
@@ -157,6 +160,7 @@ def drift(
         "prediction": prediction,
         "probabilities": _list(probability),
         "exclude": _names(exclude),
+        "no_auto_exclude": not auto_exclude,
         "categorical": _names(categorical),
         "mode": mode,
         "correction": correction,

@@ -12,6 +12,33 @@ use crate::suite::{CheckEntry, DataSection, Paths, Severity, Suite, SuiteOptions
 /// Categorical columns with at most this many values get an explicit domain.
 pub const MAX_DOMAIN_SIZE: usize = 100;
 
+/// Text values that usually stand for a missing value: found among a column's categories, they
+/// are left out of its domain and suggested as null markers.
+pub const NULL_MARKERS: &[&str] = &[
+    "?", "NA", "N/A", "n/a", "na", "NULL", "null", "Null", "None", "none", "NaN", "nan", "-", "--",
+    "missing", "MISSING", "#N/A",
+];
+
+/// The null markers found among the categories of `profile`'s columns, each with the columns
+/// holding it (in column order).
+pub fn null_markers(profile: &Profile) -> Vec<(String, Vec<String>)> {
+    let mut found: Vec<(String, Vec<String>)> = Vec::new();
+    for c in &profile.columns {
+        let Some(values) = c.state.exact_value_counts() else {
+            continue;
+        };
+        for (v, _) in values {
+            if NULL_MARKERS.contains(&v.trim()) {
+                match found.iter_mut().find(|(m, _)| *m == v) {
+                    Some((_, cols)) => cols.push(c.name.clone()),
+                    None => found.push((v, vec![c.name.clone()])),
+                }
+            }
+        }
+    }
+    found
+}
+
 /// Common names of a target column.
 const TARGET_NAMES: &[&str] = &[
     "target", "label", "y", "class", "outcome", "income", "churn",
@@ -126,6 +153,7 @@ pub fn starter_suite(
         .filter(|c| c.kind == ColumnKind::Categorical)
     {
         if let Some(mut values) = c.state.exact_value_counts() {
+            values.retain(|(v, _)| !NULL_MARKERS.contains(&v.trim()));
             if values.len() <= MAX_DOMAIN_SIZE {
                 values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 allowed.insert(
@@ -175,15 +203,57 @@ pub fn starter_suite(
     }
 }
 
-/// The starter suite as commented YAML.
-pub fn to_yaml(suite: &Suite, source: &str) -> Result<String, String> {
-    let body = serde_norway::to_string(suite).map_err(|e| e.to_string())?;
+/// The starter suite as commented YAML: the sections a suite has by default (evaluation,
+/// validation, sensitivity, performance, options) are left out, and the null markers found
+/// in `profile` (see [`null_markers`]) are suggested in a comment.
+pub fn to_yaml(suite: &Suite, source: &str, profile: &Profile) -> Result<String, String> {
+    // Serialized in field order (name first), the default sections removed.
+    let mut value = serde_norway::to_value(suite).map_err(|e| e.to_string())?;
+    let defaults = serde_norway::to_value(Suite {
+        name: None,
+        data: data_section("", None),
+        roles: Roles::default(),
+        options: SuiteOptions::default(),
+        evaluation: Default::default(),
+        validation: Default::default(),
+        sensitivity: Default::default(),
+        performance: Default::default(),
+        checks: Vec::new(),
+    })
+    .map_err(|e| e.to_string())?;
+    if let (serde_norway::Value::Mapping(map), serde_norway::Value::Mapping(default)) =
+        (&mut value, &defaults)
+    {
+        for key in ["options", "evaluation", "validation", "sensitivity", "performance"] {
+            if map.get(key) == default.get(key) {
+                map.remove(key);
+            }
+        }
+    }
+    let body = serde_norway::to_string(&value).map_err(|e| e.to_string())?;
+    let mut hints = String::new();
+    let markers = null_markers(profile);
+    if !markers.is_empty() && suite.data.csv.null_values.is_empty() {
+        for (marker, columns) in &markers {
+            hints.push_str(&format!(
+                "# `{marker}` in {} looks like a missing value: it is left out of the category \
+                 domains below.\n",
+                columns.join(", ")
+            ));
+        }
+        let list: Vec<String> = markers.iter().map(|(m, _)| format!("{m:?}")).collect();
+        hints.push_str(&format!(
+            "# If it is, read it as null (data.csv.null_values: [{}]; `--null-value` when \
+             running `assay init` again) so that null thresholds count it.\n",
+            list.join(", ")
+        ));
+    }
     Ok(format!(
         "# Starter suite inferred by `assay init` from {source}.\n\
          # Ranges, category domains and null thresholds below were observed in that data:\n\
          # review them, point `data.current` at the data to validate, and run `assay check`.\n\
          # Conditions: `<= 0.05`, `>= 0.8`, `== 0`, or relative `<= reference * 1.1 + 0.01`.\n\
-         # `assay checks` lists every check; `assay explain ID` documents one.\n{body}"
+         # `assay checks` lists every check; `assay explain ID` documents one.\n{hints}{body}"
     ))
 }
 

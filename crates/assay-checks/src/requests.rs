@@ -42,8 +42,11 @@ pub struct DriftRequest {
     pub prediction: Option<String>,
     /// Probability columns: part of prediction drift.
     pub probabilities: Vec<String>,
-    /// Columns left out (ids, timestamps).
+    /// Columns left out.
     pub exclude: Vec<String>,
+    /// Compare dates, times and identifiers too (left out by default unless columns are
+    /// named: `auto_exclude` of the drift checks).
+    pub no_auto_exclude: bool,
     /// Columns compared as categories.
     pub categorical: Vec<String>,
     /// `exact` (read the numeric columns whose profile is sketched) or `profile`.
@@ -119,6 +122,10 @@ impl DriftRequest {
         put(
             "exclude",
             (!self.exclude.is_empty()).then(|| Value::from(self.exclude.clone())),
+        );
+        put(
+            "auto_exclude",
+            self.no_auto_exclude.then_some(Value::Bool(false)),
         );
         let severity = Some(if self.warn_only {
             Severity::Warn

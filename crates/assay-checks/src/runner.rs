@@ -1052,12 +1052,41 @@ pub fn build_report(
         current: info(current),
         reference: reference.map(info),
         summary: Summary::of(&results),
-        distributions: with_drift_bins(
-            distributions(&current.profile, reference.map(|r| &r.profile), bins),
+        distributions: without_excluded(
+            with_drift_bins(
+                distributions(&current.profile, reference.map(|r| &r.profile), bins),
+                &results,
+            ),
             &results,
         ),
         results,
     }
+}
+
+/// Charts of the columns a drift check left out (`exclude`, or dates, times and identifiers
+/// by default) are dropped, unless another result concerns that column: an id or a date has
+/// no distribution worth a chart.
+fn without_excluded(
+    mut charts: Vec<ColumnDistribution>,
+    results: &[CheckResult],
+) -> Vec<ColumnDistribution> {
+    let excluded: std::collections::BTreeSet<&str> = results
+        .iter()
+        .filter(|r| r.id.starts_with("drift."))
+        .filter_map(|r| r.details.get("excluded_columns")?.as_array())
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    if excluded.is_empty() {
+        return charts;
+    }
+    charts.retain(|c| {
+        !excluded.contains(c.column.as_str())
+            || results
+                .iter()
+                .any(|r| !r.id.starts_with("drift.") && r.column.as_deref() == Some(&c.column))
+    });
+    charts
 }
 
 /// Charts of compared columns show what the drift result carries: its bins (the method's own

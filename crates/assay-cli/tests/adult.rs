@@ -395,3 +395,44 @@ fn init_with_reference_elsewhere_writes_resolvable_paths_and_infers_from_the_ref
         .unwrap();
     assert_eq!(nc["status"], "warn");
 }
+
+#[test]
+fn init_names_the_suite_after_its_data_suggests_null_markers_and_keeps_to_what_it_inferred() {
+    let d = tempfile::tempdir().unwrap();
+    let suite = d.path().join("suites/starter.yaml");
+    fs::create_dir_all(suite.parent().unwrap()).unwrap();
+    // The data lives in the repository, the suite in a temporary directory: paths go in
+    // relative to the suite, with `..`.
+    let data = repo("examples/adult/adult_current.csv");
+    let reference = repo("examples/adult/adult_reference.csv");
+    let r = assay(&[
+        "init",
+        &data,
+        "--reference",
+        &reference,
+        "-o",
+        suite.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("note: `?` in workclass, occupation, native-country looks like a missing value"),
+        "{}",
+        r.stderr
+    );
+    let text = fs::read_to_string(&suite).unwrap();
+    assert!(text.contains("\nname: adult_current\n"), "{text}");
+    assert!(text.contains("data.csv.null_values: [\"?\"]"), "{text}");
+    assert!(!text.contains("- '?'") && !text.contains("- \"?\""), "? listed as a category");
+    for section in ["evaluation:", "validation:", "sensitivity:", "performance:", "options:"] {
+        assert!(!text.contains(section), "default section {section} written");
+    }
+    let current_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("current:"))
+        .unwrap();
+    assert!(current_line.contains("../"), "{current_line}");
+    assert!(!current_line.contains(&*d.path().to_string_lossy()));
+    // The suite resolves its paths from its own directory.
+    let r = assay(&["check", suite.to_str().unwrap(), "-o", "json=-"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
+}

@@ -527,7 +527,7 @@ fn bad_inputs_give_documented_results_never_a_panic_or_nan() {
         dir,
         "t\n2024-01-01\n2024-01-02\n",
         "t\n2024-01-01T00:00:00\n2024-01-02T00:00:00\n",
-        &[],
+        &["--no-auto-exclude"],
     );
     assert_eq!(code, 1);
     let t = column(&report, "drift.auto", "t");
@@ -747,7 +747,13 @@ fn id_like_text_columns_beyond_the_exact_cap_are_an_error_not_a_silent_pass() {
         }
         s
     };
-    let (code, report, _) = drift_json(d.path(), &ids("a"), &ids("b"), &[]);
+    // Left out by default (an identifier); compared when asked, it is an error.
+    let (_, report, _) = drift_json(d.path(), &ids("a"), &ids("b"), &[]);
+    assert_eq!(
+        dataset_row(&report, "drift.auto")["details"]["left_out_by_default"]["c"],
+        "an identifier: a distinct value per row"
+    );
+    let (code, report, _) = drift_json(d.path(), &ids("a"), &ids("b"), &["--no-auto-exclude"]);
     assert_eq!(code, 1);
     let c = column(&report, "drift.auto", "c");
     assert_eq!(c["status"], "error", "{c}");
@@ -775,4 +781,100 @@ fn energy_is_normed_so_a_random_split_is_not_drift() {
     let normed = cnt["details"]["energy_normed"].as_f64().unwrap();
     assert_eq!(cnt["value"].as_f64().unwrap(), normed);
     assert!(plain > 0.1 && normed < 0.01, "{cnt}");
+}
+
+/// Two CSV files with an id, a date, a text id and a drifting feature.
+fn ids_and_dates(dir: &Path) -> (String, String) {
+    let write = |name: &str, from: usize, shift: f64| {
+        let mut text = String::from("row_id,day,order,x\n");
+        for i in 0..300 {
+            let n = from + i;
+            text.push_str(&format!(
+                "{n},2024-{:02}-{:02},ord-{n},{}\n",
+                1 + n / 280 % 12,
+                1 + n % 28,
+                (i % 17) as f64 + shift
+            ));
+        }
+        let path = dir.join(name);
+        fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    (write("ref.csv", 0, 0.0), write("cur.csv", 5_000, 6.0))
+}
+
+#[test]
+fn ids_and_dates_are_left_out_of_drift_by_default_and_said_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (reference, current) = ids_and_dates(dir.path());
+    let html = dir.path().join("r.html");
+    let r = assay(&[
+        "drift",
+        &reference,
+        &current,
+        "-o",
+        "json=-",
+        "-o",
+        &format!("html={}", html.display()),
+    ]);
+    let report = r.json();
+    let compared: Vec<&str> = results(&report)
+        .iter()
+        .filter_map(|r| r["column"].as_str())
+        .collect();
+    assert_eq!(compared, ["x"], "{report}");
+    let summary = dataset_row(&report, "drift.auto");
+    assert_eq!(
+        summary["details"]["excluded_columns"],
+        serde_json::json!(["row_id", "day", "order"])
+    );
+    assert_eq!(
+        summary["details"]["left_out_by_default"]["day"],
+        "dates or times"
+    );
+    let message = summary["message"].as_str().unwrap();
+    assert!(
+        message.contains("left out: row_id (an identifier: a distinct value per row), day (dates or times), order (an identifier"),
+        "{message}"
+    );
+    // No chart for a column left out.
+    let page = fs::read_to_string(&html).unwrap();
+    assert!(page.contains("id=\"col-x\""));
+    for gone in ["col-row_id", "col-day", "col-order"] {
+        assert!(!page.contains(gone), "{gone} charted");
+    }
+    // Overridden by the flag, or by naming the columns.
+    let all = assay(&[
+        "drift",
+        &reference,
+        &current,
+        "--no-auto-exclude",
+        "-o",
+        "json=-",
+    ])
+    .json();
+    let compared: Vec<&str> = results(&all)
+        .iter()
+        .filter_map(|r| r["column"].as_str())
+        .collect();
+    assert_eq!(compared.len(), 4, "{all}");
+    let flagged = drifted(&all, "drift.auto");
+    for c in ["row_id", "day", "x"] {
+        assert!(flagged.contains(&c.to_string()), "{c}: {flagged:?}");
+    }
+    let named = assay(&[
+        "drift",
+        &reference,
+        &current,
+        "--columns",
+        "row_id,x",
+        "-o",
+        "json=-",
+    ])
+    .json();
+    assert!(named["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["column"] == "row_id"));
 }

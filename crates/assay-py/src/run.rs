@@ -395,14 +395,14 @@ pub(crate) fn init(
         section.format = read.format.clone();
         section.csv = spec.csv.clone();
         let source = reference_name.as_deref().unwrap_or(&data_name);
-        let name = std::path::Path::new(source)
+        let name = std::path::Path::new(&data_name)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "suite".into());
         let suite =
             assay_checks::init::starter_suite(&profile, section, reference_name.is_some(), &name);
-        assay_checks::init::to_yaml(&suite, source).map_err(anyhow::Error::msg)
+        assay_checks::init::to_yaml(&suite, source, &profile).map_err(anyhow::Error::msg)
     })
 }
 

@@ -5,6 +5,7 @@
 //!
 //! FAIL  integrity.null_share [workclass] value=0.0564 threshold=0.05 — 5.6% of values are null
 //! WARN  drift.psi [age] value=0.12 threshold=0.1 — moderate shift
+//! PASS  model.accuracy value=0.8389 threshold=0.7566 — accuracy 0.8389 [0.8314, 0.8460] (95% wilson)
 //! SKIP  3 checks not applicable (verbose output lists them)
 //!
 //! 12 passed, 1 warned, 1 failed, 0 errors, 3 skipped
@@ -23,6 +24,41 @@ pub struct TerminalOptions {
     pub color: bool,
     /// List every result (with its condition and details), not only the ones that did not pass.
     pub verbose: bool,
+}
+
+/// Passed results listed one per line in the concise report when there are at most this many
+/// (a model's metrics, a few columns' drift); more are counted, and listed with `verbose`.
+pub const MAX_LISTED_PASSES: usize = 40;
+
+/// Array values in verbose details longer than this are shown as a count (`[101 values]`):
+/// curves and histograms belong in the HTML and JSON reports, not on a terminal.
+const MAX_INLINE_ARRAY: usize = 6;
+
+/// A details value for a terminal: scalars and short arrays as JSON, long arrays and objects
+/// summarised.
+fn compact_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Array(items) => {
+            let flat = items.iter().all(|i| {
+                !matches!(
+                    i,
+                    serde_json::Value::Array(_) | serde_json::Value::Object(_)
+                )
+            });
+            if flat && items.len() <= MAX_INLINE_ARRAY {
+                format_json_value(v)
+            } else if items.len() == 1 {
+                "[1 value]".to_string()
+            } else {
+                format!("[{} values]", items.len())
+            }
+        }
+        serde_json::Value::Object(map) => match map.len() {
+            1 => "{1 field}".to_string(),
+            n => format!("{{{n} fields}}"),
+        },
+        _ => format_json_value(v),
+    }
 }
 
 const RESET: &str = "\x1b[0m";
@@ -56,6 +92,16 @@ fn paint(on: bool, style: &str, text: &str) -> String {
     } else {
         text.to_string()
     }
+}
+
+/// A message for a terminal: safe as [`clean`] makes it, except that its line breaks (a
+/// trainer's stderr) start new lines indented under the result.
+fn clean_message(s: &str) -> String {
+    s.trim_end()
+        .split('\n')
+        .map(|line| clean(line.trim_end_matches('\r')))
+        .collect::<Vec<_>>()
+        .join("\n        ")
 }
 
 /// Makes user-supplied text safe for a terminal: control characters (newlines, escape
@@ -110,6 +156,12 @@ fn header(report: &Report, color: bool) -> String {
 }
 
 fn result_line(r: &CheckResult, color: bool) -> String {
+    result_line_with(r, color, None)
+}
+
+/// A result's line; `same_error_as` names an earlier result with the same error message,
+/// which is then not repeated.
+fn result_line_with(r: &CheckResult, color: bool, same_error_as: Option<&CheckResult>) -> String {
     let label = format!("{:<5}", status_label(r.status));
     let mut line = format!(
         "{} {}",
@@ -125,8 +177,17 @@ fn result_line(r: &CheckResult, color: bool) -> String {
     if let Some(t) = r.threshold {
         let _ = write!(line, " threshold={}", format_value(t));
     }
-    if !r.message.is_empty() {
-        let _ = write!(line, " — {}", clean(&r.message));
+    match same_error_as {
+        Some(first) => {
+            let _ = write!(line, " — the same error as {}", clean(&first.id));
+            if let Some(c) = &first.column {
+                let _ = write!(line, " [{}]", clean(c));
+            }
+        }
+        None if !r.message.is_empty() => {
+            let _ = write!(line, " — {}", clean_message(&r.message));
+        }
+        None => {}
     }
     line
 }
@@ -150,10 +211,12 @@ fn summary_line(report: &Report, color: bool) -> String {
 /// Renders `report` for a terminal.
 ///
 /// Concise (default): a header line (suite, current rows and sources, reference rows), one
-/// line per failed, errored and warned result (in that order, suite order within a status),
-/// the number of skipped results, and a summary line
+/// line per failed, errored, warned and passed result (in that order, suite order within a
+/// status; passes counted instead when there are more than [`MAX_LISTED_PASSES`]), each with
+/// its figure and message, the number of skipped results, and a summary line
 /// `12 passed, 1 warned, 2 failed, 0 errors, 3 skipped`. Verbose: every result in suite
-/// order, each followed by its condition and details. Ends with a newline.
+/// order, each followed by its condition and details (long arrays and nested objects
+/// summarised as counts). Ends with a newline.
 pub fn render_terminal(report: &Report, opts: &TerminalOptions) -> String {
     let color = opts.color;
     let mut out = header(report, color);
@@ -172,7 +235,7 @@ pub fn render_terminal(report: &Report, opts: &TerminalOptions) -> String {
                 let details: Vec<String> = r
                     .details
                     .iter()
-                    .map(|(k, v)| format!("{}={}", clean(k), clean(&format_json_value(v))))
+                    .map(|(k, v)| format!("{}={}", clean(k), clean(&compact_value(v))))
                     .collect();
                 let line = format!("{indent}details: {}", details.join(", "));
                 body.push(paint(color, DIM, &line));
@@ -180,13 +243,33 @@ pub fn render_terminal(report: &Report, opts: &TerminalOptions) -> String {
         }
     } else {
         for status in [Status::Fail, Status::Error, Status::Warn] {
-            body.extend(
-                report
-                    .results
-                    .iter()
-                    .filter(|r| r.status == status)
-                    .map(|r| result_line(r, color)),
+            let of_status: Vec<&CheckResult> = report
+                .results
+                .iter()
+                .filter(|r| r.status == status)
+                .collect();
+            for (i, r) in of_status.iter().enumerate() {
+                // One cause failing several checks (a trainer that crashed) is told once.
+                let first = (status == Status::Error && r.message.len() > 40)
+                    .then(|| of_status[..i].iter().find(|e| e.message == r.message))
+                    .flatten();
+                body.push(result_line_with(r, color, first.copied()));
+            }
+        }
+        let passed: Vec<&CheckResult> = report
+            .results
+            .iter()
+            .filter(|r| r.status == Status::Pass)
+            .collect();
+        if passed.len() <= MAX_LISTED_PASSES {
+            body.extend(passed.iter().map(|r| result_line(r, color)));
+        } else {
+            let line = format!(
+                "{:<5} {} checks passed (verbose output lists them)",
+                status_label(Status::Pass),
+                passed.len()
             );
+            body.push(paint(color, status_color(Status::Pass), &line));
         }
         let skipped = report
             .results
@@ -223,6 +306,30 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(clean("a\nb\x1b[31m"), "a\\nb\\u{1b}[31m");
         assert_eq!(clean("plain"), "plain");
+    }
+
+    #[test]
+    fn messages_keep_their_lines_indented_and_stay_safe() {
+        assert_eq!(
+            clean_message("trainer failed:\nTraceback\n  line 3\x1b[31m\n"),
+            "trainer failed:\n        Traceback\n          line 3\\u{1b}[31m"
+        );
+    }
+
+    #[test]
+    fn details_never_print_long_arrays() {
+        use serde_json::json;
+        assert_eq!(compact_value(&json!([0.1, 0.2])), "[0.1,0.2]");
+        assert_eq!(
+            compact_value(&json!((0..101).collect::<Vec<_>>())),
+            "[101 values]"
+        );
+        assert_eq!(compact_value(&json!([[1, 2], [3, 4]])), "[2 values]");
+        assert_eq!(compact_value(&json!({"a": 1, "b": 2})), "{2 fields}");
+        assert_eq!(
+            compact_value(&json!("text")),
+            format_json_value(&json!("text"))
+        );
     }
 
     #[test]

@@ -347,7 +347,7 @@ fn json_round_trips_and_ends_with_newline() {
 }
 
 #[test]
-fn terminal_concise_lists_only_problems_worst_first() {
+fn terminal_concise_lists_problems_worst_first_then_passes_with_their_figures() {
     let report = sample_report();
     let opts = TerminalOptions::default();
     let text = render_terminal(&report, &opts);
@@ -358,15 +358,38 @@ fn terminal_concise_lists_only_problems_worst_first() {
     let fail = lines.iter().position(|l| l.starts_with("FAIL ")).unwrap();
     let error = lines.iter().position(|l| l.starts_with("ERROR")).unwrap();
     let warn = lines.iter().position(|l| l.starts_with("WARN ")).unwrap();
+    let pass = lines.iter().position(|l| l.starts_with("PASS ")).unwrap();
     let skip = lines.iter().position(|l| l.starts_with("SKIP ")).unwrap();
-    assert!(fail < error && error < warn && warn < skip);
+    assert!(fail < error && error < warn && warn < pass && pass < skip);
     assert_eq!(
         lines[fail],
         "FAIL  integrity.null_share [workclass] value=0.05639 threshold=0.05 — 5.64% of values are null (1836 of 32561)"
     );
-    assert!(!text.contains("PASS"));
-    // The embedded newline of the error message is shown escaped, on one line.
-    assert!(lines[error].ends_with("& more\\nsecond line"));
+    assert_eq!(
+        lines[pass],
+        "PASS  integrity.duplicate_rows value=24 threshold=100 — 24 duplicate rows"
+    );
+    assert_eq!(lines.iter().filter(|l| l.starts_with("PASS ")).count(), 3);
+    // Beyond MAX_LISTED_PASSES, passes are counted, not listed.
+    let mut many = report.clone();
+    let pass_result = report
+        .results
+        .iter()
+        .find(|r| r.status == Status::Pass)
+        .unwrap()
+        .clone();
+    many.results = (0..=assay_render::terminal::MAX_LISTED_PASSES)
+        .map(|_| pass_result.clone())
+        .collect();
+    let counted = render_terminal(&many, &opts);
+    assert!(counted.contains(&format!(
+        "PASS  {} checks passed (verbose output lists them)",
+        assay_render::terminal::MAX_LISTED_PASSES + 1
+    )));
+    // The embedded newline of the error message starts an indented line (a status word can
+    // never start it).
+    assert!(lines[error].ends_with("& more"));
+    assert_eq!(lines[error + 1], "        second line");
     assert_eq!(
         *lines.last().unwrap(),
         "3 passed, 1 warned, 1 failed, 1 errors, 1 skipped"
@@ -2325,4 +2348,29 @@ fn partial_validation_results() {
     assert_eq!(section(&html, "sensitivity").matches("<circle").count(), 1);
     let p = section(&html, "performance");
     assert!(p.contains("<h3>Latency") && !p.contains("aria-label=\"call times"));
+}
+
+#[test]
+fn one_error_failing_several_checks_is_told_once() {
+    let mut report = sample_report();
+    let error = report
+        .results
+        .iter()
+        .find(|r| r.status == Status::Error)
+        .unwrap()
+        .clone();
+    let cause = "external trainer `python train.py` exited with 1:\nTraceback (most recent call last):\nValueError: bad";
+    let with = |id: &str| CheckResult {
+        id: id.into(),
+        column: None,
+        message: cause.into(),
+        ..error.clone()
+    };
+    report.results = vec![with("crossval.score"), with("generalization.overfitting")];
+    let text = render_terminal(&report, &TerminalOptions::default());
+    assert_eq!(text.matches("Traceback").count(), 1, "{text}");
+    assert!(text.contains("ERROR generalization.overfitting — the same error as crossval.score\n"));
+    assert!(text.contains(
+        "exited with 1:\n        Traceback (most recent call last):\n        ValueError: bad\n"
+    ));
 }

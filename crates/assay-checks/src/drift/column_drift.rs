@@ -37,6 +37,7 @@ pub const DEFAULT_MEMORY_MIB: f64 = 1024.0;
 pub const COMMON_PARAMS: &[&str] = &[
     "method",
     "exclude",
+    "auto_exclude",
     "mode",
     "binning",
     "bins",
@@ -96,6 +97,7 @@ impl ColumnDrift {
 struct Settings {
     null_shift: f64,
     exclude: Vec<String>,
+    auto_exclude: bool,
     method: Option<&'static dyn DriftMethod>,
     options: MethodOptions,
     exact_mode: bool,
@@ -230,6 +232,7 @@ fn settings(
     Ok(Settings {
         null_shift,
         exclude: inputs.param_strings("exclude")?.unwrap_or_default(),
+        auto_exclude: inputs.param_bool("auto_exclude")?.unwrap_or(true),
         method,
         options,
         exact_mode,
@@ -254,16 +257,72 @@ struct Planned<'a> {
     mismatch: Option<String>,
 }
 
+/// Least non-null rows for a column of distinct values to be taken for an identifier.
+const ID_MIN_ROWS: u64 = 100;
+
+/// Share of distinct values among non-null ones from which an integer or text column is an
+/// identifier (below 1 so that a sketch's estimate of an all-distinct column counts).
+const ID_MIN_DISTINCT_SHARE: f64 = 0.97;
+
+/// Why drift leaves a feature out by default: dates and times (they always "drift" between a
+/// past and a present window), and identifiers (a value per row: every window has new ones).
+pub fn left_out_by_default(column: &ColumnProfile) -> Option<&'static str> {
+    let t = column.data_type.as_str();
+    if t.starts_with("Date") || t.starts_with("Timestamp") || t.starts_with("Time") {
+        return Some("dates or times");
+    }
+    let integer = t.starts_with("Int") || t.starts_with("UInt");
+    let text = matches!(t, "Utf8" | "LargeUtf8" | "Utf8View");
+    let non_null = column.state.non_null();
+    if (integer || text)
+        && non_null >= ID_MIN_ROWS
+        && column.state.distinct() as f64 >= ID_MIN_DISTINCT_SHARE * non_null as f64
+    {
+        return Some("an identifier: a distinct value per row");
+    }
+    None
+}
+
 impl ColumnDrift {
+    /// Features left out because of what they hold ([`left_out_by_default`]), judged on the
+    /// reference (else the current data), with the reason; none when columns are named or
+    /// `auto_exclude` is off.
+    fn left_out(&self, inputs: &Inputs, s: &Settings) -> Vec<(String, &'static str)> {
+        if !s.auto_exclude || inputs.columns.is_some() || self.selection != Selection::Features {
+            return Vec::new();
+        }
+        let profile = inputs
+            .reference
+            .map_or(&inputs.current.profile, |r| &r.profile);
+        inputs
+            .target_columns(|c| !s.exclude.contains(&c.name))
+            .into_iter()
+            .filter_map(|name| {
+                let why = left_out_by_default(profile.column(&name)?)?;
+                Some((name, why))
+            })
+            .collect()
+    }
+
     fn columns(&self, inputs: &Inputs, s: &Settings) -> Vec<String> {
+        let left_out: Vec<String> = self
+            .left_out(inputs, s)
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect();
         let mut columns: Vec<String> = match (inputs.columns, self.selection) {
             (Some(c), _) => c.to_vec(),
             (None, Selection::Features) => {
-                let mut v = inputs.target_columns(|c| !s.exclude.contains(&c.name));
+                let mut v = inputs.target_columns(|c| {
+                    !s.exclude.contains(&c.name) && !left_out.contains(&c.name)
+                });
                 // A feature the current data lost is reported, not silently dropped.
                 if let Some(r) = inputs.reference {
                     for f in inputs.roles.features_of(&r.columns()) {
-                        if inputs.current.profile.column(&f).is_none() && !s.exclude.contains(&f) {
+                        if inputs.current.profile.column(&f).is_none()
+                            && !s.exclude.contains(&f)
+                            && !left_out.contains(&f)
+                        {
                             v.push(f);
                         }
                     }
@@ -454,12 +513,26 @@ impl Check for ColumnDrift {
         }
         let columns = self.columns(inputs, &s);
         if columns.is_empty() {
+            let left_out = self.left_out(inputs, &s);
+            let note = left_out_note(&left_out);
+            let features = format!("no feature columns to compare{note}");
             let what = match self.selection {
-                Selection::Features => "no feature columns to compare",
+                Selection::Features => features.as_str(),
                 Selection::Prediction => "no prediction or probability column in the roles",
                 Selection::Target => "no target column in the roles",
             };
-            return Ok(vec![Measurement::skipped(None, what)]);
+            let mut skipped = Measurement::skipped(None, what);
+            if !left_out.is_empty() {
+                let reasons: BTreeMap<&String, &str> =
+                    left_out.iter().map(|(c, w)| (c, *w)).collect();
+                skipped = skipped
+                    .detail(
+                        "excluded_columns",
+                        json!(left_out.iter().map(|(c, _)| c).collect::<Vec<_>>()),
+                    )
+                    .detail("left_out_by_default", json!(reasons));
+            }
+            return Ok(vec![skipped]);
         }
         if inputs.reference.is_none() {
             return Ok(vec![Measurement::skipped(
@@ -498,7 +571,8 @@ impl Check for ColumnDrift {
         for p in &plan {
             scored.push(self.score_planned(p, &s, &mut exact_scores));
         }
-        Ok(decide_all(inputs, self.method, scored, &s))
+        let left_out = self.left_out(inputs, &s);
+        Ok(decide_all(inputs, self.method, scored, &s, &left_out))
     }
 }
 
@@ -569,6 +643,7 @@ fn decide_all(
     fixed: Option<&'static dyn DriftMethod>,
     scored: Vec<Result<ColumnScore, Box<Measurement>>>,
     s: &Settings,
+    left_out: &[(String, &'static str)],
 ) -> Vec<Measurement> {
     // Correct the p-values of every test column of the entry together.
     let tests: Vec<(usize, f64)> = scored
@@ -722,8 +797,8 @@ fn decide_all(
                     format!("; {uncompared} could not be compared (see their errors)")
                 } else {
                     String::new()
-                }
-            ),
+                },
+            ) + &left_out_note(left_out),
         )
         .detail("drifted_columns", json!(drifted_names))
         .detail("columns_compared", compared)
@@ -733,11 +808,36 @@ fn decide_all(
         if !s.importance.is_empty() {
             m = m.detail("importance", json!(s.importance));
         }
+        let excluded: Vec<&String> = s
+            .exclude
+            .iter()
+            .chain(left_out.iter().map(|(c, _)| c))
+            .collect();
+        if !excluded.is_empty() {
+            m = m.detail("excluded_columns", json!(excluded));
+        }
+        if !left_out.is_empty() {
+            let reasons: BTreeMap<&String, &str> = left_out.iter().map(|(c, w)| (c, *w)).collect();
+            m = m.detail("left_out_by_default", json!(reasons));
+        }
         m.condition = Some(condition);
         out.push(m);
     }
     out.extend(rows.into_iter().map(|(_, _, m)| m));
     out
+}
+
+/// What the dataset-level message says of the features left out by default.
+fn left_out_note(left_out: &[(String, &'static str)]) -> String {
+    if left_out.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = left_out.iter().map(|(c, w)| format!("{c} ({w})")).collect();
+    format!(
+        "; left out: {} (compare them with auto_exclude: false, --no-auto-exclude, or by \
+         naming the columns)",
+        list.join(", ")
+    )
 }
 
 /// Compares the null shares of both sides (exact, from the profiles): a change of at least

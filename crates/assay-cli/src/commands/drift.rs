@@ -35,9 +35,14 @@ pub struct DriftArgs {
     /// Probability column(s), repeatable: part of prediction drift.
     #[arg(long = "probability")]
     pub probabilities: Vec<String>,
-    /// Columns to leave out (ids, timestamps), comma-separated or repeated.
+    /// Columns to leave out, comma-separated or repeated.
     #[arg(long, value_delimiter = ',')]
     pub exclude: Vec<String>,
+    /// Compare dates, times and identifiers too (by default features holding dates or times,
+    /// and integer or text columns with a distinct value per row, are left out; the report
+    /// lists them).
+    #[arg(long)]
+    pub no_auto_exclude: bool,
     /// Columns to compare as categories (comma-separated or repeated).
     #[arg(long, value_delimiter = ',')]
     pub categorical: Vec<String>,
@@ -79,6 +84,7 @@ pub fn request_of(args: &DriftArgs) -> DriftRequest {
         prediction: args.prediction.clone(),
         probabilities: args.probabilities.clone(),
         exclude: args.exclude.clone(),
+        no_auto_exclude: args.no_auto_exclude,
         categorical: args.categorical.clone(),
         mode: args.mode.clone(),
         correction: args.correction.clone(),

@@ -15,9 +15,12 @@ use crate::output::print;
 /// Arguments of `assay init`.
 #[derive(Args, Debug)]
 pub struct InitArgs {
-    /// Dataset to infer the suite from (file, directory, glob or URL).
+    /// The data the suite will check (file, directory, glob or URL): its `data.current`.
+    /// Ranges, domains and null thresholds are inferred from it, or from --reference when
+    /// given.
     pub data: String,
-    /// A reference dataset to compare with (adds schema and overlap checks).
+    /// Reference (training) data to compare with: the constraints are inferred from it, and
+    /// schema and overlap checks are added.
     #[arg(long)]
     pub reference: Option<String>,
     /// Write the suite here instead of standard output.
@@ -60,13 +63,24 @@ pub async fn run(engine: &Engine, args: InitArgs) -> Result<u8> {
     let mut data = data_section(&data_path, reference_path.as_deref());
     data.format = args.data_args.format.clone();
     data.csv = spec.csv.clone();
-    let name = Path::new(args.reference.as_deref().unwrap_or(&args.data))
+    // The suite checks DATA: it is named after it.
+    let name = Path::new(&args.data)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "suite".into());
     let suite = starter_suite(&profile, data, args.reference.is_some(), &name);
     let source = args.reference.as_deref().unwrap_or(&args.data);
-    let yaml = to_yaml(&suite, source).map_err(anyhow::Error::msg)?;
+    let yaml = to_yaml(&suite, source, &profile).map_err(anyhow::Error::msg)?;
+    if spec.csv.null_values.is_empty() {
+        for (marker, columns) in assay_checks::init::null_markers(&profile) {
+            eprintln!(
+                "note: `{marker}` in {} looks like a missing value (left out of the category \
+                 domains); if it is, run again with --null-value '{marker}'",
+                columns.join(", ")
+            );
+        }
+    }
     match &args.output {
         Some(out) => {
             std::fs::write(out, yaml).with_context(|| format!("writing {out}"))?;
@@ -96,7 +110,8 @@ fn suite_dir(output: &str) -> PathBuf {
 }
 
 /// `path` as the suite will need it: suites resolve paths against their own directory, so a
-/// local path is made relative to `base` when it lies below it, else absolute. URLs are kept.
+/// local path is made relative to `base` (with `..` where needed). URLs are kept, and so are
+/// paths on another root (another drive).
 fn relative_to(path: &str, base: Option<&Path>) -> String {
     let Some(base) = base else {
         return path.to_string();
@@ -107,8 +122,42 @@ fn relative_to(path: &str, base: Option<&Path>) -> String {
     let Ok(abs) = std::fs::canonicalize(path) else {
         return path.to_string();
     };
-    match abs.strip_prefix(base) {
-        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
-        _ => abs.to_string_lossy().into_owned(),
+    relative_path(&abs, base).unwrap_or_else(|| abs.to_string_lossy().into_owned())
+}
+
+/// `target` relative to the directory `base` (both absolute): `None` when they share no root.
+fn relative_path(target: &Path, base: &Path) -> Option<String> {
+    use std::path::Component;
+    let t: Vec<Component> = target.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &t[common..] {
+        out.push(c.as_os_str());
+    }
+    let text = out.to_string_lossy().into_owned();
+    (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_made_relative_to_the_suite_with_dot_dots() {
+        let rel = |t: &str, b: &str| relative_path(Path::new(t), Path::new(b));
+        assert_eq!(rel("/a/b/data.csv", "/a/b").as_deref(), Some("data.csv"));
+        assert_eq!(
+            rel("/a/b/data.csv", "/a/c/d").as_deref(),
+            Some("../../b/data.csv")
+        );
+        assert_eq!(rel("/x/data.csv", "/a").as_deref(), Some("../x/data.csv"));
+        assert_eq!(rel("/a", "/a"), None);
     }
 }
