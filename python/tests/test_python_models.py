@@ -176,3 +176,16 @@ def test_objects_that_are_not_models_are_refused():
         assay.evaluate("x.csv", target="y", model=42)
     with pytest.raises(assay.InputError, match="estimator with fit"):
         assay.crossval("x.csv", target="y", learner=object())
+
+
+def test_permutation_importance_of_a_pipeline_reads_its_text_columns_and_every_row(adult):
+    _, current, model = adult
+    report = assay.sensitivity(
+        model, method="permutation", data=current, target=TARGET, features=NUMERIC + TEXT,
+        seed=0,
+    )
+    importance = {r.column: r.value for r in report.results if r.column}
+    assert set(importance) == set(NUMERIC + TEXT)
+    top = sorted(importance, key=importance.get, reverse=True)[:3]
+    assert "marital-status" in top or "relationship" in top, importance
+    assert all(r.status != "error" for r in report.results), report.to_text()

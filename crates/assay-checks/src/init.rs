@@ -224,7 +224,13 @@ pub fn to_yaml(suite: &Suite, source: &str, profile: &Profile) -> Result<String,
     if let (serde_norway::Value::Mapping(map), serde_norway::Value::Mapping(default)) =
         (&mut value, &defaults)
     {
-        for key in ["options", "evaluation", "validation", "sensitivity", "performance"] {
+        for key in [
+            "options",
+            "evaluation",
+            "validation",
+            "sensitivity",
+            "performance",
+        ] {
             if map.get(key) == default.get(key) {
                 map.remove(key);
             }

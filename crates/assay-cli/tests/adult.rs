@@ -415,15 +415,26 @@ fn init_names_the_suite_after_its_data_suggests_null_markers_and_keeps_to_what_i
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stderr.contains("note: `?` in workclass, occupation, native-country looks like a missing value"),
+        r.stderr.contains(
+            "note: `?` in workclass, occupation, native-country looks like a missing value"
+        ),
         "{}",
         r.stderr
     );
     let text = fs::read_to_string(&suite).unwrap();
     assert!(text.contains("\nname: adult_current\n"), "{text}");
     assert!(text.contains("data.csv.null_values: [\"?\"]"), "{text}");
-    assert!(!text.contains("- '?'") && !text.contains("- \"?\""), "? listed as a category");
-    for section in ["evaluation:", "validation:", "sensitivity:", "performance:", "options:"] {
+    assert!(
+        !text.contains("- '?'") && !text.contains("- \"?\""),
+        "? listed as a category"
+    );
+    for section in [
+        "evaluation:",
+        "validation:",
+        "sensitivity:",
+        "performance:",
+        "options:",
+    ] {
         assert!(!text.contains(section), "default section {section} written");
     }
     let current_line = text

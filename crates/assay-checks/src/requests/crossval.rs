@@ -58,11 +58,6 @@ impl CrossvalRequest {
                 return Err(format!("--confidence must be between 0 and 1, got {c}"));
             }
         }
-        if let Some(t) = self.trainer_timeout {
-            if !t.is_finite() {
-                return Err("--trainer-timeout must be a finite number".into());
-            }
-        }
         self.split.check_limits()?;
         if let Some(p) = self.parallel {
             check_flag("--parallel", "validation.parallel", p as f64)?;

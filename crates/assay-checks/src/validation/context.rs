@@ -489,9 +489,15 @@ pub fn prepare(
         )?;
         current_rows = Some(all_rows(current)?);
         if let Some(batch) = current_rows.clone().flatten() {
-            let (kept, dropped) = complete_rows(&batch, &setup.features)?;
-            setup.batch = Some(kept);
-            setup.dropped = dropped;
+            // An ONNX model cannot take missing inputs; a Python model takes every row (its
+            // pipeline imputes, and its inputs may be text).
+            if setup.model.drops_missing_inputs() {
+                let (kept, dropped) = complete_rows(&batch, &setup.features)?;
+                setup.batch = Some(kept);
+                setup.dropped = dropped;
+            } else {
+                setup.batch = Some(batch);
+            }
         }
         if needs.designs {
             // Saltelli's design has samples × (inputs + 2) rows, known only now.
