@@ -50,6 +50,7 @@ __all__ = [
     "Status",
     "Summary",
     "__version__",
+    "details",
     "bench_model",
     "check",
     "checks",
@@ -62,3 +63,13 @@ __all__ = [
     "sensitivity",
     "split",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # `assay.details` (the typed details classes) is imported on first use: `import assay`
+    # stays fast.
+    if name == "details":
+        import importlib
+
+        return importlib.import_module(".details", __name__)
+    raise AttributeError(f"module 'assay' has no attribute {name!r}")

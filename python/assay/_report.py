@@ -29,6 +29,50 @@ _FORMATS = {
 }
 
 
+def _typed(result: CheckResult) -> Any:
+    from . import details as _details
+
+    name = next(
+        (
+            cls
+            for check, cls in _details.CHECKS
+            if result.id == check or (check.endswith(".") and result.id.startswith(check))
+        ),
+        None,
+    )
+    if name is None or (name == "ColumnDrift" and result.column is None):
+        return None
+    return _build(name, result.details)
+
+
+def _build(name: str, data: Any) -> Any:
+    """The details class ``name`` filled from JSON data (lenient: what does not fit is kept in
+    ``other_keys``, or as it is)."""
+    import dataclasses
+
+    from . import details as _details
+
+    if not isinstance(data, dict):
+        return data
+    cls = getattr(_details, name)
+    known = {f.name for f in dataclasses.fields(cls)} - {"other_keys"}
+    nested = {field_name: (inner, how) for field_name, inner, how in _details.NESTED.get(name, [])}
+    values: dict[str, Any] = {}
+    for key in known & data.keys():
+        value = data[key]
+        if key in nested and value is not None:
+            inner, how = nested[key]
+            if how == "list" and isinstance(value, list):
+                value = [_build(inner, v) for v in value]
+            elif how == "dict" and isinstance(value, dict):
+                value = {k: _build(inner, v) for k, v in value.items()}
+            elif how == "one":
+                value = _build(inner, value)
+        values[key] = value
+    other = {k: v for k, v in data.items() if k not in known}
+    return cls(**values, other_keys=other)
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """One check's result on one column (or on the dataset).
@@ -63,6 +107,15 @@ class CheckResult:
     def ok(self) -> bool:
         """True unless the check failed or errored."""
         return self.status not in ("fail", "error")
+
+    @property
+    def typed_details(self) -> Any:
+        """The details as the typed object of the check's family (``assay.details``):
+        ``model.accuracy`` gives a :class:`assay.details.MetricDetails` with ``.ci_low``,
+        ``drift.ks`` on a column a :class:`assay.details.ColumnDrift`, and so on. ``None``
+        for results without a typed form (the dataset-level row of a drift check, whose
+        figures are in ``details``)."""
+        return _typed(self)
 
     @classmethod
     def _from_dict(cls, d: dict[str, Any]) -> CheckResult:
