@@ -5,7 +5,10 @@ Each measurement runs in a process of its own (its peak memory is its own):
 
 - ``assay-py-drift``: ``assay.drift(reference_df, current_df, ...)`` on two pandas DataFrames
   loaded from the benchmark's Parquet files (load not timed), the flags of run.py's
-  ``assay-drift``;
+  ``assay-drift``, in the venv Evidently runs in (pandas 2: text columns are Python objects,
+  converted to Arrow inside the call);
+- ``assay-py-drift-pandas3``: the same in ``bench/.venv-pandas3`` (pandas 3, whose default text
+  columns are Arrow strings), when that venv exists;
 - ``assay-cli-drift``: ``assay drift`` on the same data as Parquet (the release binary);
 - ``evidently-drift``: Evidently's DataDriftPreset on the same DataFrames
   (``evidently_bench.py --preset drift``: its report time, load not counted);
@@ -38,6 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 VENV_PY = HERE / ".venv" / "bin" / "python"
+PANDAS3_PY = HERE / ".venv-pandas3" / "bin" / "python"
 WHYLOGS_PY = HERE / ".venv-whylogs" / "bin" / "python"
 CLI = ROOT / "target" / "bench-release" / "assay"
 DRIFT_FLAGS = dict(exclude=["id"], target="target", prediction="prediction", probability=["prediction_proba"])
@@ -60,11 +64,12 @@ def worker(kind: str, files: list[str]) -> None:
     frames = [pq.read_table(f).to_pandas() for f in files]
     loaded = _status("VmRSS")
     t0 = time.perf_counter()
-    if kind == "assay-py-drift":
+    if kind in ("assay-py-drift", "assay-py-drift-pandas3"):
         import assay
 
         report = assay.drift(frames[0], frames[1], progress=False, **DRIFT_FLAGS)
-        extra = {"drifted": sorted(r.column for r in report.failed() if r.column and r.id == "drift.auto")}
+        extra = {"drifted": sorted(r.column for r in report.failed() if r.column and r.id == "drift.auto"),
+                 "pandas": __import__("pandas").__version__}
     elif kind == "assay-py-profile":
         import assay
 
@@ -133,6 +138,8 @@ def main() -> int:
         print(f"{kind}: {results[kind]['runs']}", file=sys.stderr)
 
     each("assay-py-drift", VENV_PY, [ref, cur], args.repeat)
+    if PANDAS3_PY.exists():
+        each("assay-py-drift-pandas3", PANDAS3_PY, [ref, cur], args.repeat)
     cli_runs = []
     for _ in range(args.repeat):
         s, peak, _ = timed_peak(
@@ -164,9 +171,12 @@ def main() -> int:
 
     r = results
     rows = [
-        ("drift, 2 × pandas DataFrame", "assay.drift", r["assay-py-drift"]),
-        ("drift, the same data as Parquet", "assay drift (CLI)", r["assay-cli-drift"]),
+        (f"drift, 2 × pandas {r['assay-py-drift']['pandas']} DataFrame", "assay.drift", r["assay-py-drift"]),
     ]
+    if "assay-py-drift-pandas3" in r:
+        p3 = r["assay-py-drift-pandas3"]
+        rows.append((f"drift, 2 × pandas {p3['pandas']} DataFrame", "assay.drift", p3))
+    rows.append(("drift, the same data as Parquet", "assay drift (CLI)", r["assay-cli-drift"]))
     if "evidently-drift" in r:
         rows.append(("drift, 2 × pandas DataFrame", f"Evidently {r['evidently-drift']['evidently']} DataDriftPreset", r["evidently-drift"]))
     rows += [
@@ -182,7 +192,10 @@ def main() -> int:
         print(f"| {job} | {tool} | {m['seconds']:.2f} | {m['peak'] / gib:.2f} GiB | {added} |")
     print(f"| import | `import assay` | {r['import']['seconds'] * 1000:.0f} ms | | |")
     py, cli = r["assay-py-drift"], r["assay-cli-drift"]
-    print(f"\nassay.drift on DataFrames / CLI on Parquet: {py['seconds'] / cli['seconds']:.2f}× (target ≤ 1.2×)")
+    print(f"\nassay.drift on pandas {py['pandas']} DataFrames / CLI on Parquet: {py['seconds'] / cli['seconds']:.2f}× (target ≤ 1.2×)")
+    if "assay-py-drift-pandas3" in r:
+        p3 = r["assay-py-drift-pandas3"]
+        print(f"assay.drift on pandas {p3['pandas']} DataFrames / CLI on Parquet: {p3['seconds'] / cli['seconds']:.2f}× (target ≤ 1.2×)")
     if "evidently-drift" in r:
         print(f"Evidently / assay.drift: {r['evidently-drift']['seconds'] / py['seconds']:.0f}× (target ≥ 100×)")
     wl, ap = r["whylogs-profile"], r["assay-py-profile"]
