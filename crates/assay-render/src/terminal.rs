@@ -248,12 +248,48 @@ pub fn render_terminal(report: &Report, opts: &TerminalOptions) -> String {
                 .iter()
                 .filter(|r| r.status == status)
                 .collect();
+            let mut told = vec![false; of_status.len()];
             for (i, r) in of_status.iter().enumerate() {
-                // One cause failing several checks (a trainer that crashed) is told once.
-                let first = (status == Status::Error && r.message.len() > 40)
-                    .then(|| of_status[..i].iter().find(|e| e.message == r.message))
-                    .flatten();
-                body.push(result_line_with(r, color, first.copied()));
+                if told[i] {
+                    continue;
+                }
+                body.push(result_line(r, color));
+                if status != Status::Error || r.message.len() <= 40 {
+                    continue;
+                }
+                // One cause failing several checks (a trainer that crashed) is told once:
+                // the other results with that error follow on one line.
+                let same: Vec<usize> = (i + 1..of_status.len())
+                    .filter(|j| of_status[*j].message == r.message)
+                    .collect();
+                same.iter().for_each(|j| told[*j] = true);
+                match same.as_slice() {
+                    [] => {}
+                    [one] => body.push(result_line_with(of_status[*one], color, Some(r))),
+                    more => {
+                        let mut ids: Vec<&str> = Vec::new();
+                        for j in more {
+                            if !ids.contains(&of_status[*j].id.as_str()) {
+                                ids.push(&of_status[*j].id);
+                            }
+                        }
+                        let mut line = format!(
+                            "{} {} more results ({}) — the same error as {}",
+                            paint(
+                                color,
+                                status_color(status),
+                                &format!("{:<5}", status_label(status))
+                            ),
+                            more.len(),
+                            clean(&ids.join(", ")),
+                            clean(&r.id)
+                        );
+                        if let Some(c) = &r.column {
+                            let _ = write!(line, " [{}]", clean(c));
+                        }
+                        body.push(line);
+                    }
+                }
             }
         }
         let passed: Vec<&CheckResult> = report

@@ -2373,4 +2373,20 @@ fn one_error_failing_several_checks_is_told_once() {
     assert!(text.contains(
         "exited with 1:\n        Traceback (most recent call last):\n        ValueError: bad\n"
     ));
+    // More than one: on one line.
+    report.results = vec![
+        with("crossval.score"),
+        with("crossval.score"),
+        with("generalization.overfitting"),
+        with("generalization.fold_variance"),
+    ];
+    let text = render_terminal(&report, &TerminalOptions::default());
+    assert_eq!(text.matches("Traceback").count(), 1, "{text}");
+    assert!(
+        text.contains(
+            "ERROR 3 more results (crossval.score, generalization.overfitting, \
+             generalization.fold_variance) — the same error as crossval.score\n"
+        ),
+        "{text}"
+    );
 }
