@@ -233,9 +233,7 @@ impl InProcessModel {
                 .predict(&features.slice(start, rows))
                 .map_err(run_err)?;
             check_shape(&p, rows, classes).map_err(run_err)?;
-            crate::model::append(&mut out.labels, p.labels);
-            crate::model::append(&mut out.probabilities, p.probabilities);
-            crate::model::append(&mut out.values, p.values);
+            out.extend(p);
             start += rows;
         }
         Ok(out)

@@ -560,10 +560,7 @@ impl OnnxModel {
         };
         let mut out = Predictions::default();
         for p in parts {
-            let p = p?;
-            append(&mut out.labels, p.labels);
-            append(&mut out.probabilities, p.probabilities);
-            append(&mut out.values, p.values);
+            out.extend(p?);
         }
         Ok(out)
     }
@@ -578,10 +575,7 @@ impl OnnxModel {
         let mut s = start;
         while s < end {
             let e = (s + self.chunk_rows).min(end);
-            let p = self.run_chunk(matrices, s, e)?;
-            append(&mut out.labels, p.labels);
-            append(&mut out.probabilities, p.probabilities);
-            append(&mut out.values, p.values);
+            out.extend(self.run_chunk(matrices, s, e)?);
             s = e;
         }
         Ok(out)
@@ -752,7 +746,16 @@ impl OnnxModel {
     }
 }
 
-pub(crate) fn append<T>(into: &mut Option<Vec<T>>, part: Option<Vec<T>>) {
+impl Predictions {
+    /// Appends the predictions of the rows that follow.
+    pub(crate) fn extend(&mut self, more: Predictions) {
+        append(&mut self.labels, more.labels);
+        append(&mut self.probabilities, more.probabilities);
+        append(&mut self.values, more.values);
+    }
+}
+
+fn append<T>(into: &mut Option<Vec<T>>, part: Option<Vec<T>>) {
     if let Some(p) = part {
         match into {
             Some(v) => v.extend(p),

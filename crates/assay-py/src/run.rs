@@ -248,13 +248,7 @@ pub(crate) fn sensitivity(
     let (path, registration) = model_path(Some(model))?;
     request.model = path.unwrap_or_default();
     let engine = Engine::new(None);
-    let data = match data {
-        Some(d) => Some(one_path(
-            DataArg::extract(d, "data")?.into_paths(&engine, "data")?,
-            "data",
-        )?),
-        None => None,
-    };
+    let data = optional_data(data, &engine)?;
     let suite = request
         .suite(data.as_deref(), &read)
         .map_err(InputError::new_err)?;
@@ -290,13 +284,7 @@ pub(crate) fn bench_model(
     request.model = path.unwrap_or_default();
     request.baseline_model = baseline.or(request.baseline_model);
     let engine = Engine::new(None);
-    let data = match data {
-        Some(d) => Some(one_path(
-            DataArg::extract(d, "data")?.into_paths(&engine, "data")?,
-            "data",
-        )?),
-        None => None,
-    };
+    let data = optional_data(data, &engine)?;
     let suite = request
         .suite(data.as_deref(), &read)
         .map_err(InputError::new_err)?;
@@ -446,6 +434,17 @@ fn absolute(paths: Vec<String>) -> PyResult<Vec<String>> {
             }
         })
         .collect()
+}
+
+/// The `data` argument of a command that may run without data.
+fn optional_data(data: Option<&Bound<'_, PyAny>>, engine: &Engine) -> PyResult<Option<String>> {
+    data.map(|d| {
+        one_path(
+            DataArg::extract(d, "data")?.into_paths(engine, "data")?,
+            "data",
+        )
+    })
+    .transpose()
 }
 
 /// The one path (or URL, or `memory://` source) of a side that takes one.

@@ -452,20 +452,31 @@ fn fit_predict(
             let binding = model
                 .bind(&columns, features.as_deref())
                 .map_err(|e| e.to_string())?;
-            let test_batch = take(data, &idx.test)?;
-            let test = model
-                .predict(&binding, &test_batch, 1)
-                .map_err(|e| e.to_string())?;
             let train_batch = take(data, &idx.train)?;
-            let train = model
-                .predict(&binding, &train_batch, 1)
-                .map_err(|e| e.to_string())?;
-            Ok((
-                onnx_outputs(&model, test, data)?,
-                onnx_outputs(&model, train, data)?,
-            ))
+            predict_fold(&model, &binding, data, idx, &train_batch)
         }
     }
+}
+
+/// A fold model's outputs on the fold's (validation, training) rows.
+fn predict_fold(
+    model: &Model,
+    binding: &assay_model::Binding,
+    data: &CvData,
+    idx: &FoldIndices,
+    train_batch: &arrow::record_batch::RecordBatch,
+) -> Result<(Outputs, Outputs), String> {
+    let test_batch = take(data, &idx.test)?;
+    let test = model
+        .predict(binding, &test_batch, 1)
+        .map_err(|e| e.to_string())?;
+    let train = model
+        .predict(binding, train_batch, 1)
+        .map_err(|e| e.to_string())?;
+    Ok((
+        onnx_outputs(model, test, data)?,
+        onnx_outputs(model, train, data)?,
+    ))
 }
 
 /// Fits a registered learner on the fold's training rows and predicts with it.
@@ -500,17 +511,7 @@ fn fit_predict_in_process(
     let binding = model
         .bind(&columns, Some(features))
         .map_err(|e| e.to_string())?;
-    let test_batch = take(data, &idx.test)?;
-    let test = model
-        .predict(&binding, &test_batch, 1)
-        .map_err(|e| e.to_string())?;
-    let train = model
-        .predict(&binding, &train_batch, 1)
-        .map_err(|e| e.to_string())?;
-    Ok((
-        onnx_outputs(&model, test, data)?,
-        onnx_outputs(&model, train, data)?,
-    ))
+    predict_fold(&model, &binding, data, idx, &train_batch)
 }
 
 fn path_str(p: &Path) -> String {
