@@ -87,7 +87,7 @@ def profile(
     ``format``, ``delimiter``, ``no_header``, ``null_values`` and ``types`` (``{column:
     type}``) say how to read files, as the CLI's flags.
 
-    ``progress`` (every function that reads data takes it): by default a progress line on
+    ``progress`` (every function that reads data takes it, except :func:`assay.split`): by default a progress line on
     stderr when it is a terminal, and a progress bar in the cell's output in a Jupyter
     notebook; ``False`` shows nothing; a function is called every quarter of a second with
     the reads in progress as ``[(what, rows, seconds)]``.
@@ -388,7 +388,9 @@ def crossval(
     random_forest, decision_tree; hyper-parameters in ``param``), or a Python estimator
     (anything with ``fit`` / ``predict``, such as a scikit-learn pipeline: cloned and fitted
     on each fold, see :class:`assay.Learner`). ``trainer``: an external command instead
-    (``{train}``, ``{valid}``, ``{model}``... replaced by paths). Splitter options
+    (``{train}``, ``{valid}``, ``{model}``... replaced by paths), with ``trainer_format``
+    (csv or parquet fold files), ``trainer_timeout`` (seconds) and ``workdir`` (where fold files
+    and models are kept; default a temporary directory, removed). Splitter options
     (``splitter``, ``folds``, ``repeats``, ``shuffle``, ``seed``, ``stratify``, ``group``,
     ``gap``, ``test_size``, ``train_size``, ``max_train_size``, ``interval_start``,
     ``interval_end``, ``embargo``), ``metrics``, ``features``, ``task``, ``positive_class``,
@@ -534,7 +536,8 @@ def bench_model(
     ``model`` / ``baseline_model``: ONNX files or Python models (see :class:`assay.Model`; a
     Python model runs on the calling thread whatever ``throughput_threads`` says, and its
     load time is that of a lookup). ``data``: rows fed to the model (default: uniform random
-    values). ``budget``: ``"p99@1<5"``, ``"throughput>=50000"``, ``"memory<=512"``,
+    values); ``features``: its input columns in order; ``classes``: a callable classifier's
+    classes. ``budget``: ``"p99@1<5"``, ``"throughput>=50000"``, ``"memory<=512"``,
     ``"load_time<=2000"``, ``"regression<=1.2"`` (one or a list). ``batch_sizes``,
     ``warmup``, ``iterations``, ``seconds``, ``throughput_threads``, ``throughput_rows`` as
     the CLI's flags.
@@ -663,8 +666,8 @@ def init(
 ) -> str:
     """A starter suite inferred from the data (``assay init DATA``), as YAML text: integrity
     checks with the ranges, category domains and null shares observed (in ``reference``
-    when given, as TFDV infers from training data), drift and schema checks against the
-    reference.
+    when given, as TFDV infers from training data), schema and train–test overlap checks
+    against the reference.
 
     Paths go into the suite as given; Arrow data as ``memory://current`` /
     ``memory://reference``, the names :func:`assay.check` gives the data it is passed.

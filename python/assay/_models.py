@@ -89,7 +89,8 @@ class Model:
       (scikit-learn estimators do).
     - ``input``: ``"pandas"``, ``"numpy"``, ``"arrow"`` (a pyarrow RecordBatch) or
       ``"polars"``: what it is called with (default: pandas for estimators fitted on a
-      DataFrame and for callables, numpy for other estimators).
+      DataFrame and for callables (arrow when pandas is not installed), numpy for other
+      estimators).
     - ``batch_rows``: rows per call (default 65,536).
     - ``name``: what reports call it (default: its class or function name), shown as
       ``python://NAME``.
