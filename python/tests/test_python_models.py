@@ -189,3 +189,29 @@ def test_permutation_importance_of_a_pipeline_reads_its_text_columns_and_every_r
     top = sorted(importance, key=importance.get, reverse=True)[:3]
     assert "marital-status" in top or "relationship" in top, importance
     assert all(r.status != "error" for r in report.results), report.to_text()
+
+
+@pytest.mark.parametrize("library", ["xgboost", "lightgbm"])
+def test_gradient_boosting_libraries_run_through_their_scikit_learn_api(adult, library):
+    reference, current, _ = adult
+    if library == "xgboost":
+        from xgboost import XGBClassifier
+
+        model = XGBClassifier(n_estimators=40, max_depth=4, random_state=0, n_jobs=1)
+    else:
+        from lightgbm import LGBMClassifier
+
+        model = LGBMClassifier(n_estimators=40, random_state=0, n_jobs=1, verbose=-1)
+    # Both take the numbers as they are (missing values included) and encode the target.
+    y = (reference[TARGET] == ">50K").astype(int)
+    model.fit(reference[NUMERIC], y)
+    truth = (current[TARGET] == ">50K").astype(int)
+    frame = current[NUMERIC].assign(**{TARGET: truth})
+    report = assay.evaluate(frame, target=TARGET, model=model, metrics="accuracy,roc_auc",
+                            bootstrap_rounds=0)
+    expected_auc = roc_auc_score(truth, model.predict_proba(current[NUMERIC])[:, 1])
+    assert _value(report, "model.accuracy") == pytest.approx(
+        accuracy_score(truth, model.predict(current[NUMERIC])), abs=1e-12
+    )
+    assert _value(report, "model.roc_auc") == pytest.approx(expected_auc, abs=1e-12)
+    assert f"python://{type(model).__name__}" in report.to_json()
