@@ -26,6 +26,7 @@ from ._api import (
     init,
     profile,
     sensitivity,
+    set_threads,
     split,
 )
 from ._assay import DEFAULT_EXACT_CAP, __version__
@@ -61,6 +62,7 @@ __all__ = [
     "init",
     "profile",
     "sensitivity",
+    "set_threads",
     "split",
 ]
 

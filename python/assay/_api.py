@@ -707,3 +707,13 @@ def explain(id: str) -> str:
 def checks() -> dict[str, str]:
     """Every check assay runs, ``{id: summary}`` (``assay checks``)."""
     return dict(_assay.checks())
+
+
+def set_threads(threads: int) -> int:
+    """Sets the worker threads of every later call (the CLI's ``--threads``, 1 to 1024;
+    default: every core): reading, profiling, drift scoring, ONNX inference, bootstrap and
+    cross-validation. Only before the first call of the process, whose pools are sized once
+    (:class:`assay.AssayError` after it). Returns the number set."""
+    if isinstance(threads, bool) or not isinstance(threads, int):
+        raise _assay.InputError(f"threads must be a whole number from 1 to 1024, got {threads!r}")
+    return _assay.set_threads(threads)

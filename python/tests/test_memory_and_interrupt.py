@@ -157,3 +157,31 @@ def test_an_exception_in_a_progress_callback_stops_the_call():
 
     with pytest.raises(RuntimeError, match="enough"):
         assay.profile(table, progress=stop)
+
+
+def test_threads_are_set_before_the_first_call_only(tmp_path):
+    import subprocess
+    import sys
+
+    # A fresh interpreter: this one has made calls already. Its rayon pool is named
+    # assay-rayon-N: with one thread there is assay-rayon-0 alone.
+    (tmp_path / "x.csv").write_text("a,b\n1,x\n2,y\n")
+    code = (
+        "import assay, glob\n"
+        "print(assay.set_threads(1))\n"
+        f"assay.drift({str(tmp_path / 'x.csv')!r}, {str(tmp_path / 'x.csv')!r}, progress=False)\n"
+        "names = [open(p).read().strip() for p in glob.glob('/proc/self/task/*/comm')]\n"
+        "print(sorted(n for n in names if n.startswith('assay-rayon')))\n"
+        "try:\n"
+        "    assay.set_threads(2)\n"
+        "except assay.AssayError as e:\n"
+        "    print(type(e).__name__, e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "1"
+    assert lines[1] == "['assay-rayon-0']"
+    assert lines[2].startswith("AssayError set_threads must be called before the first assay call")
+    with pytest.raises(assay.InputError, match="from 1 to 1024"):
+        assay.set_threads(0)

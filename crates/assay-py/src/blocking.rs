@@ -18,6 +18,34 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 static RUNTIME: OnceLock<Result<tokio::runtime::Runtime, String>> = OnceLock::new();
 
+/// The thread budget asked for before the runtime started (`assay.set_threads`).
+static THREADS: OnceLock<usize> = OnceLock::new();
+
+/// Sets the worker threads of every later call (the CLI's `--threads`): only before the first
+/// call, whose runtime and pools are sized once for the process.
+#[pyfunction]
+pub(crate) fn set_threads(threads: usize) -> PyResult<usize> {
+    // The CLI's range for --threads.
+    if !(1..=1024).contains(&threads) {
+        return Err(InputError::new_err(format!(
+            "threads must be from 1 to 1024 (as --threads), got {threads}"
+        )));
+    }
+    if RUNTIME.get().is_some() {
+        return Err(AssayError::new_err(
+            "set_threads must be called before the first assay call of the process (its \
+             pools are sized once)",
+        ));
+    }
+    let set = *THREADS.get_or_init(|| threads);
+    if set != threads {
+        return Err(AssayError::new_err(format!(
+            "the threads were already set to {set} for this process"
+        )));
+    }
+    Ok(threads)
+}
+
 /// The runtime every call runs on, with as many workers as assay's thread budget.
 fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
     RUNTIME
@@ -25,7 +53,7 @@ fn runtime() -> PyResult<&'static tokio::runtime::Runtime> {
             // Panics inside a call become errors (or a check's `error` result) without a
             // trace on stderr, as in the CLI.
             assay_runtime::fault::install_hook(assay_runtime::fault::silent);
-            let threads = assay_runtime::threads::set_budget(None);
+            let threads = assay_runtime::threads::set_budget(THREADS.get().copied());
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(threads)
                 .max_blocking_threads(threads)

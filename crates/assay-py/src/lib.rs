@@ -60,6 +60,7 @@ fn _assay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run::init, m)?)?;
     m.add_function(wrap_pyfunction!(run::explain, m)?)?;
     m.add_function(wrap_pyfunction!(run::checks, m)?)?;
+    m.add_function(wrap_pyfunction!(blocking::set_threads, m)?)?;
     m.add_function(wrap_pyfunction!(profile::load_profile, m)?)?;
     m.add_function(wrap_pyfunction!(report::report_from_json, m)?)?;
     Ok(())
