@@ -694,6 +694,8 @@ async fn run_checks(
     }
     let mut results = Vec::new();
     for (i, entry) in suite.checks.iter().enumerate() {
+        // A cancelled call (a Python caller's Ctrl-C) measures nothing more.
+        assay_runtime::cancel::checkpoint();
         let Some(check) = &checks[i] else { continue };
         let severity = entry.severity.unwrap_or_default();
         let condition = &conditions[i];

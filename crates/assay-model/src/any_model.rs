@@ -227,6 +227,7 @@ impl InProcessModel {
         let total = features.num_rows();
         let mut start = 0;
         while start < total {
+            assay_runtime::cancel::checkpoint();
             let rows = self.batch_rows.min(total - start);
             let p = self
                 .model

@@ -574,6 +574,7 @@ impl OnnxModel {
         let mut out = Predictions::default();
         let mut s = start;
         while s < end {
+            assay_runtime::cancel::checkpoint();
             let e = (s + self.chunk_rows).min(end);
             out.extend(self.run_chunk(matrices, s, e)?);
             s = e;

@@ -663,27 +663,34 @@ fn quote(value: &str, quoting: Quoting) -> String {
     }
 }
 
-/// Waits for `child`; `Ok(None)` when it was killed at the timeout.
+/// Waits for `child`; `Ok(None)` when it was killed at the timeout. A cancelled call
+/// ([`assay_runtime::cancel`]) kills it too, and unwinds.
 fn wait_with_timeout(
     child: &mut Child,
     timeout: Option<Duration>,
 ) -> std::io::Result<Option<ExitStatus>> {
-    let Some(timeout) = timeout else {
-        return child.wait().map(Some);
-    };
-    let deadline = Instant::now() + timeout;
+    let deadline = timeout.map(|t| Instant::now() + t);
     let mut pause = Duration::from_millis(1);
     loop {
         if let Some(status) = child.try_wait()? {
             return Ok(Some(status));
         }
-        let now = Instant::now();
-        if now >= deadline {
+        if assay_runtime::cancel::requested() {
             kill_group(child);
-            child.wait()?;
-            return Ok(None);
+            let _ = child.wait();
+            assay_runtime::cancel::checkpoint();
         }
-        std::thread::sleep(pause.min(deadline - now));
+        let now = Instant::now();
+        let left = match deadline {
+            Some(d) if now >= d => {
+                kill_group(child);
+                child.wait()?;
+                return Ok(None);
+            }
+            Some(d) => d - now,
+            None => Duration::MAX,
+        };
+        std::thread::sleep(pause.min(left));
         pause = (pause * 2).min(Duration::from_millis(50));
     }
 }

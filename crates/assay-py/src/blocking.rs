@@ -95,6 +95,7 @@ where
     F: Future<Output = anyhow::Result<T>> + Send + 'static,
 {
     let runtime = runtime()?;
+    let _in_flight = assay_runtime::cancel::begin();
     let started = std::time::Instant::now();
     let mut next_report = PROGRESS_EVERY;
     let outcome = py.detach(|| {
@@ -125,6 +126,9 @@ where
                         Ok::<(), PyErr>(())
                     });
                     if let Err(interrupt) = checked {
+                        // The task stops at its next await; computation under way stops at
+                        // its next checkpoint.
+                        assay_runtime::cancel::request();
                         task.abort();
                         return Err(interrupt);
                     }

@@ -28,6 +28,8 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
         (*s).to_string()
     } else if let Some(s) = payload.downcast_ref::<String>() {
         s.clone()
+    } else if payload.is::<crate::cancel::Cancelled>() {
+        "cancelled".to_string()
     } else {
         "a panic without a message".to_string()
     }

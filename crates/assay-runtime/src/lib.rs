@@ -3,6 +3,7 @@
 //! - [`threads`]: one thread budget (`--threads`) that bounds every worker pool assay starts:
 //!   rayon's global pool, scoped worker threads (exact drift, inference, cross-validation),
 //!   the async runtime and DataFusion's partitions.
+//! - [`cancel`]: cooperative cancellation (a Python caller's Ctrl-C stops the work under way).
 //! - [`fault`]: fault containment. A panic inside a check, a worker thread or a third-party
 //!   reader becomes an error value carrying the panic's message and location, so one faulty
 //!   component yields one `error` result instead of ending the run.
@@ -22,5 +23,6 @@ compile_error!(
     "the `fuzzing` feature is set only by scripts/fuzz (fuzz/instrument adds `--cfg fuzzing`)"
 );
 
+pub mod cancel;
 pub mod fault;
 pub mod threads;

@@ -84,6 +84,7 @@ pub fn score_column(
     fidelity: Fidelity,
     options: &MethodOptions,
 ) -> ColumnScore {
+    assay_runtime::cancel::checkpoint();
     let sizes = column.sizes();
     let mut score = if sizes.0 <= 0.0 {
         Err("the reference has no non-null finite values in this column".to_string())

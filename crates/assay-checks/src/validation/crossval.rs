@@ -526,6 +526,7 @@ fn run_fold(
     fold_number: usize,
     metrics: &[&'static MetricSpec],
 ) -> FoldResult {
+    assay_runtime::cancel::checkpoint();
     let start = Instant::now();
     let mut result = FoldResult {
         repeat: idx.repeat,

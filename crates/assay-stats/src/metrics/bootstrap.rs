@@ -215,6 +215,7 @@ impl Bootstrap {
                 let last = (first + chunk).min(rounds);
                 (first..last)
                     .map(|round| {
+                        assay_runtime::cancel::checkpoint();
                         self.resample(design, &samplers, round, &mut buffers.counts);
                         let pairs = buffers.weights.iter_mut().zip(&buffers.counts);
                         match base_weights {
