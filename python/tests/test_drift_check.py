@@ -165,3 +165,20 @@ def test_polars_strings_match_the_csv_of_the_same_rows(examples):
     assert overlap.details == by_id(from_files)[("leakage.train_test_overlap", None)].details
     assert overlap.message.startswith("12 of 9768 current rows")
     assert by_id(report)[("schema.match", None)].status == "pass"
+
+
+def test_dates_held_as_text_are_left_out_like_dates(examples):
+    # A pandas DataFrame's dates are strings: they are still dates, not a feature.
+    import pandas as pd
+
+    bike = pd.read_csv(examples / "bike_sharing" / "winter.csv")
+    later = pd.read_csv(examples / "bike_sharing" / "summer.csv")
+    assert bike["dteday"].dtype != "datetime64[ns]"
+    report = assay.drift(bike, later, progress=False)
+    row = next(r for r in report.results if r.id == "drift.auto" and r.column is None)
+    assert row.details["left_out_by_default"]["dteday"] == "dates or times (as text)"
+    assert row.details["left_out_by_default"]["instant"] == "an identifier: a distinct value per row"
+    assert all(r.column not in ("dteday", "instant") for r in report.results)
+    # Named, they are compared.
+    named = assay.drift(bike, later, columns="dteday,temp", progress=False)
+    assert {r.column for r in named.results if r.column} == {"dteday", "temp"}

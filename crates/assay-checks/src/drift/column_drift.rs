@@ -264,8 +264,21 @@ const ID_MIN_ROWS: u64 = 100;
 /// identifier (below 1 so that a sketch's estimate of an all-distinct column counts).
 const ID_MIN_DISTINCT_SHARE: f64 = 0.97;
 
+/// Text that reads as an ISO date or date-time (`2011-01-01`, `2011-01-01 13:00:00`,
+/// `2011/01/01T13:00`): a date column that arrived as text (a pandas DataFrame's strings).
+static ISO_DATE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"^\d{4}[-/]\d{2}[-/]\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$",
+    )
+    .ok()
+});
+
+/// Frequent values looked at to tell a text column of dates.
+const DATE_SAMPLE: usize = 20;
+
 /// Why drift leaves a feature out by default: dates and times (they always "drift" between a
-/// past and a present window), and identifiers (a value per row: every window has new ones).
+/// past and a present window), also as ISO text, and identifiers (a value per row: every
+/// window has new ones).
 pub fn left_out_by_default(column: &ColumnProfile) -> Option<&'static str> {
     let t = column.data_type.as_str();
     if t.starts_with("Date") || t.starts_with("Timestamp") || t.starts_with("Time") {
@@ -273,6 +286,14 @@ pub fn left_out_by_default(column: &ColumnProfile) -> Option<&'static str> {
     }
     let integer = t.starts_with("Int") || t.starts_with("UInt");
     let text = matches!(t, "Utf8" | "LargeUtf8" | "Utf8View");
+    if text {
+        let top = column.state.top_values(DATE_SAMPLE);
+        if let Some(iso) = ISO_DATE.as_ref() {
+            if !top.is_empty() && top.iter().all(|v| iso.is_match(v.value.trim())) {
+                return Some("dates or times (as text)");
+            }
+        }
+    }
     let non_null = column.state.non_null();
     if (integer || text)
         && non_null >= ID_MIN_ROWS

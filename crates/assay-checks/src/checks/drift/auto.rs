@@ -34,7 +34,7 @@ most frequent values plus an (other) bucket. Each result says `exact: true|false
 
 const PARAMETERS: &str = "method: one method for every column instead of the automatic \
 choice. exclude: columns to leave out. auto_exclude: leave out, unless columns are named, the \
-features that hold dates or times, and integer or text identifiers (at least 100 values, 97% \
+features that hold dates or times (or ISO dates as text), and integer or text identifiers (at least 100 values, 97% \
 or more of them distinct): default true; the dataset-level result lists them. mode: exact \
 (default) | profile. \
 null_shift: a column whose null share moves by at least this much (absolute, default 0.05) and \
