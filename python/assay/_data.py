@@ -34,7 +34,7 @@ def as_data(obj: Any) -> Any:
         except ImportError:
             return obj
         try:
-            return pa.Table.from_pandas(obj, preserve_index=False)
+            return _pandas_table(obj, pa)
         except (pa.ArrowException, ValueError, TypeError) as e:
             from ._assay import InputError
 
@@ -45,3 +45,40 @@ def as_data(obj: Any) -> Any:
         # A dataset is read through its scanner (into memory, batch by batch).
         return obj.scanner().to_reader()
     return obj
+
+
+def _pandas_table(frame: Any, pa: Any) -> Any:
+    """A pandas DataFrame as a pyarrow Table, as ``pa.Table.from_pandas`` makes it (without
+    the index), except that text columns held as Python objects (pandas before 3) are read by
+    the native module in one pass — pyarrow's general conversion is several times slower on
+    them. A column the native reader declines (an item that is not text or missing, no text
+    at all) is converted by pyarrow, with pyarrow's own type inference and errors."""
+    names = list(frame.columns)
+    if not all(isinstance(n, str) for n in names) or len(set(names)) != len(names):
+        # Names pyarrow turns into text, or duplicates it refuses: its conversion says how.
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    from . import _assay
+
+    missing = _pandas_na()
+    text = {}
+    for position, name in enumerate(names):
+        column = frame.iloc[:, position]
+        if column.dtype == object:
+            array = _assay.text_column(column.to_numpy(), missing)
+            if array is not None:
+                text[name] = array
+    if not text:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    rest = [n for n in names if n not in text]
+    converted = pa.Table.from_pandas(frame, preserve_index=False, columns=rest) if rest else None
+    arrays = [text[n] if n in text else converted.column(n) for n in names]
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _pandas_na() -> Any:
+    try:
+        import pandas as pd
+
+        return pd.NA
+    except (ImportError, AttributeError):
+        return None

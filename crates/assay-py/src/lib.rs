@@ -18,6 +18,7 @@ use pyo3::prelude::*;
 mod blocking;
 mod data;
 mod models;
+mod pandas_text;
 mod profile;
 mod report;
 mod run;
@@ -63,5 +64,6 @@ fn _assay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(blocking::set_threads, m)?)?;
     m.add_function(wrap_pyfunction!(profile::load_profile, m)?)?;
     m.add_function(wrap_pyfunction!(report::report_from_json, m)?)?;
+    m.add_function(wrap_pyfunction!(pandas_text::text_column, m)?)?;
     Ok(())
 }
