@@ -54,6 +54,19 @@ class Profile:
         naming the column and field)."""
         return cls(_assay.load_profile(os.fspath(path)))
 
+    @classmethod
+    def from_json(cls, text: str) -> Profile:
+        """A profile from its saved JSON (:meth:`to_json`), checked as :meth:`load` checks a
+        file."""
+        return cls(_assay.profile_from_json(text))
+
+    @property
+    def computed(self) -> dict[str, Any] | None:
+        """Where the profile was computed when not locally: ``{"engine": "spark",
+        "partitions": 16}`` (a cluster's partial profiles merged), else ``None``."""
+        computed = self._native.computed
+        return None if computed is None else {"engine": computed[0], "partitions": computed[1]}
+
     @property
     def rows(self) -> int:
         """Rows profiled."""

@@ -147,14 +147,17 @@ class Summary:
 @dataclass(frozen=True)
 class DatasetInfo:
     """What was read for one side: its sources (paths, URLs, or ``memory://NAME`` for data
-    passed as an object), rows, columns, whether it was a saved profile, and how many times
-    the raw data was read (1: every check was served by one read)."""
+    passed as an object), rows, columns, whether it was a saved profile, how many times
+    the raw data was read (1: every check was served by one read), and where its profile was
+    computed when not locally (``{"engine": "spark", "partitions": 16}``: a cluster's partial
+    profiles merged; ``None`` for a local read)."""
 
     sources: list[str]
     rows: int
     columns: int
     from_profile: bool
     reads: int
+    computed: dict[str, Any] | None = None
 
 
 class Report:

@@ -959,6 +959,7 @@ fn info(d: &Dataset) -> DatasetInfo {
         columns: d.profile.columns.len(),
         from_profile: d.is_profile_only(),
         reads: d.source.as_ref().map_or(0, |s| s.read_count()),
+        computed: d.profile.computed.clone(),
     }
 }
 

@@ -63,6 +63,7 @@ fn _assay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run::checks, m)?)?;
     m.add_function(wrap_pyfunction!(blocking::set_threads, m)?)?;
     m.add_function(wrap_pyfunction!(profile::load_profile, m)?)?;
+    m.add_function(wrap_pyfunction!(profile::profile_from_json, m)?)?;
     m.add_function(wrap_pyfunction!(report::report_from_json, m)?)?;
     m.add_function(wrap_pyfunction!(pandas_text::text_column, m)?)?;
     Ok(())

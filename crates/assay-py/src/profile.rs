@@ -64,6 +64,36 @@ impl NativeProfile {
         serde_json::to_string(&columns).map_err(|e| InputError::new_err(e.to_string()))
     }
 
+    /// Where the profile was computed, as `(engine, partitions)`, or `None` for a local read.
+    #[getter]
+    fn computed(&self) -> Option<(String, u64)> {
+        self.profile
+            .computed
+            .as_ref()
+            .map(|c| (c.engine.clone(), c.partitions))
+    }
+
+    /// The same profile, said to be computed on `engine` from `partitions` partial profiles
+    /// (a cluster's partition profiles are marked so before they are merged), and with its
+    /// sources replaced by `sources` when given.
+    #[pyo3(signature = (engine, partitions, sources=None))]
+    fn with_computed(
+        &self,
+        engine: &str,
+        partitions: u64,
+        sources: Option<Vec<String>>,
+    ) -> NativeProfile {
+        let mut profile = self.profile.clone();
+        profile.computed = Some(assay_stats::Computed {
+            engine: engine.to_string(),
+            partitions,
+        });
+        if let Some(sources) = sources {
+            profile.sources = sources;
+        }
+        NativeProfile::new(profile)
+    }
+
     /// Rows profiled.
     #[getter]
     fn rows(&self) -> u64 {
@@ -99,4 +129,13 @@ pub(crate) fn load_profile(path: &str) -> PyResult<NativeProfile> {
     assay_engine::read_profile(path)
         .map(NativeProfile::new)
         .map_err(|e| InputError::new_err(e.to_string()))
+}
+
+/// A profile from its saved JSON (checked as a saved file is: another assay version's layout
+/// or a corrupt state is refused, naming the column and field).
+#[pyfunction]
+pub(crate) fn profile_from_json(text: &str) -> PyResult<NativeProfile> {
+    assay_engine::dataset::parse_profile(text)
+        .map(NativeProfile::new)
+        .map_err(|e| InputError::new_err(format!("invalid profile: {e}")))
 }

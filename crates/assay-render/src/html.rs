@@ -157,6 +157,7 @@ fn dataset_line(label: &str, info: &DatasetInfo) -> Markup {
                 }
                 @if info.sources.len() > SHOWN { " and " (info.sources.len() - SHOWN) " more" }
             }
+            @if let Some(computed) = &info.computed { " (" (computed.describe()) ")" }
         }
         "\n"
     }

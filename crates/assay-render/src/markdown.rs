@@ -73,6 +73,9 @@ fn dataset_line(label: &str, info: &DatasetInfo) -> String {
             let _ = write!(s, " and {} more", info.sources.len() - 3);
         }
     }
+    if let Some(computed) = &info.computed {
+        let _ = write!(s, " ({})", computed.describe());
+    }
     s
 }
 

@@ -123,11 +123,15 @@ fn clean(s: &str) -> String {
 
 fn describe_sources(info: &DatasetInfo) -> String {
     let what = if info.from_profile { "profile " } else { "" };
-    match info.sources.as_slice() {
+    let sources = match info.sources.as_slice() {
         [] => String::new(),
         [one] => format!(" from {what}{}", clean(one)),
         [first, second] => format!(" from {what}{}, {}", clean(first), clean(second)),
         [first, rest @ ..] => format!(" from {what}{} and {} more", clean(first), rest.len()),
+    };
+    match &info.computed {
+        Some(computed) => format!("{sources} ({})", computed.describe()),
+        None => sources,
     }
 }
 

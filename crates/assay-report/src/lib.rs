@@ -185,6 +185,10 @@ pub struct DatasetInfo {
     /// by the one planned read, 0 for a saved profile (absent in reports before it existed).
     #[serde(default)]
     pub reads: u64,
+    /// Where this side's profile was computed when not locally (a Spark or Ballista cluster's
+    /// partial profiles merged); absent for a local read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed: Option<assay_stats::Computed>,
 }
 
 /// A column's distribution on each side, for charts (no raw rows).

@@ -56,7 +56,7 @@ pub(crate) mod reference_fixture;
 pub use column_state::{ratio, ColumnBody, ColumnState, NumericState, TextState};
 pub use histogram::Histogram;
 pub use moments::Moments;
-pub use profile::{ColumnKind, ColumnProfile, Profile};
+pub use profile::{ColumnKind, ColumnProfile, Computed, Profile};
 pub use quantile::QuantileSketch;
 pub use value_counter::{FrequentValue, ValueCounter};
 

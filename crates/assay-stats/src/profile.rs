@@ -71,6 +71,41 @@ pub struct Profile {
     pub rows: u64,
     /// Column profiles, in source order.
     pub columns: Vec<ColumnProfile>,
+    /// Where the profile was computed, when not in one local read: a cluster's partial
+    /// profiles merged (absent for a local profile, and in files before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed: Option<Computed>,
+}
+
+/// Where a profile was computed: the engine that ran the partial profiles and how many were
+/// merged into it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Computed {
+    /// `spark`, `ballista`, or `mixed` once profiles from different engines are merged.
+    pub engine: String,
+    /// Partial profiles (partitions) merged.
+    pub partitions: u64,
+}
+
+impl Computed {
+    /// The engine's name as reports print it (`Spark`).
+    pub fn engine_name(&self) -> String {
+        match self.engine.as_str() {
+            "spark" => "Spark".to_string(),
+            "ballista" => "Ballista".to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    /// What a report says about it: "computed on Spark: 16 partial profiles merged".
+    pub fn describe(&self) -> String {
+        let s = if self.partitions == 1 { "" } else { "s" };
+        format!(
+            "computed on {}: {} partial profile{s} merged",
+            self.engine_name(),
+            self.partitions
+        )
+    }
 }
 
 /// The path and message of an error inside the body at `path` (`columns[i].state.body`),
@@ -134,6 +169,7 @@ impl Profile {
             sources,
             rows,
             columns,
+            computed: None,
         }
     }
 
@@ -184,7 +220,25 @@ impl Profile {
             })?;
         }
         self.rows = rows;
-        self.sources.extend(other.sources.iter().cloned());
+        for source in &other.sources {
+            if !self.sources.contains(source) {
+                self.sources.push(source.clone());
+            }
+        }
+        self.computed = match (self.computed.take(), &other.computed) {
+            (None, None) => None,
+            (mine, theirs) => {
+                let partitions = |c: Option<&Computed>| c.map_or(1, |c| c.partitions);
+                let engine = match (&mine, theirs) {
+                    (Some(a), Some(b)) if a.engine == b.engine => a.engine.clone(),
+                    _ => "mixed".to_string(),
+                };
+                Some(Computed {
+                    engine,
+                    partitions: partitions(mine.as_ref()) + partitions(theirs.as_ref()),
+                })
+            }
+        };
         Ok(())
     }
 
@@ -409,5 +463,44 @@ mod tests {
         let mut one = Profile::new(Vec::new(), 1, Vec::new());
         one.merge(&big).unwrap();
         assert_eq!(one.rows, MAX_ROWS);
+    }
+    #[test]
+    fn merging_counts_the_partial_profiles_and_names_the_engine() {
+        let local = Profile::from_json(&saved().to_string()).unwrap();
+        assert_eq!(local.computed, None);
+        assert!(!local.to_json().unwrap().contains("computed"));
+        let mut both_local = local.clone();
+        both_local.merge(&local).unwrap();
+        assert_eq!(both_local.computed, None);
+        assert_eq!(both_local.sources, vec!["x.csv".to_string()]);
+
+        let spark = |partitions| Computed {
+            engine: "spark".into(),
+            partitions,
+        };
+        let mut a = local.clone();
+        a.computed = Some(spark(1));
+        let mut b = local.clone();
+        b.computed = Some(spark(3));
+        b.sources = vec!["y.csv".into()];
+        a.merge(&b).unwrap();
+        assert_eq!(a.computed, Some(spark(4)));
+        assert_eq!(a.sources, vec!["x.csv".to_string(), "y.csv".to_string()]);
+        let again = Profile::from_json(&a.to_json().unwrap()).unwrap();
+        assert_eq!(again.computed, Some(spark(4)));
+        assert_eq!(
+            spark(4).describe(),
+            "computed on Spark: 4 partial profiles merged"
+        );
+
+        let mut mixed = local.clone();
+        mixed.merge(&a).unwrap();
+        assert_eq!(
+            mixed.computed,
+            Some(Computed {
+                engine: "mixed".into(),
+                partitions: 5
+            })
+        );
     }
 }

@@ -161,6 +161,10 @@ pub fn details_of(s: &ColumnScore) -> ColumnDrift {
         n_reference: s.sizes.0,
         n_current: s.sizes.1,
         exact: s.fidelity == Fidelity::Exact,
+        sketch_cdf_error: match s.fidelity {
+            Fidelity::Exact => None,
+            Fidelity::Sketched { cdf_error } => cdf_error,
+        },
         ..ColumnDrift::default()
     };
     if let Ok(score) = &s.score {

@@ -41,6 +41,12 @@ pub struct ColumnDrift {
     /// True when every value was compared, false when the profiles' sketches stood in.
     #[serde(default)]
     pub exact: bool,
+    /// When sketches stood in (`exact` false) for a numeric column: how far the recovered
+    /// distributions may be from the exact ones (each side's sketch rank error at 99 %
+    /// confidence plus half a quantile point, both sides summed; the Kolmogorov-Smirnov D is
+    /// within it of the exact D).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sketch_cdf_error: Option<f64>,
     /// Numeric bin edges the method compared (binned methods).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bin_edges: Option<Vec<f64>>,
