@@ -46,6 +46,9 @@ FRAMES = {
     "a view with a stride (every other row)": pd.DataFrame(
         {"text": _objects([f"v{i % 7}" for i in range(40)]), "n": np.arange(40.0)}
     ).iloc[::2],
+    "a reversed view (negative stride)": pd.DataFrame(
+        {"text": _objects([f"r{i % 5}" if i % 4 else None for i in range(30)])}
+    ).iloc[::-1],
     "declined: numbers among text (mixed)": pd.DataFrame({"text": _objects(["a", 1, "b"])}),
     "declined: no text at all": pd.DataFrame({"empty": _objects([None, np.nan, None])}),
     "declined: bytes": pd.DataFrame({"raw": _objects([b"a", b"b"])}),
@@ -81,6 +84,13 @@ def test_native_reader_reads_text_and_declines_the_rest():
     assert _assay.text_column(np.array(["x", "\ud800"], dtype=object), pd.NA) is None
     assert _assay.text_column(np.array([["a", "b"]], dtype=object), pd.NA) is None
     assert _assay.text_column(["not", "an", "array"], pd.NA) is None
+
+    class Impostor:
+        """Not a NumPy array, whatever its interface says."""
+
+        __array_interface__ = {"typestr": "|O", "shape": (3,), "data": (8, False), "strides": None}
+
+    assert _assay.text_column(Impostor(), pd.NA) is None
 
 
 def test_lone_surrogate_reaches_pyarrows_error():

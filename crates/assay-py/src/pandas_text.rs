@@ -33,6 +33,12 @@ impl ObjectArrayLayout {
     /// The layout of `values` from its `__array_interface__`, or `None` when it is not a
     /// one-dimensional array of Python objects.
     fn of(values: &Bound<'_, PyAny>) -> PyResult<Option<ObjectArrayLayout>> {
+        // Only NumPy's own arrays: their interface's address is their buffer, alive as long
+        // as they are (another object's interface could name memory it does not hold).
+        let ty = values.get_type();
+        if ty.name()?.to_str()? != "ndarray" || ty.module()?.to_str()? != "numpy" {
+            return Ok(None);
+        }
         let Ok(interface) = values.getattr("__array_interface__") else {
             return Ok(None);
         };
