@@ -16,8 +16,12 @@ Each measurement runs in a process of its own (its peak memory is its own):
 - ``whylogs-profile``: ``why.log(current_df)`` (whylogs 1.x, its own venv);
 - ``import``: ``import assay`` in a fresh interpreter (median of 7).
 
-Memory: each worker reports its resident size after loading the DataFrames and its peak
-(``VmHWM``); what the call added is the difference.
+Memory: each worker loads the DataFrames, collects garbage and resets its peak resident size
+(``/proc/self/clear_refs``), then reports its resident size and, after the call, its peak
+(``VmHWM``): what the call added is the difference. (Without the reset the peak was often the
+load's own — Arrow table and DataFrame both alive — and hid the call's memory.) The added
+memory is also split into anonymous memory and file-backed pages (``RssAnon``/``RssFile``
+after the call: mostly the library's code paged in).
 
     cargo build --profile bench-release -p assay-cli
     bench/.venv/bin/maturin build --profile bench-release -o target/wheels-bench  # then
@@ -61,8 +65,19 @@ def worker(kind: str, files: list[str]) -> None:
 
     import pyarrow.parquet as pq
 
+    import gc
+
+    import pyarrow as pa
+
     frames = [pq.read_table(f).to_pandas() for f in files]
+    gc.collect()
+    # The Arrow tables the load went through are freed, but pyarrow's allocator keeps their
+    # pages until it decays them; a call allocating through it would reuse them unseen.
+    pa.default_memory_pool().release_unused()
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # resets VmHWM to the current resident size
     loaded = _status("VmRSS")
+    anon, file_pages = _status("RssAnon"), _status("RssFile")
     t0 = time.perf_counter()
     if kind in ("assay-py-drift", "assay-py-drift-pandas3"):
         import assay
@@ -84,7 +99,9 @@ def worker(kind: str, files: list[str]) -> None:
     else:
         raise SystemExit(f"unknown worker {kind}")
     seconds = time.perf_counter() - t0
-    print(json.dumps({"seconds": seconds, "rss_loaded": loaded, "peak": _status("VmHWM"), **extra}))
+    print(json.dumps({"seconds": seconds, "rss_loaded": loaded, "peak": _status("VmHWM"),
+                      "anon_added": _status("RssAnon") - anon, "file_added": _status("RssFile") - file_pages,
+                      **extra}))
 
 
 def run_json(cmd: list[str], timeout: float) -> dict:

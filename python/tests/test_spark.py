@@ -102,6 +102,25 @@ def test_profile_merges_the_partitions_to_the_local_profile(spark, files):
     assert abs(rank - 0.5) <= 0.0133 + 1e-3, rank
 
 
+def test_profile_files_reads_the_files_in_the_tasks_and_equals_the_local_profile(spark, tmp_path):
+    d = tmp_path / "parts"
+    d.mkdir()
+    table = _table(3)
+    for i, start in enumerate(range(0, ROWS, ROWS // 3)):
+        pq.write_table(table.slice(start, ROWS // 3), d / f"part-{i}.parquet")
+    distributed = assay.spark.profile_files(spark, str(d))
+    local = assay.profile(str(d), progress=False)
+    assert distributed.computed == {"engine": "spark", "partitions": 3}
+    assert distributed.rows == local.rows == ROWS
+    assert len(distributed.columns) == len(local.columns) == 4
+    for a, b in zip(distributed.columns, local.columns):
+        assert (a.name, a.data_type, a.nulls, a.min, a.max, a.top) == (b.name, b.data_type, b.nulls, b.min, b.max, b.top)
+        if a.mean is not None:
+            assert a.mean == pytest.approx(b.mean, rel=1e-12)
+    with pytest.raises(assay.InputError, match="cannot list"):
+        assay.spark.profile_files(spark, str(tmp_path / "nowhere"))
+
+
 def test_tree_merge_depth_does_not_change_the_exact_parts(spark, files):
     df = _frame(spark, files["reference"])
     two, three = assay.spark.profile(df, merge_depth=2), assay.spark.profile(df, merge_depth=3)
