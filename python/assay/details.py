@@ -393,7 +393,7 @@ class ColumnDrift:
     ``effect_size``: Effect size (for tests: how far apart, whatever the sample size).
     ``effect_measure``: What the effect size measures.
     ``exact``: True when every value was compared, false when the profiles' sketches stood in.
-    ``sketch_cdf_error``: When sketches stood in (`exact` false) for a numeric column: how far the recovered distributions may be from the exact ones (99 % confidence, both sides summed; the Kolmogorov-Smirnov D is within it of the exact D).
+    ``sketch_cdf_error``: When sketches stood in (`exact` false) for a numeric column: how far the recovered distributions may be from the exact ones (each side's sketch rank error at 99 % confidence plus half a quantile point, both sides summed; the Kolmogorov-Smirnov D is within it of the exact D).
     ``bin_edges``: Numeric bin edges the method compared (binned methods).
     ``categories``: Categories the method compared (categorical columns).
     ``reference_histogram``: Reference counts per bin or category.
